@@ -1,0 +1,162 @@
+package backup
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+)
+
+// ResourceType is an AWS Backup resource type string, exactly as AWS Backup
+// spells it in ResourceType fields and ByResourceType filters
+// (GetSupportedResourceTypes).
+type ResourceType string
+
+// The resource types AWS Backup supports.
+const (
+	Aurora         ResourceType = "Aurora"
+	CloudFormation ResourceType = "CloudFormation"
+	DocumentDB     ResourceType = "DocumentDB"
+	DynamoDB       ResourceType = "DynamoDB"
+	EBS            ResourceType = "EBS"
+	EC2            ResourceType = "EC2"
+	EFS            ResourceType = "EFS"
+	EKS            ResourceType = "EKS"
+	FSx            ResourceType = "FSx"
+	Neptune        ResourceType = "Neptune"
+	RDS            ResourceType = "RDS"
+	Redshift       ResourceType = "Redshift"
+	S3             ResourceType = "S3"
+	SAPHANA        ResourceType = "SAP HANA on Amazon EC2"
+	StorageGateway ResourceType = "Storage Gateway"
+	Timestream     ResourceType = "Timestream"
+	VirtualMachine ResourceType = "VirtualMachine"
+)
+
+// ResourceTypes returns every resource type AWS Backup supports, in the
+// order of the GetSupportedResourceTypes documentation.
+func ResourceTypes() []ResourceType {
+	return []ResourceType{Aurora, CloudFormation, DocumentDB, DynamoDB, EBS, EC2, EFS, EKS, FSx,
+		Neptune, RDS, Redshift, S3, SAPHANA, StorageGateway, Timestream, VirtualMachine}
+}
+
+// String returns the AWS spelling of the type.
+func (t ResourceType) String() string { return string(t) }
+
+// Valid reports whether t is one of the types AWS Backup supports. The
+// comparison is exact except for "FSX", which some AWS documents use.
+func (t ResourceType) Valid() bool {
+	_, err := ParseResourceType(string(t))
+	return err == nil
+}
+
+// ParseResourceType returns the ResourceType for s, accepting the exact AWS
+// spelling and, case-insensitively, the same names (so "ebs" and "FSX"
+// work).
+func ParseResourceType(s string) (ResourceType, error) {
+	for _, t := range ResourceTypes() {
+		if strings.EqualFold(s, string(t)) {
+			return t, nil
+		}
+	}
+	return "", fmt.Errorf("unknown AWS Backup resource type %q", s)
+}
+
+// UnsupportedResourceError reports an ARN whose service or resource is not
+// one AWS Backup can protect.
+type UnsupportedResourceError struct {
+	ARN    string
+	Reason string
+}
+
+func (e *UnsupportedResourceError) Error() string {
+	return fmt.Sprintf("resource %s is not supported by AWS Backup: %s", e.ARN, e.Reason)
+}
+
+// ResourceTypeFromARN returns the AWS Backup resource type of a resource
+// ARN, parsed with the SDK's aws/arn package.
+//
+// Mapping: ec2 volume → EBS, ec2 instance → EC2, rds db → RDS, rds cluster →
+// Aurora, dynamodb table, elasticfilesystem file-system, fsx file-system or
+// volume, s3 bucket (arn:aws:s3:::name), storagegateway volume (or gateway),
+// redshift cluster, timestream table or database, cloudformation stack,
+// backup-gateway vm → VirtualMachine, ssm-sap HANA database → SAP HANA on
+// Amazon EC2, eks cluster.
+//
+// Ambiguity: Amazon DocumentDB and Amazon Neptune clusters use the RDS
+// cluster ARN format (arn:aws:rds:…:cluster:name), so an ARN alone cannot
+// tell them apart from Aurora. ResourceTypeFromARN reports Aurora for every
+// rds cluster ARN; callers that know the engine (DescribeDBClusters) should
+// use DocumentDB or Neptune instead.
+func ResourceTypeFromARN(resourceARN string) (ResourceType, error) {
+	a, err := arn.Parse(resourceARN)
+	if err != nil {
+		return "", &UnsupportedResourceError{ARN: resourceARN, Reason: err.Error()}
+	}
+	res := a.Resource
+	unsupported := func() (ResourceType, error) {
+		return "", &UnsupportedResourceError{ARN: resourceARN, Reason: fmt.Sprintf("no AWS Backup resource type for %s resource %q", a.Service, res)}
+	}
+	switch a.Service {
+	case "ec2":
+		switch {
+		case strings.HasPrefix(res, "volume/"):
+			return EBS, nil
+		case strings.HasPrefix(res, "instance/"):
+			return EC2, nil
+		}
+	case "rds":
+		switch {
+		case strings.HasPrefix(res, "db:"):
+			return RDS, nil
+		case strings.HasPrefix(res, "cluster:"):
+			return Aurora, nil
+		}
+	case "dynamodb":
+		if strings.HasPrefix(res, "table/") && !strings.Contains(strings.TrimPrefix(res, "table/"), "/") {
+			return DynamoDB, nil
+		}
+	case "elasticfilesystem":
+		if strings.HasPrefix(res, "file-system/") {
+			return EFS, nil
+		}
+	case "fsx":
+		if strings.HasPrefix(res, "file-system/") || strings.HasPrefix(res, "volume/") {
+			return FSx, nil
+		}
+	case "s3":
+		// Bucket ARNs have no Region, no account and no "/".
+		if a.Region == "" && a.AccountID == "" && res != "" && !strings.Contains(res, "/") {
+			return S3, nil
+		}
+	case "storagegateway":
+		if strings.HasPrefix(res, "gateway/") {
+			return StorageGateway, nil
+		}
+	case "redshift":
+		if strings.HasPrefix(res, "cluster:") {
+			return Redshift, nil
+		}
+	case "timestream":
+		if strings.HasPrefix(res, "database/") {
+			return Timestream, nil
+		}
+	case "cloudformation":
+		if strings.HasPrefix(res, "stack/") {
+			return CloudFormation, nil
+		}
+	case "backup-gateway":
+		if strings.HasPrefix(res, "vm/") {
+			return VirtualMachine, nil
+		}
+	case "ssm-sap":
+		if strings.HasPrefix(res, "HANA/") {
+			return SAPHANA, nil
+		}
+	case "eks":
+		if strings.HasPrefix(res, "cluster/") {
+			return EKS, nil
+		}
+	}
+	return unsupported()
+}
