@@ -105,7 +105,7 @@ func TestFrameworkValidateNameAndLimits(t *testing.T) {
 
 func TestControlRoundTripSDK(t *testing.T) {
 	t.Parallel()
-	c := LastRecoveryPointCreated(48 * time.Hour).ForTag("env", "prod")
+	c := LastRecoveryPointCreated(48*time.Hour).ForTag("env", "prod")
 	back := ControlFromSDK(c.toSDK())
 	if back.key() != c.key() {
 		t.Errorf("round trip: got %s; want %s", back.key(), c.key())
