@@ -1,0 +1,150 @@
+package backup
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+const (
+	testRole = "arn:aws:iam::123456789012:role/backup-role"
+	testVol  = "arn:aws:ec2:us-east-1:123456789012:volume/vol-1"
+)
+
+func fieldsOf(err error) []string {
+	var out []string
+	var walk func(error)
+	walk = func(e error) {
+		var ve *ValidationError
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, x := range j.Unwrap() {
+				walk(x)
+			}
+			return
+		}
+		if errors.As(e, &ve) {
+			out = append(out, ve.Field)
+		}
+	}
+	if err != nil {
+		walk(errors.Unwrap(err))
+		if len(out) == 0 {
+			walk(err)
+		}
+	}
+	return out
+}
+
+func TestBackupInputValidation(t *testing.T) {
+	t.Parallel()
+	tags := map[string]string{}
+	for i := range 11 {
+		tags[string(rune('a'+i))] = "v"
+	}
+	tests := []struct {
+		name string
+		in   BackupInput
+		want []string
+	}{
+		{"ok", BackupInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, StartWindow: time.Hour, CompletionWindow: 2 * time.Hour}, nil},
+		{"everything wrong", BackupInput{VaultName: "x", ResourceARN: "arn:aws:sqs:us-east-1:1:q", IAMRoleARN: "arn:aws:iam::1:user/u",
+			StartWindow: 30 * time.Minute, CompletionWindow: 2*time.Hour + 30*time.Second,
+			Lifecycle: &Lifecycle{MoveToColdStorageAfter: Days(30), DeleteAfter: Days(60)}, RecoveryPointTags: tags},
+			[]string{"VaultName", "ResourceARN", "IAMRoleARN", "StartWindow", "CompletionWindow", "Lifecycle.DeleteAfter", "RecoveryPointTags"}},
+		{"completion shorter than start", BackupInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, StartWindow: 2 * time.Hour, CompletionWindow: time.Hour}, []string{"CompletionWindow"}},
+		{"reserved tag", BackupInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, RecoveryPointTags: map[string]string{"aws:x": "1"}}, []string{"RecoveryPointTags[aws:x]"}},
+		{"fractional day", BackupInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, Lifecycle: &Lifecycle{DeleteAfter: 36 * time.Hour}}, []string{"Lifecycle.DeleteAfter"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := tt.in.validate()
+			got := fieldsOf(err)
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("validate() fields = %v; want %v (err %v)", got, tt.want, err)
+			}
+		})
+	}
+}
+
+func TestBackupIdempotencyTokenDeterministic(t *testing.T) {
+	t.Parallel()
+	a := BackupInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, RecoveryPointTags: map[string]string{"a": "1", "b": "2"}}
+	b := a
+	b.RecoveryPointTags = map[string]string{"b": "2", "a": "1"}
+	if BackupIdempotencyToken(a) != BackupIdempotencyToken(b) {
+		t.Error("tokens differ for equal inputs; want equal")
+	}
+	c := a
+	c.WindowsVSS = true
+	if BackupIdempotencyToken(a) == BackupIdempotencyToken(c) {
+		t.Error("tokens equal for different BackupOptions; want different")
+	}
+	if tok := BackupIdempotencyToken(a); len(tok) != 43 || !strings.HasPrefix(tok, "bk-") {
+		t.Errorf("token = %q; want bk- plus 40 hex characters", tok)
+	}
+	if DeriveToken("ab", "c") == DeriveToken("a", "bc") {
+		t.Error("DeriveToken is ambiguous across part boundaries")
+	}
+}
+
+func TestCopyDestinationARN(t *testing.T) {
+	t.Parallel()
+	rp := "arn:aws:backup:us-east-1:123456789012:recovery-point:abc"
+	tests := []struct {
+		name    string
+		in      CopyInput
+		want    string
+		wantErr bool
+	}{
+		{"explicit", CopyInput{DestinationVaultARN: "arn:aws:backup:eu-west-1:210987654321:backup-vault:dr"}, "arn:aws:backup:eu-west-1:210987654321:backup-vault:dr", false},
+		{"built cross-region", CopyInput{RecoveryPointARN: rp, IAMRoleARN: testRole, DestinationVaultName: "dr", DestinationRegion: "eu-west-1"}, "arn:aws:backup:eu-west-1:123456789012:backup-vault:dr", false},
+		{"built cross-account", CopyInput{RecoveryPointARN: rp, IAMRoleARN: testRole, DestinationVaultName: "dr", DestinationAccountID: "210987654321"}, "arn:aws:backup:us-east-1:210987654321:backup-vault:dr", false},
+		{"built from EBS snapshot arn", CopyInput{RecoveryPointARN: "arn:aws:ec2:us-west-2::snapshot/snap-1", IAMRoleARN: testRole, DestinationVaultName: "dr"}, "arn:aws:backup:us-west-2:123456789012:backup-vault:dr", false},
+		{"govcloud partition", CopyInput{RecoveryPointARN: "arn:aws-us-gov:backup:us-gov-west-1:123456789012:recovery-point:x", IAMRoleARN: "arn:aws-us-gov:iam::123456789012:role/r", DestinationVaultName: "dr", DestinationRegion: "us-gov-east-1"}, "arn:aws-us-gov:backup:us-gov-east-1:123456789012:backup-vault:dr", false},
+		{"not a vault", CopyInput{DestinationVaultARN: "arn:aws:s3:::bucket"}, "", true},
+		{"bad account", CopyInput{DestinationVaultARN: "arn:aws:backup:eu-west-1:12:backup-vault:dr"}, "", true},
+		{"both forms", CopyInput{DestinationVaultARN: "arn:aws:backup:eu-west-1:210987654321:backup-vault:dr", DestinationRegion: "eu-west-1"}, "", true},
+		{"nothing", CopyInput{}, "", true},
+		{"bad name", CopyInput{RecoveryPointARN: rp, IAMRoleARN: testRole, DestinationVaultName: "d r"}, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := tt.in.DestinationARN()
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("DestinationARN() error = %v; want error %v", err, tt.wantErr)
+			}
+			if err == nil && got.String() != tt.want {
+				t.Errorf("DestinationARN() = %s; want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCopyToSourceVaultRejected(t *testing.T) {
+	t.Parallel()
+	in := CopyInput{SourceVaultName: "v1", RecoveryPointARN: "arn:aws:backup:us-east-1:123456789012:recovery-point:x", IAMRoleARN: testRole, DestinationVaultName: "v1"}
+	if _, err := in.validate(); err == nil {
+		t.Error("validate() error = nil; want copy-to-itself rejected")
+	}
+}
+
+func TestLifecycleSDKRoundTrip(t *testing.T) {
+	t.Parallel()
+	l := &Lifecycle{MoveToColdStorageAfter: Days(30), DeleteAfter: Days(120), OptInToArchive: true}
+	if err := l.Validate("L"); err != nil {
+		t.Fatalf("Validate() = %v; want nil", err)
+	}
+	s := l.SDK()
+	if *s.MoveToColdStorageAfterDays != 30 || *s.DeleteAfterDays != 120 || !*s.OptInToArchiveForSupportedResources {
+		t.Errorf("SDK() = %+v; want 30/120/true", s)
+	}
+	if back := LifecycleFromSDK(s); *back != *l {
+		t.Errorf("LifecycleFromSDK(SDK()) = %+v; want %+v", back, l)
+	}
+	if err := (&Lifecycle{DeleteAfter: Days(36501)}).Validate("L"); err == nil {
+		t.Error("Validate(36501 days) = nil; want error")
+	}
+}
