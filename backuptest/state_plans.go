@@ -1,0 +1,84 @@
+package backuptest
+
+import (
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+)
+
+// plan is a backup plan with every version kept (UpdateBackupPlan makes a
+// new version; GetBackupPlan can read old ones by VersionId).
+type plan struct {
+	ID                string
+	ARN               string
+	CreatorRequestId  string
+	CreationDate      time.Time
+	DeletionDate      time.Time
+	LastExecutionDate time.Time
+	// Versions, oldest first; the last one is current.
+	Versions   []planVersion
+	Selections map[string]*selection
+}
+
+type planVersion struct {
+	VersionID    string
+	CreationDate time.Time
+	Plan         types.BackupPlan
+}
+
+type selection struct {
+	ID               string
+	PlanID           string
+	CreatorRequestId string
+	CreationDate     time.Time
+	Selection        types.BackupSelection
+}
+
+// framework is a Backup Audit Manager framework.
+type framework struct {
+	Name             string
+	ARN              string
+	Description      string
+	Controls         []types.FrameworkControl
+	CreationTime     time.Time
+	DeploymentStatus string
+	Status           string
+	IdempotencyToken string
+}
+
+// reportPlan is a Backup Audit Manager report plan.
+type reportPlan struct {
+	Name             string
+	ARN              string
+	Description      string
+	DeliveryChannel  types.ReportDeliveryChannel
+	Setting          types.ReportSetting
+	CreationTime     time.Time
+	DeploymentStatus string
+	LastAttempted    time.Time
+	LastSuccessful   time.Time
+	IdempotencyToken string
+}
+
+// reportJob is one run of a report plan.
+type reportJob struct {
+	ID             string
+	ReportPlanARN  string
+	ReportTemplate string
+	CreationTime   time.Time
+	CompletionTime time.Time
+	Status         string
+	StatusMessage  string
+	Destination    types.ReportDestination
+}
+
+// restoreTestingPlan is an AWS Backup restore testing plan and its selections.
+type restoreTestingPlan struct {
+	Name             string
+	ARN              string
+	CreatorRequestId string
+	CreationTime     time.Time
+	LastUpdateTime   time.Time
+	Plan             types.RestoreTestingPlanForGet
+	Selections       map[string]*types.RestoreTestingSelectionForGet
+}
