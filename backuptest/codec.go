@@ -408,4 +408,3 @@ func needsEscape(s string) bool {
 	}
 	return false
 }
-
