@@ -1,0 +1,100 @@
+package compliance
+
+import (
+	"strings"
+	"testing"
+)
+
+func balanced(s string) bool {
+	depth := 0
+	for _, r := range s {
+		switch r {
+		case '(', '<':
+			depth++
+		case ')', '>':
+			depth--
+			if depth < 0 {
+				return false
+			}
+		}
+	}
+	return depth == 0
+}
+
+func TestAthenaDDL(t *testing.T) {
+	t.Parallel()
+	for _, tmpl := range ReportTemplates {
+		t.Run(string(tmpl), func(t *testing.T) {
+			t.Parallel()
+			ddl, err := AthenaDDL(tmpl, "backup_reports", "jobs", "s3://my-bucket/reports")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{"CREATE EXTERNAL TABLE IF NOT EXISTS backup_reports.jobs", "reportitems array<struct<", "LOCATION 's3://my-bucket/reports/'", "accountid:string", "JsonSerDe", string(tmpl)} {
+				if !strings.Contains(ddl, want) {
+					t.Errorf("DDL lacks %q:\n%s", want, ddl)
+				}
+			}
+			col := "jobstatus:string"
+			if tmpl.IsCompliance() {
+				col = "compliancestatus:string"
+			}
+			if !strings.Contains(ddl, col) {
+				t.Errorf("DDL lacks %q", col)
+			}
+			// '>' in '=>' would break the count; there is none in the DDL.
+			if !balanced(ddl) {
+				t.Errorf("unbalanced brackets:\n%s", ddl)
+			}
+		})
+	}
+	if _, err := AthenaDDL("NOPE", "Bad-DB", "t;drop", "http://x'"); len(ValidationErrors(err)) != 4 {
+		t.Errorf("got %v; want 4 validation errors", err)
+	}
+}
+
+func TestAthenaQueries(t *testing.T) {
+	t.Parallel()
+	failed, err := QueryFailedJobsByAccount("db", "backup_jobs", 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restore, err := QueryRestoreTimePerResource("db", "restore_jobs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc, err := QueryNonCompliantResourcesPerControl("db", "resource_compliance")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, q string
+		want    []string
+	}{
+		{"failed", failed, []string{"FROM db.backup_jobs", "UNNEST(reportitems)", "INTERVAL '7' DAY", "'FAILED'", "GROUP BY item.accountid", "count(*)"}},
+		{"restore", restore, []string{"FROM db.restore_jobs", "date_diff('second'", "avg(", "max(", "GROUP BY item.resourcearn", "'COMPLETED'"}},
+		{"noncompliant", nc, []string{"FROM db.resource_compliance", "'NON_COMPLIANT'", "count(DISTINCT item.resourcearn)", "GROUP BY item.frameworkname, item.controlname"}},
+	}
+	for _, tt := range tests {
+		if !strings.HasPrefix(tt.q, "SELECT ") {
+			t.Errorf("%s: does not start with SELECT", tt.name)
+		}
+		if !balanced(strings.ReplaceAll(tt.q, ">=", "")) {
+			t.Errorf("%s: unbalanced parentheses:\n%s", tt.name, tt.q)
+		}
+		if strings.Contains(tt.q, "%!") {
+			t.Errorf("%s: formatting error:\n%s", tt.name, tt.q)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(tt.q, w) {
+				t.Errorf("%s lacks %q:\n%s", tt.name, w, tt.q)
+			}
+		}
+	}
+	if _, err := QueryFailedJobsByAccount("db", "t", 0); err == nil {
+		t.Error("days 0: got nil error")
+	}
+	if _, err := QueryRestoreTimePerResource("db", "x y"); err == nil {
+		t.Error("bad table: got nil error")
+	}
+}
