@@ -1,0 +1,171 @@
+package plan
+
+import (
+	"errors"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+)
+
+// ToSDK converts p to the SDK's plan input, turning durations into AWS
+// minutes and days. It does not validate; call Validate (or use Build)
+// first.
+func (p *Plan) ToSDK() *types.BackupPlanInput {
+	in := &types.BackupPlanInput{BackupPlanName: aws.String(p.Name)}
+	for _, r := range p.Rules {
+		in.Rules = append(in.Rules, r.toSDK())
+	}
+	for _, a := range p.AdvancedSettings {
+		in.AdvancedBackupSettings = append(in.AdvancedBackupSettings, types.AdvancedBackupSetting{
+			ResourceType: aws.String(a.ResourceType), BackupOptions: maps.Clone(a.Options)})
+	}
+	return in
+}
+
+// CreateInput returns the CreateBackupPlan request for p, with the plan's
+// tags and a deterministic CreatorRequestId (see CreatorRequestID).
+func (p *Plan) CreateInput() *awsbackup.CreateBackupPlanInput {
+	return &awsbackup.CreateBackupPlanInput{
+		BackupPlan:       p.ToSDK(),
+		BackupPlanTags:   maps.Clone(p.Tags),
+		CreatorRequestId: aws.String(CreatorRequestID(p)),
+	}
+}
+
+func (r Rule) toSDK() types.BackupRuleInput {
+	out := types.BackupRuleInput{
+		RuleName:              aws.String(r.Name),
+		TargetBackupVaultName: aws.String(r.TargetVault),
+		Lifecycle:             lifecycleToSDK(r.Lifecycle),
+		RecoveryPointTags:     maps.Clone(r.RecoveryPointTags),
+	}
+	if r.Schedule != "" {
+		out.ScheduleExpression = aws.String(r.Schedule)
+	}
+	if r.Timezone != "" {
+		out.ScheduleExpressionTimezone = aws.String(r.Timezone)
+	}
+	if r.StartWindow > 0 {
+		out.StartWindowMinutes = aws.Int64(int64(r.StartWindow / time.Minute))
+	}
+	if r.CompletionWindow > 0 {
+		out.CompletionWindowMinutes = aws.Int64(int64(r.CompletionWindow / time.Minute))
+	}
+	if r.ContinuousBackup {
+		out.EnableContinuousBackup = aws.Bool(true)
+	}
+	for _, c := range r.CopyActions {
+		out.CopyActions = append(out.CopyActions, types.CopyAction{
+			DestinationBackupVaultArn: aws.String(c.DestinationVaultARN), Lifecycle: lifecycleToSDK(c.Lifecycle)})
+	}
+	for _, a := range r.IndexActions {
+		out.IndexActions = append(out.IndexActions, types.IndexAction{ResourceTypes: slices.Clone(a.ResourceTypes)})
+	}
+	if r.AirGappedVaultARN != "" {
+		out.TargetLogicallyAirGappedBackupVaultArn = aws.String(r.AirGappedVaultARN)
+	}
+	return out
+}
+
+func lifecycleToSDK(l Lifecycle) *types.Lifecycle {
+	if l.IsZero() {
+		return nil
+	}
+	out := &types.Lifecycle{}
+	if l.MoveToColdStorageAfter != 0 {
+		out.MoveToColdStorageAfterDays = aws.Int64(int64(l.MoveToColdStorageAfter))
+	}
+	if l.DeleteAfter != 0 {
+		out.DeleteAfterDays = aws.Int64(int64(l.DeleteAfter))
+	}
+	if l.OptInToArchive {
+		out.OptInToArchiveForSupportedResources = aws.Bool(true)
+	}
+	return out
+}
+
+func lifecycleFromSDK(l *types.Lifecycle) Lifecycle {
+	if l == nil {
+		return Lifecycle{}
+	}
+	return Lifecycle{
+		MoveToColdStorageAfter: Days(aws.ToInt64(l.MoveToColdStorageAfterDays)),
+		DeleteAfter:            Days(aws.ToInt64(l.DeleteAfterDays)),
+		OptInToArchive:         aws.ToBool(l.OptInToArchiveForSupportedResources),
+	}
+}
+
+// ErrNilPlan is returned by FromSDK and FromSDKInput for a nil plan.
+var ErrNilPlan = errors.New("plan: nil backup plan")
+
+// FromSDK converts a plan returned by AWS (GetBackupPlan) to a Plan, for
+// Diff and coverage analysis. Rule IDs are dropped; plan tags are not part
+// of types.BackupPlan and stay empty.
+func FromSDK(bp *types.BackupPlan) (*Plan, error) {
+	if bp == nil {
+		return nil, ErrNilPlan
+	}
+	p := &Plan{Name: aws.ToString(bp.BackupPlanName)}
+	for _, r := range bp.Rules {
+		p.Rules = append(p.Rules, ruleFromSDK(types.BackupRuleInput{
+			RuleName: r.RuleName, TargetBackupVaultName: r.TargetBackupVaultName,
+			CompletionWindowMinutes: r.CompletionWindowMinutes, CopyActions: r.CopyActions,
+			EnableContinuousBackup: r.EnableContinuousBackup, IndexActions: r.IndexActions,
+			Lifecycle: r.Lifecycle, RecoveryPointTags: r.RecoveryPointTags,
+			ScheduleExpression: r.ScheduleExpression, ScheduleExpressionTimezone: r.ScheduleExpressionTimezone,
+			StartWindowMinutes:                     r.StartWindowMinutes,
+			TargetLogicallyAirGappedBackupVaultArn: r.TargetLogicallyAirGappedBackupVaultArn,
+		}))
+	}
+	p.AdvancedSettings = advancedFromSDK(bp.AdvancedBackupSettings)
+	return p, nil
+}
+
+// FromSDKInput converts the SDK's plan input (as sent to CreateBackupPlan)
+// to a Plan.
+func FromSDKInput(in *types.BackupPlanInput) (*Plan, error) {
+	if in == nil {
+		return nil, ErrNilPlan
+	}
+	p := &Plan{Name: aws.ToString(in.BackupPlanName)}
+	for _, r := range in.Rules {
+		p.Rules = append(p.Rules, ruleFromSDK(r))
+	}
+	p.AdvancedSettings = advancedFromSDK(in.AdvancedBackupSettings)
+	return p, nil
+}
+
+func advancedFromSDK(in []types.AdvancedBackupSetting) []AdvancedSetting {
+	var out []AdvancedSetting
+	for _, a := range in {
+		out = append(out, AdvancedSetting{ResourceType: aws.ToString(a.ResourceType), Options: maps.Clone(a.BackupOptions)})
+	}
+	return out
+}
+
+func ruleFromSDK(r types.BackupRuleInput) Rule {
+	out := Rule{
+		Name:              aws.ToString(r.RuleName),
+		TargetVault:       aws.ToString(r.TargetBackupVaultName),
+		Schedule:          aws.ToString(r.ScheduleExpression),
+		Timezone:          aws.ToString(r.ScheduleExpressionTimezone),
+		StartWindow:       time.Duration(aws.ToInt64(r.StartWindowMinutes)) * time.Minute,
+		CompletionWindow:  time.Duration(aws.ToInt64(r.CompletionWindowMinutes)) * time.Minute,
+		Lifecycle:         lifecycleFromSDK(r.Lifecycle),
+		RecoveryPointTags: maps.Clone(r.RecoveryPointTags),
+		ContinuousBackup:  aws.ToBool(r.EnableContinuousBackup),
+		AirGappedVaultARN: aws.ToString(r.TargetLogicallyAirGappedBackupVaultArn),
+	}
+	for _, c := range r.CopyActions {
+		out.CopyActions = append(out.CopyActions, CopyAction{
+			DestinationVaultARN: aws.ToString(c.DestinationBackupVaultArn), Lifecycle: lifecycleFromSDK(c.Lifecycle)})
+	}
+	for _, a := range r.IndexActions {
+		out.IndexActions = append(out.IndexActions, IndexAction{ResourceTypes: slices.Clone(a.ResourceTypes)})
+	}
+	return out
+}

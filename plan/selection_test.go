@@ -1,0 +1,188 @@
+package plan
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestSelectionMatches(t *testing.T) {
+	t.Parallel()
+	const (
+		vol1  = "arn:aws:ec2:us-east-1:123456789012:volume/vol-1"
+		vol2  = "arn:aws:ec2:eu-west-1:210987654321:volume/vol-2"
+		inst  = "arn:aws:ec2:us-east-1:123456789012:instance/i-1"
+		table = "arn:aws:dynamodb:us-east-1:123456789012:table/orders"
+		db    = "arn:aws:rds:us-east-1:123456789012:db:prod-db"
+	)
+	type res struct {
+		arn  string
+		tags map[string]string
+		want bool
+	}
+	prod := map[string]string{"env": "prod", "backup": "daily", "owner": "team-a"}
+	dev := map[string]string{"env": "dev", "backup": "daily"}
+	tests := []struct {
+		name string
+		sel  *Selection
+		res  []res
+	}{
+		{"empty selection selects everything", &Selection{}, []res{{vol1, nil, true}, {table, prod, true}}},
+		{"star", &Selection{Resources: []string{"*"}}, []res{{vol1, nil, true}}},
+		{"exact ARN", &Selection{Resources: []string{vol1}}, []res{{vol1, nil, true}, {vol2, nil, false}}},
+		{"all volumes with wildcard region and account", &Selection{Resources: []string{"arn:aws:ec2:*:*:volume/*"}},
+			[]res{{vol1, nil, true}, {vol2, nil, true}, {inst, nil, false}}},
+		{"trailing prefix wildcard", &Selection{Resources: []string{"arn:aws:rds:us-east-1:123456789012:db:prod-*"}},
+			[]res{{db, nil, true}, {"arn:aws:rds:us-east-1:123456789012:db:dev-db", nil, false}}},
+		{"NotResources excludes", &Selection{Resources: []string{"arn:aws:ec2:*:*:volume/*"}, NotResources: []string{vol2}},
+			[]res{{vol1, nil, true}, {vol2, nil, false}}},
+		{"ListOfTags is OR", &Selection{ListOfTags: []TagCondition{{"env", "prod"}, {"aws:ResourceTag/env", "staging"}}},
+			[]res{{table, prod, true}, {table, map[string]string{"env": "staging"}, true}, {table, dev, false}, {table, nil, false}}},
+		{"Resources OR ListOfTags", &Selection{Resources: []string{"arn:aws:ec2:*:*:volume/*"}, ListOfTags: []TagCondition{{"backup", "yes"}}},
+			[]res{{vol1, nil, true}, {table, map[string]string{"backup": "yes"}, true}, {table, nil, false}}},
+		{"Resources AND Conditions", &Selection{Resources: []string{"arn:aws:ec2:*:*:volume/*"},
+			Conditions: []Condition{{StringEquals, "aws:ResourceTag/env", "prod"}, {StringEquals, "aws:ResourceTag/owner", "team-a"}}},
+			[]res{{vol1, prod, true}, {vol1, dev, false}, {table, prod, false}}},
+		{"conditions only", &Selection{Conditions: []Condition{{StringNotEquals, "aws:ResourceTag/env", "dev"}}},
+			[]res{{table, prod, true}, {table, nil, true}, {table, dev, false}}},
+		{"StringLike", &Selection{Resources: []string{"*"}, Conditions: []Condition{{StringLike, "aws:ResourceTag/owner", "team-*"}}},
+			[]res{{table, prod, true}, {table, map[string]string{"owner": "teamx"}, false}, {table, nil, false}}},
+		{"StringNotLike", &Selection{Resources: []string{"*"}, Conditions: []Condition{{StringNotLike, "aws:ResourceTag/env", "*ev"}}},
+			[]res{{table, prod, true}, {table, dev, false}, {table, nil, true}}},
+		{"NotResources beats tags", &Selection{ListOfTags: []TagCondition{{"env", "prod"}}, NotResources: []string{"arn:aws:dynamodb:*:*:table/*"}},
+			[]res{{table, prod, false}, {vol1, prod, true}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			for _, r := range tt.res {
+				if got := tt.sel.Matches(r.arn, r.tags); got != r.want {
+					t.Errorf("Matches(%s, %v) = %v; want %v", r.arn, r.tags, got, r.want)
+				}
+			}
+		})
+	}
+}
+
+func TestLikeMatch(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		p, s string
+		want bool
+	}{
+		{"*", "", true}, {"a*", "abc", true}, {"*c", "abc", true}, {"a*c", "abbbc", true}, {"a*b*c", "axbyc", true},
+		{"a*c", "abcd", false}, {"abc", "abc", true}, {"abc", "abd", false}, {"", "", true}, {"", "a", false},
+		{"**", "x", true}, {"a?c", "abc", false},
+	}
+	for _, tt := range tests {
+		if got := likeMatch(tt.p, tt.s); got != tt.want {
+			t.Errorf("likeMatch(%q, %q) = %v; want %v", tt.p, tt.s, got, tt.want)
+		}
+	}
+}
+
+func TestSelectionValidate(t *testing.T) {
+	t.Parallel()
+	valid := func() *Selection {
+		s, err := NewSelection("prod-ebs", testRoleARN).AllOfType("EBS").Resources("arn:aws:s3:::my-bucket-*").
+			Exclude("arn:aws:ec2:us-east-1:123456789012:volume/vol-scratch").Tag("backup", "daily").
+			Where(StringEquals, "env", "prod").Where(StringLike, "owner", "team-*").Build()
+		if err != nil {
+			t.Fatalf("Build() = %v", err)
+		}
+		return s
+	}
+	many := func(n int, wildcard bool) []string {
+		var out []string
+		for i := range n {
+			a := fmt.Sprintf("arn:aws:ec2:us-east-1:123456789012:volume/vol-%d", i)
+			if wildcard && i == 0 {
+				a += "*"
+			}
+			out = append(out, a)
+		}
+		return out
+	}
+	tests := []struct {
+		name   string
+		mutate func(s *Selection)
+		field  string
+		reason string
+	}{
+		{"name required", func(s *Selection) { s.Name = "" }, "SelectionName", "selection name is required"},
+		{"name pattern", func(s *Selection) { s.Name = "a b" }, "SelectionName", "must be 1-50 characters"},
+		{"role required", func(s *Selection) { s.IAMRole = "" }, "IamRoleArn", "is required"},
+		{"role ARN", func(s *Selection) { s.IAMRole = "AWSBackupDefaultServiceRole" }, "IamRoleArn", "must be an IAM role ARN"},
+		{"wildcard in the middle", func(s *Selection) { s.Resources = []string{"arn:aws:s3:::*-logs"} }, "Resources[0]", "only appear at the end"},
+		{"partial region wildcard", func(s *Selection) { s.Resources = []string{"arn:aws:ec2:us-*:*:volume/*"} }, "Resources[0]", `take "*" only as a whole`},
+		{"not an ARN", func(s *Selection) { s.NotResources = []string{"vol-1"} }, "NotResources[0]", "must be an ARN"},
+		{"service wildcard", func(s *Selection) { s.Resources = []string{"arn:aws:*:*:*:volume/*"} }, "Resources[0]", "not allowed in the partition or service"},
+		{"more than 500 ARNs", func(s *Selection) { s.Resources = many(501, false) }, "Resources", "at most 500 ARNs, got 501"},
+		{"more than 30 wildcard ARNs", func(s *Selection) { s.NotResources = many(31, true) }, "NotResources", "at most 30 ARNs when any has a wildcard, got 31"},
+		{"more than 30 tags", func(s *Selection) {
+			for i := range 30 {
+				s.ListOfTags = append(s.ListOfTags, TagCondition{Key: fmt.Sprint(i), Value: "v"})
+			}
+		}, "ListOfTags", "at most 30 tags per selection, got 31"},
+		{"tag key required", func(s *Selection) { s.ListOfTags[0].Key = "" }, "ListOfTags[0].ConditionKey", "is required"},
+		{"more than 30 conditions", func(s *Selection) {
+			for i := range 29 {
+				s.Conditions = append(s.Conditions, Condition{StringEquals, ResourceTagPrefix + fmt.Sprint(i), "v"})
+			}
+		}, "Conditions", "at most 30 conditions per selection, got 31"},
+		{"condition key prefix", func(s *Selection) { s.Conditions[0].Key = "env" }, "Conditions[0].ConditionKey", "must be aws:ResourceTag/<tag key>"},
+		{"condition op", func(s *Selection) { s.Conditions[0].Op = "StringContains" }, "Conditions[0].Op", "must be StringEquals, StringNotEquals, StringLike or StringNotLike"},
+		{"unknown resource type", func(s *Selection) {
+			s.Resources = NewSelection("x", testRoleARN).AllOfType("Floppy").Selection().Resources
+		}, "Resources[0]", "must be an ARN"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := valid()
+			tt.mutate(s)
+			err := s.Validate()
+			var found bool
+			for _, ve := range ValidationErrors(err) {
+				if ve.Field == tt.field && strings.Contains(ve.Reason, tt.reason) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("Validate() = %v; want %s: …%s…", err, tt.field, tt.reason)
+			}
+		})
+	}
+}
+
+func TestSelectionSDKRoundTrip(t *testing.T) {
+	t.Parallel()
+	s := &Selection{Name: "s", IAMRole: testRoleARN, Resources: []string{"*"}, NotResources: []string{"arn:aws:s3:::b"},
+		ListOfTags: []TagCondition{{"backup", "yes"}},
+		Conditions: normalizeConditions([]Condition{{StringNotLike, ResourceTagPrefix + "a", "x*"}, {StringEquals, ResourceTagPrefix + "b", "y"},
+			{StringLike, ResourceTagPrefix + "c", "z*"}, {StringNotEquals, ResourceTagPrefix + "d", "w"}})}
+	got, err := SelectionFromSDK(s.ToSDK())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, s) {
+		t.Errorf("round trip = %+v; want %+v", got, s)
+	}
+	if !SelectionsEqual(got, s) {
+		t.Errorf("SelectionsEqual = false")
+	}
+	other := s.Clone()
+	other.Conditions[0].Value = "changed"
+	if SelectionsEqual(other, s) {
+		t.Errorf("SelectionsEqual ignores condition values")
+	}
+	in := s.CreateInput("plan-1")
+	if *in.BackupPlanId != "plan-1" || *in.CreatorRequestId != *s.CreateInput("plan-1").CreatorRequestId ||
+		*in.CreatorRequestId == *s.CreateInput("plan-2").CreatorRequestId {
+		t.Errorf("selection CreatorRequestId not deterministic per plan: %s", *in.CreatorRequestId)
+	}
+	if _, err := SelectionFromSDK(nil); err == nil {
+		t.Errorf("SelectionFromSDK(nil) = nil error")
+	}
+}
