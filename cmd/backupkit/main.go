@@ -77,5 +77,6 @@ func newRootCmd() *cobra.Command {
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	// Subcommands, one file each.
+	root.AddCommand(newEmulatorCmd())
 	return root
 }
