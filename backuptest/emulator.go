@@ -324,4 +324,5 @@ func newID() string {
 
 func (e *Emulator) registerOperations() {
 	e.registerVaults()
+	e.registerPlans() // plans.go: plans, selections, templates, audit, restore testing
 }

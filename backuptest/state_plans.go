@@ -7,7 +7,8 @@ import (
 )
 
 // plan is a backup plan with every version kept (UpdateBackupPlan makes a
-// new version; GetBackupPlan can read old ones by VersionId).
+// new version; GetBackupPlan can read old ones by VersionId). A deleted plan
+// stays (ListBackupPlans with IncludeDeleted shows it) with DeletionDate set.
 type plan struct {
 	ID                string
 	ARN               string
@@ -20,10 +21,22 @@ type plan struct {
 	Selections map[string]*selection
 }
 
+// current is the plan's current version.
+func (p *plan) current() *planVersion { return &p.Versions[len(p.Versions)-1] }
+
+// deleted reports whether DeleteBackupPlan removed the plan.
+func (p *plan) deleted() bool { return !p.DeletionDate.IsZero() }
+
 type planVersion struct {
 	VersionID    string
 	CreationDate time.Time
-	Plan         types.BackupPlan
+	// Plan is the version as GetBackupPlan returns it: defaults filled in
+	// and a RuleId on every rule.
+	Plan types.BackupPlan
+	// Document is the canonical JSON of the BackupPlanInput that made this
+	// version; CreateBackupPlan with the same document again is
+	// AlreadyExistsException.
+	Document string
 }
 
 type selection struct {
@@ -42,6 +55,8 @@ type framework struct {
 	Controls         []types.FrameworkControl
 	CreationTime     time.Time
 	DeploymentStatus string
+	// Deployed is when DeploymentStatus becomes COMPLETED.
+	Deployed         time.Time
 	Status           string
 	IdempotencyToken string
 }
@@ -55,6 +70,7 @@ type reportPlan struct {
 	Setting          types.ReportSetting
 	CreationTime     time.Time
 	DeploymentStatus string
+	Deployed         time.Time
 	LastAttempted    time.Time
 	LastSuccessful   time.Time
 	IdempotencyToken string
@@ -66,6 +82,8 @@ type reportJob struct {
 	ReportPlanARN  string
 	ReportTemplate string
 	CreationTime   time.Time
+	// Done is when the job reaches COMPLETED.
+	Done           time.Time
 	CompletionTime time.Time
 	Status         string
 	StatusMessage  string

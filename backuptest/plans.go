@@ -1,0 +1,900 @@
+package backuptest
+
+// Backup plans and backup selections.
+//
+// Known difference: CreateBackupPlan requires each rule's TargetBackupVaultName
+// to name an existing vault in the caller's Region (InvalidParameterValueException
+// otherwise). AWS documents no such check explicitly; the emulator is strict
+// so tests catch plans created before their vault.
+//
+// Known difference: ScheduleExpression is checked by a light validator: AWS
+// cron syntax with six fields, exactly one of day-of-month/day-of-week `?`,
+// ranges per field, and at most one run per hour (the minute field must be a
+// single value). rate() and at() expressions are refused.
+//
+// Known difference: GetBackupPlan with MaxScheduledRunsPreview > 0 answers
+// InvalidRequestException: the emulator does not compute schedule previews.
+//
+// Known difference: UpdateBackupPlan keeps the RuleId of a rule whose
+// RuleName is unchanged and gives new rules new ids.
+//
+// Known difference: rules without StartWindowMinutes, CompletionWindowMinutes,
+// ScheduleExpression or ScheduleExpressionTimezone come back with AWS's
+// defaults filled in (480, 10080, cron(0 5 ? * * *), Etc/UTC).
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+)
+
+// AWS Backup quotas and limits on plans and selections.
+const (
+	maxPlansPerRegion        = 300
+	maxVersionsPerPlan       = 2000
+	maxRulesPerPlan          = 10
+	maxCopyActionsPerRule    = 5
+	maxRuleRecoveryPointTags = 10
+	maxSelectionsPerPlan     = 100
+	maxSelectionTags         = 30
+	maxSelectionConditions   = 30
+	selectionMaxARNs         = 500
+	selectionMaxWildcardARNs = 30
+	planMaxTags              = 50
+	planMinStartWindow       = 60
+	planMaxWindow            = 100 * 365 * 24 * 60 // 100 years
+	planMaxContinuousDays    = 35
+	planMinColdToDelete      = 90
+
+	planDefaultSchedule         = "cron(0 5 ? * * *)"
+	planDefaultTimezone         = "Etc/UTC"
+	planDefaultStartWindow      = 480
+	planDefaultCompletionWindow = 10080
+)
+
+var (
+	planNamePattern         = regexp.MustCompile(`^[a-zA-Z0-9\-_.]{1,50}$`)
+	ruleNamePattern         = regexp.MustCompile(`^[a-zA-Z0-9\-_.]{1,50}$`)
+	selectionRoleARNPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@\-/]{1,512}$`)
+	planVaultARNPattern     = regexp.MustCompile(`^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[a-zA-Z0-9\-_]{2,50}$`)
+)
+
+func (e *Emulator) registerPlans() {
+	e.register("CreateBackupPlan", handle(createBackupPlan))
+	e.register("GetBackupPlan", handle(getBackupPlan))
+	e.register("UpdateBackupPlan", handle(updateBackupPlan))
+	e.register("DeleteBackupPlan", handle(deleteBackupPlan))
+	e.register("ListBackupPlans", handle(listBackupPlans))
+	e.register("ListBackupPlanVersions", handle(listBackupPlanVersions))
+	e.register("CreateBackupSelection", handle(createBackupSelection))
+	e.register("GetBackupSelection", handle(getBackupSelection))
+	e.register("DeleteBackupSelection", handle(deleteBackupSelection))
+	e.register("ListBackupSelections", handle(listBackupSelections))
+	e.registerTemplates()
+}
+
+// newVersionID returns an AWS-like plan version id: base64 of random bytes.
+func newVersionID() string {
+	return base64.RawStdEncoding.EncodeToString([]byte(strings.ReplaceAll(newID(), "-", "")[:32]))
+}
+
+// planOf returns the caller's plan, deleted or not, or ResourceNotFoundException.
+func (c *opCtx) planOf(id *string) (*plan, error) {
+	if id == nil || *id == "" {
+		return nil, missingParam("BackupPlanId")
+	}
+	p, ok := c.rs().Plans[*id]
+	if !ok {
+		return nil, notFound("Failed reading Backup plan with provided version: backup plan %s does not exist in %s", *id, c.region)
+	}
+	return p, nil
+}
+
+// livePlanOf is planOf for operations that need a plan that is not deleted.
+func (c *opCtx) livePlanOf(id *string) (*plan, error) {
+	p, err := c.planOf(id)
+	if err != nil {
+		return nil, err
+	}
+	if p.deleted() {
+		return nil, notFound("Backup plan %s was deleted at %s", p.ID, p.DeletionDate.Format(time.RFC3339))
+	}
+	return p, nil
+}
+
+// planCheck controls the checks of checkPlanInput that need state.
+type planCheck struct {
+	// vaults, when set, is asked whether a target vault exists.
+	vaults map[string]*vault
+}
+
+// checkPlanInput validates a BackupPlanInput the way CreateBackupPlan,
+// UpdateBackupPlan and GetBackupPlanFromJSON do. field is the member path of
+// the plan ("BackupPlan" or "BackupPlanTemplateJson").
+func checkPlanInput(field string, in *types.BackupPlanInput, pc planCheck) error {
+	if in == nil {
+		return missingParam(field)
+	}
+	if in.BackupPlanName == nil || *in.BackupPlanName == "" {
+		return missingParam(field + ".BackupPlanName")
+	}
+	if !planNamePattern.MatchString(*in.BackupPlanName) {
+		return invalidParam("%s.BackupPlanName %q is invalid: use 1 to 50 letters, digits, hyphens, underscores and periods", field, *in.BackupPlanName)
+	}
+	if len(in.Rules) == 0 {
+		return missingParam(field + ".Rules")
+	}
+	if len(in.Rules) > maxRulesPerPlan {
+		return apiErr(CodeLimitExceeded, "%s.Rules has %d rules: a backup plan can have at most %d", field, len(in.Rules), maxRulesPerPlan)
+	}
+	names := map[string]bool{}
+	for i := range in.Rules {
+		r := &in.Rules[i]
+		rf := fmt.Sprintf("%s.Rules[%d]", field, i)
+		if err := checkRule(rf, r, pc); err != nil {
+			return err
+		}
+		if names[*r.RuleName] {
+			return invalidParam("%s.RuleName %q is used by more than one rule: rule names must be unique in a plan", rf, *r.RuleName)
+		}
+		names[*r.RuleName] = true
+	}
+	for i, s := range in.AdvancedBackupSettings {
+		if err := checkAdvancedSetting(fmt.Sprintf("%s.AdvancedBackupSettings[%d]", field, i), s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkRule(rf string, r *types.BackupRuleInput, pc planCheck) error {
+	if r.RuleName == nil || *r.RuleName == "" {
+		return missingParam(rf + ".RuleName")
+	}
+	if !ruleNamePattern.MatchString(*r.RuleName) {
+		return invalidParam("%s.RuleName %q is invalid: use 1 to 50 letters, digits, hyphens, underscores and periods", rf, *r.RuleName)
+	}
+	if r.TargetBackupVaultName == nil || *r.TargetBackupVaultName == "" {
+		return missingParam(rf + ".TargetBackupVaultName")
+	}
+	if !vaultNamePattern.MatchString(*r.TargetBackupVaultName) {
+		return invalidParam("%s.TargetBackupVaultName %q is invalid: use 2 to 50 letters, digits, hyphens and underscores", rf, *r.TargetBackupVaultName)
+	}
+	if pc.vaults != nil {
+		if _, ok := pc.vaults[*r.TargetBackupVaultName]; !ok {
+			return invalidParam("%s.TargetBackupVaultName: backup vault %s does not exist", rf, *r.TargetBackupVaultName)
+		}
+	}
+	if r.TargetLogicallyAirGappedBackupVaultArn != nil && !planVaultARNPattern.MatchString(*r.TargetLogicallyAirGappedBackupVaultArn) {
+		return invalidParam("%s.TargetLogicallyAirGappedBackupVaultArn %q is not a backup vault ARN", rf, *r.TargetLogicallyAirGappedBackupVaultArn)
+	}
+	if r.ScheduleExpression != nil {
+		if err := checkCron(*r.ScheduleExpression); err != nil {
+			return invalidParam("%s.ScheduleExpression %q is invalid: %v", rf, *r.ScheduleExpression, err)
+		}
+	}
+	if r.ScheduleExpressionTimezone != nil {
+		if _, err := time.LoadLocation(*r.ScheduleExpressionTimezone); err != nil || *r.ScheduleExpressionTimezone == "" || *r.ScheduleExpressionTimezone == "Local" {
+			return invalidParam("%s.ScheduleExpressionTimezone %q is not an IANA time zone name", rf, *r.ScheduleExpressionTimezone)
+		}
+	}
+	if r.StartWindowMinutes != nil && (*r.StartWindowMinutes < planMinStartWindow || *r.StartWindowMinutes > planMaxWindow) {
+		return invalidParam("%s.StartWindowMinutes %d is out of range: allowed %d to %d", rf, *r.StartWindowMinutes, planMinStartWindow, planMaxWindow)
+	}
+	if r.CompletionWindowMinutes != nil && (*r.CompletionWindowMinutes < 1 || *r.CompletionWindowMinutes > planMaxWindow) {
+		return invalidParam("%s.CompletionWindowMinutes %d is out of range: allowed 1 to %d", rf, *r.CompletionWindowMinutes, planMaxWindow)
+	}
+	continuous := aws.ToBool(r.EnableContinuousBackup)
+	if err := checkRuleLifecycle(rf+".Lifecycle", r.Lifecycle); err != nil {
+		return err
+	}
+	if continuous && r.Lifecycle != nil {
+		if r.Lifecycle.MoveToColdStorageAfterDays != nil {
+			return invalidParam("%s.Lifecycle.MoveToColdStorageAfterDays: continuous backups cannot move to cold storage", rf)
+		}
+		if d := r.Lifecycle.DeleteAfterDays; d != nil && (*d < 1 || *d > planMaxContinuousDays) {
+			return invalidParam("%s.Lifecycle.DeleteAfterDays %d is out of range for continuous backup: allowed 1 to %d", rf, *d, planMaxContinuousDays)
+		}
+	}
+	if len(r.CopyActions) > maxCopyActionsPerRule {
+		return apiErr(CodeLimitExceeded, "%s.CopyActions has %d copy actions: a rule can have at most %d", rf, len(r.CopyActions), maxCopyActionsPerRule)
+	}
+	for j, ca := range r.CopyActions {
+		cf := fmt.Sprintf("%s.CopyActions[%d]", rf, j)
+		if ca.DestinationBackupVaultArn == nil || *ca.DestinationBackupVaultArn == "" {
+			return missingParam(cf + ".DestinationBackupVaultArn")
+		}
+		if !planVaultARNPattern.MatchString(*ca.DestinationBackupVaultArn) {
+			return invalidParam("%s.DestinationBackupVaultArn %q is not a backup vault ARN (arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME)", cf, *ca.DestinationBackupVaultArn)
+		}
+		if err := checkRuleLifecycle(cf+".Lifecycle", ca.Lifecycle); err != nil {
+			return err
+		}
+	}
+	if len(r.RecoveryPointTags) > maxRuleRecoveryPointTags {
+		return invalidParam("%s.RecoveryPointTags has %d tags: at most %d allowed", rf, len(r.RecoveryPointTags), maxRuleRecoveryPointTags)
+	}
+	for k := range r.RecoveryPointTags {
+		if k == "" || len(k) > 128 || strings.HasPrefix(strings.ToLower(k), "aws:") {
+			return invalidParam("%s.RecoveryPointTags: key %q is invalid: 1 to 128 characters, not starting with aws:", rf, k)
+		}
+	}
+	return nil
+}
+
+// checkRuleLifecycle enforces AWS's lifecycle rules: positive days (or -1 on
+// both for "keep forever"), at most 36,500, and deletion at least 90 days
+// after the move to cold storage.
+func checkRuleLifecycle(f string, l *types.Lifecycle) error {
+	if l == nil {
+		return nil
+	}
+	del, cold := l.DeleteAfterDays, l.MoveToColdStorageAfterDays
+	if del != nil && cold != nil && *del == -1 && *cold == -1 {
+		return nil
+	}
+	if del != nil && (*del < 1 || *del > maxRetentionDays) {
+		return invalidParam("%s.DeleteAfterDays %d is out of range: allowed 1 to %d", f, *del, maxRetentionDays)
+	}
+	if cold != nil && (*cold < 1 || *cold > maxRetentionDays) {
+		return invalidParam("%s.MoveToColdStorageAfterDays %d is out of range: allowed 1 to %d", f, *cold, maxRetentionDays)
+	}
+	if del != nil && cold != nil && *del < *cold+planMinColdToDelete {
+		return invalidParam("%s.DeleteAfterDays %d is invalid: recovery points must stay in cold storage for at least %d days, so DeleteAfterDays must be at least MoveToColdStorageAfterDays + %d (%d)",
+			f, *del, planMinColdToDelete, planMinColdToDelete, *cold+planMinColdToDelete)
+	}
+	if l.DeleteAfterEvent != "" && l.DeleteAfterEvent != types.LifecycleDeleteAfterEventDeleteAfterCopy {
+		return invalidParam("%s.DeleteAfterEvent %q is invalid: allowed DELETE_AFTER_COPY", f, l.DeleteAfterEvent)
+	}
+	return nil
+}
+
+// checkAdvancedSetting allows the documented options: WindowsVSS for EC2,
+// BackupACLs and BackupObjectTags for S3, each "enabled" or "disabled".
+func checkAdvancedSetting(f string, s types.AdvancedBackupSetting) error {
+	if s.ResourceType == nil || *s.ResourceType == "" {
+		return missingParam(f + ".ResourceType")
+	}
+	var keys []string
+	switch *s.ResourceType {
+	case "EC2":
+		keys = []string{"WindowsVSS"}
+	case "S3":
+		keys = []string{"BackupACLs", "BackupObjectTags"}
+	default:
+		return invalidParam("%s.ResourceType %q is invalid: allowed EC2 or S3", f, *s.ResourceType)
+	}
+	if len(s.BackupOptions) == 0 {
+		return missingParam(f + ".BackupOptions")
+	}
+	for k, v := range s.BackupOptions {
+		ok := false
+		for _, kk := range keys {
+			ok = ok || k == kk
+		}
+		if !ok {
+			return invalidParam("%s.BackupOptions: option %q is invalid for %s: allowed %s", f, k, *s.ResourceType, strings.Join(keys, ", "))
+		}
+		if v != "enabled" && v != "disabled" {
+			return invalidParam("%s.BackupOptions[%s] %q is invalid: allowed enabled or disabled", f, k, v)
+		}
+	}
+	return nil
+}
+
+var cronMonthNames = map[string]int{"JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6, "JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10, "NOV": 11, "DEC": 12}
+var cronDayNames = map[string]int{"SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7}
+
+// checkCron is a light validator of AWS cron expressions:
+// cron(minutes hours day-of-month month day-of-week year).
+func checkCron(expr string) error {
+	expr = strings.TrimSpace(expr)
+	if !strings.HasPrefix(expr, "cron(") || !strings.HasSuffix(expr, ")") {
+		return fmt.Errorf("want cron(minutes hours day-of-month month day-of-week year)")
+	}
+	fields := strings.Fields(expr[len("cron(") : len(expr)-1])
+	if len(fields) != 6 {
+		return fmt.Errorf("a cron expression has 6 fields, got %d", len(fields))
+	}
+	if (fields[2] == "?") == (fields[4] == "?") {
+		return fmt.Errorf("exactly one of day-of-month and day-of-week must be '?'")
+	}
+	if _, err := strconv.Atoi(fields[0]); err != nil {
+		return fmt.Errorf("backups can run at most once an hour: the minutes field must be a single value 0-59")
+	}
+	specs := []struct {
+		name   string
+		lo, hi int
+		names  map[string]int
+		extra  string // allowed special characters besides , - * /
+	}{
+		{"minutes", 0, 59, nil, ""},
+		{"hours", 0, 23, nil, ""},
+		{"day-of-month", 1, 31, nil, "?LW"},
+		{"month", 1, 12, cronMonthNames, ""},
+		{"day-of-week", 1, 7, cronDayNames, "?L#"},
+		{"year", 1970, 2199, nil, ""},
+	}
+	for i, f := range fields {
+		s := specs[i]
+		if err := checkCronField(f, s.lo, s.hi, s.names, s.extra); err != nil {
+			return fmt.Errorf("%s field %q: %v", s.name, f, err)
+		}
+	}
+	return nil
+}
+
+func checkCronField(f string, lo, hi int, names map[string]int, extra string) error {
+	if f == "?" {
+		if strings.Contains(extra, "?") {
+			return nil
+		}
+		return fmt.Errorf("'?' is only allowed in day-of-month or day-of-week")
+	}
+	val := func(s string) error {
+		if n, ok := names[strings.ToUpper(s)]; ok {
+			_ = n
+			return nil
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return fmt.Errorf("%q is not a value", s)
+		}
+		if n < lo || n > hi {
+			return fmt.Errorf("%d is out of range %d-%d", n, lo, hi)
+		}
+		return nil
+	}
+	for _, part := range strings.Split(f, ",") {
+		switch {
+		case part == "*":
+			continue
+		case part == "L" && strings.Contains(extra, "L"):
+			continue
+		case part == "LW" && strings.Contains(extra, "W"):
+			continue
+		case strings.HasSuffix(part, "W") && strings.Contains(extra, "W"):
+			if err := val(strings.TrimSuffix(part, "W")); err != nil {
+				return err
+			}
+			continue
+		case strings.HasSuffix(part, "L") && strings.Contains(extra, "#"):
+			if err := val(strings.TrimSuffix(part, "L")); err != nil {
+				return err
+			}
+			continue
+		case strings.Contains(part, "#") && strings.Contains(extra, "#"):
+			d, nth, _ := strings.Cut(part, "#")
+			if err := val(d); err != nil {
+				return err
+			}
+			if n, err := strconv.Atoi(nth); err != nil || n < 1 || n > 5 {
+				return fmt.Errorf("%q: the week after # must be 1-5", part)
+			}
+			continue
+		}
+		base, step, hasStep := strings.Cut(part, "/")
+		if hasStep {
+			if n, err := strconv.Atoi(step); err != nil || n < 1 {
+				return fmt.Errorf("%q: step must be a positive number", part)
+			}
+		}
+		if base == "*" {
+			continue
+		}
+		a, b, isRange := strings.Cut(base, "-")
+		if err := val(a); err != nil {
+			return err
+		}
+		if isRange {
+			if err := val(b); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// buildVersion turns a validated input into a stored plan version. prev,
+// when set, lends RuleIds to rules that keep their name.
+func (c *opCtx) buildVersion(in *types.BackupPlanInput, prev *planVersion) planVersion {
+	doc, _ := json.Marshal(in)
+	ruleIDs := map[string]string{}
+	if prev != nil {
+		for _, r := range prev.Plan.Rules {
+			ruleIDs[aws.ToString(r.RuleName)] = aws.ToString(r.RuleId)
+		}
+	}
+	bp := types.BackupPlan{
+		BackupPlanName:         aws.String(*in.BackupPlanName),
+		AdvancedBackupSettings: planClone(in.AdvancedBackupSettings),
+		ScanSettings:           planClone(in.ScanSettings),
+	}
+	for _, r := range in.Rules {
+		id := ruleIDs[*r.RuleName]
+		if id == "" {
+			id = newID()
+		}
+		rule := types.BackupRule{
+			RuleName:                               aws.String(*r.RuleName),
+			RuleId:                                 aws.String(id),
+			TargetBackupVaultName:                  aws.String(*r.TargetBackupVaultName),
+			ScheduleExpression:                     aws.String(planDefaultSchedule),
+			ScheduleExpressionTimezone:             aws.String(planDefaultTimezone),
+			StartWindowMinutes:                     aws.Int64(planDefaultStartWindow),
+			CompletionWindowMinutes:                aws.Int64(planDefaultCompletionWindow),
+			EnableContinuousBackup:                 r.EnableContinuousBackup,
+			Lifecycle:                              planClone(r.Lifecycle),
+			CopyActions:                            planClone(r.CopyActions),
+			IndexActions:                           planClone(r.IndexActions),
+			ScanActions:                            planClone(r.ScanActions),
+			RecoveryPointTags:                      planClone(r.RecoveryPointTags),
+			TargetLogicallyAirGappedBackupVaultArn: r.TargetLogicallyAirGappedBackupVaultArn,
+		}
+		if r.ScheduleExpression != nil {
+			rule.ScheduleExpression = aws.String(*r.ScheduleExpression)
+		}
+		if r.ScheduleExpressionTimezone != nil {
+			rule.ScheduleExpressionTimezone = aws.String(*r.ScheduleExpressionTimezone)
+		}
+		if r.StartWindowMinutes != nil {
+			rule.StartWindowMinutes = aws.Int64(*r.StartWindowMinutes)
+		}
+		if r.CompletionWindowMinutes != nil {
+			rule.CompletionWindowMinutes = aws.Int64(*r.CompletionWindowMinutes)
+		}
+		bp.Rules = append(bp.Rules, rule)
+	}
+	return planVersion{VersionID: newVersionID(), CreationDate: c.now, Plan: bp, Document: string(doc)}
+}
+
+// planClone deep-copies a value made of exported SDK fields.
+func planClone[T any](v T) T {
+	var out T
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	if err := json.Unmarshal(b, &out); err != nil {
+		return v
+	}
+	return out
+}
+
+func createBackupPlan(c *opCtx, in *awsbackup.CreateBackupPlanInput) (*awsbackup.CreateBackupPlanOutput, error) {
+	if err := checkCreatorRequestId(in.CreatorRequestId); err != nil {
+		return nil, err
+	}
+	rs := c.rs()
+	if in.CreatorRequestId != nil {
+		for _, p := range rs.Plans {
+			if !p.deleted() && p.CreatorRequestId == *in.CreatorRequestId {
+				return createPlanOutput(p), nil
+			}
+		}
+	}
+	if err := checkPlanInput("BackupPlan", in.BackupPlan, planCheck{vaults: rs.Vaults}); err != nil {
+		return nil, err
+	}
+	if len(in.BackupPlanTags) > planMaxTags {
+		return nil, invalidParam("BackupPlanTags has %d tags: at most %d allowed", len(in.BackupPlanTags), planMaxTags)
+	}
+	v := c.buildVersion(in.BackupPlan, nil)
+	live := 0
+	for _, p := range rs.Plans {
+		if p.deleted() {
+			continue
+		}
+		live++
+		if p.current().Document == v.Document {
+			return nil, &APIError{Code: CodeAlreadyExists, Message: "Backup plan with the same plan document already exists",
+				Extra: map[string]string{"Arn": p.ARN, "CreatorRequestId": p.CreatorRequestId}}
+		}
+	}
+	if live >= maxPlansPerRegion {
+		return nil, apiErr(CodeLimitExceeded, "the Region already has %d backup plans, the AWS Backup quota", maxPlansPerRegion)
+	}
+	id := newID()
+	p := &plan{
+		ID:           id,
+		ARN:          c.arn("backup-plan:" + id),
+		CreationDate: c.now,
+		Versions:     []planVersion{v},
+		Selections:   map[string]*selection{},
+	}
+	if in.CreatorRequestId != nil {
+		p.CreatorRequestId = *in.CreatorRequestId
+	}
+	rs.Plans[id] = p
+	rs.setTags(p.ARN, in.BackupPlanTags)
+	return createPlanOutput(p), nil
+}
+
+func createPlanOutput(p *plan) *awsbackup.CreateBackupPlanOutput {
+	v := p.current()
+	return &awsbackup.CreateBackupPlanOutput{
+		BackupPlanArn:          aws.String(p.ARN),
+		BackupPlanId:           aws.String(p.ID),
+		CreationDate:           timePtr(p.CreationDate),
+		VersionId:              aws.String(v.VersionID),
+		AdvancedBackupSettings: planClone(v.Plan.AdvancedBackupSettings),
+	}
+}
+
+func getBackupPlan(c *opCtx, in *awsbackup.GetBackupPlanInput) (*awsbackup.GetBackupPlanOutput, error) {
+	p, err := c.planOf(in.BackupPlanId)
+	if err != nil {
+		return nil, err
+	}
+	if in.MaxScheduledRunsPreview < 0 || in.MaxScheduledRunsPreview > 10 {
+		return nil, invalidParam("MaxScheduledRunsPreview %d is out of range: allowed 0 to 10", in.MaxScheduledRunsPreview)
+	}
+	if in.MaxScheduledRunsPreview > 0 {
+		return nil, invalidRequest("backupkit emulator does not compute ScheduledRunsPreview: call GetBackupPlan without MaxScheduledRunsPreview")
+	}
+	v := p.current()
+	if in.VersionId != nil && *in.VersionId != "" {
+		v = nil
+		for i := range p.Versions {
+			if p.Versions[i].VersionID == *in.VersionId {
+				v = &p.Versions[i]
+			}
+		}
+		if v == nil {
+			return nil, notFound("Failed reading Backup plan with provided version: version %s of backup plan %s does not exist", *in.VersionId, p.ID)
+		}
+	}
+	bp := planClone(v.Plan)
+	out := &awsbackup.GetBackupPlanOutput{
+		BackupPlan:             &bp,
+		BackupPlanArn:          aws.String(p.ARN),
+		BackupPlanId:           aws.String(p.ID),
+		VersionId:              aws.String(v.VersionID),
+		CreationDate:           timePtr(v.CreationDate),
+		DeletionDate:           timePtr(p.DeletionDate),
+		LastExecutionDate:      timePtr(p.LastExecutionDate),
+		AdvancedBackupSettings: planClone(v.Plan.AdvancedBackupSettings),
+	}
+	if p.CreatorRequestId != "" {
+		out.CreatorRequestId = aws.String(p.CreatorRequestId)
+	}
+	return out, nil
+}
+
+func updateBackupPlan(c *opCtx, in *awsbackup.UpdateBackupPlanInput) (*awsbackup.UpdateBackupPlanOutput, error) {
+	p, err := c.livePlanOf(in.BackupPlanId)
+	if err != nil {
+		return nil, err
+	}
+	rs := c.rs()
+	if err := checkPlanInput("BackupPlan", in.BackupPlan, planCheck{vaults: rs.Vaults}); err != nil {
+		return nil, err
+	}
+	if len(p.Versions) >= maxVersionsPerPlan {
+		return nil, apiErr(CodeLimitExceeded, "backup plan %s already has %d versions, the AWS Backup quota", p.ID, maxVersionsPerPlan)
+	}
+	v := c.buildVersion(in.BackupPlan, p.current())
+	p.Versions = append(p.Versions, v)
+	return &awsbackup.UpdateBackupPlanOutput{
+		BackupPlanArn:          aws.String(p.ARN),
+		BackupPlanId:           aws.String(p.ID),
+		CreationDate:           timePtr(v.CreationDate),
+		VersionId:              aws.String(v.VersionID),
+		AdvancedBackupSettings: planClone(v.Plan.AdvancedBackupSettings),
+		ScanSettings:           planClone(v.Plan.ScanSettings),
+	}, nil
+}
+
+func deleteBackupPlan(c *opCtx, in *awsbackup.DeleteBackupPlanInput) (*awsbackup.DeleteBackupPlanOutput, error) {
+	p, err := c.livePlanOf(in.BackupPlanId)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(p.Selections); n > 0 {
+		return nil, invalidRequest("Related backup plan selections must be deleted prior to backup plan deletion: backup plan %s has %d selections", p.ID, n)
+	}
+	p.DeletionDate = c.now
+	delete(c.rs().Tags, p.ARN)
+	return &awsbackup.DeleteBackupPlanOutput{
+		BackupPlanArn: aws.String(p.ARN),
+		BackupPlanId:  aws.String(p.ID),
+		DeletionDate:  timePtr(p.DeletionDate),
+		VersionId:     aws.String(p.current().VersionID),
+	}, nil
+}
+
+// sortedPlans returns the caller's plans, oldest first.
+func (r *regionState) sortedPlans(includeDeleted bool) []*plan {
+	out := make([]*plan, 0, len(r.Plans))
+	for _, p := range r.Plans {
+		if p.deleted() && !includeDeleted {
+			continue
+		}
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].CreationDate.Equal(out[j].CreationDate) {
+			return out[i].CreationDate.Before(out[j].CreationDate)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+func planListMember(p *plan, v *planVersion) types.BackupPlansListMember {
+	m := types.BackupPlansListMember{
+		BackupPlanArn:          aws.String(p.ARN),
+		BackupPlanId:           aws.String(p.ID),
+		BackupPlanName:         aws.String(aws.ToString(v.Plan.BackupPlanName)),
+		CreationDate:           timePtr(v.CreationDate),
+		DeletionDate:           timePtr(p.DeletionDate),
+		LastExecutionDate:      timePtr(p.LastExecutionDate),
+		VersionId:              aws.String(v.VersionID),
+		AdvancedBackupSettings: planClone(v.Plan.AdvancedBackupSettings),
+	}
+	if p.CreatorRequestId != "" {
+		m.CreatorRequestId = aws.String(p.CreatorRequestId)
+	}
+	return m
+}
+
+func listBackupPlans(c *opCtx, in *awsbackup.ListBackupPlansInput) (*awsbackup.ListBackupPlansOutput, error) {
+	plans := c.rs().sortedPlans(aws.ToBool(in.IncludeDeleted))
+	pg, next, err := page(plans, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	out := &awsbackup.ListBackupPlansOutput{BackupPlansList: make([]types.BackupPlansListMember, 0, len(pg)), NextToken: next}
+	for _, p := range pg {
+		out.BackupPlansList = append(out.BackupPlansList, planListMember(p, p.current()))
+	}
+	return out, nil
+}
+
+func listBackupPlanVersions(c *opCtx, in *awsbackup.ListBackupPlanVersionsInput) (*awsbackup.ListBackupPlanVersionsOutput, error) {
+	p, err := c.planOf(in.BackupPlanId)
+	if err != nil {
+		return nil, err
+	}
+	// Newest first.
+	idx := make([]int, len(p.Versions))
+	for i := range idx {
+		idx[i] = len(p.Versions) - 1 - i
+	}
+	pg, next, err := page(idx, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	out := &awsbackup.ListBackupPlanVersionsOutput{BackupPlanVersionsList: make([]types.BackupPlansListMember, 0, len(pg)), NextToken: next}
+	for _, i := range pg {
+		out.BackupPlanVersionsList = append(out.BackupPlanVersionsList, planListMember(p, &p.Versions[i]))
+	}
+	return out, nil
+}
+
+// checkSelection validates a BackupSelection like CreateBackupSelection.
+func checkSelection(s *types.BackupSelection) error {
+	const f = "BackupSelection"
+	if s == nil {
+		return missingParam(f)
+	}
+	if s.SelectionName == nil || *s.SelectionName == "" {
+		return missingParam(f + ".SelectionName")
+	}
+	if !ruleNamePattern.MatchString(*s.SelectionName) {
+		return invalidParam("%s.SelectionName %q is invalid: use 1 to 50 letters, digits, hyphens, underscores and periods", f, *s.SelectionName)
+	}
+	if s.IamRoleArn == nil || *s.IamRoleArn == "" {
+		return missingParam(f + ".IamRoleArn")
+	}
+	if !selectionRoleARNPattern.MatchString(*s.IamRoleArn) {
+		return invalidParam("%s.IamRoleArn %q is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", f, *s.IamRoleArn)
+	}
+	if err := checkSelectionARNs(f+".Resources", s.Resources); err != nil {
+		return err
+	}
+	if err := checkSelectionARNs(f+".NotResources", s.NotResources); err != nil {
+		return err
+	}
+	if len(s.ListOfTags) > maxSelectionTags {
+		return apiErr(CodeLimitExceeded, "%s.ListOfTags has %d conditions: at most %d allowed", f, len(s.ListOfTags), maxSelectionTags)
+	}
+	for i, t := range s.ListOfTags {
+		tf := fmt.Sprintf("%s.ListOfTags[%d]", f, i)
+		if t.ConditionType == "" {
+			return missingParam(tf + ".ConditionType")
+		}
+		if t.ConditionType != types.ConditionTypeStringequals {
+			return invalidParam("%s.ConditionType %q is invalid: allowed STRINGEQUALS", tf, t.ConditionType)
+		}
+		if t.ConditionKey == nil || *t.ConditionKey == "" {
+			return missingParam(tf + ".ConditionKey")
+		}
+		if t.ConditionValue == nil {
+			return missingParam(tf + ".ConditionValue")
+		}
+	}
+	n := 0
+	if cs := s.Conditions; cs != nil {
+		groups := []struct {
+			name  string
+			items []types.ConditionParameter
+		}{{"StringEquals", cs.StringEquals}, {"StringNotEquals", cs.StringNotEquals}, {"StringLike", cs.StringLike}, {"StringNotLike", cs.StringNotLike}}
+		for _, g := range groups {
+			for i, cp := range g.items {
+				n++
+				cf := fmt.Sprintf("%s.Conditions.%s[%d]", f, g.name, i)
+				if cp.ConditionKey == nil || *cp.ConditionKey == "" {
+					return missingParam(cf + ".ConditionKey")
+				}
+				if !strings.HasPrefix(*cp.ConditionKey, "aws:ResourceTag/") || len(*cp.ConditionKey) == len("aws:ResourceTag/") {
+					return invalidParam("%s.ConditionKey %q is invalid: use aws:ResourceTag/TAG-KEY", cf, *cp.ConditionKey)
+				}
+				if cp.ConditionValue == nil {
+					return missingParam(cf + ".ConditionValue")
+				}
+			}
+		}
+	}
+	if n > maxSelectionConditions {
+		return apiErr(CodeLimitExceeded, "%s.Conditions has %d conditions: at most %d allowed", f, n, maxSelectionConditions)
+	}
+	if len(s.Resources) == 0 && len(s.ListOfTags) == 0 && n == 0 {
+		return invalidParam("%s must select resources: give Resources, ListOfTags or Conditions", f)
+	}
+	return nil
+}
+
+// checkSelectionARNs checks Resources or NotResources: each an ARN (or "*"),
+// wildcards only as a whole ARN part or at the end; at most 500 ARNs, or 30
+// when any has a wildcard.
+func checkSelectionARNs(f string, arns []string) error {
+	wild := false
+	for i, a := range arns {
+		if a == "*" {
+			wild = true
+			continue
+		}
+		if !strings.HasPrefix(a, "arn:") {
+			return invalidParam("%s[%d] %q is not an ARN", f, i, a)
+		}
+		parts := strings.SplitN(a, ":", 6)
+		if len(parts) < 6 {
+			return invalidParam("%s[%d] %q is not an ARN", f, i, a)
+		}
+		for j, p := range parts {
+			if !strings.Contains(p, "*") {
+				continue
+			}
+			wild = true
+			if j < 5 && p != "*" {
+				return invalidParam("%s[%d] %q is invalid: a wildcard must replace a whole ARN part or end the ARN", f, i, a)
+			}
+			if j == 5 && strings.Index(p, "*") != len(p)-1 {
+				return invalidParam("%s[%d] %q is invalid: a wildcard is only allowed at the end of the ARN", f, i, a)
+			}
+		}
+		if _, err := arn.Parse(strings.ReplaceAll(a, "*", "x")); err != nil {
+			return invalidParam("%s[%d] %q is not an ARN", f, i, a)
+		}
+	}
+	if wild && len(arns) > selectionMaxWildcardARNs {
+		return apiErr(CodeLimitExceeded, "%s has %d ARNs with wildcards: at most %d allowed", f, len(arns), selectionMaxWildcardARNs)
+	}
+	if len(arns) > selectionMaxARNs {
+		return apiErr(CodeLimitExceeded, "%s has %d ARNs: at most %d allowed", f, len(arns), selectionMaxARNs)
+	}
+	return nil
+}
+
+func createBackupSelection(c *opCtx, in *awsbackup.CreateBackupSelectionInput) (*awsbackup.CreateBackupSelectionOutput, error) {
+	p, err := c.livePlanOf(in.BackupPlanId)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkCreatorRequestId(in.CreatorRequestId); err != nil {
+		return nil, err
+	}
+	if in.CreatorRequestId != nil {
+		for _, s := range p.Selections {
+			if s.CreatorRequestId == *in.CreatorRequestId {
+				return &awsbackup.CreateBackupSelectionOutput{BackupPlanId: aws.String(p.ID), SelectionId: aws.String(s.ID), CreationDate: timePtr(s.CreationDate)}, nil
+			}
+		}
+	}
+	if err := checkSelection(in.BackupSelection); err != nil {
+		return nil, err
+	}
+	if len(p.Selections) >= maxSelectionsPerPlan {
+		return nil, apiErr(CodeLimitExceeded, "backup plan %s already has %d selections, the AWS Backup quota", p.ID, maxSelectionsPerPlan)
+	}
+	s := &selection{ID: newID(), PlanID: p.ID, CreationDate: c.now, Selection: planClone(*in.BackupSelection)}
+	if in.CreatorRequestId != nil {
+		s.CreatorRequestId = *in.CreatorRequestId
+	}
+	p.Selections[s.ID] = s
+	return &awsbackup.CreateBackupSelectionOutput{BackupPlanId: aws.String(p.ID), SelectionId: aws.String(s.ID), CreationDate: timePtr(s.CreationDate)}, nil
+}
+
+func (c *opCtx) selectionOf(planID, selID *string) (*plan, *selection, error) {
+	p, err := c.livePlanOf(planID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if selID == nil || *selID == "" {
+		return nil, nil, missingParam("SelectionId")
+	}
+	s, ok := p.Selections[*selID]
+	if !ok {
+		return nil, nil, notFound("Backup selection %s does not exist in backup plan %s", *selID, p.ID)
+	}
+	return p, s, nil
+}
+
+func getBackupSelection(c *opCtx, in *awsbackup.GetBackupSelectionInput) (*awsbackup.GetBackupSelectionOutput, error) {
+	p, s, err := c.selectionOf(in.BackupPlanId, in.SelectionId)
+	if err != nil {
+		return nil, err
+	}
+	sel := planClone(s.Selection)
+	out := &awsbackup.GetBackupSelectionOutput{BackupPlanId: aws.String(p.ID), SelectionId: aws.String(s.ID), CreationDate: timePtr(s.CreationDate), BackupSelection: &sel}
+	if s.CreatorRequestId != "" {
+		out.CreatorRequestId = aws.String(s.CreatorRequestId)
+	}
+	return out, nil
+}
+
+func deleteBackupSelection(c *opCtx, in *awsbackup.DeleteBackupSelectionInput) (*struct{}, error) {
+	p, s, err := c.selectionOf(in.BackupPlanId, in.SelectionId)
+	if err != nil {
+		return nil, err
+	}
+	delete(p.Selections, s.ID)
+	return nil, nil
+}
+
+func listBackupSelections(c *opCtx, in *awsbackup.ListBackupSelectionsInput) (*awsbackup.ListBackupSelectionsOutput, error) {
+	p, err := c.livePlanOf(in.BackupPlanId)
+	if err != nil {
+		return nil, err
+	}
+	sels := make([]*selection, 0, len(p.Selections))
+	for _, s := range p.Selections {
+		sels = append(sels, s)
+	}
+	sort.Slice(sels, func(i, j int) bool {
+		if !sels[i].CreationDate.Equal(sels[j].CreationDate) {
+			return sels[i].CreationDate.Before(sels[j].CreationDate)
+		}
+		return sels[i].ID < sels[j].ID
+	})
+	pg, next, err := page(sels, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	out := &awsbackup.ListBackupSelectionsOutput{BackupSelectionsList: make([]types.BackupSelectionsListMember, 0, len(pg)), NextToken: next}
+	for _, s := range pg {
+		m := types.BackupSelectionsListMember{
+			BackupPlanId:  aws.String(p.ID),
+			SelectionId:   aws.String(s.ID),
+			SelectionName: aws.String(aws.ToString(s.Selection.SelectionName)),
+			IamRoleArn:    aws.String(aws.ToString(s.Selection.IamRoleArn)),
+			CreationDate:  timePtr(s.CreationDate),
+		}
+		if s.CreatorRequestId != "" {
+			m.CreatorRequestId = aws.String(s.CreatorRequestId)
+		}
+		out.BackupSelectionsList = append(out.BackupSelectionsList, m)
+	}
+	return out, nil
+}

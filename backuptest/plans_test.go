@@ -1,0 +1,498 @@
+package backuptest_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+	"github.com/aws/smithy-go/middleware"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/backupkit/backupkit/backuptest"
+)
+
+const testRole = "arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole"
+
+// newPlanServer returns a server with vaults "Default" and "secondary".
+func newPlanServer(t *testing.T) (*backuptest.Server, *awsbackup.Client) {
+	t.Helper()
+	srv := backuptest.NewServer(t)
+	c := srv.Client()
+	for _, n := range []string{"Default", "secondary"} {
+		_, err := c.CreateBackupVault(t.Context(), &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String(n)})
+		require.NoError(t, err)
+	}
+	return srv, c
+}
+
+// serverSide makes one call without the SDK's client-side checks of
+// required members and without retries, so the emulator's own validation
+// answers.
+func serverSide(o *awsbackup.Options) {
+	o.RetryMaxAttempts = 1
+	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+		_, err := s.Initialize.Remove("OperationInputValidation")
+		return err
+	})
+}
+
+func dailyPlan(name string) *types.BackupPlanInput {
+	return &types.BackupPlanInput{
+		BackupPlanName: aws.String(name),
+		Rules: []types.BackupRuleInput{{
+			RuleName:              aws.String("daily"),
+			TargetBackupVaultName: aws.String("Default"),
+			ScheduleExpression:    aws.String("cron(0 5 ? * * *)"),
+			Lifecycle:             &types.Lifecycle{MoveToColdStorageAfterDays: aws.Int64(30), DeleteAfterDays: aws.Int64(120)},
+			CopyActions: []types.CopyAction{{
+				DestinationBackupVaultArn: aws.String("arn:aws:backup:eu-west-1:123456789012:backup-vault:dr"),
+				Lifecycle:                 &types.Lifecycle{DeleteAfterDays: aws.Int64(35)},
+			}},
+			RecoveryPointTags: map[string]string{"by": "plan"},
+		}},
+		AdvancedBackupSettings: []types.AdvancedBackupSetting{{ResourceType: aws.String("EC2"), BackupOptions: map[string]string{"WindowsVSS": "enabled"}}},
+	}
+}
+
+func TestBackupPlanLifecycle(t *testing.T) {
+	t.Parallel()
+	_, c := newPlanServer(t)
+	ctx := t.Context()
+
+	created, err := c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{
+		BackupPlan:       dailyPlan("prod"),
+		BackupPlanTags:   map[string]string{"team": "storage"},
+		CreatorRequestId: aws.String("plan-req-1"),
+	})
+	require.NoError(t, err)
+	id := aws.ToString(created.BackupPlanId)
+	assert.Equal(t, "arn:aws:backup:us-east-1:123456789012:backup-plan:"+id, aws.ToString(created.BackupPlanArn))
+	require.NotEmpty(t, aws.ToString(created.VersionId))
+	require.NotNil(t, created.CreationDate)
+	require.Len(t, created.AdvancedBackupSettings, 1)
+
+	// Same CreatorRequestId: the same plan, no second plan.
+	again, err := c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: dailyPlan("other"), CreatorRequestId: aws.String("plan-req-1")})
+	require.NoError(t, err)
+	assert.Equal(t, id, aws.ToString(again.BackupPlanId))
+
+	// Same document, another request: AlreadyExistsException.
+	_, err = c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: dailyPlan("prod"), CreatorRequestId: aws.String("plan-req-2")})
+	var ae *types.AlreadyExistsException
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, aws.ToString(created.BackupPlanArn), aws.ToString(ae.Arn))
+
+	got, err := c.GetBackupPlan(ctx, &awsbackup.GetBackupPlanInput{BackupPlanId: created.BackupPlanId})
+	require.NoError(t, err)
+	assert.Equal(t, "plan-req-1", aws.ToString(got.CreatorRequestId))
+	assert.Equal(t, aws.ToString(created.VersionId), aws.ToString(got.VersionId))
+	require.Len(t, got.BackupPlan.Rules, 1)
+	r := got.BackupPlan.Rules[0]
+	assert.NotEmpty(t, aws.ToString(r.RuleId))
+	assert.Equal(t, int64(480), aws.ToInt64(r.StartWindowMinutes), "default start window")
+	assert.Equal(t, int64(10080), aws.ToInt64(r.CompletionWindowMinutes), "default completion window")
+	assert.Equal(t, "Etc/UTC", aws.ToString(r.ScheduleExpressionTimezone))
+	assert.Equal(t, int64(120), aws.ToInt64(r.Lifecycle.DeleteAfterDays))
+	assert.Equal(t, map[string]string{"by": "plan"}, r.RecoveryPointTags)
+	require.Len(t, r.CopyActions, 1)
+
+	// Update: a new version; the old one stays readable.
+	upd := dailyPlan("prod")
+	upd.Rules[0].StartWindowMinutes = aws.Int64(120)
+	upd.Rules = append(upd.Rules, types.BackupRuleInput{RuleName: aws.String("weekly"), TargetBackupVaultName: aws.String("secondary"),
+		ScheduleExpression: aws.String("cron(0 3 ? * SUN *)"), ScheduleExpressionTimezone: aws.String("Europe/Berlin")})
+	updated, err := c.UpdateBackupPlan(ctx, &awsbackup.UpdateBackupPlanInput{BackupPlanId: created.BackupPlanId, BackupPlan: upd})
+	require.NoError(t, err)
+	assert.NotEqual(t, aws.ToString(created.VersionId), aws.ToString(updated.VersionId))
+
+	cur, err := c.GetBackupPlan(ctx, &awsbackup.GetBackupPlanInput{BackupPlanId: created.BackupPlanId})
+	require.NoError(t, err)
+	require.Len(t, cur.BackupPlan.Rules, 2)
+	assert.Equal(t, aws.ToString(r.RuleId), aws.ToString(cur.BackupPlan.Rules[0].RuleId), "an unchanged rule name keeps its id")
+	assert.Equal(t, int64(120), aws.ToInt64(cur.BackupPlan.Rules[0].StartWindowMinutes))
+
+	old, err := c.GetBackupPlan(ctx, &awsbackup.GetBackupPlanInput{BackupPlanId: created.BackupPlanId, VersionId: created.VersionId})
+	require.NoError(t, err)
+	require.Len(t, old.BackupPlan.Rules, 1)
+	assert.Equal(t, int64(480), aws.ToInt64(old.BackupPlan.Rules[0].StartWindowMinutes))
+
+	_, err = c.GetBackupPlan(ctx, &awsbackup.GetBackupPlanInput{BackupPlanId: created.BackupPlanId, VersionId: aws.String("bm9wZQ")})
+	var nf *types.ResourceNotFoundException
+	require.ErrorAs(t, err, &nf)
+
+	versions, err := c.ListBackupPlanVersions(ctx, &awsbackup.ListBackupPlanVersionsInput{BackupPlanId: created.BackupPlanId})
+	require.NoError(t, err)
+	require.Len(t, versions.BackupPlanVersionsList, 2)
+	assert.Equal(t, aws.ToString(updated.VersionId), aws.ToString(versions.BackupPlanVersionsList[0].VersionId), "newest first")
+
+	tags, err := c.ListTags(ctx, &awsbackup.ListTagsInput{ResourceArn: created.BackupPlanArn})
+	if err == nil { // ListTags belongs to the tags area
+		assert.Equal(t, map[string]string{"team": "storage"}, tags.Tags)
+	}
+
+	// Delete, then it is only listed with IncludeDeleted.
+	del, err := c.DeleteBackupPlan(ctx, &awsbackup.DeleteBackupPlanInput{BackupPlanId: created.BackupPlanId})
+	require.NoError(t, err)
+	require.NotNil(t, del.DeletionDate)
+	assert.Equal(t, aws.ToString(updated.VersionId), aws.ToString(del.VersionId))
+
+	list, err := c.ListBackupPlans(ctx, &awsbackup.ListBackupPlansInput{})
+	require.NoError(t, err)
+	assert.Empty(t, list.BackupPlansList)
+	list, err = c.ListBackupPlans(ctx, &awsbackup.ListBackupPlansInput{IncludeDeleted: aws.Bool(true)})
+	require.NoError(t, err)
+	require.Len(t, list.BackupPlansList, 1)
+	assert.NotNil(t, list.BackupPlansList[0].DeletionDate)
+
+	gotDeleted, err := c.GetBackupPlan(ctx, &awsbackup.GetBackupPlanInput{BackupPlanId: created.BackupPlanId})
+	require.NoError(t, err)
+	assert.NotNil(t, gotDeleted.DeletionDate)
+
+	_, err = c.UpdateBackupPlan(ctx, &awsbackup.UpdateBackupPlanInput{BackupPlanId: created.BackupPlanId, BackupPlan: upd})
+	require.ErrorAs(t, err, &nf)
+	_, err = c.DeleteBackupPlan(ctx, &awsbackup.DeleteBackupPlanInput{BackupPlanId: created.BackupPlanId})
+	require.ErrorAs(t, err, &nf)
+
+	// The same document can be created again once the first plan is gone.
+	_, err = c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: dailyPlan("prod")})
+	require.NoError(t, err)
+}
+
+func TestBackupPlanNotFound(t *testing.T) {
+	t.Parallel()
+	_, c := newPlanServer(t)
+	ctx := t.Context()
+	missing := aws.String("00000000-0000-0000-0000-000000000000")
+	var nf *types.ResourceNotFoundException
+	_, err := c.GetBackupPlan(ctx, &awsbackup.GetBackupPlanInput{BackupPlanId: missing})
+	require.ErrorAs(t, err, &nf)
+	_, err = c.ListBackupPlanVersions(ctx, &awsbackup.ListBackupPlanVersionsInput{BackupPlanId: missing})
+	require.ErrorAs(t, err, &nf)
+	_, err = c.ListBackupSelections(ctx, &awsbackup.ListBackupSelectionsInput{BackupPlanId: missing})
+	require.ErrorAs(t, err, &nf)
+	_, err = c.GetBackupSelection(ctx, &awsbackup.GetBackupSelectionInput{BackupPlanId: missing, SelectionId: missing})
+	require.ErrorAs(t, err, &nf)
+	_, err = c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: missing,
+		BackupSelection: &types.BackupSelection{SelectionName: aws.String("s"), IamRoleArn: aws.String(testRole), Resources: []string{"*"}}})
+	require.ErrorAs(t, err, &nf)
+}
+
+func TestBackupPlanValidation(t *testing.T) {
+	t.Parallel()
+	_, c := newPlanServer(t)
+	mod := func(f func(p *types.BackupPlanInput)) *types.BackupPlanInput {
+		p := dailyPlan("valid")
+		f(p)
+		return p
+	}
+	tests := []struct {
+		name  string
+		plan  *types.BackupPlanInput
+		code  string // "invalid", "missing", "limit"
+		field string
+	}{
+		{"bad plan name", mod(func(p *types.BackupPlanInput) { p.BackupPlanName = aws.String("has space") }), "invalid", "BackupPlan.BackupPlanName"},
+		{"long plan name", mod(func(p *types.BackupPlanInput) { p.BackupPlanName = aws.String(fmt.Sprintf("%051d", 0)) }), "invalid", "BackupPlan.BackupPlanName"},
+		{"no rules", mod(func(p *types.BackupPlanInput) { p.Rules = nil }), "missing", "BackupPlan.Rules"},
+		{"too many rules", mod(func(p *types.BackupPlanInput) {
+			for i := range 10 {
+				r := p.Rules[0]
+				r.RuleName = aws.String(fmt.Sprintf("r%d", i))
+				p.Rules = append(p.Rules, r)
+			}
+		}), "limit", "BackupPlan.Rules"},
+		{"duplicate rule names", mod(func(p *types.BackupPlanInput) { p.Rules = append(p.Rules, p.Rules[0]) }), "invalid", "BackupPlan.Rules[1].RuleName"},
+		{"bad rule name", mod(func(p *types.BackupPlanInput) { p.Rules[0].RuleName = aws.String("a/b") }), "invalid", "BackupPlan.Rules[0].RuleName"},
+		{"missing vault", mod(func(p *types.BackupPlanInput) { p.Rules[0].TargetBackupVaultName = nil }), "missing", "BackupPlan.Rules[0].TargetBackupVaultName"},
+		{"unknown vault", mod(func(p *types.BackupPlanInput) { p.Rules[0].TargetBackupVaultName = aws.String("nope") }), "invalid", "BackupPlan.Rules[0].TargetBackupVaultName"},
+		{"five-field cron", mod(func(p *types.BackupPlanInput) { p.Rules[0].ScheduleExpression = aws.String("cron(0 5 * * ?)") }), "invalid", "ScheduleExpression"},
+		{"two question marks", mod(func(p *types.BackupPlanInput) { p.Rules[0].ScheduleExpression = aws.String("cron(0 5 ? * ? *)") }), "invalid", "ScheduleExpression"},
+		{"no question mark", mod(func(p *types.BackupPlanInput) { p.Rules[0].ScheduleExpression = aws.String("cron(0 5 * * * *)") }), "invalid", "ScheduleExpression"},
+		{"hour out of range", mod(func(p *types.BackupPlanInput) { p.Rules[0].ScheduleExpression = aws.String("cron(0 24 ? * * *)") }), "invalid", "ScheduleExpression"},
+		{"more than hourly", mod(func(p *types.BackupPlanInput) { p.Rules[0].ScheduleExpression = aws.String("cron(0/15 * ? * * *)") }), "invalid", "ScheduleExpression"},
+		{"rate", mod(func(p *types.BackupPlanInput) { p.Rules[0].ScheduleExpression = aws.String("rate(1 day)") }), "invalid", "ScheduleExpression"},
+		{"bad timezone", mod(func(p *types.BackupPlanInput) { p.Rules[0].ScheduleExpressionTimezone = aws.String("Mars/Olympus") }), "invalid", "ScheduleExpressionTimezone"},
+		{"start window 59", mod(func(p *types.BackupPlanInput) { p.Rules[0].StartWindowMinutes = aws.Int64(59) }), "invalid", "StartWindowMinutes"},
+		{"cold plus 90", mod(func(p *types.BackupPlanInput) { p.Rules[0].Lifecycle.DeleteAfterDays = aws.Int64(119) }), "invalid", "BackupPlan.Rules[0].Lifecycle.DeleteAfterDays"},
+		{"retention too long", mod(func(p *types.BackupPlanInput) {
+			p.Rules[0].Lifecycle = &types.Lifecycle{DeleteAfterDays: aws.Int64(36501)}
+		}), "invalid", "Lifecycle.DeleteAfterDays"},
+		{"continuous over 35", mod(func(p *types.BackupPlanInput) {
+			p.Rules[0].EnableContinuousBackup = aws.Bool(true)
+			p.Rules[0].Lifecycle = &types.Lifecycle{DeleteAfterDays: aws.Int64(36)}
+		}), "invalid", "DeleteAfterDays"},
+		{"continuous cold", mod(func(p *types.BackupPlanInput) { p.Rules[0].EnableContinuousBackup = aws.Bool(true) }), "invalid", "MoveToColdStorageAfterDays"},
+		{"copy to non-vault", mod(func(p *types.BackupPlanInput) {
+			p.Rules[0].CopyActions[0].DestinationBackupVaultArn = aws.String("arn:aws:s3:::bucket")
+		}), "invalid", "CopyActions[0].DestinationBackupVaultArn"},
+		{"copy lifecycle", mod(func(p *types.BackupPlanInput) {
+			p.Rules[0].CopyActions[0].Lifecycle = &types.Lifecycle{MoveToColdStorageAfterDays: aws.Int64(10), DeleteAfterDays: aws.Int64(20)}
+		}), "invalid", "CopyActions[0].Lifecycle.DeleteAfterDays"},
+		{"six copy actions", mod(func(p *types.BackupPlanInput) {
+			for range 5 {
+				p.Rules[0].CopyActions = append(p.Rules[0].CopyActions, p.Rules[0].CopyActions[0])
+			}
+		}), "limit", "CopyActions"},
+		{"vss on rds", mod(func(p *types.BackupPlanInput) { p.AdvancedBackupSettings[0].ResourceType = aws.String("RDS") }), "invalid", "AdvancedBackupSettings[0].ResourceType"},
+		{"vss bad value", mod(func(p *types.BackupPlanInput) {
+			p.AdvancedBackupSettings[0].BackupOptions = map[string]string{"WindowsVSS": "yes"}
+		}), "invalid", "BackupOptions"},
+		{"too many recovery point tags", mod(func(p *types.BackupPlanInput) {
+			for i := range 11 {
+				p.Rules[0].RecoveryPointTags[fmt.Sprintf("k%d", i)] = "v"
+			}
+		}), "invalid", "RecoveryPointTags"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := c.CreateBackupPlan(t.Context(), &awsbackup.CreateBackupPlanInput{BackupPlan: tt.plan}, serverSide)
+			require.Error(t, err)
+			switch tt.code {
+			case "invalid":
+				var e *types.InvalidParameterValueException
+				require.ErrorAs(t, err, &e)
+			case "missing":
+				var e *types.MissingParameterValueException
+				require.ErrorAs(t, err, &e)
+			case "limit":
+				var e *types.LimitExceededException
+				require.ErrorAs(t, err, &e)
+			}
+			assert.Contains(t, err.Error(), tt.field)
+		})
+	}
+}
+
+func TestBackupPlanCronAccepted(t *testing.T) {
+	t.Parallel()
+	_, c := newPlanServer(t)
+	for i, expr := range []string{
+		"cron(0 5 ? * * *)", "cron(30 */2 ? * MON-FRI *)", "cron(0 0 L * ? *)", "cron(0 0 ? * 6#3 *)",
+		"cron(15 10 1,15 JAN-JUN ? 2027)", "cron(0 12 LW * ? *)", "cron(0 12 ? * 6L *)", "cron(0 8 15W * ? *)",
+	} {
+		p := dailyPlan(fmt.Sprintf("cron-%d", i))
+		p.Rules[0].ScheduleExpression = aws.String(expr)
+		_, err := c.CreateBackupPlan(t.Context(), &awsbackup.CreateBackupPlanInput{BackupPlan: p})
+		assert.NoError(t, err, expr)
+	}
+}
+
+func TestListBackupPlansPaging(t *testing.T) {
+	t.Parallel()
+	_, c := newPlanServer(t)
+	want := map[string]bool{}
+	for i := range 5 {
+		out, err := c.CreateBackupPlan(t.Context(), &awsbackup.CreateBackupPlanInput{BackupPlan: dailyPlan(fmt.Sprintf("p%d", i))})
+		require.NoError(t, err)
+		want[aws.ToString(out.BackupPlanId)] = true
+	}
+	p := awsbackup.NewListBackupPlansPaginator(c, &awsbackup.ListBackupPlansInput{MaxResults: aws.Int32(2)})
+	got := map[string]bool{}
+	pages := 0
+	for p.HasMorePages() {
+		out, err := p.NextPage(t.Context())
+		require.NoError(t, err)
+		pages++
+		for _, m := range out.BackupPlansList {
+			got[aws.ToString(m.BackupPlanId)] = true
+		}
+	}
+	assert.Equal(t, 3, pages)
+	assert.Equal(t, want, got)
+
+	_, err := c.ListBackupPlans(t.Context(), &awsbackup.ListBackupPlansInput{MaxResults: aws.Int32(0)})
+	var ipv *types.InvalidParameterValueException
+	require.ErrorAs(t, err, &ipv)
+	_, err = c.ListBackupPlans(t.Context(), &awsbackup.ListBackupPlansInput{NextToken: aws.String("garbage!")})
+	require.ErrorAs(t, err, &ipv)
+}
+
+func TestBackupPlanQuota(t *testing.T) {
+	t.Parallel()
+	_, c := newPlanServer(t)
+	for i := range 300 {
+		_, err := c.CreateBackupPlan(t.Context(), &awsbackup.CreateBackupPlanInput{BackupPlan: dailyPlan(fmt.Sprintf("q%d", i))})
+		require.NoError(t, err)
+	}
+	_, err := c.CreateBackupPlan(t.Context(), &awsbackup.CreateBackupPlanInput{BackupPlan: dailyPlan("one-too-many")}, func(o *awsbackup.Options) {
+		o.RetryMaxAttempts = 1 // the SDK retries LimitExceededException
+	})
+	var le *types.LimitExceededException
+	require.ErrorAs(t, err, &le)
+}
+
+func TestBackupSelections(t *testing.T) {
+	t.Parallel()
+	_, c := newPlanServer(t)
+	ctx := t.Context()
+	plan, err := c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: dailyPlan("sel")})
+	require.NoError(t, err)
+
+	sel := &types.BackupSelection{
+		SelectionName: aws.String("tagged"),
+		IamRoleArn:    aws.String(testRole),
+		Resources:     []string{"arn:aws:ec2:*:*:volume/*", "arn:aws:dynamodb:us-east-1:123456789012:table/orders"},
+		NotResources:  []string{"arn:aws:ec2:us-east-1:123456789012:volume/vol-0scratch"},
+		ListOfTags:    []types.Condition{{ConditionType: types.ConditionTypeStringequals, ConditionKey: aws.String("backup"), ConditionValue: aws.String("daily")}},
+		Conditions: &types.Conditions{
+			StringEquals:  []types.ConditionParameter{{ConditionKey: aws.String("aws:ResourceTag/env"), ConditionValue: aws.String("prod")}},
+			StringNotLike: []types.ConditionParameter{{ConditionKey: aws.String("aws:ResourceTag/owner"), ConditionValue: aws.String("test-*")}},
+		},
+	}
+	created, err := c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: plan.BackupPlanId, BackupSelection: sel, CreatorRequestId: aws.String("sel-1")})
+	require.NoError(t, err)
+	require.NotEmpty(t, aws.ToString(created.SelectionId))
+	assert.Equal(t, aws.ToString(plan.BackupPlanId), aws.ToString(created.BackupPlanId))
+
+	again, err := c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: plan.BackupPlanId, BackupSelection: sel, CreatorRequestId: aws.String("sel-1")})
+	require.NoError(t, err)
+	assert.Equal(t, aws.ToString(created.SelectionId), aws.ToString(again.SelectionId), "same CreatorRequestId, same selection")
+
+	got, err := c.GetBackupSelection(ctx, &awsbackup.GetBackupSelectionInput{BackupPlanId: plan.BackupPlanId, SelectionId: created.SelectionId})
+	require.NoError(t, err)
+	assert.Equal(t, "sel-1", aws.ToString(got.CreatorRequestId))
+	assert.Equal(t, sel.Resources, got.BackupSelection.Resources)
+	assert.Equal(t, sel.NotResources, got.BackupSelection.NotResources)
+	require.Len(t, got.BackupSelection.ListOfTags, 1)
+	assert.Equal(t, types.ConditionTypeStringequals, got.BackupSelection.ListOfTags[0].ConditionType)
+	require.NotNil(t, got.BackupSelection.Conditions)
+	assert.Equal(t, "prod", aws.ToString(got.BackupSelection.Conditions.StringEquals[0].ConditionValue))
+
+	second, err := c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: plan.BackupPlanId,
+		BackupSelection: &types.BackupSelection{SelectionName: aws.String("all"), IamRoleArn: aws.String(testRole), Resources: []string{"*"}}})
+	require.NoError(t, err)
+
+	list, err := c.ListBackupSelections(ctx, &awsbackup.ListBackupSelectionsInput{BackupPlanId: plan.BackupPlanId, MaxResults: aws.Int32(1)})
+	require.NoError(t, err)
+	require.Len(t, list.BackupSelectionsList, 1)
+	require.NotNil(t, list.NextToken)
+	list2, err := c.ListBackupSelections(ctx, &awsbackup.ListBackupSelectionsInput{BackupPlanId: plan.BackupPlanId, NextToken: list.NextToken})
+	require.NoError(t, err)
+	require.Len(t, list2.BackupSelectionsList, 1)
+	assert.Nil(t, list2.NextToken)
+	names := []string{aws.ToString(list.BackupSelectionsList[0].SelectionName), aws.ToString(list2.BackupSelectionsList[0].SelectionName)}
+	assert.ElementsMatch(t, []string{"tagged", "all"}, names)
+	assert.Equal(t, testRole, aws.ToString(list.BackupSelectionsList[0].IamRoleArn))
+
+	// A plan with selections cannot be deleted.
+	_, err = c.DeleteBackupPlan(ctx, &awsbackup.DeleteBackupPlanInput{BackupPlanId: plan.BackupPlanId})
+	var ire *types.InvalidRequestException
+	require.ErrorAs(t, err, &ire)
+
+	for _, id := range []*string{created.SelectionId, second.SelectionId} {
+		_, err = c.DeleteBackupSelection(ctx, &awsbackup.DeleteBackupSelectionInput{BackupPlanId: plan.BackupPlanId, SelectionId: id})
+		require.NoError(t, err)
+	}
+	_, err = c.GetBackupSelection(ctx, &awsbackup.GetBackupSelectionInput{BackupPlanId: plan.BackupPlanId, SelectionId: created.SelectionId})
+	var nf *types.ResourceNotFoundException
+	require.ErrorAs(t, err, &nf)
+	_, err = c.DeleteBackupSelection(ctx, &awsbackup.DeleteBackupSelectionInput{BackupPlanId: plan.BackupPlanId, SelectionId: created.SelectionId})
+	require.ErrorAs(t, err, &nf)
+
+	_, err = c.DeleteBackupPlan(ctx, &awsbackup.DeleteBackupPlanInput{BackupPlanId: plan.BackupPlanId})
+	require.NoError(t, err)
+}
+
+func TestBackupSelectionValidation(t *testing.T) {
+	t.Parallel()
+	_, c := newPlanServer(t)
+	plan, err := c.CreateBackupPlan(t.Context(), &awsbackup.CreateBackupPlanInput{BackupPlan: dailyPlan("selval")})
+	require.NoError(t, err)
+	base := func(f func(s *types.BackupSelection)) *types.BackupSelection {
+		s := &types.BackupSelection{SelectionName: aws.String("s"), IamRoleArn: aws.String(testRole), Resources: []string{"arn:aws:ec2:us-east-1:123456789012:volume/vol-1"}}
+		f(s)
+		return s
+	}
+	many := func(n int, wildcard bool) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf("arn:aws:ec2:us-east-1:123456789012:volume/vol-%d", i)
+			if wildcard {
+				out[i] += "*"
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name  string
+		sel   *types.BackupSelection
+		code  string
+		field string
+	}{
+		{"missing name", base(func(s *types.BackupSelection) { s.SelectionName = nil }), "missing", "BackupSelection.SelectionName"},
+		{"bad name", base(func(s *types.BackupSelection) { s.SelectionName = aws.String("a b") }), "invalid", "BackupSelection.SelectionName"},
+		{"missing role", base(func(s *types.BackupSelection) { s.IamRoleArn = nil }), "missing", "BackupSelection.IamRoleArn"},
+		{"user not role", base(func(s *types.BackupSelection) { s.IamRoleArn = aws.String("arn:aws:iam::123456789012:user/bob") }), "invalid", "BackupSelection.IamRoleArn"},
+		{"not an arn", base(func(s *types.BackupSelection) { s.Resources = []string{"vol-1"} }), "invalid", "BackupSelection.Resources[0]"},
+		{"wildcard in the middle", base(func(s *types.BackupSelection) {
+			s.Resources = []string{"arn:aws:ec2:us-east-1:123456789012:volume/vol-*abc"}
+		}), "invalid", "BackupSelection.Resources[0]"},
+		{"501 arns", base(func(s *types.BackupSelection) { s.Resources = many(501, false) }), "limit", "BackupSelection.Resources"},
+		{"31 wildcard arns", base(func(s *types.BackupSelection) { s.Resources = many(31, true) }), "limit", "BackupSelection.Resources"},
+		{"tag not STRINGEQUALS", base(func(s *types.BackupSelection) {
+			s.ListOfTags = []types.Condition{{ConditionType: "STRINGLIKE", ConditionKey: aws.String("k"), ConditionValue: aws.String("v")}}
+		}), "invalid", "BackupSelection.ListOfTags[0].ConditionType"},
+		{"31 tags", base(func(s *types.BackupSelection) {
+			for range 31 {
+				s.ListOfTags = append(s.ListOfTags, types.Condition{ConditionType: types.ConditionTypeStringequals, ConditionKey: aws.String("k"), ConditionValue: aws.String("v")})
+			}
+		}), "limit", "BackupSelection.ListOfTags"},
+		{"condition key form", base(func(s *types.BackupSelection) {
+			s.Conditions = &types.Conditions{StringLike: []types.ConditionParameter{{ConditionKey: aws.String("env"), ConditionValue: aws.String("p*")}}}
+		}), "invalid", "BackupSelection.Conditions.StringLike[0].ConditionKey"},
+		{"nothing selected", base(func(s *types.BackupSelection) { s.Resources = nil }), "invalid", "BackupSelection"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := c.CreateBackupSelection(t.Context(), &awsbackup.CreateBackupSelectionInput{BackupPlanId: plan.BackupPlanId, BackupSelection: tt.sel},
+				serverSide)
+			require.Error(t, err)
+			switch tt.code {
+			case "invalid":
+				var e *types.InvalidParameterValueException
+				require.ErrorAs(t, err, &e)
+			case "missing":
+				var e *types.MissingParameterValueException
+				require.ErrorAs(t, err, &e)
+			case "limit":
+				var e *types.LimitExceededException
+				require.ErrorAs(t, err, &e)
+			}
+			assert.Contains(t, err.Error(), tt.field)
+		})
+	}
+}
+
+func TestBackupSelectionQuota(t *testing.T) {
+	t.Parallel()
+	_, c := newPlanServer(t)
+	plan, err := c.CreateBackupPlan(t.Context(), &awsbackup.CreateBackupPlanInput{BackupPlan: dailyPlan("selquota")})
+	require.NoError(t, err)
+	sel := &types.BackupSelection{SelectionName: aws.String("s"), IamRoleArn: aws.String(testRole), Resources: []string{"*"}}
+	for range 100 {
+		_, err := c.CreateBackupSelection(t.Context(), &awsbackup.CreateBackupSelectionInput{BackupPlanId: plan.BackupPlanId, BackupSelection: sel})
+		require.NoError(t, err)
+	}
+	_, err = c.CreateBackupSelection(t.Context(), &awsbackup.CreateBackupSelectionInput{BackupPlanId: plan.BackupPlanId, BackupSelection: sel},
+		serverSide)
+	var le *types.LimitExceededException
+	require.ErrorAs(t, err, &le)
+}
+
+func TestGetBackupPlanScheduledRunsPreviewRefused(t *testing.T) {
+	t.Parallel()
+	_, c := newPlanServer(t)
+	plan, err := c.CreateBackupPlan(t.Context(), &awsbackup.CreateBackupPlanInput{BackupPlan: dailyPlan("preview")})
+	require.NoError(t, err)
+	_, err = c.GetBackupPlan(t.Context(), &awsbackup.GetBackupPlanInput{BackupPlanId: plan.BackupPlanId, MaxScheduledRunsPreview: 11})
+	var ipv *types.InvalidParameterValueException
+	require.ErrorAs(t, err, &ipv)
+	_, err = c.GetBackupPlan(t.Context(), &awsbackup.GetBackupPlanInput{BackupPlanId: plan.BackupPlanId, MaxScheduledRunsPreview: 3})
+	var ire *types.InvalidRequestException
+	require.ErrorAs(t, err, &ire)
+}
