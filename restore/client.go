@@ -1,0 +1,294 @@
+package restore
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+
+	"github.com/backupkit/backupkit/backup"
+)
+
+// API is the part of the AWS Backup client this package uses.
+type API interface {
+	StartRestoreJob(context.Context, *awsbackup.StartRestoreJobInput, ...func(*awsbackup.Options)) (*awsbackup.StartRestoreJobOutput, error)
+	DescribeRestoreJob(context.Context, *awsbackup.DescribeRestoreJobInput, ...func(*awsbackup.Options)) (*awsbackup.DescribeRestoreJobOutput, error)
+	GetRecoveryPointRestoreMetadata(context.Context, *awsbackup.GetRecoveryPointRestoreMetadataInput, ...func(*awsbackup.Options)) (*awsbackup.GetRecoveryPointRestoreMetadataOutput, error)
+	PutRestoreValidationResult(context.Context, *awsbackup.PutRestoreValidationResultInput, ...func(*awsbackup.Options)) (*awsbackup.PutRestoreValidationResultOutput, error)
+	StartBackupJob(context.Context, *awsbackup.StartBackupJobInput, ...func(*awsbackup.Options)) (*awsbackup.StartBackupJobOutput, error)
+	DescribeBackupJob(context.Context, *awsbackup.DescribeBackupJobInput, ...func(*awsbackup.Options)) (*awsbackup.DescribeBackupJobOutput, error)
+	ListRecoveryPointsByBackupVault(context.Context, *awsbackup.ListRecoveryPointsByBackupVaultInput, ...func(*awsbackup.Options)) (*awsbackup.ListRecoveryPointsByBackupVaultOutput, error)
+	ListRecoveryPointsByResource(context.Context, *awsbackup.ListRecoveryPointsByResourceInput, ...func(*awsbackup.Options)) (*awsbackup.ListRecoveryPointsByResourceOutput, error)
+}
+
+var _ API = (*awsbackup.Client)(nil)
+
+// Options configures a Client.
+type Options struct {
+	// IAMRoleARN is the role AWS Backup assumes for restore (and drill
+	// backup) jobs unless a call sets its own. Default: none, which AWS
+	// accepts only for some resource types.
+	IAMRoleARN string
+	// MaxWait bounds StartAndWait and each wait of a drill. Default 6h.
+	MaxWait time.Duration
+	// Waiter adjusts the backup package's job waiters (MinDelay, MaxDelay,
+	// Sleep, …). Default: their defaults, 5s–120s.
+	Waiter func(*backup.WaiterOptions)
+	// Logger receives progress and problems. Default: discard.
+	Logger *slog.Logger
+	// Now is the clock used to measure drills. Default time.Now.
+	Now func() time.Time
+
+	// Services are the clients of the restored resources' own services,
+	// used by the built-in handlers (validation, tagging, cleanup) of drills.
+	Services Services
+	// Handlers override or add per-resource-type handlers, keyed by the
+	// AWS Backup resource type ("EBS", …).
+	Handlers map[string]Handler
+	// OnEvent, when set, receives drill progress events. It is called from
+	// the drill's goroutines and must be safe for concurrent use.
+	OnEvent func(Event)
+	// CleanupTimeout bounds the cleanup of one target, which runs on a
+	// context detached from the drill's so that it also runs after
+	// cancellation. Default 30m.
+	CleanupTimeout time.Duration
+	// DeletePollInterval is the delay between checks that a deleted
+	// resource is gone. Default 10s.
+	DeletePollInterval time.Duration
+}
+
+// Client starts and waits for restore jobs and runs restore drills.
+type Client struct {
+	api  API
+	opts Options
+}
+
+// New returns a Client over api (usually an *awsbackup.Client).
+func New(api API, optFns ...func(*Options)) *Client {
+	o := Options{}
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	if o.MaxWait <= 0 {
+		o.MaxWait = 6 * time.Hour
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.CleanupTimeout <= 0 {
+		o.CleanupTimeout = 30 * time.Minute
+	}
+	if o.DeletePollInterval <= 0 {
+		o.DeletePollInterval = 10 * time.Second
+	}
+	return &Client{api: api, opts: o}
+}
+
+// StartOptions adjust one Start or StartAndWait call.
+type StartOptions struct {
+	// BackupVaultName, when set, makes Start fetch the recovery point's
+	// GetRecoveryPointRestoreMetadata and lay the input's metadata over it
+	// (the input's values win). Without it only the input's keys are sent.
+	BackupVaultName string
+	// IAMRoleARN overrides Options.IAMRoleARN.
+	IAMRoleARN string
+	// IdempotencyToken makes retries of the same call start one job.
+	// Default: a hash of the recovery point, resource type, metadata and
+	// role, so a retried call never starts a second restore; set a fresh
+	// token to restore the same point with the same metadata again.
+	IdempotencyToken string
+	// CopySourceTags asks AWS Backup to copy the source's tags to the
+	// restored resource (CopySourceTagsToRestoredResource).
+	CopySourceTags bool
+	// MaxWait overrides Options.MaxWait for StartAndWait.
+	MaxWait time.Duration
+}
+
+// Job is a restore job as AWS Backup describes it.
+type Job struct {
+	// ID is the restore job id.
+	ID string
+	// ResourceType is the AWS Backup resource type restored.
+	ResourceType string
+	// RecoveryPointARN is the recovery point restored.
+	RecoveryPointARN string
+	// CreatedResourceARN is the resource the job created.
+	CreatedResourceARN string
+	// Status is the job's status (COMPLETED for a successful StartAndWait).
+	Status string
+	// CreationDate and CompletionDate are AWS's own timestamps of the job.
+	CreationDate, CompletionDate time.Time
+}
+
+// Duration is CompletionDate − CreationDate, the restore time as AWS
+// measures it; zero when the job has not completed.
+func (j *Job) Duration() time.Duration {
+	if j.CreationDate.IsZero() || j.CompletionDate.IsZero() {
+		return 0
+	}
+	return j.CompletionDate.Sub(j.CreationDate)
+}
+
+// ResolveMetadata returns the metadata Start would send: in's metadata
+// laid over the recovery point's GetRecoveryPointRestoreMetadata when
+// vaultName is set.
+func (c *Client) ResolveMetadata(ctx context.Context, vaultName, recoveryPointARN string, in Input) (map[string]string, error) {
+	if in == nil {
+		return nil, &ValidationError{Field: "input", Reason: "is required"}
+	}
+	md, err := in.Metadata()
+	if err != nil {
+		return nil, err
+	}
+	if vaultName == "" {
+		return md, nil
+	}
+	out, err := c.api.GetRecoveryPointRestoreMetadata(ctx, &awsbackup.GetRecoveryPointRestoreMetadataInput{
+		BackupVaultName:  aws.String(vaultName),
+		RecoveryPointArn: aws.String(recoveryPointARN),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("get restore metadata of %s: %w", recoveryPointARN, err)
+	}
+	return MergeMetadata(out.RestoreMetadata, md), nil
+}
+
+// Start validates in, resolves its metadata and starts a restore job of
+// recoveryPointARN, returning the job id.
+func (c *Client) Start(ctx context.Context, recoveryPointARN string, in Input, optFns ...func(*StartOptions)) (string, error) {
+	so := c.startOptions(optFns)
+	if recoveryPointARN == "" {
+		return "", &ValidationError{Field: "recoveryPointARN", Reason: "is required"}
+	}
+	md, err := c.ResolveMetadata(ctx, so.BackupVaultName, recoveryPointARN, in)
+	if err != nil {
+		return "", err
+	}
+	return c.startJob(ctx, recoveryPointARN, in.ResourceType(), md, so)
+}
+
+func (c *Client) startOptions(optFns []func(*StartOptions)) StartOptions {
+	so := StartOptions{IAMRoleARN: c.opts.IAMRoleARN, MaxWait: c.opts.MaxWait}
+	for _, fn := range optFns {
+		fn(&so)
+	}
+	if so.MaxWait <= 0 {
+		so.MaxWait = c.opts.MaxWait
+	}
+	return so
+}
+
+func (c *Client) startJob(ctx context.Context, rpARN, resourceType string, md map[string]string, so StartOptions) (string, error) {
+	token := so.IdempotencyToken
+	if token == "" {
+		token = restoreToken(rpARN, resourceType, so.IAMRoleARN, md)
+	}
+	in := &awsbackup.StartRestoreJobInput{
+		RecoveryPointArn:                 aws.String(rpARN),
+		Metadata:                         md,
+		ResourceType:                     aws.String(resourceType),
+		IdempotencyToken:                 aws.String(token),
+		CopySourceTagsToRestoredResource: so.CopySourceTags,
+	}
+	if so.IAMRoleARN != "" {
+		in.IamRoleArn = aws.String(so.IAMRoleARN)
+	}
+	out, err := c.api.StartRestoreJob(ctx, in)
+	if err != nil {
+		return "", fmt.Errorf("start restore job of %s: %w", rpARN, err)
+	}
+	if out.RestoreJobId == nil {
+		return "", fmt.Errorf("start restore job of %s: no job id in response", rpARN)
+	}
+	c.opts.Logger.DebugContext(ctx, "restore job started", "recoveryPoint", rpARN, "job", *out.RestoreJobId, "type", resourceType)
+	return *out.RestoreJobId, nil
+}
+
+// restoreToken is a deterministic idempotency token (≤ 64 characters).
+func restoreToken(parts ...any) string {
+	h := sha256.New()
+	for _, p := range parts {
+		switch v := p.(type) {
+		case map[string]string:
+			keys := make([]string, 0, len(v))
+			for k := range v {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				fmt.Fprintf(h, "%q=%q;", k, v[k])
+			}
+		default:
+			fmt.Fprintf(h, "%v|", v)
+		}
+	}
+	return "backupkit-" + hex.EncodeToString(h.Sum(nil))[:40]
+}
+
+// StartAndWait starts a restore job like Start and waits (with the backup
+// package's RestoreJobWaiter) until it completes. On success the Job has
+// the created resource ARN and AWS's creation and completion dates. A job
+// that ends FAILED or ABORTED returns the Job and an error wrapping
+// *backup.JobFailedError.
+func (c *Client) StartAndWait(ctx context.Context, recoveryPointARN string, in Input, optFns ...func(*StartOptions)) (*Job, error) {
+	so := c.startOptions(optFns)
+	id, err := c.Start(ctx, recoveryPointARN, in, func(o *StartOptions) { *o = so })
+	if err != nil {
+		return nil, err
+	}
+	return c.Wait(ctx, id, so.MaxWait)
+}
+
+// Wait waits for restore job id to finish; see StartAndWait. maxWait ≤ 0
+// means Options.MaxWait.
+func (c *Client) Wait(ctx context.Context, id string, maxWait time.Duration) (*Job, error) {
+	if maxWait <= 0 {
+		maxWait = c.opts.MaxWait
+	}
+	w := backup.NewRestoreJobWaiter(c.api, c.waiterOptions)
+	out, err := w.Wait(ctx, id, maxWait)
+	var job *Job
+	if out != nil {
+		job = jobFromOutput(out)
+	}
+	if err != nil {
+		return job, fmt.Errorf("wait for restore job %s: %w", id, err)
+	}
+	return job, nil
+}
+
+func (c *Client) waiterOptions(o *backup.WaiterOptions) {
+	o.Logger = c.opts.Logger
+	if c.opts.Waiter != nil {
+		c.opts.Waiter(o)
+	}
+}
+
+func jobFromOutput(out *awsbackup.DescribeRestoreJobOutput) *Job {
+	return &Job{
+		ID:                 aws.ToString(out.RestoreJobId),
+		ResourceType:       aws.ToString(out.ResourceType),
+		RecoveryPointARN:   aws.ToString(out.RecoveryPointArn),
+		CreatedResourceARN: aws.ToString(out.CreatedResourceArn),
+		Status:             string(out.Status),
+		CreationDate:       aws.ToTime(out.CreationDate),
+		CompletionDate:     aws.ToTime(out.CompletionDate),
+	}
+}
+
+// isJobFailed reports whether err carries a *backup.JobFailedError.
+func isJobFailed(err error) bool {
+	var jf *backup.JobFailedError
+	return errors.As(err, &jf)
+}

@@ -1,0 +1,305 @@
+package restore
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+)
+
+// ReportSchemaVersion is the version of the JSON report schema documented
+// in the package documentation.
+const ReportSchemaVersion = 1
+
+// Report is the outcome of a drill. Its JSON form is the documented report
+// schema; WriteMarkdown, WriteJUnit and WriteHTML render it for people and
+// CI systems.
+type Report struct {
+	SchemaVersion   int       `json:"schemaVersion"`
+	DrillID         string    `json:"drillId"`
+	Vault           string    `json:"vault,omitempty"`
+	StartedAt       time.Time `json:"startedAt"`
+	FinishedAt      time.Time `json:"finishedAt"`
+	DurationSeconds float64   `json:"durationSeconds"`
+	Concurrency     int       `json:"concurrency"`
+	MaxRTOSeconds   float64   `json:"maxRtoSeconds,omitempty"`
+	MaxRPOSeconds   float64   `json:"maxRpoSeconds,omitempty"`
+	// Passed is true when every target passed.
+	Passed bool `json:"passed"`
+	// Canceled is true when the drill's context ended before it finished.
+	Canceled bool    `json:"canceled"`
+	Summary  Summary `json:"summary"`
+	// LeftBehind lists every restored resource the drill could not delete.
+	LeftBehind []string       `json:"leftBehind"`
+	Targets    []TargetResult `json:"targets"`
+}
+
+// Summary counts target outcomes.
+type Summary struct {
+	Targets    int `json:"targets"`
+	Passed     int `json:"passed"`
+	Failed     int `json:"failed"`
+	MissedRTO  int `json:"missedRto"`
+	MissedRPO  int `json:"missedRpo"`
+	LeftBehind int `json:"leftBehind"`
+}
+
+// TargetResult is the outcome for one target. Durations are kept as
+// time.Duration and exported in JSON as seconds.
+type TargetResult struct {
+	ResourceARN          string    `json:"resourceArn"`
+	ResourceType         string    `json:"resourceType"`
+	Status               string    `json:"status"`
+	BackupJobID          string    `json:"backupJobId,omitempty"`
+	RecoveryPointARN     string    `json:"recoveryPointArn"`
+	RecoveryPointCreated time.Time `json:"recoveryPointCreated,omitzero"`
+	RestoreJobID         string    `json:"restoreJobId,omitempty"`
+	CreatedResourceARN   string    `json:"createdResourceArn"`
+
+	RPO        time.Duration `json:"-"`
+	RTORestore time.Duration `json:"-"`
+	RTOTotal   time.Duration `json:"-"`
+	MaxRPO     time.Duration `json:"-"`
+	MaxRTO     time.Duration `json:"-"`
+
+	RPOSeconds        float64 `json:"rpoSeconds"`
+	RTORestoreSeconds float64 `json:"rtoRestoreSeconds"`
+	RTOTotalSeconds   float64 `json:"rtoTotalSeconds"`
+	MaxRPOSeconds     float64 `json:"maxRpoSeconds,omitempty"`
+	MaxRTOSeconds     float64 `json:"maxRtoSeconds,omitempty"`
+	RPOMet            bool    `json:"rpoMet"`
+	RTOMet            bool    `json:"rtoMet"`
+
+	PhaseSeconds      map[string]float64 `json:"phaseSeconds"`
+	Validation        string             `json:"validation"`
+	ValidationMessage string             `json:"validationMessage,omitempty"`
+	Cleanup           string             `json:"cleanup"`
+	LeftBehind        []string           `json:"leftBehind,omitempty"`
+	Error             string             `json:"error,omitempty"`
+	Notes             []string           `json:"notes,omitempty"`
+	StartedAt         time.Time          `json:"startedAt,omitzero"`
+	FinishedAt        time.Time          `json:"finishedAt,omitzero"`
+}
+
+func (t *TargetResult) fail(err error) {
+	if err == nil {
+		return
+	}
+	if t.Error == "" {
+		t.Error = err.Error()
+	} else {
+		t.Error += "; " + err.Error()
+	}
+}
+
+func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
+
+// finish fills the derived fields.
+func (t *TargetResult) finish(_ time.Time) {
+	t.RPOSeconds = round3(t.RPO.Seconds())
+	t.RTORestoreSeconds = round3(t.RTORestore.Seconds())
+	t.RTOTotalSeconds = round3(t.RTOTotal.Seconds())
+	t.MaxRPOSeconds = t.MaxRPO.Seconds()
+	t.MaxRTOSeconds = t.MaxRTO.Seconds()
+	t.RPOMet = t.MaxRPO == 0 || (t.RecoveryPointARN != "" && t.RPO <= t.MaxRPO)
+	t.RTOMet = t.MaxRTO == 0 || (t.Validation == Passed && t.RTOTotal <= t.MaxRTO)
+	for k, v := range t.PhaseSeconds {
+		t.PhaseSeconds[k] = round3(v)
+	}
+	t.Status = Failed
+	if t.Error == "" && t.Validation == Passed && t.Cleanup == Deleted && t.RPOMet && t.RTOMet {
+		t.Status = Passed
+	}
+}
+
+func (r *Report) summarize() {
+	r.DurationSeconds = round3(r.FinishedAt.Sub(r.StartedAt).Seconds())
+	r.Summary = Summary{Targets: len(r.Targets)}
+	r.LeftBehind = []string{}
+	for _, t := range r.Targets {
+		if t.Status == Passed {
+			r.Summary.Passed++
+		} else {
+			r.Summary.Failed++
+		}
+		if !t.RTOMet {
+			r.Summary.MissedRTO++
+		}
+		if !t.RPOMet {
+			r.Summary.MissedRPO++
+		}
+		r.LeftBehind = append(r.LeftBehind, t.LeftBehind...)
+	}
+	r.Summary.LeftBehind = len(r.LeftBehind)
+	r.Passed = r.Summary.Failed == 0 && len(r.LeftBehind) == 0 && !r.Canceled
+}
+
+// WriteJSON writes the report as indented JSON (the documented schema).
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// FormatDuration renders d for people: "850ms", "42s", "3m05s", "2h04m".
+func FormatDuration(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "0s"
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	default:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+}
+
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
+}
+
+// WriteMarkdown writes a Markdown summary: a header with the outcome and a
+// table with one row per target.
+func (r *Report) WriteMarkdown(w io.Writer) error {
+	var b bytes.Buffer
+	verdict := "PASSED"
+	if !r.Passed {
+		verdict = "FAILED"
+	}
+	fmt.Fprintf(&b, "# Restore drill %s: %s\n\n", r.DrillID, verdict)
+	fmt.Fprintf(&b, "Started %s, took %s. %d targets: %d passed, %d failed, %d missed RTO, %d missed RPO, %d left behind.\n\n",
+		r.StartedAt.UTC().Format(time.RFC3339), FormatDuration(time.Duration(r.DurationSeconds*float64(time.Second))),
+		r.Summary.Targets, r.Summary.Passed, r.Summary.Failed, r.Summary.MissedRTO, r.Summary.MissedRPO, r.Summary.LeftBehind)
+	if r.Canceled {
+		b.WriteString("**The drill was cancelled before it finished.**\n\n")
+	}
+	b.WriteString("| Resource | Type | RPO | RTO restore | RTO total | Validation | Cleanup | Status | Error |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
+	for _, t := range r.Targets {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			mdEscape(t.ResourceARN), t.ResourceType,
+			withTarget(t.RPO, t.MaxRPO), FormatDuration(t.RTORestore), withTarget(t.RTOTotal, t.MaxRTO),
+			t.Validation, t.Cleanup, t.Status, mdEscape(t.Error))
+	}
+	if len(r.LeftBehind) > 0 {
+		b.WriteString("\n## Left behind\n\n")
+		for _, a := range r.LeftBehind {
+			fmt.Fprintf(&b, "- `%s`\n", a)
+		}
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+func withTarget(d, target time.Duration) string {
+	if target == 0 {
+		return FormatDuration(d)
+	}
+	return FormatDuration(d) + " / " + FormatDuration(target)
+}
+
+// JUnit XML shapes (the subset CI systems read).
+type junitSuites struct {
+	XMLName xml.Name     `xml:"testsuites"`
+	Name    string       `xml:"name,attr"`
+	Tests   int          `xml:"tests,attr"`
+	Fails   int          `xml:"failures,attr"`
+	Time    float64      `xml:"time,attr"`
+	Suites  []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name      string      `xml:"name,attr"`
+	Tests     int         `xml:"tests,attr"`
+	Fails     int         `xml:"failures,attr"`
+	Time      float64     `xml:"time,attr"`
+	Timestamp string      `xml:"timestamp,attr"`
+	Cases     []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	ClassName string        `xml:"classname,attr"`
+	Time      float64       `xml:"time,attr"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// WriteJUnit writes JUnit XML with one testcase per target (classname is
+// the resource type, time the RTO total), so CI systems show drills.
+func (r *Report) WriteJUnit(w io.Writer) error {
+	s := junitSuite{Name: "restore-drill " + r.DrillID, Tests: len(r.Targets), Fails: r.Summary.Failed,
+		Time: r.DurationSeconds, Timestamp: r.StartedAt.UTC().Format(time.RFC3339)}
+	for _, t := range r.Targets {
+		c := junitCase{Name: t.ResourceARN, ClassName: "backupkit.drill." + t.ResourceType, Time: t.RTOTotalSeconds,
+			SystemOut: fmt.Sprintf("recoveryPoint=%s restoreJob=%s created=%s rpo=%.3fs rtoRestore=%.3fs rtoTotal=%.3fs validation=%s cleanup=%s",
+				t.RecoveryPointARN, t.RestoreJobID, t.CreatedResourceARN, t.RPOSeconds, t.RTORestoreSeconds, t.RTOTotalSeconds, t.Validation, t.Cleanup)}
+		if t.Status != Passed {
+			c.Failure = &junitFailure{Type: failureType(t), Message: failureMessage(t), Text: failureMessage(t)}
+		}
+		s.Cases = append(s.Cases, c)
+	}
+	doc := junitSuites{Name: "backupkit restore drill", Tests: s.Tests, Fails: s.Fails, Time: s.Time, Suites: []junitSuite{s}}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func failureType(t TargetResult) string {
+	switch {
+	case t.Error != "" && t.Validation != Failed:
+		return "error"
+	case t.Validation == Failed:
+		return "validation"
+	case t.Cleanup == Left:
+		return "cleanup"
+	case !t.RTOMet:
+		return "rto"
+	case !t.RPOMet:
+		return "rpo"
+	}
+	return "failure"
+}
+
+func failureMessage(t TargetResult) string {
+	var parts []string
+	if t.Error != "" {
+		parts = append(parts, t.Error)
+	}
+	if t.Validation == Failed && t.ValidationMessage != "" && !strings.Contains(t.Error, t.ValidationMessage) {
+		parts = append(parts, "validation: "+t.ValidationMessage)
+	}
+	if !t.RTOMet {
+		parts = append(parts, fmt.Sprintf("RTO %s exceeds target %s", FormatDuration(t.RTOTotal), FormatDuration(t.MaxRTO)))
+	}
+	if !t.RPOMet {
+		parts = append(parts, fmt.Sprintf("RPO %s exceeds target %s", FormatDuration(t.RPO), FormatDuration(t.MaxRPO)))
+	}
+	if len(t.LeftBehind) > 0 {
+		parts = append(parts, "left behind: "+strings.Join(t.LeftBehind, ", "))
+	}
+	if len(parts) == 0 {
+		return "failed"
+	}
+	return strings.Join(parts, "; ")
+}
