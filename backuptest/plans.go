@@ -81,6 +81,7 @@ func (e *Emulator) registerPlans() {
 	e.register("DeleteBackupSelection", handle(deleteBackupSelection))
 	e.register("ListBackupSelections", handle(listBackupSelections))
 	e.registerTemplates()
+	e.registerAudit()
 }
 
 // newVersionID returns an AWS-like plan version id: base64 of random bytes.

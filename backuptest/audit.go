@@ -1,0 +1,778 @@
+package backuptest
+
+// Backup Audit Manager: frameworks, report plans and report jobs.
+//
+// Known difference: framework and report plan deployments, and report jobs,
+// finish Options.JobDuration after they start (zero: on the next request).
+// Until then a framework or report plan is CREATE_IN_PROGRESS or
+// UPDATE_IN_PROGRESS and UpdateX/DeleteX answer ConflictException, and a
+// report job is RUNNING. Nothing is evaluated: report jobs always complete,
+// FrameworkStatus is ACTIVE and no report file is written; the S3 keys in
+// ReportDestination follow AWS's layout but are not guaranteed to match it.
+//
+// Known difference: control input parameters are checked by name per
+// control and as whole numbers in their documented ranges; the list-valued
+// parameters (principalArnList, crossRegionList, crossAccountList) are only
+// checked for being non-empty.
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+)
+
+// Backup Audit Manager quotas (per account and Region).
+const (
+	maxFrameworks          = 15
+	maxControlsPerRegion   = 50
+	maxReportPlans         = 20
+	maxAuditDescription    = 1024
+	maxScopeResourceIDs    = 100
+	auditDeployCompleted   = "COMPLETED"
+	auditCreateInProgress  = "CREATE_IN_PROGRESS"
+	auditUpdateInProgress  = "UPDATE_IN_PROGRESS"
+	reportJobRunning       = "RUNNING"
+	reportJobCompleted     = "COMPLETED"
+	frameworkStatusActive  = "ACTIVE"
+	reportFormatCSV        = "CSV"
+	reportFormatJSON       = "JSON"
+	maxDeletionPrincipals  = 5
+	maxAuditNameLength     = 256
+	reportJobKeyTimeLayout = "20060102150405"
+)
+
+var auditNamePattern = regexp.MustCompile(`^[a-zA-Z][_a-zA-Z0-9]*$`)
+
+// controlParam describes one input parameter of an Audit Manager control.
+type controlParam struct {
+	// lo and hi bound a whole-number value; list params have hi == 0.
+	lo, hi int
+	// enum, when set, lists the allowed values.
+	enum []string
+}
+
+// auditControls are the Backup Audit Manager controls and their parameters.
+var auditControls = map[string]map[string]controlParam{
+	"BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN": {},
+	"BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK": {
+		"requiredFrequencyUnit":  {enum: []string{"hours", "days"}},
+		"requiredFrequencyValue": {lo: 1, hi: 744},
+		"requiredRetentionDays":  {lo: 1, hi: maxRetentionDays},
+	},
+	"BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK":  {"requiredRetentionDays": {lo: 1, hi: maxRetentionDays}},
+	"BACKUP_RECOVERY_POINT_ENCRYPTED":                {},
+	"BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED": {"principalArnList": {}},
+	"BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION":     {"crossRegionList": {}},
+	"BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT":    {"crossAccountList": {}},
+	"BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK": {
+		"minRetentionDays": {lo: 1, hi: maxRetentionDays},
+		"maxRetentionDays": {lo: 1, hi: maxRetentionDays},
+	},
+	"BACKUP_LAST_RECOVERY_POINT_CREATED": {
+		"recoveryPointAgeUnit":  {enum: []string{"hours", "days"}},
+		"recoveryPointAgeValue": {lo: 1, hi: 744},
+	},
+	"RESTORE_TIME_FOR_RESOURCES_MEET_TARGET": {"maxRestoreTime": {lo: 1, hi: 1 << 30}},
+	"RESOURCES_IN_LOGICALLY_AIR_GAPPED_VAULT": {
+		"recoveryPointAgeUnit":  {enum: []string{"hours", "days"}},
+		"recoveryPointAgeValue": {lo: 1, hi: 744},
+	},
+}
+
+// reportTemplates are the ReportSetting.ReportTemplate values; the
+// compliance ones need FrameworkArns.
+var reportTemplates = map[string]bool{
+	"BACKUP_JOB_REPORT":          false,
+	"COPY_JOB_REPORT":            false,
+	"RESTORE_JOB_REPORT":         false,
+	"SCAN_JOB_REPORT":            false,
+	"RESOURCE_COMPLIANCE_REPORT": true,
+	"CONTROL_COMPLIANCE_REPORT":  true,
+}
+
+func (e *Emulator) registerAudit() {
+	e.register("CreateFramework", handle(createFramework))
+	e.register("DescribeFramework", handle(describeFramework))
+	e.register("UpdateFramework", handle(updateFramework))
+	e.register("DeleteFramework", handle(deleteFramework))
+	e.register("ListFrameworks", handle(listFrameworks))
+	e.register("CreateReportPlan", handle(createReportPlan))
+	e.register("DescribeReportPlan", handle(describeReportPlan))
+	e.register("UpdateReportPlan", handle(updateReportPlan))
+	e.register("DeleteReportPlan", handle(deleteReportPlan))
+	e.register("ListReportPlans", handle(listReportPlans))
+	e.register("StartReportJob", handle(startReportJob))
+	e.register("DescribeReportJob", handle(describeReportJob))
+	e.register("ListReportJobs", handle(listReportJobs))
+}
+
+func checkAuditName(field string, name *string) error {
+	if name == nil || *name == "" {
+		return missingParam(field)
+	}
+	if len(*name) > maxAuditNameLength || !auditNamePattern.MatchString(*name) {
+		return invalidParam("%s %q is invalid: use 1 to %d letters, digits and underscores, starting with a letter", field, *name, maxAuditNameLength)
+	}
+	return nil
+}
+
+func checkAuditDescription(field string, d *string) error {
+	if d != nil && len(*d) > maxAuditDescription {
+		return invalidParam("%s is %d characters long: at most %d allowed", field, len(*d), maxAuditDescription)
+	}
+	return nil
+}
+
+// checkControls validates FrameworkControls: known control names, each once,
+// known parameters with valid values, and a valid scope.
+func checkControls(controls []types.FrameworkControl) error {
+	const f = "FrameworkControls"
+	if len(controls) == 0 {
+		return missingParam(f)
+	}
+	seen := map[string]bool{}
+	for i, fc := range controls {
+		cf := fmt.Sprintf("%s[%d]", f, i)
+		if fc.ControlName == nil || *fc.ControlName == "" {
+			return missingParam(cf + ".ControlName")
+		}
+		known, ok := auditControls[*fc.ControlName]
+		if !ok {
+			names := make([]string, 0, len(auditControls))
+			for n := range auditControls {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			return invalidParam("%s.ControlName %q is not a Backup Audit Manager control: allowed %s", cf, *fc.ControlName, strings.Join(names, ", "))
+		}
+		if seen[*fc.ControlName] {
+			return invalidParam("%s.ControlName %q appears more than once in the framework", cf, *fc.ControlName)
+		}
+		seen[*fc.ControlName] = true
+		params := map[string]int{}
+		for j, p := range fc.ControlInputParameters {
+			pf := fmt.Sprintf("%s.ControlInputParameters[%d]", cf, j)
+			if p.ParameterName == nil || *p.ParameterName == "" {
+				return missingParam(pf + ".ParameterName")
+			}
+			spec, ok := known[*p.ParameterName]
+			if !ok {
+				return invalidParam("%s.ParameterName %q is not a parameter of %s", pf, *p.ParameterName, *fc.ControlName)
+			}
+			if p.ParameterValue == nil || *p.ParameterValue == "" {
+				return missingParam(pf + ".ParameterValue")
+			}
+			v := *p.ParameterValue
+			switch {
+			case spec.enum != nil:
+				if !slices.Contains(spec.enum, v) {
+					return invalidParam("%s.ParameterValue %q is invalid for %s: allowed %s", pf, v, *p.ParameterName, strings.Join(spec.enum, ", "))
+				}
+			case spec.hi > 0:
+				n, err := strconv.Atoi(v)
+				if err != nil || n < spec.lo || n > spec.hi {
+					return invalidParam("%s.ParameterValue %q is invalid for %s: a whole number %d to %d", pf, v, *p.ParameterName, spec.lo, spec.hi)
+				}
+				params[*p.ParameterName] = n
+			case *p.ParameterName == "principalArnList":
+				if n := len(strings.Split(v, ",")); n > maxDeletionPrincipals {
+					return invalidParam("%s.ParameterValue lists %d principals: at most %d allowed", pf, n, maxDeletionPrincipals)
+				}
+			}
+		}
+		if lo, ok := params["minRetentionDays"]; ok {
+			if hi, ok := params["maxRetentionDays"]; ok && hi < lo {
+				return invalidParam("%s: maxRetentionDays %d is less than minRetentionDays %d", cf, hi, lo)
+			}
+		}
+		if err := checkControlScope(cf+".ControlScope", fc.ControlScope); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkControlScope allows resource types, one tag, or resource ids of one
+// resource type.
+func checkControlScope(f string, s *types.ControlScope) error {
+	if s == nil {
+		return nil
+	}
+	if len(s.Tags) > 1 {
+		return invalidParam("%s.Tags has %d tags: a control scope takes at most one tag", f, len(s.Tags))
+	}
+	if len(s.Tags) > 0 && (len(s.ComplianceResourceTypes) > 0 || len(s.ComplianceResourceIds) > 0) {
+		return invalidParam("%s: a scope is either a tag, resource types, or resource ids of one type", f)
+	}
+	if n := len(s.ComplianceResourceIds); n > 0 {
+		if n > maxScopeResourceIDs {
+			return invalidParam("%s.ComplianceResourceIds has %d ids: at most %d allowed", f, n, maxScopeResourceIDs)
+		}
+		if len(s.ComplianceResourceTypes) != 1 {
+			return invalidParam("%s.ComplianceResourceTypes: resource ids need exactly one resource type, got %d", f, len(s.ComplianceResourceTypes))
+		}
+	}
+	for i, t := range s.ComplianceResourceTypes {
+		if !slices.Contains(auditResourceTypes, t) {
+			return invalidParam("%s.ComplianceResourceTypes[%d] %q is not an AWS Backup resource type", f, i, t)
+		}
+	}
+	return nil
+}
+
+// auditResourceTypes are the AWS Backup resource type names.
+var auditResourceTypes = []string{"Aurora", "CloudFormation", "DocumentDB", "DynamoDB", "EBS", "EC2", "EFS", "EKS", "FSx",
+	"Neptune", "RDS", "Redshift", "S3", "SAP HANA on Amazon EC2", "Storage Gateway", "Timestream", "VirtualMachine"}
+
+// controlCount counts the controls of every framework in the Region,
+// except the one named skip.
+func (r *regionState) controlCount(skip string) int {
+	n := 0
+	for name, fw := range r.Frameworks {
+		if name != skip {
+			n += len(fw.Controls)
+		}
+	}
+	return n
+}
+
+// deployStatus is the deployment status of a framework or report plan.
+func (c *opCtx) deployStatus(status string, deployed time.Time) string {
+	if c.now.Before(deployed) {
+		return status
+	}
+	return auditDeployCompleted
+}
+
+func (c *opCtx) deployDone() time.Time { return c.now.Add(c.e.opts.JobDuration) }
+
+func createFramework(c *opCtx, in *awsbackup.CreateFrameworkInput) (*awsbackup.CreateFrameworkOutput, error) {
+	if err := checkAuditName("FrameworkName", in.FrameworkName); err != nil {
+		return nil, err
+	}
+	rs := c.rs()
+	if fw, ok := rs.Frameworks[*in.FrameworkName]; ok {
+		if in.IdempotencyToken != nil && *in.IdempotencyToken != "" && fw.IdempotencyToken == *in.IdempotencyToken {
+			return &awsbackup.CreateFrameworkOutput{FrameworkArn: aws.String(fw.ARN), FrameworkName: aws.String(fw.Name)}, nil
+		}
+		return nil, &APIError{Code: CodeAlreadyExists, Message: fmt.Sprintf("Framework %s already exists", fw.Name), Extra: map[string]string{"Arn": fw.ARN}}
+	}
+	if err := checkAuditDescription("FrameworkDescription", in.FrameworkDescription); err != nil {
+		return nil, err
+	}
+	if err := checkControls(in.FrameworkControls); err != nil {
+		return nil, err
+	}
+	if len(rs.Frameworks) >= maxFrameworks {
+		return nil, apiErr(CodeLimitExceeded, "the Region already has %d frameworks, the Backup Audit Manager quota", maxFrameworks)
+	}
+	if n := rs.controlCount("") + len(in.FrameworkControls); n > maxControlsPerRegion {
+		return nil, apiErr(CodeLimitExceeded, "the Region would have %d controls: the Backup Audit Manager quota is %d", n, maxControlsPerRegion)
+	}
+	fw := &framework{
+		Name:             *in.FrameworkName,
+		ARN:              c.arn("framework:" + *in.FrameworkName + "-" + newID()),
+		Description:      aws.ToString(in.FrameworkDescription),
+		Controls:         planClone(in.FrameworkControls),
+		CreationTime:     c.now,
+		DeploymentStatus: auditCreateInProgress,
+		Deployed:         c.deployDone(),
+		Status:           frameworkStatusActive,
+		IdempotencyToken: aws.ToString(in.IdempotencyToken),
+	}
+	rs.Frameworks[fw.Name] = fw
+	rs.setTags(fw.ARN, in.FrameworkTags)
+	return &awsbackup.CreateFrameworkOutput{FrameworkArn: aws.String(fw.ARN), FrameworkName: aws.String(fw.Name)}, nil
+}
+
+func (c *opCtx) frameworkOf(name *string) (*framework, error) {
+	if name == nil || *name == "" {
+		return nil, missingParam("FrameworkName")
+	}
+	fw, ok := c.rs().Frameworks[*name]
+	if !ok {
+		return nil, notFound("Framework %s does not exist in %s", *name, c.region)
+	}
+	return fw, nil
+}
+
+func describeFramework(c *opCtx, in *awsbackup.DescribeFrameworkInput) (*awsbackup.DescribeFrameworkOutput, error) {
+	fw, err := c.frameworkOf(in.FrameworkName)
+	if err != nil {
+		return nil, err
+	}
+	out := &awsbackup.DescribeFrameworkOutput{
+		CreationTime:         timePtr(fw.CreationTime),
+		DeploymentStatus:     aws.String(c.deployStatus(fw.DeploymentStatus, fw.Deployed)),
+		FrameworkArn:         aws.String(fw.ARN),
+		FrameworkControls:    planClone(fw.Controls),
+		FrameworkDescription: aws.String(fw.Description),
+		FrameworkName:        aws.String(fw.Name),
+		FrameworkStatus:      aws.String(fw.Status),
+	}
+	if fw.IdempotencyToken != "" {
+		out.IdempotencyToken = aws.String(fw.IdempotencyToken)
+	}
+	return out, nil
+}
+
+func updateFramework(c *opCtx, in *awsbackup.UpdateFrameworkInput) (*awsbackup.UpdateFrameworkOutput, error) {
+	fw, err := c.frameworkOf(in.FrameworkName)
+	if err != nil {
+		return nil, err
+	}
+	rs := c.rs()
+	out := &awsbackup.UpdateFrameworkOutput{CreationTime: timePtr(fw.CreationTime), FrameworkArn: aws.String(fw.ARN), FrameworkName: aws.String(fw.Name)}
+	if tok := aws.ToString(in.IdempotencyToken); tok != "" {
+		if _, ok := rs.token("UpdateFramework", fw.ARN+"\x00"+tok); ok {
+			return out, nil
+		}
+	}
+	if c.deployStatus(fw.DeploymentStatus, fw.Deployed) != auditDeployCompleted {
+		return nil, apiErr(CodeConflict, "Framework %s is %s: wait until its deployment completes", fw.Name, fw.DeploymentStatus)
+	}
+	if err := checkAuditDescription("FrameworkDescription", in.FrameworkDescription); err != nil {
+		return nil, err
+	}
+	if in.FrameworkControls != nil {
+		if err := checkControls(in.FrameworkControls); err != nil {
+			return nil, err
+		}
+		if n := rs.controlCount(fw.Name) + len(in.FrameworkControls); n > maxControlsPerRegion {
+			return nil, apiErr(CodeLimitExceeded, "the Region would have %d controls: the Backup Audit Manager quota is %d", n, maxControlsPerRegion)
+		}
+		fw.Controls = planClone(in.FrameworkControls)
+	}
+	if in.FrameworkDescription != nil {
+		fw.Description = *in.FrameworkDescription
+	}
+	fw.DeploymentStatus, fw.Deployed = auditUpdateInProgress, c.deployDone()
+	rs.rememberToken("UpdateFramework", fw.ARN+"\x00"+aws.ToString(in.IdempotencyToken), fw.Name)
+	return out, nil
+}
+
+func deleteFramework(c *opCtx, in *awsbackup.DeleteFrameworkInput) (*struct{}, error) {
+	fw, err := c.frameworkOf(in.FrameworkName)
+	if err != nil {
+		return nil, err
+	}
+	if c.deployStatus(fw.DeploymentStatus, fw.Deployed) != auditDeployCompleted {
+		return nil, apiErr(CodeConflict, "Framework %s is %s: wait until its deployment completes", fw.Name, fw.DeploymentStatus)
+	}
+	rs := c.rs()
+	delete(rs.Frameworks, fw.Name)
+	delete(rs.Tags, fw.ARN)
+	return nil, nil
+}
+
+func listFrameworks(c *opCtx, in *awsbackup.ListFrameworksInput) (*awsbackup.ListFrameworksOutput, error) {
+	rs := c.rs()
+	names := make([]string, 0, len(rs.Frameworks))
+	for n := range rs.Frameworks {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	pg, next, err := page(names, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	out := &awsbackup.ListFrameworksOutput{NextToken: next, Frameworks: make([]types.Framework, 0, len(pg))}
+	for _, n := range pg {
+		fw := rs.Frameworks[n]
+		out.Frameworks = append(out.Frameworks, types.Framework{
+			CreationTime:         timePtr(fw.CreationTime),
+			DeploymentStatus:     aws.String(c.deployStatus(fw.DeploymentStatus, fw.Deployed)),
+			FrameworkArn:         aws.String(fw.ARN),
+			FrameworkDescription: aws.String(fw.Description),
+			FrameworkName:        aws.String(fw.Name),
+			NumberOfControls:     int32(len(fw.Controls)),
+		})
+	}
+	return out, nil
+}
+
+var (
+	auditAccountPattern = regexp.MustCompile(`^\d{12}$`)
+	auditRegionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
+	auditOUPattern      = regexp.MustCompile(`^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$`)
+	auditBucketPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$`)
+)
+
+func checkDeliveryChannel(ch *types.ReportDeliveryChannel) error {
+	const f = "ReportDeliveryChannel"
+	if ch == nil {
+		return missingParam(f)
+	}
+	if ch.S3BucketName == nil || *ch.S3BucketName == "" {
+		return missingParam(f + ".S3BucketName")
+	}
+	if !auditBucketPattern.MatchString(*ch.S3BucketName) {
+		return invalidParam("%s.S3BucketName %q is not a valid S3 bucket name", f, *ch.S3BucketName)
+	}
+	seen := map[string]bool{}
+	for i, fm := range ch.Formats {
+		if fm != reportFormatCSV && fm != reportFormatJSON {
+			return invalidParam("%s.Formats[%d] %q is invalid: allowed CSV, JSON", f, i, fm)
+		}
+		if seen[fm] {
+			return invalidParam("%s.Formats lists %s twice", f, fm)
+		}
+		seen[fm] = true
+	}
+	return nil
+}
+
+// checkReportSetting validates a ReportSetting; compliance templates need
+// FrameworkArns of existing frameworks in the Region.
+func (c *opCtx) checkReportSetting(s *types.ReportSetting) error {
+	const f = "ReportSetting"
+	if s == nil {
+		return missingParam(f)
+	}
+	if s.ReportTemplate == nil || *s.ReportTemplate == "" {
+		return missingParam(f + ".ReportTemplate")
+	}
+	compliance, ok := reportTemplates[*s.ReportTemplate]
+	if !ok {
+		names := make([]string, 0, len(reportTemplates))
+		for n := range reportTemplates {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return invalidParam("%s.ReportTemplate %q is invalid: allowed %s", f, *s.ReportTemplate, strings.Join(names, ", "))
+	}
+	if compliance && len(s.FrameworkArns) == 0 {
+		return missingParam(f + ".FrameworkArns")
+	}
+	if !compliance && len(s.FrameworkArns) > 0 {
+		return invalidParam("%s.FrameworkArns is only allowed with RESOURCE_COMPLIANCE_REPORT and CONTROL_COMPLIANCE_REPORT", f)
+	}
+	for i, a := range s.FrameworkArns {
+		found := false
+		for _, fw := range c.rs().Frameworks {
+			found = found || fw.ARN == a
+		}
+		if !found {
+			return invalidParam("%s.FrameworkArns[%d] %q is not a framework in %s", f, i, a, c.region)
+		}
+	}
+	for i, a := range s.Accounts {
+		if a != "ROOT" && !auditAccountPattern.MatchString(a) {
+			return invalidParam("%s.Accounts[%d] %q is not a 12-digit account id", f, i, a)
+		}
+	}
+	for i, r := range s.Regions {
+		if r != "*" && !auditRegionPattern.MatchString(r) {
+			return invalidParam("%s.Regions[%d] %q is not a Region name", f, i, r)
+		}
+	}
+	for i, ou := range s.OrganizationUnits {
+		if !auditOUPattern.MatchString(ou) {
+			return invalidParam("%s.OrganizationUnits[%d] %q is not an organizational unit id", f, i, ou)
+		}
+	}
+	return nil
+}
+
+func (c *opCtx) reportPlanOf(name *string) (*reportPlan, error) {
+	if name == nil || *name == "" {
+		return nil, missingParam("ReportPlanName")
+	}
+	rp, ok := c.rs().ReportPlans[*name]
+	if !ok {
+		return nil, notFound("Report plan %s does not exist in %s", *name, c.region)
+	}
+	return rp, nil
+}
+
+func createReportPlan(c *opCtx, in *awsbackup.CreateReportPlanInput) (*awsbackup.CreateReportPlanOutput, error) {
+	if err := checkAuditName("ReportPlanName", in.ReportPlanName); err != nil {
+		return nil, err
+	}
+	rs := c.rs()
+	if rp, ok := rs.ReportPlans[*in.ReportPlanName]; ok {
+		if tok := aws.ToString(in.IdempotencyToken); tok != "" && rp.IdempotencyToken == tok {
+			return &awsbackup.CreateReportPlanOutput{CreationTime: timePtr(rp.CreationTime), ReportPlanArn: aws.String(rp.ARN), ReportPlanName: aws.String(rp.Name)}, nil
+		}
+		return nil, &APIError{Code: CodeAlreadyExists, Message: fmt.Sprintf("Report plan %s already exists", rp.Name), Extra: map[string]string{"Arn": rp.ARN}}
+	}
+	if err := checkAuditDescription("ReportPlanDescription", in.ReportPlanDescription); err != nil {
+		return nil, err
+	}
+	if err := checkDeliveryChannel(in.ReportDeliveryChannel); err != nil {
+		return nil, err
+	}
+	if err := c.checkReportSetting(in.ReportSetting); err != nil {
+		return nil, err
+	}
+	if len(rs.ReportPlans) >= maxReportPlans {
+		return nil, apiErr(CodeLimitExceeded, "the Region already has %d report plans, the Backup Audit Manager quota", maxReportPlans)
+	}
+	rp := &reportPlan{
+		Name:             *in.ReportPlanName,
+		ARN:              c.arn("report-plan:" + *in.ReportPlanName + "-" + newID()),
+		Description:      aws.ToString(in.ReportPlanDescription),
+		DeliveryChannel:  normalizedChannel(in.ReportDeliveryChannel),
+		Setting:          planClone(*in.ReportSetting),
+		CreationTime:     c.now,
+		DeploymentStatus: auditCreateInProgress,
+		Deployed:         c.deployDone(),
+		IdempotencyToken: aws.ToString(in.IdempotencyToken),
+	}
+	rs.ReportPlans[rp.Name] = rp
+	rs.setTags(rp.ARN, in.ReportPlanTags)
+	return &awsbackup.CreateReportPlanOutput{CreationTime: timePtr(rp.CreationTime), ReportPlanArn: aws.String(rp.ARN), ReportPlanName: aws.String(rp.Name)}, nil
+}
+
+// normalizedChannel copies a delivery channel, defaulting Formats to CSV.
+func normalizedChannel(ch *types.ReportDeliveryChannel) types.ReportDeliveryChannel {
+	out := planClone(*ch)
+	if len(out.Formats) == 0 {
+		out.Formats = []string{reportFormatCSV}
+	}
+	return out
+}
+
+func (c *opCtx) reportPlanView(rp *reportPlan) *types.ReportPlan {
+	ch := planClone(rp.DeliveryChannel)
+	st := planClone(rp.Setting)
+	st.NumberOfFrameworks = int32(len(st.FrameworkArns))
+	return &types.ReportPlan{
+		CreationTime:                timePtr(rp.CreationTime),
+		DeploymentStatus:            aws.String(c.deployStatus(rp.DeploymentStatus, rp.Deployed)),
+		LastAttemptedExecutionTime:  timePtr(rp.LastAttempted),
+		LastSuccessfulExecutionTime: timePtr(rp.LastSuccessful),
+		ReportDeliveryChannel:       &ch,
+		ReportPlanArn:               aws.String(rp.ARN),
+		ReportPlanDescription:       aws.String(rp.Description),
+		ReportPlanName:              aws.String(rp.Name),
+		ReportSetting:               &st,
+	}
+}
+
+func describeReportPlan(c *opCtx, in *awsbackup.DescribeReportPlanInput) (*awsbackup.DescribeReportPlanOutput, error) {
+	rp, err := c.reportPlanOf(in.ReportPlanName)
+	if err != nil {
+		return nil, err
+	}
+	c.settleReportJobs()
+	return &awsbackup.DescribeReportPlanOutput{ReportPlan: c.reportPlanView(rp)}, nil
+}
+
+func updateReportPlan(c *opCtx, in *awsbackup.UpdateReportPlanInput) (*awsbackup.UpdateReportPlanOutput, error) {
+	rp, err := c.reportPlanOf(in.ReportPlanName)
+	if err != nil {
+		return nil, err
+	}
+	rs := c.rs()
+	out := &awsbackup.UpdateReportPlanOutput{CreationTime: timePtr(rp.CreationTime), ReportPlanArn: aws.String(rp.ARN), ReportPlanName: aws.String(rp.Name)}
+	if tok := aws.ToString(in.IdempotencyToken); tok != "" {
+		if _, ok := rs.token("UpdateReportPlan", rp.ARN+"\x00"+tok); ok {
+			return out, nil
+		}
+	}
+	if c.deployStatus(rp.DeploymentStatus, rp.Deployed) != auditDeployCompleted {
+		return nil, apiErr(CodeConflict, "Report plan %s is %s: wait until its deployment completes", rp.Name, rp.DeploymentStatus)
+	}
+	if err := checkAuditDescription("ReportPlanDescription", in.ReportPlanDescription); err != nil {
+		return nil, err
+	}
+	if in.ReportDeliveryChannel != nil {
+		if err := checkDeliveryChannel(in.ReportDeliveryChannel); err != nil {
+			return nil, err
+		}
+	}
+	if in.ReportSetting != nil {
+		if err := c.checkReportSetting(in.ReportSetting); err != nil {
+			return nil, err
+		}
+		if aws.ToString(in.ReportSetting.ReportTemplate) != aws.ToString(rp.Setting.ReportTemplate) {
+			return nil, invalidParam("ReportSetting.ReportTemplate cannot change from %s to %s: create a new report plan", aws.ToString(rp.Setting.ReportTemplate), aws.ToString(in.ReportSetting.ReportTemplate))
+		}
+	}
+	if in.ReportDeliveryChannel != nil {
+		rp.DeliveryChannel = normalizedChannel(in.ReportDeliveryChannel)
+	}
+	if in.ReportSetting != nil {
+		rp.Setting = planClone(*in.ReportSetting)
+	}
+	if in.ReportPlanDescription != nil {
+		rp.Description = *in.ReportPlanDescription
+	}
+	rp.DeploymentStatus, rp.Deployed = auditUpdateInProgress, c.deployDone()
+	rs.rememberToken("UpdateReportPlan", rp.ARN+"\x00"+aws.ToString(in.IdempotencyToken), rp.Name)
+	return out, nil
+}
+
+func deleteReportPlan(c *opCtx, in *awsbackup.DeleteReportPlanInput) (*struct{}, error) {
+	rp, err := c.reportPlanOf(in.ReportPlanName)
+	if err != nil {
+		return nil, err
+	}
+	if c.deployStatus(rp.DeploymentStatus, rp.Deployed) != auditDeployCompleted {
+		return nil, apiErr(CodeConflict, "Report plan %s is %s: wait until its deployment completes", rp.Name, rp.DeploymentStatus)
+	}
+	rs := c.rs()
+	delete(rs.ReportPlans, rp.Name)
+	delete(rs.Tags, rp.ARN)
+	return nil, nil
+}
+
+func listReportPlans(c *opCtx, in *awsbackup.ListReportPlansInput) (*awsbackup.ListReportPlansOutput, error) {
+	rs := c.rs()
+	c.settleReportJobs()
+	names := make([]string, 0, len(rs.ReportPlans))
+	for n := range rs.ReportPlans {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	pg, next, err := page(names, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	out := &awsbackup.ListReportPlansOutput{NextToken: next, ReportPlans: make([]types.ReportPlan, 0, len(pg))}
+	for _, n := range pg {
+		out.ReportPlans = append(out.ReportPlans, *c.reportPlanView(rs.ReportPlans[n]))
+	}
+	return out, nil
+}
+
+// settleReportJobs completes the caller's report jobs that are due and
+// records the success on their report plans.
+func (c *opCtx) settleReportJobs() {
+	rs := c.rs()
+	for _, j := range rs.ReportJobs {
+		if j.Status != reportJobRunning || c.now.Before(j.Done) {
+			continue
+		}
+		j.Status, j.CompletionTime = reportJobCompleted, j.Done
+		for _, rp := range rs.ReportPlans {
+			if rp.ARN == j.ReportPlanARN && j.Done.After(rp.LastSuccessful) {
+				rp.LastSuccessful = j.Done
+			}
+		}
+	}
+}
+
+func startReportJob(c *opCtx, in *awsbackup.StartReportJobInput) (*awsbackup.StartReportJobOutput, error) {
+	rp, err := c.reportPlanOf(in.ReportPlanName)
+	if err != nil {
+		return nil, err
+	}
+	rs := c.rs()
+	tok := aws.ToString(in.IdempotencyToken)
+	if id, ok := rs.token("StartReportJob", rp.ARN+"\x00"+tok); ok && tok != "" {
+		return &awsbackup.StartReportJobOutput{ReportJobId: aws.String(id)}, nil
+	}
+	tpl := aws.ToString(rp.Setting.ReportTemplate)
+	j := &reportJob{
+		ID:             strings.ReplaceAll(newID(), "-", ""),
+		ReportPlanARN:  rp.ARN,
+		ReportTemplate: tpl,
+		CreationTime:   c.now,
+		Done:           c.now.Add(c.e.opts.JobDuration),
+		Status:         reportJobRunning,
+	}
+	prefix := aws.ToString(rp.DeliveryChannel.S3KeyPrefix)
+	if prefix != "" && !strings.HasSuffix(prefix, "/") {
+		prefix += "/"
+	}
+	d := c.now
+	base := fmt.Sprintf("%sBackup/%s/%s/%04d/%02d/%02d/%s/%s_%s_%s", prefix, c.account, c.region, d.Year(), d.Month(), d.Day(), rp.Name, tpl, rp.Name, d.Format(reportJobKeyTimeLayout))
+	j.Destination.S3BucketName = aws.String(aws.ToString(rp.DeliveryChannel.S3BucketName))
+	for _, f := range rp.DeliveryChannel.Formats {
+		j.Destination.S3Keys = append(j.Destination.S3Keys, base+"."+strings.ToLower(f))
+	}
+	rs.ReportJobs[j.ID] = j
+	rp.LastAttempted = c.now
+	rs.rememberToken("StartReportJob", rp.ARN+"\x00"+tok, j.ID)
+	return &awsbackup.StartReportJobOutput{ReportJobId: aws.String(j.ID)}, nil
+}
+
+func reportJobView(j *reportJob) types.ReportJob {
+	dest := planClone(j.Destination)
+	out := types.ReportJob{
+		CreationTime:      timePtr(j.CreationTime),
+		CompletionTime:    timePtr(j.CompletionTime),
+		ReportDestination: &dest,
+		ReportJobId:       aws.String(j.ID),
+		ReportPlanArn:     aws.String(j.ReportPlanARN),
+		ReportTemplate:    aws.String(j.ReportTemplate),
+		Status:            aws.String(j.Status),
+	}
+	if j.StatusMessage != "" {
+		out.StatusMessage = aws.String(j.StatusMessage)
+	}
+	return out
+}
+
+func describeReportJob(c *opCtx, in *awsbackup.DescribeReportJobInput) (*awsbackup.DescribeReportJobOutput, error) {
+	if in.ReportJobId == nil || *in.ReportJobId == "" {
+		return nil, missingParam("ReportJobId")
+	}
+	c.settleReportJobs()
+	j, ok := c.rs().ReportJobs[*in.ReportJobId]
+	if !ok {
+		return nil, notFound("Report job %s does not exist in %s", *in.ReportJobId, c.region)
+	}
+	v := reportJobView(j)
+	return &awsbackup.DescribeReportJobOutput{ReportJob: &v}, nil
+}
+
+func listReportJobs(c *opCtx, in *awsbackup.ListReportJobsInput) (*awsbackup.ListReportJobsOutput, error) {
+	status := aws.ToString(in.ByStatus)
+	switch status {
+	case "", "CREATED", reportJobRunning, reportJobCompleted, "FAILED":
+	default:
+		return nil, invalidParam("ByStatus %q is invalid: allowed CREATED, RUNNING, COMPLETED, FAILED", status)
+	}
+	if in.ByReportPlanName != nil {
+		if err := checkAuditName("ByReportPlanName", in.ByReportPlanName); err != nil {
+			return nil, err
+		}
+	}
+	c.settleReportJobs()
+	rs := c.rs()
+	var planARN string
+	if in.ByReportPlanName != nil {
+		rp, ok := rs.ReportPlans[*in.ByReportPlanName]
+		if !ok {
+			return nil, notFound("Report plan %s does not exist in %s", *in.ByReportPlanName, c.region)
+		}
+		planARN = rp.ARN
+	}
+	jobs := make([]*reportJob, 0, len(rs.ReportJobs))
+	for _, j := range rs.ReportJobs {
+		switch {
+		case status != "" && j.Status != status,
+			planARN != "" && j.ReportPlanARN != planARN,
+			in.ByCreationAfter != nil && j.CreationTime.Before(*in.ByCreationAfter),
+			in.ByCreationBefore != nil && j.CreationTime.After(*in.ByCreationBefore):
+			continue
+		}
+		jobs = append(jobs, j)
+	}
+	sort.Slice(jobs, func(a, b int) bool {
+		if !jobs[a].CreationTime.Equal(jobs[b].CreationTime) {
+			return jobs[a].CreationTime.After(jobs[b].CreationTime)
+		}
+		return jobs[a].ID < jobs[b].ID
+	})
+	pg, next, err := page(jobs, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	out := &awsbackup.ListReportJobsOutput{NextToken: next, ReportJobs: make([]types.ReportJob, 0, len(pg))}
+	for _, j := range pg {
+		out.ReportJobs = append(out.ReportJobs, reportJobView(j))
+	}
+	return out, nil
+}
