@@ -82,6 +82,7 @@ func (e *Emulator) registerPlans() {
 	e.register("ListBackupSelections", handle(listBackupSelections))
 	e.registerTemplates()
 	e.registerAudit()
+	e.registerRestoreTesting()
 }
 
 // newVersionID returns an AWS-like plan version id: base64 of random bytes.
@@ -185,7 +186,7 @@ func checkRule(rf string, r *types.BackupRuleInput, pc planCheck) error {
 		}
 	}
 	if r.ScheduleExpressionTimezone != nil {
-		if _, err := time.LoadLocation(*r.ScheduleExpressionTimezone); err != nil || *r.ScheduleExpressionTimezone == "" || *r.ScheduleExpressionTimezone == "Local" {
+		if !validTimezone(*r.ScheduleExpressionTimezone) {
 			return invalidParam("%s.ScheduleExpressionTimezone %q is not an IANA time zone name", rf, *r.ScheduleExpressionTimezone)
 		}
 	}
@@ -231,6 +232,15 @@ func checkRule(rf string, r *types.BackupRuleInput, pc planCheck) error {
 		}
 	}
 	return nil
+}
+
+// validTimezone reports whether tz is an IANA time zone name.
+func validTimezone(tz string) bool {
+	if tz == "" || tz == "Local" {
+		return false
+	}
+	_, err := time.LoadLocation(tz)
+	return err == nil
 }
 
 // checkRuleLifecycle enforces AWS's lifecycle rules: positive days (or -1 on
