@@ -76,7 +76,7 @@ type CoverageReport struct {
 	// Resources in inventory order.
 	Resources []ResourceCoverage `json:"resources"`
 	// Unprotected are the ARNs no selection matches, in inventory order.
-	Unprotected []string `json:"unprotected"`
+	Unprotected []string      `json:"unprotected"`
 	Horizon     time.Duration `json:"horizon"`
 	Start       time.Time     `json:"start"`
 }
@@ -101,8 +101,8 @@ func (o *CoverageOptions) defaults() {
 
 // ruleInfo is the precomputed per-rule data.
 type ruleInfo struct {
-	prot  Protection
-	fires []time.Time // within the horizon (plus the first after it)
+	prot                      Protection
+	fires                     []time.Time // within the horizon (plus the first after it)
 	destRegions, destAccounts []string
 }
 
