@@ -1,0 +1,60 @@
+package plan
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDiff(t *testing.T) {
+	t.Parallel()
+	live := &Plan{Name: "p", Rules: []Rule{
+		{Name: "a", TargetVault: "V", Schedule: "cron(0 5 ? * * *)", Timezone: "Etc/UTC", StartWindow: 8 * time.Hour,
+			CompletionWindow: 7 * 24 * time.Hour, Lifecycle: Lifecycle{DeleteAfter: 35},
+			CopyActions: []CopyAction{{DestinationVaultARN: testVaultARN, Lifecycle: Lifecycle{DeleteAfter: 10}}}},
+		{Name: "gone", TargetVault: "V"},
+	}, AdvancedSettings: []AdvancedSetting{{ResourceType: "EC2", Options: map[string]string{"WindowsVSS": "enabled"}}}}
+	// Equal once AWS defaults are taken into account.
+	same := &Plan{Name: "p", Rules: []Rule{
+		{Name: "gone", TargetVault: "V"},
+		{Name: "a", TargetVault: "V", Lifecycle: Lifecycle{DeleteAfter: 35},
+			CopyActions: []CopyAction{{DestinationVaultARN: testVaultARN, Lifecycle: Lifecycle{DeleteAfter: 10}}}},
+	}, AdvancedSettings: []AdvancedSetting{{ResourceType: "EC2", Options: map[string]string{"WindowsVSS": "enabled"}}},
+		Tags: map[string]string{"ignored": "yes"}}
+	if d := Diff(live, same); len(d) != 0 {
+		t.Errorf("Diff(defaults) = %s; want none", d)
+	}
+	desired := &Plan{Name: "p2", Rules: []Rule{
+		{Name: "a", TargetVault: "W", Schedule: "cron(0 6 ? * * *)", Timezone: "Europe/Berlin", StartWindow: 2 * time.Hour,
+			Lifecycle: Lifecycle{MoveToColdStorageAfter: 1, DeleteAfter: 91, OptInToArchive: true}, ContinuousBackup: true,
+			RecoveryPointTags: map[string]string{"k": "v"}, IndexActions: []IndexAction{{ResourceTypes: []string{"S3"}}},
+			CopyActions: []CopyAction{{DestinationVaultARN: testVaultARN + "2"}}},
+		{Name: "new", TargetVault: "V", Lifecycle: Lifecycle{DeleteAfter: KeepForever}},
+	}}
+	got := Diff(live, desired).String()
+	for _, want := range []string{
+		`~ BackupPlanName: p -> p2`,
+		`~ Rules["a"].TargetBackupVaultName: V -> W`,
+		`~ Rules["a"].ScheduleExpression: cron(0 5 ? * * *) -> cron(0 6 ? * * *)`,
+		`~ Rules["a"].ScheduleExpressionTimezone: UTC -> Europe/Berlin`,
+		`~ Rules["a"].StartWindowMinutes: 480 -> 120`,
+		`+ Rules["a"].Lifecycle.MoveToColdStorageAfterDays: 1`,
+		`~ Rules["a"].Lifecycle.DeleteAfterDays: 35 -> 91`,
+		`+ Rules["a"].Lifecycle.OptInToArchiveForSupportedResources: true`,
+		`+ Rules["a"].EnableContinuousBackup: true`,
+		`+ Rules["a"].RecoveryPointTags["k"]: v`,
+		`- Rules["a"].CopyActions["` + testVaultARN + `"]: delete after 10 days`,
+		`+ Rules["a"].CopyActions["` + testVaultARN + `2"]: default lifecycle`,
+		`+ Rules["a"].IndexActions: S3`,
+		`- Rules["gone"]: cron(0 5 ? * * *) to V`,
+		`+ Rules["new"]: cron(0 5 ? * * *) to V, keep forever`,
+		`- AdvancedBackupSettings["EC2"]["WindowsVSS"]: enabled`,
+	} {
+		if !strings.Contains(got, want+"\n") {
+			t.Errorf("Diff lacks %q:\n%s", want, got)
+		}
+	}
+	if n := len(Diff(nil, &Plan{Name: "x"})); n != 1 {
+		t.Errorf("Diff(nil, named) = %d changes; want 1", n)
+	}
+}
