@@ -94,10 +94,10 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
 		e.FailJobs(f)
 		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 	case path == "calls" && r.Method == http.MethodGet:
-		writeJSON(w, http.StatusOK, e.Calls())
+		writeJSON(w, http.StatusOK, nonNil(e.Calls()))
 	case path == "events" && r.Method == http.MethodGet:
 		e.Advance()
-		writeJSON(w, http.StatusOK, e.Events())
+		writeJSON(w, http.StatusOK, nonNil(e.Events()))
 	case path == "clock" && r.Method == http.MethodGet:
 		_, manual := e.opts.Clock.(*ManualClock)
 		writeJSON(w, http.StatusOK, map[string]any{"now": e.Now().Format(time.RFC3339Nano), "manual": manual})
@@ -183,6 +183,14 @@ func strictUnmarshal(b []byte, v any) error {
 		return fmt.Errorf("invalid JSON body: %w", err)
 	}
 	return nil
+}
+
+// nonNil makes an empty list encode as [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

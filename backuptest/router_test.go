@@ -1,0 +1,219 @@
+package backuptest
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	smithy "github.com/aws/smithy-go"
+	smithytraits "github.com/aws/smithy-go/traits"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// encodedARN is a recovery point ARN as clients put it in a path label:
+// percent-encoded over everything but A-Za-z0-9-._~.
+const (
+	rawARN     = "arn:aws:ec2:us-east-1:123456789012:snapshot/snap-0123"
+	encodedARN = "arn%3Aaws%3Aec2%3Aus-east-1%3A123456789012%3Asnapshot%2Fsnap-0123"
+)
+
+// sdkRequest is the request line of one operation, built from the SDK's own
+// HTTP binding (the same model every client is generated from), with each
+// label filled with a value that is not a literal of any route.
+type sdkRequest struct {
+	name, method, path, rawQuery string
+	labels                       map[string]string
+}
+
+func sdkRequests(t *testing.T) []sdkRequest {
+	t.Helper()
+	var out []sdkRequest
+	for _, s := range allOperations() {
+		h, ok := smithy.SchemaTrait[*smithytraits.HTTP](s.op)
+		require.True(t, ok, "%s has no HTTP binding", s.name)
+		uri, q, _ := strings.Cut(h.URI, "?")
+		req := sdkRequest{name: s.name, method: h.Method, rawQuery: q, labels: map[string]string{}}
+		var b strings.Builder
+		for _, p := range strings.Split(strings.Trim(uri, "/"), "/") {
+			if p == "" {
+				continue
+			}
+			b.WriteByte('/')
+			if strings.HasPrefix(p, "{") {
+				label := strings.TrimSuffix(strings.Trim(p, "{}"), "+")
+				if strings.HasSuffix(label, "Arn") {
+					b.WriteString(encodedARN)
+					req.labels[label] = rawARN
+				} else {
+					b.WriteString("lbl-" + label)
+					req.labels[label] = "lbl-" + label
+				}
+				continue
+			}
+			b.WriteString(p)
+		}
+		req.path = b.String()
+		if req.path == "" {
+			req.path = "/"
+		}
+		out = append(out, req)
+	}
+	return out
+}
+
+func TestEveryOperationRoutes(t *testing.T) {
+	t.Parallel()
+	reqs := sdkRequests(t)
+	require.Len(t, reqs, 115, "the SDK model has 115 AWS Backup operations")
+	rt := newRouter()
+	require.Len(t, rt.byName, 115)
+	for _, req := range reqs {
+		for _, form := range []string{"sdk", "trailing-slash"} {
+			t.Run(req.name+"/"+form, func(t *testing.T) {
+				t.Parallel()
+				path := req.path
+				if form == "trailing-slash" {
+					path += "/"
+				}
+				query, err := url.ParseQuery(req.rawQuery)
+				require.NoError(t, err)
+				r, labels, ok := rt.match(req.method, path, query)
+				require.True(t, ok, "%s %s matched nothing", req.method, path)
+				assert.Equal(t, req.name, r.name, "%s %s?%s", req.method, path, req.rawQuery)
+				assert.Equal(t, req.labels, labels, "labels are returned percent-decoded, keyed by member name")
+			})
+		}
+	}
+}
+
+func TestEveryOperationOverHTTP(t *testing.T) {
+	t.Parallel()
+	e := New()
+	implemented := e.Implemented()
+	for _, req := range sdkRequests(t) {
+		for _, form := range []string{"sdk", "trailing-slash"} {
+			path := req.path
+			if form == "trailing-slash" {
+				path += "/"
+			}
+			target := path
+			if req.rawQuery != "" {
+				target += "?" + req.rawQuery
+			}
+			r := httptest.NewRequest(req.method, target, strings.NewReader(""))
+			w := httptest.NewRecorder()
+			e.ServeHTTP(w, r)
+			calls := e.Calls()
+			require.NotEmpty(t, calls)
+			last := calls[len(calls)-1]
+			assert.Equal(t, req.name, last.Operation, "%s %s was not routed to %s", req.method, target, req.name)
+			assertAWSShape(t, w)
+			if slices.Contains(implemented, req.name) {
+				assert.NotEqual(t, http.StatusNotImplemented, w.Code, "%s is implemented", req.name)
+				continue
+			}
+			assert.Equal(t, http.StatusNotImplemented, w.Code, "%s: unimplemented operations answer 501", req.name)
+			var body map[string]string
+			require.NoError(t, json.Unmarshal(w.Body.Bytes(), &body))
+			assert.Equal(t, CodeInvalidRequest, body["__type"])
+			assert.Equal(t, "backupkit emulator does not implement "+req.name, body["Message"])
+		}
+	}
+}
+
+// TestCLIRequestShapes checks request lines exactly as botocore (the AWS
+// CLI, boto3) and the Go SDK send them.
+func TestCLIRequestShapes(t *testing.T) {
+	t.Parallel()
+	rt := newRouter()
+	tests := []struct {
+		method, target, op string
+		labels             map[string]string
+	}{
+		{"PUT", "/backup-vaults/myVault", "CreateBackupVault", map[string]string{"BackupVaultName": "myVault"}},
+		{"GET", "/backup-vaults/", "ListBackupVaults", map[string]string{}},
+		{"GET", "/backup-vaults/?maxResults=1", "ListBackupVaults", map[string]string{}},
+		{"PUT", "/backup-vaults/myVault/vault-lock", "PutBackupVaultLockConfiguration", map[string]string{"BackupVaultName": "myVault"}},
+		{"PUT", "/backup-vaults/myVault/notification-configuration", "PutBackupVaultNotifications", map[string]string{"BackupVaultName": "myVault"}},
+		{"PUT", "/backup/plans/", "CreateBackupPlan", map[string]string{}},
+		{"PUT", "/backup/plans/0d7c6d2b-7c40-4b2b-9f1f-2f6a1b0c9e11/selections/", "CreateBackupSelection", map[string]string{"BackupPlanId": "0d7c6d2b-7c40-4b2b-9f1f-2f6a1b0c9e11"}},
+		{"GET", "/backup/plans/?includeDeleted=false", "ListBackupPlans", map[string]string{}},
+		{"PUT", "/backup-jobs", "StartBackupJob", map[string]string{}},
+		{"GET", "/backup-jobs/?state=COMPLETED&resourceType=SAP+HANA+on+Amazon+EC2", "ListBackupJobs", map[string]string{}},
+		{"GET", "/backup-jobs/1f1a0c4e-AAAA", "DescribeBackupJob", map[string]string{"BackupJobId": "1f1a0c4e-AAAA"}},
+		{"GET", "/backup-vaults/myVault/recovery-points/", "ListRecoveryPointsByBackupVault", map[string]string{"BackupVaultName": "myVault"}},
+		{"GET", "/backup-vaults/myVault/recovery-points/" + encodedARN, "DescribeRecoveryPoint", map[string]string{"BackupVaultName": "myVault", "RecoveryPointArn": rawARN}},
+		{"GET", "/backup-vaults/myVault/recovery-points/" + encodedARN + "/restore-metadata", "GetRecoveryPointRestoreMetadata", map[string]string{"BackupVaultName": "myVault", "RecoveryPointArn": rawARN}},
+		{"PUT", "/restore-jobs", "StartRestoreJob", map[string]string{}},
+		{"GET", "/restore-jobs/abc/", "DescribeRestoreJob", map[string]string{"RestoreJobId": "abc"}},
+		{"POST", "/tags/arn%3Aaws%3Abackup%3Aus-east-1%3A123456789012%3Abackup-vault%3AmyVault", "TagResource", map[string]string{"ResourceArn": "arn:aws:backup:us-east-1:123456789012:backup-vault:myVault"}},
+		{"GET", "/tags/arn%3Aaws%3Abackup%3Aus-east-1%3A123456789012%3Abackup-vault%3AmyVault/", "ListTags", map[string]string{"ResourceArn": "arn:aws:backup:us-east-1:123456789012:backup-vault:myVault"}},
+		// Lower-case percent escapes and a literal ':' (allowed in a path) decode the same.
+		{"GET", "/tags/arn:aws:backup:us-east-1:123456789012:backup-vault:myVault", "ListTags", map[string]string{"ResourceArn": "arn:aws:backup:us-east-1:123456789012:backup-vault:myVault"}},
+		{"GET", "/resources/arn%3aaws%3aec2%3aus-east-1%3a123456789012%3avolume%2fvol-1/recovery-points", "ListRecoveryPointsByResource", map[string]string{"ResourceArn": "arn:aws:ec2:us-east-1:123456789012:volume/vol-1"}},
+		{"POST", "/untag/arn%3Aaws%3Abackup%3Aus-east-1%3A123456789012%3Abackup-plan%3Ap1", "UntagResource", map[string]string{"ResourceArn": "arn:aws:backup:us-east-1:123456789012:backup-plan:p1"}},
+		{"GET", "/account-settings", "DescribeRegionSettings", map[string]string{}},
+		{"PUT", "/account-settings", "UpdateRegionSettings", map[string]string{}},
+		{"GET", "/supported-resource-types", "GetSupportedResourceTypes", map[string]string{}},
+		{"POST", "/backup-vaults/myVault/mpaApprovalTeam?delete", "DisassociateBackupVaultMpaApprovalTeam", map[string]string{"BackupVaultName": "myVault"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.target, func(t *testing.T) {
+			t.Parallel()
+			u, err := url.Parse(tt.target)
+			require.NoError(t, err)
+			r, labels, ok := rt.match(tt.method, u.EscapedPath(), u.Query())
+			require.True(t, ok, "no route")
+			assert.Equal(t, tt.op, r.name)
+			assert.Equal(t, tt.labels, labels)
+		})
+	}
+}
+
+func TestRouterRejects(t *testing.T) {
+	t.Parallel()
+	rt := newRouter()
+	tests := []struct{ method, target string }{
+		{"PATCH", "/backup-vaults/myVault"},
+		{"GET", "/backup-vaults/myVault/nonsense"},
+		{"GET", "/"},
+		{"GET", "/backup-vaultsX"},
+		{"GET", "/tags/%zz"},
+		{"GET", "/backup-vaults/myVault/recovery-points/a/b/c/d"},
+	}
+	for _, tt := range tests {
+		u, err := url.Parse("http://h" + strings.ReplaceAll(tt.target, "%zz", "%25zz"))
+		require.NoError(t, err)
+		path := u.EscapedPath()
+		if strings.Contains(tt.target, "%zz") {
+			path = tt.target // an invalid escape that reached the router raw
+		}
+		_, _, ok := rt.match(tt.method, path, u.Query())
+		assert.False(t, ok, "%s %s must not match", tt.method, tt.target)
+	}
+}
+
+// assertAWSShape checks an emulator answer: a JSON object body, and for
+// errors the X-Amzn-ErrorType header naming the same code as the body.
+func assertAWSShape(t *testing.T, w *httptest.ResponseRecorder) {
+	t.Helper()
+	if w.Code == http.StatusNoContent {
+		return
+	}
+	var body map[string]any
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &body), "body %q", w.Body.String())
+	if w.Code < 400 {
+		return
+	}
+	code := w.Header().Get("X-Amzn-ErrorType")
+	require.NotEmpty(t, code, "error responses carry X-Amzn-ErrorType")
+	assert.Equal(t, code, body["__type"])
+	assert.Equal(t, code, body["Code"])
+	assert.NotEmpty(t, body["Message"])
+	assert.Equal(t, "application/json", w.Header().Get("Content-Type"))
+}
