@@ -182,6 +182,9 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch service {
 	case "", "backup":
 	// other services, by SigV4 signing name
+	case "tagging":
+		e.serveTagging(w, r, account, region)
+		return
 	default:
 		writeError(w, reqID, apiErr(CodeUnknownOperation, "the emulator does not serve the %q service", service))
 		return
