@@ -327,5 +327,6 @@ func newID() string {
 
 func (e *Emulator) registerOperations() {
 	e.registerVaults()
+	e.registerJobAreas()
 	e.registerPlans() // plans.go: plans, selections, templates, audit, restore testing
 }

@@ -37,6 +37,8 @@ type regionState struct {
 	RestoreJobs    map[string]*restoreJob
 	LegalHolds     map[string]*legalHold
 	Settings       *regionSettings
+	Active         []activeJob // jobs.go: jobs not yet in a terminal state
+	rpIdx          *rpIndex    // recovery_points.go: derived ordering, rebuilt when nil
 
 	// plans.go, audit.go, restore_testing.go
 	Plans               map[string]*plan

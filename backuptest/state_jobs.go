@@ -1,6 +1,24 @@
 package backuptest
 
-import "time"
+import (
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+)
+
+// Job kinds in regionState.Active.
+const (
+	jobBackup  = "BACKUP"
+	jobCopy    = "COPY"
+	jobRestore = "RESTORE"
+)
+
+// activeJob names a job that has not reached a terminal state yet, so
+// advanceLocked visits only jobs that can still change.
+type activeJob struct {
+	Kind string
+	ID   string
+}
 
 // recoveryPoint is a backup in a vault (or a copy of one).
 type recoveryPoint struct {
@@ -10,26 +28,31 @@ type recoveryPoint struct {
 	ResourceARN       string
 	ResourceType      string
 	ResourceName      string
-	Status            string // COMPLETED, PARTIAL, DELETING, EXPIRED, AVAILABLE…
+	Status            string // COMPLETED, PARTIAL, DELETING, EXPIRED
 	StatusMessage     string
 	CreationDate      time.Time
 	CompletionDate    time.Time
 	BackupSizeInBytes int64
 	IAMRoleArn        string
 	EncryptionKeyArn  string
+	EncryptionKeyType string
 	// MoveToColdStorageAfterDays / DeleteAfterDays, nil when unset.
 	MoveToColdStorageAfterDays *int64
 	DeleteAfterDays            *int64
 	OptInToArchive             bool
-	// CreatedBy: the plan and rule, or the on-demand job.
+	// CreatedBy: the plan and rule, or nothing for on-demand jobs.
 	BackupPlanID, BackupPlanArn, BackupPlanVersion, BackupRuleID string
 	BackupJobID                                                  string
+	CopyJobID                                                    string
 	SourceBackupVaultArn                                         string
 	// Fingerprint of the source's content at backup time; a restore gives
 	// the new resource this fingerprint.
 	Fingerprint string
 	// SourceAttributes are the source's Attributes at backup time.
 	SourceAttributes map[string]string
+	// SourceTags are the source's tags at backup time
+	// (CopySourceTagsToRestoredResource).
+	SourceTags map[string]string
 	// RestoreMetadata is what GetRecoveryPointRestoreMetadata returns.
 	RestoreMetadata map[string]string
 	// LastRestoreTime is when a restore from this point last completed.
@@ -42,6 +65,7 @@ type backupJob struct {
 	Account, Region  string
 	VaultName        string
 	VaultARN         string
+	VaultType        string
 	ResourceARN      string
 	ResourceType     string
 	ResourceName     string
@@ -49,20 +73,29 @@ type backupJob struct {
 	IdempotencyToken string
 	State            string
 	StatusMessage    string
-	PercentDone      string
+	MessageCategory  string
 	CreationDate     time.Time
 	StartBy          time.Time
 	CompletionDate   time.Time
+	// EndAt is when the job reaches its terminal state (COMPLETED or the
+	// injected failure), ExpectedCompletionDate in the API.
+	EndAt time.Time
 	// Duration is how long the job runs once started.
-	Duration                   time.Duration
-	RecoveryPointARN           string
-	BackupSizeInBytes          int64
-	BackupOptions              map[string]string
-	RecoveryPointTags          map[string]string
-	MoveToColdStorageAfterDays *int64
-	DeleteAfterDays            *int64
-	BackupPlanID               string
-	BackupRuleID               string
+	Duration          time.Duration
+	RecoveryPointARN  string
+	BackupSizeInBytes int64
+	BackupOptions     map[string]string
+	RecoveryPointTags map[string]string
+	Lifecycle         *types.Lifecycle
+	EncryptionKeyArn  string
+	BackupPlanID      string
+	BackupPlanArn     string
+	BackupPlanVersion string
+	BackupRuleID      string
+	// The source resource as it was when the job started.
+	SourceFingerprint string
+	SourceAttributes  map[string]string
+	SourceTags        map[string]string
 	// Failure, when set, is the terminal state the job ends in.
 	Failure *JobFailure
 }
@@ -73,47 +106,58 @@ type copyJob struct {
 	ID                          string
 	Account, Region             string
 	SourceVaultARN              string
+	SourceVaultName             string
 	SourceRecoveryPointARN      string
+	DestinationAccount          string
+	DestinationRegion           string
+	DestinationVaultName        string
 	DestinationVaultARN         string
 	DestinationRecoveryPointARN string
 	ResourceARN                 string
 	ResourceType                string
+	ResourceName                string
 	IAMRoleArn                  string
 	IdempotencyToken            string
 	State                       string
 	StatusMessage               string
+	MessageCategory             string
 	CreationDate                time.Time
 	CompletionDate              time.Time
+	EndAt                       time.Time
 	Duration                    time.Duration
 	BackupSizeInBytes           int64
-	MoveToColdStorageAfterDays  *int64
-	DeleteAfterDays             *int64
+	Lifecycle                   *types.Lifecycle
 	Failure                     *JobFailure
 }
 
 // restoreJob restores a recovery point into a new resource.
 type restoreJob struct {
-	ID                 string
-	Account, Region    string
-	RecoveryPointARN   string
-	VaultName          string
-	ResourceType       string
-	SourceResourceARN  string
-	IAMRoleArn         string
-	IdempotencyToken   string
-	Metadata           map[string]string
-	Status             string
-	StatusMessage      string
-	PercentDone        string
-	CreationDate       time.Time
-	CompletionDate     time.Time
-	Duration           time.Duration
-	CreatedResourceARN string
-	BackupSizeInBytes  int64
-	ValidationStatus   string
-	ValidationMessage  string
-	DeletionStatus     string
-	Failure            *JobFailure
+	ID                        string
+	Account, Region           string
+	RecoveryPointARN          string
+	RecoveryPointCreationDate time.Time
+	VaultName                 string
+	VaultARN                  string
+	ResourceType              string
+	SourceResourceARN         string
+	IAMRoleArn                string
+	IdempotencyToken          string
+	Metadata                  map[string]string
+	CopySourceTags            bool
+	Status                    string
+	StatusMessage             string
+	CreationDate              time.Time
+	CompletionDate            time.Time
+	EndAt                     time.Time
+	Duration                  time.Duration
+	CreatedResourceARN        string
+	BackupSizeInBytes         int64
+	ValidationStatus          string
+	ValidationMessage         string
+	DeletionStatus            string
+	DeletionMessage           string
+	RestoreTestingPlanArn     string
+	Failure                   *JobFailure
 }
 
 // legalHold keeps recovery points from being deleted.
@@ -137,7 +181,8 @@ type legalHold struct {
 	RecoveryPoints []string
 }
 
-// regionSettings are UpdateRegionSettings' values.
+// regionSettings are UpdateRegionSettings' values (only the types a caller
+// changed; the rest take AWS's defaults).
 type regionSettings struct {
 	ResourceTypeOptInPreference      map[string]bool
 	ResourceTypeManagementPreference map[string]bool

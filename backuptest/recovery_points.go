@@ -1,0 +1,504 @@
+package backuptest
+
+// Recovery points.
+//
+// Known difference: recovery points are not deleted when their lifecycle's
+// DeleteAt passes, and never move to cold storage by themselves; the
+// CalculatedLifecycle is reported, not enforced.
+//
+// Known difference: DeleteRecoveryPoint removes the point at once (AWS shows
+// it DELETING for a while). It refuses, with InvalidRequestException, a point
+// under an active legal hold or inside a vault lock's minimum retention, and
+// with InvalidResourceStateException a point an unfinished copy or restore
+// job is reading.
+//
+// Known difference: DisassociateRecoveryPoint only applies to continuous
+// backups, which the emulator does not create, so it always answers
+// InvalidRequestException for existing points.
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+)
+
+// coldStorageTypes are the resource types whose recovery points can move
+// to cold storage (the others ignore MoveToColdStorageAfterDays).
+var coldStorageTypes = map[string]bool{
+	"EBS": true, "EFS": true, "DynamoDB": true, "Timestream": true, "SAP HANA on Amazon EC2": true, "VirtualMachine": true, "CloudFormation": true,
+}
+
+func (e *Emulator) registerRecoveryPoints() {
+	e.register("ListRecoveryPointsByBackupVault", handle(listRecoveryPointsByBackupVault))
+	e.register("ListRecoveryPointsByResource", handle(listRecoveryPointsByResource))
+	e.register("DescribeRecoveryPoint", handle(describeRecoveryPoint))
+	e.register("DeleteRecoveryPoint", handle(deleteRecoveryPoint))
+	e.register("UpdateRecoveryPointLifecycle", handle(updateRecoveryPointLifecycle))
+	e.register("GetRecoveryPointRestoreMetadata", handle(getRecoveryPointRestoreMetadata))
+	e.register("DisassociateRecoveryPoint", handle(disassociateRecoveryPoint))
+}
+
+// rpIndex orders a Region's recovery points per vault and per resource,
+// oldest first. It is derived from RecoveryPoints and rebuilt when nil
+// (e.g. after loading saved state).
+type rpIndex struct {
+	byVault    map[string][]*recoveryPoint
+	byResource map[string][]*recoveryPoint
+}
+
+func rpLess(a, b *recoveryPoint) int {
+	if c := a.CreationDate.Compare(b.CreationDate); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ARN, b.ARN)
+}
+
+func (r *regionState) index() *rpIndex {
+	if r.rpIdx != nil {
+		return r.rpIdx
+	}
+	idx := &rpIndex{byVault: map[string][]*recoveryPoint{}, byResource: map[string][]*recoveryPoint{}}
+	for _, rp := range r.RecoveryPoints {
+		idx.byVault[rp.VaultName] = append(idx.byVault[rp.VaultName], rp)
+		idx.byResource[rp.ResourceARN] = append(idx.byResource[rp.ResourceARN], rp)
+	}
+	for _, l := range idx.byVault {
+		slices.SortFunc(l, rpLess)
+	}
+	for _, l := range idx.byResource {
+		slices.SortFunc(l, rpLess)
+	}
+	r.rpIdx = idx
+	return idx
+}
+
+func insertSorted(l []*recoveryPoint, rp *recoveryPoint) []*recoveryPoint {
+	i, _ := slices.BinarySearchFunc(l, rp, rpLess)
+	return slices.Insert(l, i, rp)
+}
+
+func removeSorted(l []*recoveryPoint, rp *recoveryPoint) []*recoveryPoint {
+	i, found := slices.BinarySearchFunc(l, rp, rpLess)
+	if found && l[i] == rp {
+		return slices.Delete(l, i, i+1)
+	}
+	return slices.DeleteFunc(l, func(x *recoveryPoint) bool { return x == rp })
+}
+
+// addRecoveryPoint stores rp and keeps the index in step.
+func (r *regionState) addRecoveryPoint(rp *recoveryPoint) {
+	if old, ok := r.RecoveryPoints[rp.ARN]; ok {
+		r.removeRecoveryPoint(old)
+	}
+	r.RecoveryPoints[rp.ARN] = rp
+	if idx := r.rpIdx; idx != nil {
+		idx.byVault[rp.VaultName] = insertSorted(idx.byVault[rp.VaultName], rp)
+		idx.byResource[rp.ResourceARN] = insertSorted(idx.byResource[rp.ResourceARN], rp)
+	}
+}
+
+// removeRecoveryPoint forgets rp and its tags.
+func (r *regionState) removeRecoveryPoint(rp *recoveryPoint) {
+	delete(r.RecoveryPoints, rp.ARN)
+	delete(r.Tags, rp.ARN)
+	if idx := r.rpIdx; idx != nil {
+		if l := removeSorted(idx.byVault[rp.VaultName], rp); len(l) > 0 {
+			idx.byVault[rp.VaultName] = l
+		} else {
+			delete(idx.byVault, rp.VaultName)
+		}
+		if l := removeSorted(idx.byResource[rp.ResourceARN], rp); len(l) > 0 {
+			idx.byResource[rp.ResourceARN] = l
+		} else {
+			delete(idx.byResource, rp.ResourceARN)
+		}
+	}
+}
+
+func (rp *recoveryPoint) setLifecycle(lc *types.Lifecycle) {
+	rp.MoveToColdStorageAfterDays, rp.DeleteAfterDays, rp.OptInToArchive = nil, nil, false
+	if lc == nil {
+		return
+	}
+	if lc.MoveToColdStorageAfterDays != nil {
+		rp.MoveToColdStorageAfterDays = aws.Int64(*lc.MoveToColdStorageAfterDays)
+	}
+	if lc.DeleteAfterDays != nil {
+		rp.DeleteAfterDays = aws.Int64(*lc.DeleteAfterDays)
+	}
+	rp.OptInToArchive = aws.ToBool(lc.OptInToArchiveForSupportedResources)
+}
+
+func (rp *recoveryPoint) lifecycle() *types.Lifecycle {
+	if rp.MoveToColdStorageAfterDays == nil && rp.DeleteAfterDays == nil && !rp.OptInToArchive {
+		return nil
+	}
+	lc := &types.Lifecycle{}
+	if rp.MoveToColdStorageAfterDays != nil {
+		lc.MoveToColdStorageAfterDays = aws.Int64(*rp.MoveToColdStorageAfterDays)
+	}
+	if rp.DeleteAfterDays != nil {
+		lc.DeleteAfterDays = aws.Int64(*rp.DeleteAfterDays)
+	}
+	if rp.OptInToArchive {
+		lc.OptInToArchiveForSupportedResources = aws.Bool(true)
+	}
+	return lc
+}
+
+func days(n int64) time.Duration { return time.Duration(n) * 24 * time.Hour }
+
+func (rp *recoveryPoint) calculatedLifecycle() *types.CalculatedLifecycle {
+	cl := &types.CalculatedLifecycle{}
+	if rp.DeleteAfterDays != nil && *rp.DeleteAfterDays > 0 {
+		cl.DeleteAt = timePtr(rp.CreationDate.Add(days(*rp.DeleteAfterDays)))
+	}
+	if rp.MoveToColdStorageAfterDays != nil && *rp.MoveToColdStorageAfterDays > 0 && coldStorageTypes[rp.ResourceType] {
+		cl.MoveToColdStorageAt = timePtr(rp.CreationDate.Add(days(*rp.MoveToColdStorageAfterDays)))
+	}
+	if cl.DeleteAt == nil && cl.MoveToColdStorageAt == nil {
+		return nil
+	}
+	return cl
+}
+
+func (rp *recoveryPoint) inColdStorage(now time.Time) bool {
+	cl := rp.calculatedLifecycle()
+	return cl != nil && cl.MoveToColdStorageAt != nil && !now.Before(*cl.MoveToColdStorageAt)
+}
+
+func (rp *recoveryPoint) creator() *types.RecoveryPointCreator {
+	if rp.BackupPlanID == "" {
+		return &types.RecoveryPointCreator{}
+	}
+	return &types.RecoveryPointCreator{BackupPlanId: aws.String(rp.BackupPlanID), BackupPlanArn: aws.String(rp.BackupPlanArn),
+		BackupPlanVersion: aws.String(rp.BackupPlanVersion), BackupRuleId: aws.String(rp.BackupRuleID)}
+}
+
+// vaultState resolves a vault for a recovery point operation, in another
+// account when BackupVaultAccountId names one.
+func (c *opCtx) vaultState(name, accountID *string) (*regionState, *vault, error) {
+	if err := checkVaultName(name); err != nil {
+		return nil, nil, err
+	}
+	rs := c.rs()
+	if accountID != nil && *accountID != "" && *accountID != c.account {
+		if !accountIDPattern.MatchString(*accountID) {
+			return nil, nil, invalidParam("BackupVaultAccountId %q is not a 12-digit account id", *accountID)
+		}
+		rs = c.rsFor(*accountID, c.region)
+	}
+	v, ok := rs.Vaults[*name]
+	if !ok {
+		return nil, nil, notFound("Backup vault %s does not exist in %s", *name, c.region)
+	}
+	return rs, v, nil
+}
+
+func (c *opCtx) recoveryPointIn(name, accountID, rpARN *string) (*regionState, *vault, *recoveryPoint, error) {
+	rs, v, err := c.vaultState(name, accountID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if rpARN == nil || *rpARN == "" {
+		return nil, nil, nil, missingParam("RecoveryPointArn")
+	}
+	rp, ok := rs.RecoveryPoints[*rpARN]
+	if !ok || rp.VaultName != v.Name {
+		return nil, nil, nil, notFound("Recovery point %s does not exist in backup vault %s", *rpARN, v.Name)
+	}
+	return rs, v, rp, nil
+}
+
+func rpByVaultMember(rs *regionState, v *vault, rp *recoveryPoint) types.RecoveryPointByBackupVault {
+	m := types.RecoveryPointByBackupVault{
+		BackupSizeInBytes:   aws.Int64(rp.BackupSizeInBytes),
+		BackupVaultArn:      aws.String(rp.VaultARN),
+		BackupVaultName:     aws.String(rp.VaultName),
+		CalculatedLifecycle: rp.calculatedLifecycle(),
+		CompletionDate:      timePtr(rp.CompletionDate),
+		CreatedBy:           rp.creator(),
+		CreationDate:        timePtr(rp.CreationDate),
+		EncryptionKeyArn:    aws.String(rp.EncryptionKeyArn),
+		EncryptionKeyType:   types.EncryptionKeyType(rp.EncryptionKeyType),
+		InitiationDate:      timePtr(rp.CreationDate),
+		IsEncrypted:         true,
+		LastRestoreTime:     timePtr(rp.LastRestoreTime),
+		Lifecycle:           rp.lifecycle(),
+		RecoveryPointArn:    aws.String(rp.ARN),
+		ResourceArn:         aws.String(rp.ResourceARN),
+		ResourceName:        aws.String(rp.ResourceName),
+		ResourceType:        aws.String(rp.ResourceType),
+		Status:              types.RecoveryPointStatus(rp.Status),
+	}
+	if rp.IAMRoleArn != "" {
+		m.IamRoleArn = aws.String(rp.IAMRoleArn)
+	}
+	if rp.SourceBackupVaultArn != "" {
+		m.SourceBackupVaultArn = aws.String(rp.SourceBackupVaultArn)
+	}
+	if rp.StatusMessage != "" {
+		m.StatusMessage = aws.String(rp.StatusMessage)
+	}
+	if v != nil {
+		m.VaultType = v.Type
+	}
+	return m
+}
+
+func listRecoveryPointsByBackupVault(c *opCtx, in *awsbackup.ListRecoveryPointsByBackupVaultInput) (*awsbackup.ListRecoveryPointsByBackupVaultOutput, error) {
+	rs, v, err := c.vaultState(in.BackupVaultName, in.BackupVaultAccountId)
+	if err != nil {
+		return nil, err
+	}
+	all := rs.index().byVault[v.Name]
+	filtered := make([]*recoveryPoint, 0, len(all))
+	for i := len(all) - 1; i >= 0; i-- { // newest first
+		rp := all[i]
+		if in.ByResourceArn != nil && *in.ByResourceArn != rp.ResourceARN ||
+			in.ByResourceType != nil && *in.ByResourceType != rp.ResourceType ||
+			in.ByBackupPlanId != nil && *in.ByBackupPlanId != rp.BackupPlanID ||
+			in.ByParentRecoveryPointArn != nil && *in.ByParentRecoveryPointArn != "" ||
+			!timeFilter(rp.CreationDate, in.ByCreatedAfter, in.ByCreatedBefore) {
+			continue
+		}
+		filtered = append(filtered, rp)
+	}
+	pg, next, err := page(filtered, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	out := &awsbackup.ListRecoveryPointsByBackupVaultOutput{RecoveryPoints: make([]types.RecoveryPointByBackupVault, 0, len(pg)), NextToken: next}
+	for _, rp := range pg {
+		out.RecoveryPoints = append(out.RecoveryPoints, rpByVaultMember(rs, v, rp))
+	}
+	return out, nil
+}
+
+func listRecoveryPointsByResource(c *opCtx, in *awsbackup.ListRecoveryPointsByResourceInput) (*awsbackup.ListRecoveryPointsByResourceOutput, error) {
+	if in.ResourceArn == nil || *in.ResourceArn == "" {
+		return nil, missingParam("ResourceArn")
+	}
+	rs := c.rs()
+	all := rs.index().byResource[*in.ResourceArn]
+	list := make([]*recoveryPoint, 0, len(all))
+	for i := len(all) - 1; i >= 0; i-- {
+		list = append(list, all[i])
+	}
+	pg, next, err := page(list, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	out := &awsbackup.ListRecoveryPointsByResourceOutput{RecoveryPoints: make([]types.RecoveryPointByResource, 0, len(pg)), NextToken: next}
+	for _, rp := range pg {
+		m := types.RecoveryPointByResource{
+			BackupSizeBytes:   aws.Int64(rp.BackupSizeInBytes),
+			BackupVaultName:   aws.String(rp.VaultName),
+			CreationDate:      timePtr(rp.CreationDate),
+			EncryptionKeyArn:  aws.String(rp.EncryptionKeyArn),
+			EncryptionKeyType: types.EncryptionKeyType(rp.EncryptionKeyType),
+			RecoveryPointArn:  aws.String(rp.ARN),
+			ResourceName:      aws.String(rp.ResourceName),
+			Status:            types.RecoveryPointStatus(rp.Status),
+		}
+		if rp.StatusMessage != "" {
+			m.StatusMessage = aws.String(rp.StatusMessage)
+		}
+		if v := rs.Vaults[rp.VaultName]; v != nil {
+			m.VaultType = v.Type
+		}
+		out.RecoveryPoints = append(out.RecoveryPoints, m)
+	}
+	return out, nil
+}
+
+func describeRecoveryPoint(c *opCtx, in *awsbackup.DescribeRecoveryPointInput) (*awsbackup.DescribeRecoveryPointOutput, error) {
+	rs, v, rp, err := c.recoveryPointIn(in.BackupVaultName, in.BackupVaultAccountId, in.RecoveryPointArn)
+	if err != nil {
+		return nil, err
+	}
+	m := rpByVaultMember(rs, v, rp)
+	storage := types.StorageClassWarm
+	if rp.inColdStorage(c.now) {
+		storage = types.StorageClassCold
+	}
+	return &awsbackup.DescribeRecoveryPointOutput{
+		BackupSizeInBytes: m.BackupSizeInBytes, BackupVaultArn: m.BackupVaultArn, BackupVaultName: m.BackupVaultName,
+		CalculatedLifecycle: m.CalculatedLifecycle, CompletionDate: m.CompletionDate, CreatedBy: m.CreatedBy, CreationDate: m.CreationDate,
+		EncryptionKeyArn: m.EncryptionKeyArn, EncryptionKeyType: m.EncryptionKeyType, IamRoleArn: m.IamRoleArn, InitiationDate: m.InitiationDate,
+		IsEncrypted: m.IsEncrypted, LastRestoreTime: m.LastRestoreTime, Lifecycle: m.Lifecycle, RecoveryPointArn: m.RecoveryPointArn,
+		ResourceArn: m.ResourceArn, ResourceName: m.ResourceName, ResourceType: m.ResourceType, SourceBackupVaultArn: m.SourceBackupVaultArn,
+		Status: m.Status, StatusMessage: m.StatusMessage, StorageClass: storage, VaultType: m.VaultType,
+	}, nil
+}
+
+// heldBy returns the id of an active legal hold on rp, or "".
+func (r *regionState) heldBy(rpARN string, now time.Time) string {
+	for _, h := range r.LegalHolds {
+		if !h.holding(now) {
+			continue
+		}
+		if slices.Contains(h.RecoveryPoints, rpARN) {
+			return h.ID
+		}
+	}
+	return ""
+}
+
+// inUse returns the id of an unfinished copy or restore job reading rp.
+func (r *regionState) inUse(rpARN string) string {
+	for _, a := range r.Active {
+		switch a.Kind {
+		case jobCopy:
+			if j := r.CopyJobs[a.ID]; j != nil && j.SourceRecoveryPointARN == rpARN {
+				return j.ID
+			}
+		case jobRestore:
+			if j := r.RestoreJobs[a.ID]; j != nil && j.RecoveryPointARN == rpARN {
+				return j.ID
+			}
+		}
+	}
+	return ""
+}
+
+func deleteRecoveryPoint(c *opCtx, in *awsbackup.DeleteRecoveryPointInput) (*struct{}, error) {
+	rs, v, rp, err := c.recoveryPointIn(in.BackupVaultName, nil, in.RecoveryPointArn)
+	if err != nil {
+		return nil, err
+	}
+	if id := rs.heldBy(rp.ARN, c.now); id != "" {
+		return nil, invalidRequest("Recovery point %s is under legal hold %s and cannot be deleted", rp.ARN, id)
+	}
+	if v.LockConfigured && v.MinRetentionDays != nil {
+		if until := rp.CreationDate.Add(days(*v.MinRetentionDays)); c.now.Before(until) {
+			return nil, invalidRequest("Recovery point %s is protected by the Vault Lock of %s (minimum retention %d days) until %s and cannot be deleted",
+				rp.ARN, v.Name, *v.MinRetentionDays, until.Format(time.RFC3339))
+		}
+	}
+	if id := rs.inUse(rp.ARN); id != "" {
+		return nil, invalidState("Recovery point %s is in use by job %s; try again when the job has finished", rp.ARN, id)
+	}
+	rs.removeRecoveryPoint(rp)
+	rp.Status = "DELETING"
+	c.e.recoveryPointEvent(rs, rp, c.now)
+	return nil, nil
+}
+
+func updateRecoveryPointLifecycle(c *opCtx, in *awsbackup.UpdateRecoveryPointLifecycleInput) (*awsbackup.UpdateRecoveryPointLifecycleOutput, error) {
+	_, v, rp, err := c.recoveryPointIn(in.BackupVaultName, nil, in.RecoveryPointArn)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLifecycle("Lifecycle", in.Lifecycle); err != nil {
+		return nil, err
+	}
+	if msg := lockViolation(v, in.Lifecycle); msg != "" && v.LockConfigured {
+		return nil, invalidRequest("%s", msg)
+	}
+	if rp.inColdStorage(c.now) {
+		var newCold *int64
+		if in.Lifecycle != nil {
+			newCold = in.Lifecycle.MoveToColdStorageAfterDays
+		}
+		if newCold == nil || *newCold != *rp.MoveToColdStorageAfterDays {
+			return nil, invalidRequest("Recovery point %s has already moved to cold storage; MoveToColdStorageAfterDays can no longer be changed", rp.ARN)
+		}
+	}
+	rp.setLifecycle(in.Lifecycle)
+	return &awsbackup.UpdateRecoveryPointLifecycleOutput{BackupVaultArn: aws.String(v.ARN), RecoveryPointArn: aws.String(rp.ARN),
+		Lifecycle: rp.lifecycle(), CalculatedLifecycle: rp.calculatedLifecycle()}, nil
+}
+
+func getRecoveryPointRestoreMetadata(c *opCtx, in *awsbackup.GetRecoveryPointRestoreMetadataInput) (*awsbackup.GetRecoveryPointRestoreMetadataOutput, error) {
+	_, v, rp, err := c.recoveryPointIn(in.BackupVaultName, in.BackupVaultAccountId, in.RecoveryPointArn)
+	if err != nil {
+		return nil, err
+	}
+	return &awsbackup.GetRecoveryPointRestoreMetadataOutput{BackupVaultArn: aws.String(v.ARN), RecoveryPointArn: aws.String(rp.ARN),
+		ResourceType: aws.String(rp.ResourceType), RestoreMetadata: maps.Clone(rp.RestoreMetadata)}, nil
+}
+
+func disassociateRecoveryPoint(c *opCtx, in *awsbackup.DisassociateRecoveryPointInput) (*struct{}, error) {
+	_, _, rp, err := c.recoveryPointIn(in.BackupVaultName, nil, in.RecoveryPointArn)
+	if err != nil {
+		return nil, err
+	}
+	return nil, invalidRequest("Recovery point %s is not a continuous backup; only continuous backups can be disassociated", rp.ARN)
+}
+
+// SeedRecoveryPoints adds n COMPLETED recovery points to the vault
+// vaultName of account and region (creating the vault if it does not
+// exist), without running backup jobs. fn(i) describes the resource point i
+// backs up; Type, Name and Fingerprint default as in PutResource. A nil fn
+// backs up EBS volumes vol-000…i. Point i is created i seconds after the
+// first, and the last one now, so listings are stable. The resources are not
+// added to the inventory. Use it to build large states for tests and
+// benchmarks quickly.
+func (e *Emulator) SeedRecoveryPoints(account, region, vaultName string, n int, fn func(i int) Resource) error {
+	if n < 0 {
+		return errors.New("backuptest: SeedRecoveryPoints: n must not be negative")
+	}
+	if account == "" {
+		account = e.opts.AccountID
+	}
+	if region == "" {
+		region = e.opts.Region
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.Now()
+	c := &opCtx{e: e, account: account, region: region, now: now}
+	rs := c.rs()
+	v, ok := rs.Vaults[vaultName]
+	if !ok {
+		if err := checkVaultName(&vaultName); err != nil {
+			return fmt.Errorf("backuptest: SeedRecoveryPoints: %w", err)
+		}
+		nv, err := c.newVault(&vaultName, nil, nil, nil, types.VaultTypeBackupVault)
+		if err != nil {
+			return fmt.Errorf("backuptest: SeedRecoveryPoints: %w", err)
+		}
+		v = nv
+	}
+	for i := range n {
+		var r Resource
+		if fn != nil {
+			r = fn(i)
+		} else {
+			r = Resource{ARN: fmt.Sprintf("arn:aws:ec2:%s:%s:volume/vol-%017x", region, account, i), SizeBytes: 8 << 30}
+		}
+		if r.Type == "" {
+			t, err := resourceTypeFromARN(r.ARN)
+			if err != nil {
+				return fmt.Errorf("backuptest: SeedRecoveryPoints: resource %d: %w; set Resource.Type", i, err)
+			}
+			r.Type = t
+		}
+		if r.Name == "" {
+			r.Name = resourceName(r.ARN)
+		}
+		if r.Fingerprint == "" {
+			r.Fingerprint = fingerprintOf(r.ARN)
+		}
+		created := now.Add(-time.Duration(n-1-i) * time.Second)
+		rp := &recoveryPoint{
+			ARN: newRecoveryPointARN(r.Type, account, region), VaultName: v.Name, VaultARN: v.ARN,
+			ResourceARN: r.ARN, ResourceType: r.Type, ResourceName: r.Name, Status: "COMPLETED",
+			CreationDate: created, CompletionDate: created, BackupSizeInBytes: r.SizeBytes,
+			IAMRoleArn:       fmt.Sprintf("arn:aws:iam::%s:role/service-role/AWSBackupDefaultServiceRole", account),
+			EncryptionKeyArn: v.EncryptionKeyArn, EncryptionKeyType: string(v.EncryptionKeyType),
+			Fingerprint: r.Fingerprint, SourceAttributes: maps.Clone(r.Attributes), SourceTags: maps.Clone(r.Tags),
+		}
+		rp.RestoreMetadata = restoreMetadataFor(rp, account, region, &r)
+		rs.addRecoveryPoint(rp)
+	}
+	return nil
+}

@@ -1,0 +1,314 @@
+package backuptest
+
+// Restore metadata and the resources restores create.
+//
+// Known difference: GetRecoveryPointRestoreMetadata returns a plausible,
+// fixed set of keys per resource type (values from the resource's
+// Attributes when it has a key of the same name); AWS returns what it
+// recorded about the real resource.
+//
+// Known difference: StartRestoreJob checks only the metadata keys that name
+// the new resource (and a few enumerations); a name that already exists in
+// the inventory makes the restore job end FAILED, as AWS does for an
+// existing table, DB instance or cluster. S3 restores into an existing
+// bucket, and EFS restores with newFileSystem=false into an existing file
+// system, update that resource instead of creating one.
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+)
+
+// supportedResourceTypes are the types GetSupportedResourceTypes returns.
+var supportedResourceTypes = []string{
+	"Aurora", "CloudFormation", "DocumentDB", "DynamoDB", "EBS", "EC2", "EFS", "EKS", "FSx", "Neptune", "RDS",
+	"Redshift", "S3", "SAP HANA on Amazon EC2", "Storage Gateway", "Timestream", "VirtualMachine",
+}
+
+var (
+	dynamoTableName = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
+	dbIdentifier    = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9-]{0,62}$`)
+	bucketName      = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+)
+
+// nameKey is the restore metadata key that names the restored resource.
+func nameKey(typ string, md map[string]string) string {
+	switch typ {
+	case "DynamoDB":
+		return "targetTableName"
+	case "RDS":
+		return "DBInstanceIdentifier"
+	case "Aurora", "DocumentDB", "Neptune":
+		if _, ok := md["DBClusterIdentifier"]; ok {
+			return "DBClusterIdentifier"
+		}
+		return "dbClusterIdentifier"
+	case "S3":
+		return "DestinationBucketName"
+	case "Redshift":
+		return "ClusterIdentifier"
+	case "CloudFormation":
+		return "StackName"
+	case "Timestream":
+		return "TableName"
+	}
+	return ""
+}
+
+func checkRestoreMetadata(typ string, md map[string]string) error {
+	key := nameKey(typ, md)
+	name := md[key]
+	switch typ {
+	case "DynamoDB":
+		if name == "" {
+			return invalidParam("Metadata: targetTableName is required to restore a DynamoDB table")
+		}
+		if !dynamoTableName.MatchString(name) {
+			return invalidParam("Metadata.targetTableName %q is not a valid DynamoDB table name (3-255 of a-z, A-Z, 0-9, _ . -)", name)
+		}
+	case "RDS", "Aurora", "DocumentDB", "Neptune", "Redshift":
+		if name == "" {
+			return invalidParam("Metadata: %s is required to restore a %s resource", key, typ)
+		}
+		if !dbIdentifier.MatchString(name) || strings.HasSuffix(name, "-") || strings.Contains(name, "--") {
+			return invalidParam("Metadata.%s %q is not a valid identifier (1-63 letters, digits and hyphens, starting with a letter)", key, name)
+		}
+	case "S3":
+		if name == "" {
+			return invalidParam("Metadata: DestinationBucketName is required to restore an S3 bucket")
+		}
+		if !bucketName.MatchString(name) {
+			return invalidParam("Metadata.DestinationBucketName %q is not a valid bucket name", name)
+		}
+	case "CloudFormation":
+		if name == "" || md["ChangeSetName"] == "" {
+			return invalidParam("Metadata: StackName and ChangeSetName are required to restore a CloudFormation stack")
+		}
+	case "EBS":
+		if vt, ok := md["volumeType"]; ok && !slices.Contains([]string{"gp2", "gp3", "io1", "io2", "st1", "sc1", "standard"}, vt) {
+			return invalidParam("Metadata.volumeType %q is invalid: allowed gp2, gp3, io1, io2, st1, sc1, standard", vt)
+		}
+	case "EFS":
+		if pm, ok := md["PerformanceMode"]; ok && pm != "generalPurpose" && pm != "maxIO" {
+			return invalidParam("Metadata.PerformanceMode %q is invalid: allowed generalPurpose, maxIO", pm)
+		}
+		if nf, ok := md["newFileSystem"]; ok {
+			if nf != "true" && nf != "false" {
+				return invalidParam("Metadata.newFileSystem %q is invalid: allowed true, false", nf)
+			}
+			if nf == "false" && md["file-system-id"] == "" {
+				return invalidParam("Metadata: file-system-id is required when newFileSystem is false")
+			}
+		}
+	}
+	return nil
+}
+
+// restoreMetadataFor builds the metadata AWS would return for a recovery
+// point of rp's type. res is the backed-up resource, if known.
+func restoreMetadataFor(rp *recoveryPoint, account, region string, res *Resource) map[string]string {
+	gib := max((rp.BackupSizeInBytes+(1<<30)-1)>>30, 1)
+	az := region + "a"
+	name := rp.ResourceName
+	var md map[string]string
+	switch rp.ResourceType {
+	case "EBS":
+		md = map[string]string{"availabilityZone": az, "encrypted": "false", "volumeType": "gp3", "volumeSize": strconv.FormatInt(gib, 10),
+			"iops": "3000", "throughput": "125"}
+	case "EC2":
+		md = map[string]string{"InstanceType": "t3.micro", "SubnetId": "subnet-" + fingerprintOf(rp.ResourceARN + "subnet")[:8],
+			"SecurityGroupIds": `["sg-` + fingerprintOf(rp.ResourceARN + "sg")[:8] + `"]`, "VpcId": "vpc-" + fingerprintOf(rp.ResourceARN + "vpc")[:8],
+			"Placement": `{"AvailabilityZone":"` + az + `","Tenancy":"default"}`, "RequireIMDSv2": "false", "EbsOptimized": "true",
+			"DisableApiTermination": "false", "InstanceInitiatedShutdownBehavior": "stop"}
+	case "RDS":
+		md = map[string]string{"DBInstanceIdentifier": name, "DBInstanceClass": "db.t3.micro", "Engine": "postgres", "Port": "5432",
+			"MultiAZ": "false", "DBSubnetGroupName": "default", "StorageType": "gp2", "AvailabilityZone": az,
+			"VpcSecurityGroupIds": `["sg-` + fingerprintOf(rp.ResourceARN + "sg")[:8] + `"]`, "CopyTagsToSnapshot": "true"}
+	case "Aurora", "DocumentDB", "Neptune":
+		engine := map[string]string{"Aurora": "aurora-postgresql", "DocumentDB": "docdb", "Neptune": "neptune"}[rp.ResourceType]
+		md = map[string]string{"dbClusterIdentifier": name, "engine": engine, "dbSubnetGroupName": "default", "port": "5432",
+			"availabilityZones":   `["` + region + `a","` + region + `b","` + region + `c"]`,
+			"vpcSecurityGroupIds": `["sg-` + fingerprintOf(rp.ResourceARN + "sg")[:8] + `"]`}
+	case "DynamoDB":
+		md = map[string]string{"targetTableName": name, "encryptionType": "Default"}
+	case "EFS":
+		md = map[string]string{"file-system-id": name, "newFileSystem": "true", "Encrypted": "false", "PerformanceMode": "generalPurpose",
+			"CreationToken": newID()}
+	case "FSx":
+		md = map[string]string{"StorageCapacity": strconv.FormatInt(gib, 10), "StorageType": "SSD", "DeploymentType": "SINGLE_AZ_2",
+			"SubnetIds": `["subnet-` + fingerprintOf(rp.ResourceARN + "subnet")[:8] + `"]`, "SecurityGroupIds": `["sg-` + fingerprintOf(rp.ResourceARN + "sg")[:8] + `"]`}
+	case "S3":
+		md = map[string]string{"DestinationBucketName": name, "EncryptionType": "original", "RestoreACLs": "false"}
+	case "Redshift":
+		md = map[string]string{"ClusterIdentifier": name, "NodeType": "ra3.xlplus", "NumberOfNodes": "1", "RestoreType": "CLUSTER_RESTORE"}
+	case "Timestream":
+		md = map[string]string{"TableName": name, "DestinationDatabase": timestreamDatabase(rp.ResourceARN),
+			"MemoryStoreRetentionPeriodInHours": "24", "MagneticStoreRetentionPeriodInDays": "365", "EnableMagneticStoreWrites": "false"}
+	case "Storage Gateway":
+		md = map[string]string{"gatewayArn": rp.ResourceARN, "gatewayType": "CACHED", "targetName": name, "volumeSize": strconv.FormatInt(rp.BackupSizeInBytes, 10)}
+	case "CloudFormation":
+		md = map[string]string{"StackName": name, "ChangeSetName": "aws-backup-restore"}
+	case "VirtualMachine":
+		md = map[string]string{"RestoreTo": "EC2", "InstanceType": "t3.medium"}
+	case "SAP HANA on Amazon EC2":
+		md = map[string]string{"aws:backup:TargetDatabaseArn": rp.ResourceARN, "CatalogRestoreOption": "NO_CATALOG", "RecoveryType": "FULL_DATA_BACKUP_RECOVERY"}
+	default:
+		md = map[string]string{}
+	}
+	if res != nil {
+		for k := range md {
+			if v, ok := res.Attributes[k]; ok {
+				md[k] = v
+			}
+		}
+	}
+	_ = account
+	return md
+}
+
+func timestreamDatabase(a string) string {
+	// arn:aws:timestream:REGION:ACCOUNT:database/DB/table/TABLE
+	p, err := arn.Parse(a)
+	if err != nil {
+		return ""
+	}
+	parts := strings.Split(p.Resource, "/")
+	if len(parts) >= 2 && parts[0] == "database" {
+		return parts[1]
+	}
+	return ""
+}
+
+// metadataTags reads restore metadata "Tags": a JSON object, or a list of
+// {"Key","Value"} pairs.
+func metadataTags(md map[string]string) map[string]string {
+	raw, ok := md["Tags"]
+	if !ok {
+		raw, ok = md["tags"]
+	}
+	if !ok {
+		return nil
+	}
+	var m map[string]string
+	if json.Unmarshal([]byte(raw), &m) == nil {
+		return m
+	}
+	var l []struct{ Key, Value string }
+	if json.Unmarshal([]byte(raw), &l) == nil {
+		m = map[string]string{}
+		for _, t := range l {
+			m[t.Key] = t.Value
+		}
+		return m
+	}
+	return nil
+}
+
+// restoredResource builds the inventory resource a completed restore job
+// creates (or updates), or explains why the restore fails.
+func (e *Emulator) restoredResource(rs *regionState, j *restoreJob, rp *recoveryPoint) (*Resource, string) {
+	md := j.Metadata
+	typ := j.ResourceType
+	region, account := j.Region, j.Account
+	name := md[nameKey(typ, md)]
+	svc := "rds"
+	if p, err := arn.Parse(rp.ResourceARN); err == nil {
+		svc = p.Service
+	}
+	var newARN string
+	mustBeNew := true
+	switch typ {
+	case "DynamoDB":
+		newARN = fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s", region, account, name)
+	case "RDS":
+		newARN = fmt.Sprintf("arn:aws:rds:%s:%s:db:%s", region, account, name)
+	case "Aurora", "DocumentDB", "Neptune":
+		newARN = fmt.Sprintf("arn:aws:%s:%s:%s:cluster:%s", svc, region, account, name)
+	case "Redshift":
+		newARN = fmt.Sprintf("arn:aws:redshift:%s:%s:cluster:%s", region, account, name)
+	case "S3":
+		newARN = "arn:aws:s3:::" + name
+		mustBeNew = false
+	case "CloudFormation":
+		newARN = fmt.Sprintf("arn:aws:cloudformation:%s:%s:stack/%s/%s", region, account, name, newID())
+	case "Timestream":
+		db := md["DestinationDatabase"]
+		if db == "" {
+			db = timestreamDatabase(rp.ResourceARN)
+		}
+		if name == "" {
+			name = rp.ResourceName + "-restored"
+		}
+		newARN = fmt.Sprintf("arn:aws:timestream:%s:%s:database/%s/table/%s", region, account, db, name)
+	case "EBS":
+		name = "vol-" + randHex(17)
+		newARN = fmt.Sprintf("arn:aws:ec2:%s:%s:volume/%s", region, account, name)
+	case "EC2":
+		name = "i-" + randHex(17)
+		newARN = fmt.Sprintf("arn:aws:ec2:%s:%s:instance/%s", region, account, name)
+	case "EFS":
+		if md["newFileSystem"] == "false" {
+			name = md["file-system-id"]
+			newARN = fmt.Sprintf("arn:aws:elasticfilesystem:%s:%s:file-system/%s", region, account, name)
+			if e.st.Resources[newARN] == nil {
+				return nil, fmt.Sprintf("File system %s does not exist", name)
+			}
+			mustBeNew = false
+		} else {
+			name = "fs-" + randHex(17)
+			newARN = fmt.Sprintf("arn:aws:elasticfilesystem:%s:%s:file-system/%s", region, account, name)
+		}
+	case "FSx":
+		name = "fs-" + randHex(17)
+		newARN = fmt.Sprintf("arn:aws:fsx:%s:%s:file-system/%s", region, account, name)
+	default:
+		p, err := arn.Parse(rp.ResourceARN)
+		if err != nil {
+			return nil, fmt.Sprintf("cannot restore resource %s", rp.ResourceARN)
+		}
+		suffix := "-restored-" + randHex(8)
+		p.Resource += suffix
+		if p.Region != "" {
+			p.Region = region
+		}
+		if p.AccountID != "" {
+			p.AccountID = account
+		}
+		newARN = p.String()
+		name = resourceName(newARN)
+	}
+	existing := e.st.Resources[newARN]
+	if existing != nil && mustBeNew {
+		return nil, fmt.Sprintf("Cannot restore: a %s resource named %s already exists (%s)", typ, name, newARN)
+	}
+	tags := map[string]string{}
+	if j.CopySourceTags {
+		maps.Copy(tags, rp.SourceTags)
+	}
+	maps.Copy(tags, metadataTags(md))
+	res := &Resource{
+		ARN: newARN, Type: typ, Name: name, SizeBytes: rp.BackupSizeInBytes, Fingerprint: rp.Fingerprint,
+		Attributes: maps.Clone(rp.SourceAttributes), CreatedBy: j.ID,
+	}
+	if existing != nil {
+		res.Tags = maps.Clone(existing.Tags)
+		if res.Tags == nil {
+			res.Tags = map[string]string{}
+		}
+		maps.Copy(res.Tags, tags)
+	} else if len(tags) > 0 {
+		res.Tags = tags
+	}
+	if len(res.Tags) == 0 {
+		res.Tags = nil
+	}
+	_ = rs
+	return res, ""
+}
