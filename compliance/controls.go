@@ -63,8 +63,9 @@ type Control struct {
 	problems []*ValidationError
 }
 
-// Scope limits the resources a control evaluates: resource ids (1–100),
-// resource types, or one tag — at most one of the three.
+// Scope limits the resources a control evaluates: resource ids (1–100,
+// with exactly one resource type), resource types, or one tag — at most one
+// of the three.
 type Scope struct {
 	ResourceIDs   []string
 	ResourceTypes []string
@@ -87,9 +88,10 @@ func (c Control) with(field, format string, args ...any) Control {
 	return c
 }
 
-// ForResources scopes the control to resource ids (1–100).
-func (c Control) ForResources(ids ...string) Control {
-	c.Scope = Scope{ResourceIDs: slices.Clone(ids)}
+// ForResources scopes the control to resource ids (1–100) of one AWS
+// Backup resource type, as AWS requires for a resource-id scope.
+func (c Control) ForResources(resourceType string, ids ...string) Control {
+	c.Scope = Scope{ResourceTypes: []string{resourceType}, ResourceIDs: slices.Clone(ids)}
 	return c
 }
 
@@ -299,10 +301,10 @@ func (c Control) validate(i int, ps *problems) {
 	}
 	s := c.Scope
 	set := 0
-	if len(s.ResourceIDs) > 0 {
-		set++
+	if len(s.ResourceIDs) > 0 && len(s.ResourceTypes) != 1 {
+		ps.add(prefix+".Scope.ResourceTypes", "resource ids need exactly one resource type, got %d", len(s.ResourceTypes))
 	}
-	if len(s.ResourceTypes) > 0 {
+	if len(s.ResourceIDs) > 0 || len(s.ResourceTypes) > 0 {
 		set++
 	}
 	if s.TagKey != "" {
