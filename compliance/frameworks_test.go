@@ -23,7 +23,7 @@ func allControls() []compliance.Control {
 		compliance.ResourcesProtectedByCrossRegion("eu-west-1"),
 		compliance.ResourcesProtectedByCrossAccount("210987654321"),
 		compliance.ResourcesProtectedByVaultLock(7*day, 2555*day),
-		compliance.LastRecoveryPointCreated(24 * time.Hour).ForResources("RDS", "orders"),
+		compliance.LastRecoveryPointCreated(24*time.Hour).ForResources("RDS", "orders"),
 		compliance.RestoreTimeMeetsTarget(4 * time.Hour),
 		compliance.ResourcesInLogicallyAirGappedVault(48 * time.Hour),
 	}
@@ -59,7 +59,7 @@ func TestFrameworkLifecycleAgainstEmulator(t *testing.T) {
 		t.Errorf("second Ensure = %s; want unchanged with no write calls", change)
 	}
 
-	f.Controls[8] = compliance.LastRecoveryPointCreated(12 * time.Hour).ForResources("RDS", "orders")
+	f.Controls[8] = compliance.LastRecoveryPointCreated(12*time.Hour).ForResources("RDS", "orders")
 	_, change, err = c.EnsureFramework(ctx, f)
 	if err != nil {
 		t.Fatal(err)
