@@ -740,7 +740,7 @@ func (c *Client) validateResource(ctx context.Context, r *drillRun, tr *targetRu
 	rs := Restored{DrillID: r.d.ID, SourceARN: tr.t.ResourceARN, ResourceType: tr.t.ResourceType,
 		RecoveryPointARN: tr.res.RecoveryPointARN, RestoreJobID: tr.jobID, CreatedResourceARN: tr.created}
 	for _, v := range slices.Concat(r.d.Validators, tr.t.Validators) {
-		if err := v.Validate(ctx, rs); err != nil {
+		if err := runValidator(ctx, v, rs); err != nil {
 			var vf *ValidationFailedError
 			if errors.As(err, &vf) {
 				return err
@@ -749,6 +749,16 @@ func (c *Client) validateResource(ctx context.Context, r *drillRun, tr *targetRu
 		}
 	}
 	return nil
+}
+
+// runValidator runs v, turning a panic into a validation failure.
+func runValidator(ctx context.Context, v Validator, rs Restored) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("validator panic: %v", p)
+		}
+	}()
+	return v.Validate(ctx, rs)
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
