@@ -193,8 +193,10 @@ func TestDrillValidationAndGuards(t *testing.T) {
 		wantAWSVal string
 	}{
 		{
-			name:      "custom validator fails",
-			validator: func(*env) restore.ValidatorFunc { return func(context.Context, restore.Restored) error { return errors.New("row count 0; want > 0") } },
+			name: "custom validator fails",
+			validator: func(*env) restore.ValidatorFunc {
+				return func(context.Context, restore.Restored) error { return errors.New("row count 0; want > 0") }
+			},
 			wantValid: restore.Failed, wantClean: restore.Deleted, wantErr: "row count 0", wantAWSVal: "FAILED",
 		},
 		{
@@ -215,8 +217,8 @@ func TestDrillValidationAndGuards(t *testing.T) {
 			wantValid: restore.Passed, wantClean: restore.Left, wantErr: "not output of this drill", wantLeft: true, wantAWSVal: "SUCCESSFUL",
 		},
 		{
-			name:    "content check: restored table is empty while the source has items",
-			prepare: func(e *env, s []string) { setAttr(e, s[0], "itemCount", "7") },
+			name:      "content check: restored table is empty while the source has items",
+			prepare:   func(e *env, s []string) { setAttr(e, s[0], "itemCount", "7") },
 			wantValid: restore.Failed, wantClean: restore.Deleted, wantErr: "0 items; the source has 7", wantAWSVal: "FAILED",
 		},
 	}
