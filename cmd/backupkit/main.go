@@ -78,5 +78,6 @@ func newRootCmd() *cobra.Command {
 	root.CompletionOptions.DisableDefaultCmd = true
 	// Subcommands, one file each.
 	root.AddCommand(newEmulatorCmd())
+	root.AddCommand(newPlanCmd())
 	return root
 }

@@ -1,0 +1,386 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	"github.com/spf13/cobra"
+
+	"github.com/backupkit/backupkit/plan"
+)
+
+func newPlanCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Validate, render, preview and apply backup plans",
+		Long: `Backup plans as code. FILE may be a plan-as-code YAML file (.yaml/.yml),
+an AWS CLI plan JSON (bare or {"BackupPlan": …}), Terraform JSON (.tf.json,
+aws_backup_plan/aws_backup_selection) or an AWS Organizations backup policy
+(JSON with a top-level "plans" key).`,
+	}
+	cmd.AddCommand(newPlanValidateCmd(), newPlanRenderCmd(), newPlanNextCmd(), newPlanDiffCmd(), newPlanApplyCmd())
+	return cmd
+}
+
+// maxPlanFile bounds what the CLI reads from one file.
+const maxPlanFile = 16 << 20
+
+// loadSpecs reads FILE in whichever supported format it is in.
+func loadSpecs(path string) ([]plan.Spec, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxPlanFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxPlanFile {
+		return nil, fmt.Errorf("file is larger than %d MiB", maxPlanFile>>20)
+	}
+	return parseSpecs(path, data)
+}
+
+func parseSpecs(path string, data []byte) ([]plan.Spec, error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext == ".yaml" || ext == ".yml" {
+		return plan.ParseYAML(data)
+	}
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		if ext == ".json" {
+			return nil, errors.New("not a JSON object")
+		}
+		return plan.ParseYAML(data)
+	}
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(trimmed, &probe); err != nil {
+		return nil, fmt.Errorf("parse JSON: %w", err)
+	}
+	switch {
+	case probe["plans"] != nil:
+		return plan.ParseOrgPolicy(data)
+	case probe["resource"] != nil || strings.HasSuffix(strings.ToLower(path), ".tf.json"):
+		return plan.ParseTerraform(data)
+	default:
+		p, err := plan.ParseCLI(data)
+		if err != nil {
+			return nil, err
+		}
+		return []plan.Spec{{Plan: p}}, nil
+	}
+}
+
+// printProblems writes one line per validation problem (or the error) and
+// reports whether there were any.
+func printProblems(w io.Writer, prefix string, err error) bool {
+	if err == nil {
+		return false
+	}
+	ves := plan.ValidationErrors(err)
+	if len(ves) == 0 {
+		fmt.Fprintf(w, "%s: %v\n", prefix, err)
+		return true
+	}
+	for _, ve := range ves {
+		if ve.Field == "" {
+			fmt.Fprintf(w, "%s: %s\n", prefix, ve.Reason)
+		} else {
+			fmt.Fprintf(w, "%s: %s: %s\n", prefix, ve.Field, ve.Reason)
+		}
+	}
+	return true
+}
+
+func planLabel(file string, sp plan.Spec) string {
+	name := "(unnamed)"
+	if sp.Plan != nil && sp.Plan.Name != "" {
+		name = sp.Plan.Name
+	}
+	return fmt.Sprintf("%s: plan %s", file, name)
+}
+
+func newPlanValidateCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate FILE...",
+		Short: "Check plan files against every rule AWS Backup enforces",
+		Long: `Validate each FILE and print every problem with its field path, e.g.
+"plans.yaml: plan prod: Rules[1].Lifecycle.DeleteAfterDays: …". Exits 1 when
+any file is invalid.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			out := cmd.OutOrStdout()
+			bad := false
+			for _, file := range args {
+				specs, err := loadSpecs(file)
+				if err != nil {
+					bad = printProblems(out, file, err) || bad
+					continue
+				}
+				fileBad := false
+				for _, sp := range specs {
+					fileBad = printProblems(out, planLabel(file, sp), sp.Validate()) || fileBad
+				}
+				if !fileBad {
+					fmt.Fprintf(out, "%s: ok (%d plan(s))\n", file, len(specs))
+				}
+				bad = bad || fileBad
+			}
+			if bad {
+				return &exitError{code: 1}
+			}
+			return nil
+		},
+	}
+}
+
+func newPlanRenderCmd() *cobra.Command {
+	var preset, vault, name, format string
+	cmd := &cobra.Command{
+		Use:   "render --preset NAME --vault V [--format cli|yaml|terraform|org-policy]",
+		Short: "Print a preset plan in one of the supported formats",
+		Long: "Render a preset plan to stdout. Presets: " + strings.Join(plan.PresetNames(), ", ") + `.
+The default format, cli, is the AWS CLI's create-backup-plan JSON
+(aws backup create-backup-plan --cli-input-json file://plan.json).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if preset == "" || vault == "" {
+				return errors.New("--preset and --vault are required")
+			}
+			if name == "" {
+				name = preset
+			}
+			b, err := plan.Preset(preset, name, vault)
+			if err != nil {
+				return err
+			}
+			p, err := b.Build()
+			if err != nil {
+				printProblems(cmd.ErrOrStderr(), "plan "+name, err)
+				return &exitError{code: 1}
+			}
+			var data []byte
+			switch format {
+			case "cli", "":
+				data, err = plan.MarshalCLI(p)
+			case "yaml":
+				data, err = plan.MarshalYAML(plan.Spec{Plan: p})
+			case "terraform":
+				data, err = plan.MarshalTerraform(plan.Spec{Plan: p})
+			case "org-policy":
+				data, err = plan.MarshalOrgPolicy(plan.Spec{Plan: p})
+			default:
+				return fmt.Errorf("unknown --format %q: use cli, yaml, terraform or org-policy", format)
+			}
+			if err != nil {
+				return err
+			}
+			_, err = cmd.OutOrStdout().Write(data)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&preset, "preset", "", "preset name: "+strings.Join(plan.PresetNames(), ", "))
+	cmd.Flags().StringVar(&vault, "vault", "", "target backup vault name")
+	cmd.Flags().StringVar(&name, "name", "", "plan name (default: the preset name)")
+	cmd.Flags().StringVar(&format, "format", "cli", "output format: cli, yaml, terraform or org-policy")
+	return cmd
+}
+
+func newPlanNextCmd() *cobra.Command {
+	var n int
+	var after string
+	cmd := &cobra.Command{
+		Use:   "next FILE [-n 5]",
+		Short: "Show each rule's next fire times, in the rule's time zone",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if n < 1 || n > 10000 {
+				return fmt.Errorf("-n must be 1-10000, got %d", n)
+			}
+			start := time.Now()
+			if after != "" {
+				t, err := time.Parse(time.RFC3339, after)
+				if err != nil {
+					return fmt.Errorf("--after: want RFC 3339 (2024-01-02T15:04:05Z), got %q", after)
+				}
+				start = t
+			}
+			specs, err := loadSpecs(args[0])
+			if err != nil {
+				printProblems(cmd.ErrOrStderr(), args[0], err)
+				return &exitError{code: 1}
+			}
+			out := cmd.OutOrStdout()
+			bad := false
+			for _, sp := range specs {
+				if sp.Plan == nil {
+					continue
+				}
+				for i, r := range sp.Plan.Rules {
+					s, err := r.ParsedSchedule()
+					if err != nil {
+						printProblems(cmd.ErrOrStderr(), fmt.Sprintf("%s: Rules[%d]", planLabel(args[0], sp), i), err)
+						bad = true
+						continue
+					}
+					fmt.Fprintf(out, "%s/%s  %s  %s\n", sp.Plan.Name, r.Name, s, s.Location())
+					times := s.Next(start, n)
+					if len(times) == 0 {
+						fmt.Fprintln(out, "  (never fires again)")
+					}
+					for _, t := range times {
+						fmt.Fprintf(out, "  %s\n", t.Format(time.RFC3339))
+					}
+				}
+			}
+			if bad {
+				return &exitError{code: 1}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().IntVarP(&n, "count", "n", 5, "how many fire times per rule")
+	cmd.Flags().StringVar(&after, "after", "", "start after this RFC 3339 time (default: now)")
+	return cmd
+}
+
+// loadValid loads FILE and fails (printing every problem) unless every
+// plan and selection in it is valid.
+func loadValid(cmd *cobra.Command, file string) ([]plan.Spec, error) {
+	specs, err := loadSpecs(file)
+	if err != nil {
+		printProblems(cmd.ErrOrStderr(), file, err)
+		return nil, &exitError{code: 1}
+	}
+	bad := false
+	for _, sp := range specs {
+		bad = printProblems(cmd.ErrOrStderr(), planLabel(file, sp), sp.Validate()) || bad
+	}
+	if bad {
+		return nil, &exitError{code: 1}
+	}
+	return specs, nil
+}
+
+func newPlanDiffCmd() *cobra.Command {
+	var af awsFlags
+	cmd := &cobra.Command{
+		Use:   "diff FILE [--endpoint URL]",
+		Short: "Show what apply would change in AWS (or an emulator)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			specs, err := loadValid(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			cfg, err := af.load(cmd.Context())
+			if err != nil {
+				return err
+			}
+			c := plan.NewClient(awsbackup.NewFromConfig(cfg))
+			out := cmd.OutOrStdout()
+			for _, sp := range specs {
+				live, err := c.FindByName(cmd.Context(), sp.Plan.Name)
+				switch {
+				case errors.Is(err, plan.ErrNotFound):
+					fmt.Fprintf(out, "plan %s: will be created (%d rules, %d selections)\n", sp.Plan.Name, len(sp.Plan.Rules), len(sp.Selections))
+					continue
+				case err != nil:
+					return err
+				}
+				d := plan.Diff(live.Plan, sp.Plan)
+				if len(d) == 0 {
+					fmt.Fprintf(out, "plan %s (%s): no changes\n", sp.Plan.Name, live.ID)
+				} else {
+					fmt.Fprintf(out, "plan %s (%s): will be updated\n%s", sp.Plan.Name, live.ID, indent(d.String()))
+				}
+				if len(sp.Selections) == 0 {
+					continue
+				}
+				sels, err := c.Selections(cmd.Context(), live.ID)
+				if err != nil {
+					return err
+				}
+				for _, s := range sp.Selections {
+					state := "will be created"
+					for _, ls := range sels {
+						if ls.Selection.Name == s.Name {
+							state = "will be replaced"
+							if plan.SelectionsEqual(ls.Selection, s) {
+								state = "no changes"
+							}
+						}
+					}
+					fmt.Fprintf(out, "  selection %s: %s\n", s.Name, state)
+				}
+			}
+			return nil
+		},
+	}
+	af.register(cmd)
+	return cmd
+}
+
+func indent(s string) string {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(s, "\n") {
+		if line != "" {
+			b.WriteString("  " + line)
+		}
+	}
+	return b.String()
+}
+
+func newPlanApplyCmd() *cobra.Command {
+	var af awsFlags
+	cmd := &cobra.Command{
+		Use:   "apply FILE [--endpoint URL]",
+		Short: "Create or update the plans and selections in FILE (idempotent)",
+		Long: `Make AWS match FILE: plans are created or updated by name (no call when
+already equal), selections are created, or replaced when changed. Running
+apply twice changes nothing the second time. Nothing is ever deleted except
+a selection being replaced.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			specs, err := loadValid(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			cfg, err := af.load(cmd.Context())
+			if err != nil {
+				return err
+			}
+			c := plan.NewClient(awsbackup.NewFromConfig(cfg))
+			out := cmd.OutOrStdout()
+			for _, sp := range specs {
+				res, err := c.Ensure(cmd.Context(), sp.Plan)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(out, "plan %s (%s): %s\n", sp.Plan.Name, res.Live.ID, res.Action)
+				if len(res.Changes) > 0 {
+					fmt.Fprint(out, indent(res.Changes.String()))
+				}
+				for _, s := range sp.Selections {
+					_, act, err := c.EnsureSelection(cmd.Context(), res.Live.ID, s)
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(out, "  selection %s: %s\n", s.Name, act)
+				}
+			}
+			return nil
+		},
+	}
+	af.register(cmd)
+	return cmd
+}
