@@ -83,6 +83,7 @@ func (e *Emulator) registerPlans() {
 	e.registerTemplates()
 	e.registerAudit()
 	e.registerRestoreTesting()
+	e.registerMisc()
 }
 
 // newVersionID returns an AWS-like plan version id: base64 of random bytes.

@@ -46,6 +46,7 @@ type regionState struct {
 	ReportPlans         map[string]*reportPlan
 	ReportJobs          map[string]*reportJob
 	RestoreTestingPlans map[string]*restoreTestingPlan
+	TieringConfigs      map[string]*tieringConfig // misc_ops.go; nil until first use
 
 	// Tags of AWS Backup resources (vaults, plans, recovery points,
 	// frameworks, …) by ARN.

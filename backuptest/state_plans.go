@@ -100,3 +100,9 @@ type restoreTestingPlan struct {
 	Plan             types.RestoreTestingPlanForGet
 	Selections       map[string]*types.RestoreTestingSelectionForGet
 }
+
+// tieringConfig is an S3 backup tiering configuration (misc_ops.go).
+type tieringConfig struct {
+	ARN    string
+	Config types.TieringConfiguration
+}
