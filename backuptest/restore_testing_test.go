@@ -389,3 +389,35 @@ func TestGetRestoreTestingInferredMetadataErrors(t *testing.T) {
 	})
 	require.ErrorAs(t, err, &ipv)
 }
+
+func TestGetRestoreTestingInferredMetadata(t *testing.T) {
+	t.Parallel()
+	srv, c := newPlanServer(t)
+	ctx := t.Context()
+	const vol = "arn:aws:ec2:us-east-1:123456789012:volume/vol-0inferred"
+	require.NoError(t, srv.PutResource(backuptest.Resource{ARN: vol, SizeBytes: 8 << 30}))
+	job, err := c.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("Default"), ResourceArn: aws.String(vol), IamRoleArn: aws.String(testRole)})
+	require.NoError(t, err)
+	var rpARN string
+	for range 5 { // JobDuration 0: the job completes on a later request
+		d, err := c.DescribeBackupJob(ctx, &awsbackup.DescribeBackupJobInput{BackupJobId: job.BackupJobId})
+		require.NoError(t, err)
+		if d.State == types.BackupJobStateCompleted {
+			rpARN = aws.ToString(d.RecoveryPointArn)
+			break
+		}
+	}
+	require.NotEmpty(t, rpARN, "backup job did not complete")
+
+	want, err := c.GetRecoveryPointRestoreMetadata(ctx, &awsbackup.GetRecoveryPointRestoreMetadataInput{BackupVaultName: aws.String("Default"), RecoveryPointArn: aws.String(rpARN)})
+	require.NoError(t, err)
+	got, err := c.GetRestoreTestingInferredMetadata(ctx, &awsbackup.GetRestoreTestingInferredMetadataInput{BackupVaultName: aws.String("Default"), RecoveryPointArn: aws.String(rpARN)})
+	require.NoError(t, err)
+	assert.Equal(t, want.RestoreMetadata, got.InferredMetadata)
+	assert.Equal(t, "8", got.InferredMetadata["volumeSize"])
+
+	// The point is in Default, not in secondary.
+	var nf *types.ResourceNotFoundException
+	_, err = c.GetRestoreTestingInferredMetadata(ctx, &awsbackup.GetRestoreTestingInferredMetadataInput{BackupVaultName: aws.String("secondary"), RecoveryPointArn: aws.String(rpARN)})
+	require.ErrorAs(t, err, &nf)
+}
