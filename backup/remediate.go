@@ -224,7 +224,7 @@ func (r *Remediator) restartBackup(ctx context.Context, j *JobEvent, res *Result
 			failures++
 		}
 	}
-	if failures+1 > r.opts.MaxFailures {
+	if failures+1 >= r.opts.MaxFailures {
 		res.Action, res.Reason = ActionNotRetryable, fmt.Sprintf("%d failures of this resource within %v (MaxFailures %d)", failures+1, r.opts.FailureWindow, r.opts.MaxFailures)
 		return nil
 	}
@@ -293,7 +293,7 @@ func (r *Remediator) restartCopy(ctx context.Context, j *JobEvent, res *Result) 
 			}
 		}
 	}
-	if failures+1 > r.opts.MaxFailures {
+	if failures+1 >= r.opts.MaxFailures {
 		res.Action, res.Reason = ActionNotRetryable, fmt.Sprintf("%d failures of this copy within %v (MaxFailures %d)", failures+1, r.opts.FailureWindow, r.opts.MaxFailures)
 		return nil
 	}
