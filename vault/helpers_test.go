@@ -45,8 +45,7 @@ func validationFields(err error) []string {
 			}
 			return
 		}
-		var ve *backup.ValidationError
-		if errors.As(e, &ve) {
+		if ve, ok := e.(*backup.ValidationError); ok {
 			out = append(out, ve.Field)
 			return
 		}
