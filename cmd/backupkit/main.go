@@ -78,6 +78,8 @@ func newRootCmd() *cobra.Command {
 	root.CompletionOptions.DisableDefaultCmd = true
 	// Subcommands, one file each.
 	root.AddCommand(newEmulatorCmd())
+	root.AddCommand(newBackupCmd())
+	root.AddCommand(newStatusCmd())
 	root.AddCommand(newPlanCmd())
 	return root
 }
