@@ -1,0 +1,119 @@
+package compliance_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/compliance"
+)
+
+func TestApplyDeclarationIdempotent(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	b, err := os.ReadFile("testdata/compliance.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := compliance.ParseDeclaration(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := backuptest.NewServer(t)
+	cfg := backuptest.NewConfigFake()
+	c, cc := compliance.New(srv.Client()), compliance.NewConfigClient(cfg)
+	res, err := compliance.Apply(ctx, d, c, cc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 1+3+7 {
+		t.Fatalf("got %d results; want 11", len(res))
+	}
+	for _, r := range res {
+		if r.Change != compliance.Created {
+			t.Errorf("%s %s: %s; want created", r.Kind, r.Name, r.Change)
+		}
+	}
+	rp, err := c.DescribeReportPlan(ctx, "prod_control_compliance")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rp.FrameworkARNs) != 1 || rp.FrameworkARNs[0] != res[0].ARN {
+		t.Errorf("report plan frameworks = %v; want the framework's ARN %s", rp.FrameworkARNs, res[0].ARN)
+	}
+	writes := func() int {
+		n := 0
+		for _, c := range srv.Calls() {
+			if strings.HasPrefix(c.Operation, "Create") || strings.HasPrefix(c.Operation, "Update") {
+				n++
+			}
+		}
+		for _, c := range cfg.Calls() {
+			if c == "PutConfigRule" {
+				n++
+			}
+		}
+		return n
+	}
+	before := writes()
+	res, err = compliance.Apply(ctx, d, c, cc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if r.Change != compliance.Unchanged {
+			t.Errorf("second apply %s %s: %s; want unchanged", r.Kind, r.Name, r.Change)
+		}
+	}
+	if w := writes(); w != before {
+		t.Errorf("second apply made %d write calls; want 0", w-before)
+	}
+	if _, err := compliance.Apply(ctx, d, c, nil); err == nil {
+		t.Error("config rules without a Config client: got nil error")
+	}
+}
+
+func TestParseDeclarationErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, yaml string
+		want       []string // substrings of the error
+	}{
+		{"unknown field", "frameworks:\n  - name: a\n    colour: red\n", []string{"colour"}},
+		{"bad duration", "frameworks:\n  - name: a\n    controls:\n      - control: last-recovery-point-created\n        maxAge: soon\n", []string{"soon"}},
+		{"everything wrong", `
+frameworks:
+  - name: 1bad
+    controls:
+      - control: nope
+      - control: last-recovery-point-created
+        maxAge: 40d
+reportPlans:
+  - name: r
+    template: BACKUP_JOB_REPORT
+  - name: c
+    template: CONTROL_COMPLIANCE_REPORT
+    bucket: b
+    frameworks: [missing]
+configRules:
+  - rule: resources-protected
+    resourceType: Floppy
+  - rule: what
+`, []string{"frameworks[0].Name", "frameworks[0].controls[0]", "recoveryPointAge", "reportPlans[0].Bucket", "reportPlans[1].frameworks[0]", "configRules[0].resourceType", "configRules[1].rule"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := compliance.ParseDeclaration([]byte(tt.yaml))
+			if err == nil {
+				t.Fatal("got nil error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
