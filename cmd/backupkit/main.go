@@ -81,5 +81,6 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newBackupCmd())
 	root.AddCommand(newStatusCmd())
 	root.AddCommand(newPlanCmd())
+	root.AddCommand(newDrillCmd())
 	return root
 }
