@@ -436,4 +436,3 @@ func clientAt(url string) *awsbackup.Client {
 	return awsbackup.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(url),
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "")})
 }
-
