@@ -90,7 +90,8 @@ func (c *opCtx) summarize(q summaryQuery, recs []jobRecord, token *string, maxRe
 			continue
 		}
 		for _, w := range windows {
-			if r.created.Before(w[0]) || !r.created.Before(w[1]) {
+			// Day windows end before midnight; rolling windows include now.
+			if r.created.Before(w[0]) || r.created.After(w[1]) || q.period == types.AggregationPeriodOneDay && r.created.Equal(w[1]) {
 				continue
 			}
 			k := summaryKey{start: w[0], account: acct, resourceType: typ, state: st, category: cat}
