@@ -1,0 +1,34 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/backupkit/backupkit/backuptest"
+)
+
+func TestRun(t *testing.T) {
+	t.Parallel()
+	srv := backuptest.NewServer(t)
+	if err := seed(srv.Emulator); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(t.Context(), srv.Config(), &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{
+		"backupkit-example: 2500 recovery points",
+		"DynamoDB points created in the 10 minutes up to the newest: 301", // 1s apart: 601 points, the odd ones DynamoDB
+		"latest point per resource (10 resources):",
+		"retention of arn:aws:dynamodb:us-east-1:123456789012:table/T01 extended",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if n := strings.Count(out.String(), "first EBS point:"); n != 3 {
+		t.Errorf("first EBS points printed = %d; want 3", n)
+	}
+}
