@@ -82,5 +82,9 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newStatusCmd())
 	root.AddCommand(newPlanCmd())
 	root.AddCommand(newDrillCmd())
+	root.AddCommand(newComplianceCmd())
+	root.AddCommand(newCoverageCmd())
+	root.AddCommand(newAdviseCmd())
+	root.AddCommand(newIAMCmd())
 	return root
 }

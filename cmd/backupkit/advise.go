@@ -1,0 +1,92 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+	"github.com/spf13/cobra"
+
+	"github.com/backupkit/backupkit/compliance"
+)
+
+func newAdviseCmd() *cobra.Command {
+	var af awsFlags
+	var asJSON, crossAccount bool
+	var consecutive int
+	var jobWindow, failOn, minSeverity string
+	cmd := &cobra.Command{
+		Use:   "advise",
+		Short: "Check the account against AWS Backup best practices",
+		Long: `advise reads plans, selections, vaults, recovery points, recent backup jobs,
+frameworks and the tagged inventory, and reports findings (severity,
+resource, evidence, fix) for: lifecycle and Vault Lock, customer KMS keys
+and least-privilege roles, cross-Region and cross-account copies, tagging
+and plans as code, Audit Manager frameworks, recovery-point freshness and N
+consecutive successful backups.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			window, err := compliance.ParseDuration(jobWindow)
+			if err != nil {
+				return err
+			}
+			minSev, err := compliance.ParseSeverity(minSeverity)
+			if err != nil {
+				return err
+			}
+			var failSev compliance.Severity
+			if failOn != "" {
+				if failSev, err = compliance.ParseSeverity(failOn); err != nil {
+					return err
+				}
+			}
+			ctx := cmd.Context()
+			cfg, err := af.load(ctx)
+			if err != nil {
+				return err
+			}
+			in, err := compliance.LoadAdvisorInput(ctx, awsbackup.NewFromConfig(cfg), time.Now(), window)
+			if err != nil {
+				return err
+			}
+			if in.Inventory, err = compliance.Inventory(ctx, tagging.NewFromConfig(cfg)); err != nil {
+				return err
+			}
+			findings, err := compliance.Advise(*in, compliance.AdvisorOptions{ConsecutiveSuccesses: consecutive, RequireCrossAccount: crossAccount})
+			if err != nil {
+				return err
+			}
+			var shown []compliance.Finding
+			fail := false
+			for _, f := range findings {
+				if f.Severity >= minSev {
+					shown = append(shown, f)
+				}
+				fail = fail || (failOn != "" && f.Severity >= failSev)
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				err = compliance.WriteFindingsJSON(out, shown)
+			} else {
+				err = compliance.WriteFindingsTable(out, shown)
+				fmt.Fprintf(out, "%d findings\n", len(shown))
+			}
+			if err != nil {
+				return err
+			}
+			if fail {
+				return &exitError{code: 1}
+			}
+			return nil
+		},
+	}
+	af.register(cmd)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print findings as JSON")
+	cmd.Flags().BoolVar(&crossAccount, "require-cross-account", false, "flag protected resources without cross-account copies")
+	cmd.Flags().IntVar(&consecutive, "consecutive", 3, "N in 'the last N backup jobs succeeded'")
+	cmd.Flags().StringVar(&jobWindow, "job-window", "14d", "how far back to read backup jobs")
+	cmd.Flags().StringVar(&minSeverity, "min-severity", "info", "hide findings below this severity")
+	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when a finding has at least this severity (e.g. high)")
+	return cmd
+}

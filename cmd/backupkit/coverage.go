@@ -1,0 +1,99 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+	"github.com/spf13/cobra"
+
+	"github.com/backupkit/backupkit/compliance"
+	"github.com/backupkit/backupkit/plan"
+)
+
+func newCoverageCmd() *cobra.Command {
+	var af awsFlags
+	var asJSON, failUnprotected bool
+	var horizon string
+	var typeFilters []string
+	cmd := &cobra.Command{
+		Use:   "coverage",
+		Short: "Which resources are protected, by which plan rules, with what RPO",
+		Long: `coverage lists the resources (Resource Groups Tagging API GetResources),
+matches them against every backup plan's selections, and prints per
+resource the protecting plan/rules, the implied RPO (longest gap between
+scheduled backups over --horizon), whether copies reach another Region or
+account, and the unprotected resources.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			h, err := compliance.ParseDuration(horizon)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			cfg, err := af.load(ctx)
+			if err != nil {
+				return err
+			}
+			inv, err := compliance.Inventory(ctx, tagging.NewFromConfig(cfg), typeFilters...)
+			if err != nil {
+				return err
+			}
+			plans, err := compliance.LivePlans(ctx, plan.NewClient(awsbackup.NewFromConfig(cfg)))
+			if err != nil {
+				return err
+			}
+			rep, err := compliance.Coverage(inv, plans, compliance.CoverageOptions{Horizon: h})
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(rep); err != nil {
+					return err
+				}
+			} else {
+				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "RESOURCE\tTYPE\tPROTECTED BY\tRPO\tCROSS-REGION\tCROSS-ACCOUNT")
+				for _, r := range rep.Resources {
+					by, rpo := "-", "-"
+					if r.Protected() {
+						var names []string
+						for _, p := range r.Protections {
+							names = append(names, p.Plan+"/"+p.Rule)
+						}
+						by = strings.Join(names, ",")
+						if r.RPO > 0 {
+							rpo = r.RPO.String()
+						}
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ARN, r.Type, by, rpo, yesNo(r.CrossRegion), yesNo(r.CrossAccount))
+				}
+				_ = tw.Flush()
+				fmt.Fprintf(out, "%d of %d resources protected; %d unprotected\n", len(rep.Resources)-len(rep.Unprotected), len(rep.Resources), len(rep.Unprotected))
+			}
+			if failUnprotected && len(rep.Unprotected) > 0 {
+				return &exitError{code: 1}
+			}
+			return nil
+		},
+	}
+	af.register(cmd)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	cmd.Flags().BoolVar(&failUnprotected, "fail-on-unprotected", false, "exit 1 when any resource is unprotected")
+	cmd.Flags().StringVar(&horizon, "horizon", "31d", "period over which schedules are expanded for the RPO")
+	cmd.Flags().StringSliceVar(&typeFilters, "resource-types", nil, "tagging API resource type filters, e.g. ec2:volume,rds:db")
+	return cmd
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/backupkit/backupkit/compliance"
+)
+
+func newIAMCmd() *cobra.Command {
+	var types, account, region, roleName, lint, instanceRole string
+	var restore, copies bool
+	cmd := &cobra.Command{
+		Use:   "iam --types EBS,RDS,DynamoDB [--restore]",
+		Short: "Print least-privilege IAM policies for AWS Backup roles, or lint a policy",
+		Long: `iam prints, as JSON, the trust policy, permissions policy and iam:PassRole
+policy of a backup role (or with --restore, a restore role) for the given
+resource types. Every action is one AWS's managed
+AWSBackupServiceRolePolicyForBackup / ForRestores grants, and fewer of them,
+scoped to the account.
+
+--lint FILE checks an existing policy document instead and exits 1 when it
+finds wildcards, iam:PassRole without iam:PassedToService, or actions the
+types do not need.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var ts []string
+			for _, t := range strings.Split(types, ",") {
+				if t = strings.TrimSpace(t); t != "" {
+					ts = append(ts, t)
+				}
+			}
+			out := cmd.OutOrStdout()
+			if lint != "" {
+				b, err := os.ReadFile(lint)
+				if err != nil {
+					return err
+				}
+				doc, err := compliance.ParsePolicyDocument(b)
+				if err != nil {
+					return err
+				}
+				findings := compliance.Lint(doc, compliance.LintOptions{Types: ts, Restore: restore, Copies: copies})
+				for _, f := range findings {
+					fmt.Fprintln(out, f)
+				}
+				if len(findings) > 0 {
+					return &exitError{code: 1}
+				}
+				fmt.Fprintf(out, "%s: no findings\n", lint)
+				return nil
+			}
+			gen := compliance.BackupRole
+			if restore {
+				gen = compliance.RestoreRole
+			}
+			role, err := gen(ts, func(o *compliance.RoleOptions) {
+				o.AccountID, o.Copies, o.EC2InstanceRoleARN = account, copies, instanceRole
+				if region != "" {
+					o.Region = region
+				}
+				if roleName != "" {
+					o.RoleName = roleName
+				}
+			})
+			if err != nil {
+				return err
+			}
+			enc := json.NewEncoder(out)
+			enc.SetIndent("", "  ")
+			return enc.Encode(map[string]any{
+				"roleName":          role.Name,
+				"types":             role.Types,
+				"restore":           role.Restore,
+				"trustPolicy":       role.Trust,
+				"permissionsPolicy": role.Permissions,
+				"passRolePolicy":    role.PassRole,
+			})
+		},
+	}
+	cmd.Flags().StringVar(&types, "types", "", "AWS Backup resource types, comma-separated ("+strings.Join(compliance.IAMResourceTypes, ",")+")")
+	cmd.Flags().StringVar(&account, "account", "", "12-digit account id the role lives in (required unless --lint)")
+	cmd.Flags().StringVar(&region, "region", "", "scope resource ARNs to one Region (default: every Region)")
+	cmd.Flags().StringVar(&roleName, "role-name", "", "role name for the iam:PassRole policy")
+	cmd.Flags().BoolVar(&restore, "restore", false, "a restore role instead of a backup role")
+	cmd.Flags().BoolVar(&copies, "copies", false, "also grant what copy jobs need")
+	cmd.Flags().StringVar(&instanceRole, "ec2-instance-role", "", "restore role for EC2: the instance profile role it may pass to EC2")
+	cmd.Flags().StringVar(&lint, "lint", "", "lint this policy document instead of generating one")
+	return cmd
+}
