@@ -1,0 +1,84 @@
+package backuptest_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/backupkit/backupkit/backuptest"
+)
+
+// debianPython is Debian's interpreter, which sees python3-boto3 in
+// /usr/lib/python3/dist-packages (a python3 earlier on PATH, e.g. pyenv's,
+// may not).
+const debianPython = "/usr/bin/python3"
+
+// TestConformanceBoto3 runs testdata/conformance/boto3_check.py with
+// Debian's boto3 against the `backupkit emulator` binary: typed
+// exceptions (client.exceptions.ResourceNotFoundException, …), paginators,
+// idempotent backup jobs.
+func TestConformanceBoto3(t *testing.T) {
+	t.Parallel()
+	python := debianPython
+	if _, err := os.Stat(python); err != nil {
+		t.Fatalf("%s not found: install Debian's python3 and python3-boto3 (apt-get install -y python3-boto3)", python)
+	}
+	probe := exec.CommandContext(t.Context(), python, "-c", "import boto3, botocore")
+	if out, err := probe.CombinedOutput(); err != nil {
+		t.Fatalf("boto3 is not importable by %s: install Debian's python3-boto3 (apt-get install -y python3-boto3): %v: %s", python, err, out)
+	}
+	bin := buildBackupkit(t)
+	dir, err := filepath.Abs(conformance)
+	require.NoError(t, err)
+	p := startBinary(t, bin, "--resources", filepath.Join(dir, "resources.json"), "--job-duration", "0s")
+
+	home := t.TempDir()
+	empty := filepath.Join(home, "empty")
+	require.NoError(t, os.WriteFile(empty, nil, 0o600))
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, python, filepath.Join(dir, "boto3_check.py"), p.URL)
+	cmd.Env = []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + home,
+		"LANG=C.UTF-8",
+		"AWS_CONFIG_FILE=" + empty,
+		"AWS_SHARED_CREDENTIALS_FILE=" + empty,
+		"AWS_EC2_METADATA_DISABLED=true",
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	require.NoError(t, cmd.Run(), "boto3_check.py failed\nstdout: %s\nstderr: %s", stdout.String(), stderr.String())
+
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	var summary map[string]any
+	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &summary), "last line %q", lines[len(lines)-1])
+	assert.EqualValues(t, 3, summary["vaultPages"])
+	assert.Equal(t, "COMPLETED", summary["backupJob"])
+	assert.NotEmpty(t, summary["boto3"])
+
+	// The emulator logged boto3's requests as the operations the script called.
+	resp, err := http.Get(p.URL + "/_backupkit/calls")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var calls []backuptest.Call
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&calls))
+	count := map[string]int{}
+	for _, c := range calls {
+		count[c.Operation+" "+c.ErrorCode]++
+	}
+	assert.Equal(t, 1, count["DescribeBackupVault ResourceNotFoundException"], "%v", count)
+	assert.Equal(t, 4, count["ListBackupVaults "], "three paginator pages and one plain list: %v", count)
+	assert.Equal(t, 2, count["StartBackupJob "], "%v", count)
+	require.NoError(t, p.stop())
+}
