@@ -18,10 +18,12 @@ package backuptest
 
 import (
 	"cmp"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -217,6 +219,32 @@ func (c *opCtx) recoveryPointIn(name, accountID, rpARN *string) (*regionState, *
 	return rs, v, rp, nil
 }
 
+// pageRange is page over the positions 0..n-1 without building a slice:
+// the bounds of this page and the next token, in page's token format.
+func pageRange(n int, nextToken *string, maxResults *int32) (start, end int, next *string, err error) {
+	limit := 1000
+	if maxResults != nil {
+		if *maxResults < 1 || *maxResults > 1000 {
+			return 0, 0, nil, invalidParam("MaxResults %d is out of range: allowed 1 to 1000", *maxResults)
+		}
+		limit = int(*maxResults)
+	}
+	if nextToken != nil && *nextToken != "" {
+		b, err := base64.RawURLEncoding.DecodeString(*nextToken)
+		k, err2 := strconv.Atoi(string(b))
+		if err != nil || err2 != nil || k < 0 || k > n {
+			return 0, 0, nil, invalidParam("NextToken is not valid")
+		}
+		start = k
+	}
+	end = min(start+limit, n)
+	if end < n {
+		t := base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
+		next = &t
+	}
+	return start, end, next, nil
+}
+
 func rpByVaultMember(rs *regionState, v *vault, rp *recoveryPoint) types.RecoveryPointByBackupVault {
 	m := types.RecoveryPointByBackupVault{
 		BackupSizeInBytes:   aws.Int64(rp.BackupSizeInBytes),
@@ -259,6 +287,19 @@ func listRecoveryPointsByBackupVault(c *opCtx, in *awsbackup.ListRecoveryPointsB
 		return nil, err
 	}
 	all := rs.index().byVault[v.Name]
+	if in.ByResourceArn == nil && in.ByResourceType == nil && in.ByBackupPlanId == nil && in.ByParentRecoveryPointArn == nil &&
+		in.ByCreatedAfter == nil && in.ByCreatedBefore == nil {
+		// No filter: page straight over the index, newest first.
+		start, end, next, err := pageRange(len(all), in.NextToken, in.MaxResults)
+		if err != nil {
+			return nil, err
+		}
+		out := &awsbackup.ListRecoveryPointsByBackupVaultOutput{RecoveryPoints: make([]types.RecoveryPointByBackupVault, 0, end-start), NextToken: next}
+		for i := start; i < end; i++ {
+			out.RecoveryPoints = append(out.RecoveryPoints, rpByVaultMember(rs, v, all[len(all)-1-i]))
+		}
+		return out, nil
+	}
 	filtered := make([]*recoveryPoint, 0, len(all))
 	for i := len(all) - 1; i >= 0; i-- { // newest first
 		rp := all[i]
