@@ -443,14 +443,10 @@ func (s *Schedule) Next(after time.Time, n int) []time.Time {
 			continue
 		}
 		if s.dayOK(y, m, d) {
-			for h := 0; h < 24; h++ {
-				if s.hours&(1<<h) == 0 {
-					continue
-				}
-				for mi := 0; mi < 60; mi++ {
-					if s.minutes&(1<<mi) == 0 {
-						continue
-					}
+			for hs := s.hours; hs != 0; hs &= hs - 1 {
+				h := bits.TrailingZeros32(hs)
+				for ms := s.minutes; ms != 0; ms &= ms - 1 {
+					mi := bits.TrailingZeros64(ms)
 					t, ok := wallTime(y, m, d, h, mi, loc)
 					if !ok || !t.After(after) {
 						continue
@@ -481,6 +477,14 @@ func (s *Schedule) Next(after time.Time, n int) []time.Time {
 func wallTime(y int, m time.Month, d, h, mi int, loc *time.Location) (time.Time, bool) {
 	t := time.Date(y, m, d, h, mi, 0, 0, loc)
 	if loc == time.UTC {
+		return t, true
+	}
+	// Fast path: no offset change within 12 hours either side, so the wall
+	// time exists exactly once.
+	_, off := t.Zone()
+	_, before := t.Add(-12 * time.Hour).Zone()
+	_, after := t.Add(12 * time.Hour).Zone()
+	if off == before && off == after {
 		return t, true
 	}
 	naive := time.Date(y, m, d, h, mi, 0, 0, time.UTC)

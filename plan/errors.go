@@ -62,7 +62,12 @@ func (p *problems) err() error {
 }
 
 func join(parts ...string) string {
+	n := 0
+	for _, s := range parts {
+		n += len(s) + 1
+	}
 	var b strings.Builder
+	b.Grow(n)
 	for _, s := range parts {
 		if s == "" {
 			continue

@@ -3,6 +3,7 @@ package plan
 import (
 	"maps"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -357,5 +358,17 @@ func loadZone(tz string) (*time.Location, error) {
 	if tz == "Local" {
 		return nil, &ValidationError{Reason: `"Local" is not an IANA time zone name`}
 	}
-	return time.LoadLocation(tz)
+	if loc, ok := zoneCache.Load(tz); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, err
+	}
+	zoneCache.Store(tz, loc)
+	return loc, nil
 }
+
+// zoneCache keeps loaded time zones: time.LoadLocation reads the zone
+// database on every call.
+var zoneCache sync.Map

@@ -177,7 +177,7 @@ func (s *Selection) Validate() error {
 
 func (s *Selection) validate(pr *problems, prefix string) {
 	f := func(x string) string { return join(prefix, x) }
-	checkName(pr, f("SelectionName"), s.Name, "selection name")
+	checkName(pr, prefix, "SelectionName", s.Name, "selection name")
 	switch {
 	case s.IAMRole == "":
 		pr.add(f("IamRoleArn"), "is required")

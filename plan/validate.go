@@ -54,7 +54,7 @@ func (p *Plan) Validate() error {
 
 func (p *Plan) validate(pr *problems, prefix string) {
 	f := func(s string) string { return join(prefix, s) }
-	checkName(pr, f("Name"), p.Name, "plan name")
+	checkName(pr, prefix, "Name", p.Name, "plan name")
 	switch {
 	case len(p.Rules) == 0:
 		pr.add(f("Rules"), "a plan needs at least one rule")
@@ -95,12 +95,12 @@ func (p *Plan) validate(pr *problems, prefix string) {
 			}
 		}
 	}
-	checkTags(pr, f("Tags"), p.Tags, MaxPlanTags)
+	checkTags(pr, prefix, "Tags", p.Tags, MaxPlanTags)
 }
 
 func (r Rule) validate(pr *problems, prefix string) {
 	f := func(s string) string { return join(prefix, s) }
-	checkName(pr, f("Name"), r.Name, "rule name")
+	checkName(pr, prefix, "Name", r.Name, "rule name")
 	switch {
 	case r.TargetVault == "":
 		pr.add(f("TargetBackupVaultName"), "is required")
@@ -126,13 +126,13 @@ func (r Rule) validate(pr *problems, prefix string) {
 			pr.add(f("ScheduleExpressionTimezone"), "must be an IANA time zone name such as Europe/Berlin, got %q", r.Timezone)
 		}
 	}
-	checkWindow(pr, f("StartWindowMinutes"), r.StartWindow, MinStartWindow)
-	checkWindow(pr, f("CompletionWindowMinutes"), r.CompletionWindow, time.Minute)
+	checkWindow(pr, prefix, "StartWindowMinutes", r.StartWindow, MinStartWindow)
+	checkWindow(pr, prefix, "CompletionWindowMinutes", r.CompletionWindow, time.Minute)
 	if r.StartWindow > 0 && r.CompletionWindow > 0 && r.CompletionWindow < r.StartWindow+MinCompletionAfterStart {
 		pr.add(f("CompletionWindowMinutes"), "must be at least 60 minutes longer than the start window (%d min), got %d min",
 			r.StartWindow/time.Minute, r.CompletionWindow/time.Minute)
 	}
-	checkLifecycle(pr, f("Lifecycle"), r.Lifecycle)
+	checkLifecycle(pr, prefix, "Lifecycle", r.Lifecycle)
 	if r.ContinuousBackup {
 		l := r.Lifecycle
 		switch {
@@ -152,19 +152,19 @@ func (r Rule) validate(pr *problems, prefix string) {
 		pr.add(f("CopyActions"), "at most %d copy actions per rule, got %d", MaxCopyActionsPerRule, len(r.CopyActions))
 	}
 	for i, c := range r.CopyActions {
-		cf := f(idx("CopyActions", i))
-		checkVaultARN(pr, join(cf, "DestinationBackupVaultArn"), c.DestinationVaultARN)
-		checkLifecycle(pr, join(cf, "Lifecycle"), c.Lifecycle)
+		cf := join(prefix, idx("CopyActions", i))
+		checkVaultARN(pr, cf, "DestinationBackupVaultArn", c.DestinationVaultARN)
+		checkLifecycle(pr, cf, "Lifecycle", c.Lifecycle)
 	}
 	if r.AirGappedVaultARN != "" {
-		checkVaultARN(pr, f("TargetLogicallyAirGappedBackupVaultArn"), r.AirGappedVaultARN)
+		checkVaultARN(pr, prefix, "TargetLogicallyAirGappedBackupVaultArn", r.AirGappedVaultARN)
 	}
-	checkTags(pr, f("RecoveryPointTags"), r.RecoveryPointTags, MaxRecoveryPointTags)
+	checkTags(pr, prefix, "RecoveryPointTags", r.RecoveryPointTags, MaxRecoveryPointTags)
 	if len(r.IndexActions) > 1 {
 		pr.add(f("IndexActions"), "at most one index action per rule, got %d", len(r.IndexActions))
 	}
 	for i, a := range r.IndexActions {
-		af := f(idx("IndexActions", i))
+		af := join(prefix, idx("IndexActions", i))
 		if len(a.ResourceTypes) != 1 {
 			pr.add(join(af, "ResourceTypes"), "exactly one resource type per index action, got %d", len(a.ResourceTypes))
 		}
@@ -176,16 +176,20 @@ func (r Rule) validate(pr *problems, prefix string) {
 	}
 }
 
-func checkName(pr *problems, field, name, what string) {
+func checkName(pr *problems, prefix, field, name, what string) {
 	switch {
 	case name == "":
-		pr.add(field, "%s is required", what)
+		pr.add(join(prefix, field), "%s is required", what)
 	case !namePattern.MatchString(name):
-		pr.add(field, "%s %s, got %q", what, nameRule, name)
+		pr.add(join(prefix, field), "%s %s, got %q", what, nameRule, name)
 	}
 }
 
-func checkWindow(pr *problems, field string, d, minimum time.Duration) {
+func checkWindow(pr *problems, prefix, field string, d, minimum time.Duration) {
+	if d == 0 {
+		return
+	}
+	field = join(prefix, field)
 	switch {
 	case d == 0:
 	case d < 0:
@@ -199,10 +203,12 @@ func checkWindow(pr *problems, field string, d, minimum time.Duration) {
 	}
 }
 
-func checkDays(pr *problems, field string, d Days) bool {
-	switch {
-	case d == 0 || d == KeepForever:
+func checkDays(pr *problems, prefix, field string, d Days) bool {
+	if d == 0 || d == KeepForever || (d > 0 && d <= MaxLifecycleDays) {
 		return true
+	}
+	field = join(prefix, field)
+	switch {
 	case d < KeepForever:
 		pr.add(field, "must be 1-%d days, or -1 to keep forever, got %d", MaxLifecycleDays, d)
 	case d > MaxLifecycleDays:
@@ -213,9 +219,13 @@ func checkDays(pr *problems, field string, d Days) bool {
 	return false
 }
 
-func checkLifecycle(pr *problems, prefix string, l Lifecycle) {
-	okCold := checkDays(pr, join(prefix, "MoveToColdStorageAfterDays"), l.MoveToColdStorageAfter)
-	okDel := checkDays(pr, join(prefix, "DeleteAfterDays"), l.DeleteAfter)
+func checkLifecycle(pr *problems, parent, name string, l Lifecycle) {
+	if l.IsZero() {
+		return
+	}
+	prefix := join(parent, name)
+	okCold := checkDays(pr, prefix, "MoveToColdStorageAfterDays", l.MoveToColdStorageAfter)
+	okDel := checkDays(pr, prefix, "DeleteAfterDays", l.DeleteAfter)
 	if okCold && okDel && l.MoveToColdStorageAfter > 0 && l.DeleteAfter > 0 &&
 		l.DeleteAfter < l.MoveToColdStorageAfter+MinColdStorageDays {
 		pr.add(join(prefix, "DeleteAfterDays"),
@@ -224,7 +234,11 @@ func checkLifecycle(pr *problems, prefix string, l Lifecycle) {
 	}
 }
 
-func checkVaultARN(pr *problems, field, arn string) {
+func checkVaultARN(pr *problems, prefix, field, arn string) {
+	if m := vaultARNPattern.FindStringSubmatch(arn); m != nil && vaultPattern.MatchString(m[len(m)-1]) {
+		return
+	}
+	field = join(prefix, field)
 	if arn == "" {
 		pr.add(field, "is required")
 		return
@@ -239,21 +253,25 @@ func checkVaultARN(pr *problems, field, arn string) {
 	}
 }
 
-func checkTags(pr *problems, field string, tags map[string]string, maximum int) {
+func checkTags(pr *problems, prefix, field string, tags map[string]string, maximum int) {
+	if len(tags) == 0 {
+		return
+	}
+	field = join(prefix, field)
 	if len(tags) > maximum {
 		pr.add(field, "at most %d tags, got %d", maximum, len(tags))
 	}
 	for _, k := range sortedKeys(tags) {
 		v := tags[k]
-		kf := fmt.Sprintf("%s[%q]", field, k)
+		kf := func() string { return fmt.Sprintf("%s[%q]", field, k) }
 		switch {
 		case k == "" || len(k) > 128:
-			pr.add(kf, "tag keys must be 1-128 characters, got %d", len(k))
+			pr.add(kf(), "tag keys must be 1-128 characters, got %d", len(k))
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
-			pr.add(kf, `tag keys must not start with "aws:" (reserved for AWS)`)
+			pr.add(kf(), `tag keys must not start with "aws:" (reserved for AWS)`)
 		}
 		if len(v) > 256 {
-			pr.add(kf, "tag values must be at most 256 characters, got %d", len(v))
+			pr.add(kf(), "tag values must be at most 256 characters, got %d", len(v))
 		}
 	}
 }
