@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+
+	"github.com/backupkit/backupkit/plan"
 )
 
 // OrganizationsAPI is the part of the AWS Organizations client this package
@@ -361,4 +363,16 @@ func equalJSON(a, b []byte) bool {
 		return bytes.Equal(a, b)
 	}
 	return reflect.DeepEqual(x, y)
+}
+
+// PolicyFromPlans renders plans (with their tag selections) as a backup
+// policy to attach to targets, using the plan package's Organizations
+// policy format (plan.MarshalOrgPolicy).
+func PolicyFromPlans(name, description string, targets []string, specs ...plan.Spec) (BackupPolicy, error) {
+	content, err := plan.MarshalOrgPolicy(specs...)
+	if err != nil {
+		return BackupPolicy{}, err
+	}
+	p := BackupPolicy{Name: name, Description: description, Content: content, Targets: slices.Clone(targets)}
+	return p, p.Validate()
 }
