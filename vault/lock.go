@@ -25,6 +25,7 @@ const (
 	Compliance
 )
 
+// String returns "governance" or "compliance".
 func (m LockMode) String() string {
 	if m == Compliance {
 		return "compliance"
