@@ -3,6 +3,7 @@ package restore_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
 	"github.com/backupkit/backupkit/backup"
@@ -53,6 +55,9 @@ func newEnv(t testing.TB, emuOpts func(*backuptest.Options), clientOpts ...func(
 	}
 	srv := backuptest.NewServer(t, fns...)
 	api := srv.Client(func(o *awsbackup.Options) {
+		// Enough idle connections for a drill's concurrency (the SDK keeps
+		// 10 per host by default and would redial for every other call).
+		o.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.MaxIdleConnsPerHost = 100 })
 		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
 			so.MaxAttempts = 10
 			so.MaxBackoff = 20 * time.Millisecond

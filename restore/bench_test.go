@@ -1,0 +1,100 @@
+package restore_test
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+
+	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/restore"
+)
+
+// BenchmarkDrill1000 drills 1,000 targets (all six built-in types) with
+// concurrency 50 on the emulator, each restore taking 100 ms. It reports
+// the wall time per drill against the ideal ⌈N/K⌉ × duration (2 s), AWS
+// Backup API calls and resource-service (fake) calls per target, and bytes
+// allocated per target (the in-process emulator's allocations included).
+func BenchmarkDrill1000(b *testing.B) {
+	const (
+		n           = 1000
+		concurrency = 50
+		duration    = 100 * time.Millisecond
+	)
+	e := newEnv(b, func(o *backuptest.Options) { o.JobDuration = duration }, func(o *restore.Options) {
+		o.Waiter = func(w *backup.WaiterOptions) { w.MinDelay, w.MaxDelay = 20*time.Millisecond, 20*time.Millisecond }
+		o.OnEvent = nil
+	})
+	kinds := demoResources("x")
+	var resources []backuptest.Resource
+	for i := range n {
+		r := kinds[i%len(kinds)]
+		r.ARN = fmt.Sprintf("%s-%04d", r.ARN, i)
+		resources = append(resources, r)
+	}
+	seedConcurrently(b, e, resources)
+	ideal := time.Duration((n+concurrency-1)/concurrency) * duration
+
+	var wall time.Duration
+	calls0, fake0 := len(e.srv.Calls()), e.fakes.CallCount()
+	var ms0, ms1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms0)
+	b.ResetTimer()
+	for i := range b.N {
+		start := time.Now()
+		rep, err := e.client.Run(context.Background(), &restore.Drill{
+			ID: fmt.Sprintf("bench-%d", i), Vault: testVault, AllInVault: true, Concurrency: concurrency,
+		})
+		wall += time.Since(start)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !rep.Passed || rep.Summary.Passed != n {
+			b.Fatalf("drill %d: summary %+v; want %d passed", i, rep.Summary, n)
+		}
+	}
+	b.StopTimer()
+	runtime.ReadMemStats(&ms1)
+	targets := float64(n * b.N)
+	perDrill := wall / time.Duration(b.N)
+	b.ReportMetric(perDrill.Seconds(), "s/drill")
+	b.ReportMetric(ideal.Seconds(), "ideal-s/drill")
+	b.ReportMetric(float64(perDrill)/float64(ideal), "x-ideal")
+	b.ReportMetric(float64(len(e.srv.Calls())-calls0)/targets, "backup-calls/target")
+	b.ReportMetric(float64(e.fakes.CallCount()-fake0)/targets, "service-calls/target")
+	b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/targets, "alloc-B/target")
+	if left := e.restored(); len(left) != 0 {
+		b.Fatalf("%d restored resources left", len(left))
+	}
+}
+
+// seedConcurrently backs up resources with 50 backup jobs in flight.
+func seedConcurrently(b *testing.B, e *env, resources []backuptest.Resource) {
+	b.Helper()
+	ctx := context.Background()
+	ids := make([]string, len(resources))
+	for i, r := range resources {
+		if err := e.srv.PutResource(r); err != nil {
+			b.Fatal(err)
+		}
+		out, err := e.api.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{
+			BackupVaultName: aws.String(testVault), ResourceArn: aws.String(r.ARN), IamRoleArn: aws.String(testRole),
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids[i] = aws.ToString(out.BackupJobId)
+	}
+	w := backup.NewBackupJobWaiter(e.api, fastWaiter)
+	for _, id := range ids {
+		if _, err := w.Wait(ctx, id, time.Minute); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
