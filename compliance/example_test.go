@@ -13,7 +13,7 @@ import (
 )
 
 func ExampleLastRecoveryPointCreated() {
-	c := compliance.LastRecoveryPointCreated(24 * time.Hour).ForResourceTypes("EBS", "RDS")
+	c := compliance.LastRecoveryPointCreated(24*time.Hour).ForResourceTypes("EBS", "RDS")
 	fmt.Println(c.Name, c.Parameters["recoveryPointAgeUnit"], c.Parameters["recoveryPointAgeValue"], c.Scope.ResourceTypes)
 
 	bad := compliance.Framework{Name: "f", Controls: []compliance.Control{compliance.LastRecoveryPointCreated(45 * 24 * time.Hour)}}
