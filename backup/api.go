@@ -24,6 +24,7 @@ type API interface {
 	ListTags(context.Context, *awsbackup.ListTagsInput, ...func(*awsbackup.Options)) (*awsbackup.ListTagsOutput, error)
 	ListBackupJobs(context.Context, *awsbackup.ListBackupJobsInput, ...func(*awsbackup.Options)) (*awsbackup.ListBackupJobsOutput, error)
 	ListCopyJobs(context.Context, *awsbackup.ListCopyJobsInput, ...func(*awsbackup.Options)) (*awsbackup.ListCopyJobsOutput, error)
+	ListBackupJobSummaries(context.Context, *awsbackup.ListBackupJobSummariesInput, ...func(*awsbackup.Options)) (*awsbackup.ListBackupJobSummariesOutput, error)
 	ListRestoreJobs(context.Context, *awsbackup.ListRestoreJobsInput, ...func(*awsbackup.Options)) (*awsbackup.ListRestoreJobsOutput, error)
 	ListRecoveryPointsByBackupVault(context.Context, *awsbackup.ListRecoveryPointsByBackupVaultInput, ...func(*awsbackup.Options)) (*awsbackup.ListRecoveryPointsByBackupVaultOutput, error)
 	UpdateRecoveryPointLifecycle(context.Context, *awsbackup.UpdateRecoveryPointLifecycleInput, ...func(*awsbackup.Options)) (*awsbackup.UpdateRecoveryPointLifecycleOutput, error)

@@ -131,6 +131,41 @@ func (c *Client) RestoreJobs(ctx context.Context, f JobFilter) iter.Seq2[types.R
 	}, func(o *awsbackup.ListRestoreJobsOutput) []types.RestoreJobsListMember { return o.RestoreJobs })
 }
 
+// Period is an AWS job summary aggregation period.
+type Period = types.AggregationPeriod
+
+// Aggregation periods of BackupJobSummaries.
+const (
+	OneDay       Period = types.AggregationPeriodOneDay
+	SevenDays    Period = types.AggregationPeriodSevenDays
+	FourteenDays Period = types.AggregationPeriodFourteenDays
+)
+
+// BackupJobSummaries iterates over AWS's own aggregated backup job counts
+// (ListBackupJobSummaries) for the last day, 7 or 14 days, optionally
+// narrowed to a state ("FAILED", "ANY", …) and resource type. AWS refreshes
+// these counts every few hours; Report counts jobs exactly instead.
+func (c *Client) BackupJobSummaries(ctx context.Context, period Period, state string, rtype ResourceType) iter.Seq2[types.BackupJobSummary, error] {
+	in := &awsbackup.ListBackupJobSummariesInput{AggregationPeriod: period, State: types.BackupJobStatus(state), ResourceType: optStr(string(rtype))}
+	validate := func() error {
+		var errs []error
+		switch period {
+		case "", OneDay, SevenDays, FourteenDays:
+		default:
+			errs = append(errs, &ValidationError{Field: "Period", Reason: fmt.Sprintf("unknown aggregation period %q", period)})
+		}
+		if rtype != "" && !rtype.Valid() {
+			errs = append(errs, &ValidationError{Field: "ResourceType", Reason: "unknown resource type"})
+		}
+		return errors.Join(errs...)
+	}
+	return pages(ctx, "backup job summaries", validate,
+		func() pager[*awsbackup.ListBackupJobSummariesOutput] {
+			return awsbackup.NewListBackupJobSummariesPaginator(c.api, in)
+		},
+		func(o *awsbackup.ListBackupJobSummariesOutput) []types.BackupJobSummary { return o.BackupJobSummaries })
+}
+
 // JobSummary is one backup, copy or restore job in a common shape.
 type JobSummary struct {
 	JobType        string        `json:"jobType"`

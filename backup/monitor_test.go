@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+
 	"github.com/backupkit/backupkit/backuptest"
 )
 
@@ -91,5 +94,72 @@ func TestReport(t *testing.T) {
 	}
 	if later.Total("BACKUP") != 0 || len(later.Resources) != 2 {
 		t.Errorf("late report: total %d, resources %d; want 0 jobs and the 2 resources with successes", later.Total("BACKUP"), len(later.Resources))
+	}
+}
+
+func TestBackupJobSummaries(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	ctx := t.Context()
+	e.srv.FailJobs(backuptest.JobFailure{JobType: "BACKUP", ResourceARN: db1, Count: 1})
+	for _, r := range []string{vol1, vol2, db1} {
+		_, _ = e.backup(t, r).Wait(ctx, time.Hour)
+	}
+	counts := map[string]int32{}
+	for s, err := range e.c.BackupJobSummaries(ctx, OneDay, "", "") {
+		if err != nil {
+			t.Fatalf("BackupJobSummaries: %v", err)
+		}
+		counts[string(s.State)+"/"+aws.ToString(s.ResourceType)] += s.Count
+	}
+	if counts["COMPLETED/EBS"] != 2 || counts["FAILED/RDS"] != 1 {
+		t.Errorf("summaries = %v; want COMPLETED/EBS 2 and FAILED/RDS 1", counts)
+	}
+	for _, err := range e.c.BackupJobSummaries(ctx, "ONE_YEAR", "", "Lambda") {
+		if got := len(fieldsOf(err)); got != 2 {
+			t.Errorf("invalid summaries query: err = %v; want 2 validation errors", err)
+		}
+	}
+}
+
+func TestEmulatorEventsParse(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 5*time.Minute)
+	ctx := t.Context()
+	dr := e.srv.ClientFor(acct, drRegion)
+	if _, err := dr.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("dr")}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := e.backup(t, vol1).Wait(ctx, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cj, err := e.c.StartCopy(ctx, CopyInput{SourceVaultName: testVlt, RecoveryPointARN: aws.ToString(b.RecoveryPointArn), IAMRoleARN: role, DestinationVaultName: "dr", DestinationRegion: drRegion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cj.Wait(ctx, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, raw := range e.srv.Events() {
+		ev, err := ParseEvent(raw.JSON())
+		if err != nil {
+			t.Errorf("ParseEvent(%s): %v", raw.JSON(), err)
+			continue
+		}
+		if ev.Job == nil {
+			continue
+		}
+		seen[ev.Job.JobType+"/"+ev.Job.State] = true
+		if ev.Job.JobType == JobTypeBackup && ev.Job.State == "COMPLETED" && (ev.Job.JobID != aws.ToString(b.BackupJobId) || ev.Job.ResourceARN != vol1) {
+			t.Errorf("backup COMPLETED event = %+v; want job %s of %s", ev.Job, aws.ToString(b.BackupJobId), vol1)
+		}
+		if ev.Job.JobType == JobTypeCopy && ev.Job.JobID != cj.ID {
+			t.Errorf("copy event job id = %s; want %s", ev.Job.JobID, cj.ID)
+		}
+	}
+	if !seen["BACKUP/COMPLETED"] || !seen["COPY/COMPLETED"] {
+		t.Errorf("job events seen = %v; want BACKUP/COMPLETED and COPY/COMPLETED", seen)
 	}
 }

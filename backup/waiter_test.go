@@ -261,3 +261,52 @@ func TestChaosNoDuplicateJobs(t *testing.T) {
 		t.Error("no faulted calls recorded; the chaos test did not inject anything")
 	}
 }
+
+func TestCopyCrossAccount(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 5*time.Minute)
+	ctx := t.Context()
+	const other = "210987654321"
+	central := e.srv.ClientFor(other, "us-east-1")
+	if _, err := central.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("central")}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := e.backup(t, vol1).Wait(ctx, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := CopyInput{SourceVaultName: testVlt, RecoveryPointARN: aws.ToString(b.RecoveryPointArn), IAMRoleARN: role,
+		DestinationVaultName: "central", DestinationAccountID: other}
+	if _, err := e.c.StartCopy(ctx, in); !IsInvalidParameter(err) {
+		t.Fatalf("StartCopy without cross-account backup enabled: err = %v; want InvalidRequestException", err)
+	}
+	if err := e.c.SetCrossAccountBackup(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	// The destination vault must let the source account copy in (what
+	// vault.NewAccessPolicy().AllowCopyFromAccounts builds).
+	policy := `{"Version":"2012-10-17","Statement":[{"Sid":"AllowCopyFromAccounts","Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root"]},"Action":"backup:CopyIntoBackupVault","Resource":"*"}]}`
+	if _, err := central.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String("central"), Policy: aws.String(policy)}); err != nil {
+		t.Fatal(err)
+	}
+	cj, err := e.c.StartCopy(ctx, in)
+	if err != nil {
+		t.Fatalf("StartCopy: %v", err)
+	}
+	if cj.DestinationVaultARN != "arn:aws:backup:us-east-1:210987654321:backup-vault:central" {
+		t.Errorf("DestinationVaultARN = %s; want the other account's vault", cj.DestinationVaultARN)
+	}
+	if _, err := cj.Wait(ctx, 2*time.Hour); err != nil {
+		t.Fatalf("copy Wait: %v", err)
+	}
+	n := 0
+	for _, err := range RecoveryPoints(ctx, central, "central", RecoveryPointFilter{ResourceARN: vol1}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 1 {
+		t.Errorf("points in %s/central = %d; want 1", other, n)
+	}
+}
