@@ -271,6 +271,9 @@ func createFramework(c *opCtx, in *awsbackup.CreateFrameworkInput) (*awsbackup.C
 	if err := checkControls(in.FrameworkControls); err != nil {
 		return nil, err
 	}
+	if err := checkTags("FrameworkTags", in.FrameworkTags); err != nil {
+		return nil, err
+	}
 	if len(rs.Frameworks) >= maxFrameworks {
 		return nil, apiErr(CodeLimitExceeded, "the Region already has %d frameworks, the Backup Audit Manager quota", maxFrameworks)
 	}
@@ -511,6 +514,9 @@ func createReportPlan(c *opCtx, in *awsbackup.CreateReportPlanInput) (*awsbackup
 		return nil, err
 	}
 	if err := c.checkReportSetting(in.ReportSetting); err != nil {
+		return nil, err
+	}
+	if err := checkTags("ReportPlanTags", in.ReportPlanTags); err != nil {
 		return nil, err
 	}
 	if len(rs.ReportPlans) >= maxReportPlans {

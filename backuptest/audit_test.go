@@ -62,6 +62,10 @@ func TestFrameworkLifecycle(t *testing.T) {
 	var ae *types.AlreadyExistsException
 	require.ErrorAs(t, err, &ae)
 
+	tags, err := c.ListTags(ctx, &awsbackup.ListTagsInput{ResourceArn: out.FrameworkArn})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"owner": "sec"}, tags.Tags)
+
 	d, err := c.DescribeFramework(ctx, &awsbackup.DescribeFrameworkInput{FrameworkName: aws.String("prod_guardrails")})
 	require.NoError(t, err)
 	assert.Equal(t, "CREATE_IN_PROGRESS", aws.ToString(d.DeploymentStatus))
@@ -107,6 +111,8 @@ func TestFrameworkLifecycle(t *testing.T) {
 	require.ErrorAs(t, err, &nf)
 	_, err = c.UpdateFramework(ctx, &awsbackup.UpdateFrameworkInput{FrameworkName: aws.String("prod_guardrails")})
 	require.ErrorAs(t, err, &nf)
+	_, err = c.ListTags(ctx, &awsbackup.ListTagsInput{ResourceArn: out.FrameworkArn})
+	require.ErrorAs(t, err, &nf, "a deleted framework has no tags")
 }
 
 func TestFrameworkValidation(t *testing.T) {
@@ -208,6 +214,10 @@ func TestReportPlansAndJobs(t *testing.T) {
 	})
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(aws.ToString(created.ReportPlanArn), "arn:aws:backup:us-east-1:123456789012:report-plan:daily_jobs"))
+
+	rpTags, err := c.ListTags(ctx, &awsbackup.ListTagsInput{ResourceArn: created.ReportPlanArn})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"team": "audit"}, rpTags.Tags)
 
 	again, err := c.CreateReportPlan(ctx, &awsbackup.CreateReportPlanInput{ReportPlanName: aws.String("daily_jobs"),
 		ReportDeliveryChannel: &types.ReportDeliveryChannel{S3BucketName: aws.String("audit-reports")},
@@ -338,6 +348,7 @@ func TestReportPlanValidation(t *testing.T) {
 		{"unknown framework", awsbackup.CreateReportPlanInput{ReportPlanName: aws.String("rp"), ReportDeliveryChannel: ch, ReportSetting: &types.ReportSetting{ReportTemplate: aws.String("RESOURCE_COMPLIANCE_REPORT"),
 			FrameworkArns: []string{"arn:aws:backup:us-east-1:123456789012:framework:nope-1"}}}, "ReportSetting.FrameworkArns[0]", false},
 		{"bad account", awsbackup.CreateReportPlanInput{ReportPlanName: aws.String("rp"), ReportDeliveryChannel: ch, ReportSetting: &types.ReportSetting{ReportTemplate: aws.String("BACKUP_JOB_REPORT"), Accounts: []string{"1234"}}}, "ReportSetting.Accounts[0]", false},
+		{"reserved tag", awsbackup.CreateReportPlanInput{ReportPlanName: aws.String("rp"), ReportDeliveryChannel: ch, ReportSetting: jobs, ReportPlanTags: map[string]string{"aws:x": "y"}}, "ReportPlanTags", false},
 		{"bad region", awsbackup.CreateReportPlanInput{ReportPlanName: aws.String("rp"), ReportDeliveryChannel: ch, ReportSetting: &types.ReportSetting{ReportTemplate: aws.String("BACKUP_JOB_REPORT"), Regions: []string{"Europe"}}}, "ReportSetting.Regions[0]", false},
 	}
 	for _, tt := range tests {

@@ -132,6 +132,9 @@ func createTieringConfiguration(c *opCtx, in *awsbackup.CreateTieringConfigurati
 	if err := c.checkTiering(f, tc.BackupVaultName, tc.ResourceSelection); err != nil {
 		return nil, err
 	}
+	if err := checkTags("TieringConfigurationTags", in.TieringConfigurationTags); err != nil {
+		return nil, err
+	}
 	if len(in.TieringConfigurationTags) > planMaxTags {
 		return nil, invalidParam("TieringConfigurationTags has %d tags: at most %d allowed", len(in.TieringConfigurationTags), planMaxTags)
 	}

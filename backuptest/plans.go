@@ -700,6 +700,9 @@ func createBackupPlan(c *opCtx, in *awsbackup.CreateBackupPlanInput) (*awsbackup
 	if err := checkPlanInput("BackupPlan", in.BackupPlan, planCheck{vaults: rs.Vaults}); err != nil {
 		return nil, err
 	}
+	if err := checkTags("BackupPlanTags", in.BackupPlanTags); err != nil {
+		return nil, err
+	}
 	if len(in.BackupPlanTags) > planMaxTags {
 		return nil, invalidParam("BackupPlanTags has %d tags: at most %d allowed", len(in.BackupPlanTags), planMaxTags)
 	}

@@ -80,6 +80,11 @@ func TestBackupPlanLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, id, aws.ToString(again.BackupPlanId))
 
+	_, err = c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: dailyPlan("tagged"), BackupPlanTags: map[string]string{"aws:owner": "x"}}, serverSide)
+	var ipv *types.InvalidParameterValueException
+	require.ErrorAs(t, err, &ipv, "reserved tag prefix")
+	assert.Contains(t, err.Error(), "BackupPlanTags")
+
 	// Same document, another request: AlreadyExistsException.
 	_, err = c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: dailyPlan("prod"), CreatorRequestId: aws.String("plan-req-2")})
 	var ae *types.AlreadyExistsException
@@ -130,9 +135,8 @@ func TestBackupPlanLifecycle(t *testing.T) {
 	assert.Equal(t, aws.ToString(updated.VersionId), aws.ToString(versions.BackupPlanVersionsList[0].VersionId), "newest first")
 
 	tags, err := c.ListTags(ctx, &awsbackup.ListTagsInput{ResourceArn: created.BackupPlanArn})
-	if err == nil { // ListTags belongs to the tags area
-		assert.Equal(t, map[string]string{"team": "storage"}, tags.Tags)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"team": "storage"}, tags.Tags)
 
 	// Delete, then it is only listed with IncludeDeleted.
 	del, err := c.DeleteBackupPlan(ctx, &awsbackup.DeleteBackupPlanInput{BackupPlanId: created.BackupPlanId})
@@ -241,6 +245,7 @@ func TestBackupPlanValidation(t *testing.T) {
 		{"vss bad value", mod(func(p *types.BackupPlanInput) {
 			p.AdvancedBackupSettings[0].BackupOptions = map[string]string{"WindowsVSS": "yes"}
 		}), "invalid", "BackupOptions"},
+		{"reserved tag key", mod(func(p *types.BackupPlanInput) { p.Rules[0].RecoveryPointTags = map[string]string{"aws:backup": "x"} }), "invalid", "RecoveryPointTags"},
 		{"too many recovery point tags", mod(func(p *types.BackupPlanInput) {
 			for i := range 11 {
 				p.Rules[0].RecoveryPointTags[fmt.Sprintf("k%d", i)] = "v"

@@ -176,6 +176,9 @@ func createRestoreTestingPlan(c *opCtx, in *awsbackup.CreateRestoreTestingPlanIn
 	if len(rs.RestoreTestingPlans) >= maxRestoreTestingPlans {
 		return nil, apiErr(CodeLimitExceeded, "the Region already has %d restore testing plans, the AWS Backup quota", maxRestoreTestingPlans)
 	}
+	if err := checkTags("Tags", in.Tags); err != nil {
+		return nil, err
+	}
 	if len(in.Tags) > planMaxTags {
 		return nil, invalidParam("Tags has %d tags: at most %d allowed", len(in.Tags), planMaxTags)
 	}

@@ -51,6 +51,10 @@ func TestRestoreTestingPlanLifecycle(t *testing.T) {
 	assert.True(t, strings.HasPrefix(aws.ToString(created.RestoreTestingPlanArn), "arn:aws:backup:us-east-1:123456789012:restore-testing-plan:weekly_drill-"))
 	require.NotNil(t, created.CreationTime)
 
+	tags, err := c.ListTags(ctx, &awsbackup.ListTagsInput{ResourceArn: created.RestoreTestingPlanArn})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"team": "dr"}, tags.Tags)
+
 	again, err := c.CreateRestoreTestingPlan(ctx, &awsbackup.CreateRestoreTestingPlanInput{RestoreTestingPlan: rtPlan("weekly_drill"), CreatorRequestId: aws.String("rtp-1")})
 	require.NoError(t, err)
 	assert.Equal(t, aws.ToString(created.RestoreTestingPlanArn), aws.ToString(again.RestoreTestingPlanArn))
