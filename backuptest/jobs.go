@@ -252,7 +252,7 @@ func (e *Emulator) advanceLocked(now time.Time) {
 	active := false
 	for _, a := range e.st.Accounts {
 		for _, rs := range a.Regions {
-			if len(rs.Active) > 0 {
+			if len(rs.Active) > 0 || rs.expiryDue(now) {
 				active = true
 			}
 		}
@@ -262,34 +262,45 @@ func (e *Emulator) advanceLocked(now time.Time) {
 	}
 	start := len(e.events)
 	e.st.allRegions(func(rs *regionState) {
-		if len(rs.Active) == 0 {
-			return
+		if len(rs.Active) > 0 {
+			e.advanceJobs(rs, now)
 		}
-		keep := rs.Active[:0]
-		for _, a := range rs.Active {
-			var done bool
-			switch a.Kind {
-			case jobBackup:
-				done = e.stepBackupJob(rs, rs.BackupJobs[a.ID], now)
-			case jobCopy:
-				done = e.stepCopyJob(rs, rs.CopyJobs[a.ID], now)
-			case jobRestore:
-				done = e.stepRestoreJob(rs, rs.RestoreJobs[a.ID], now)
-			default:
-				done = true
-			}
-			if !done {
-				keep = append(keep, a)
-			}
-		}
-		clear(rs.Active[len(keep):])
-		rs.Active = keep
-		if len(rs.Active) == 0 {
-			rs.Active = nil
+	})
+	// Expire after the jobs ran, so a job finishing by now has released
+	// the points it read.
+	e.st.allRegions(func(rs *regionState) {
+		if rs.expiryDue(now) {
+			e.expireRecoveryPoints(rs, now)
 		}
 	})
 	if tail := e.events[start:]; len(tail) > 1 {
 		slices.SortStableFunc(tail, func(a, b Event) int { return a.Time.Compare(b.Time) })
+	}
+}
+
+// advanceJobs moves the active jobs of one Region forward to now.
+func (e *Emulator) advanceJobs(rs *regionState, now time.Time) {
+	keep := rs.Active[:0]
+	for _, a := range rs.Active {
+		var done bool
+		switch a.Kind {
+		case jobBackup:
+			done = e.stepBackupJob(rs, rs.BackupJobs[a.ID], now)
+		case jobCopy:
+			done = e.stepCopyJob(rs, rs.CopyJobs[a.ID], now)
+		case jobRestore:
+			done = e.stepRestoreJob(rs, rs.RestoreJobs[a.ID], now)
+		default:
+			done = true
+		}
+		if !done {
+			keep = append(keep, a)
+		}
+	}
+	clear(rs.Active[len(keep):])
+	rs.Active = keep
+	if len(rs.Active) == 0 {
+		rs.Active = nil
 	}
 }
 

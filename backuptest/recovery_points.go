@@ -2,9 +2,11 @@ package backuptest
 
 // Recovery points.
 //
-// Known difference: recovery points are not deleted when their lifecycle's
-// DeleteAt passes, and never move to cold storage by themselves; the
-// CalculatedLifecycle is reported, not enforced.
+// Known difference: a recovery point whose lifecycle DeleteAt has passed is
+// removed on the next request (with a "Recovery Point State Change" event
+// with status DELETING at DeleteAt), unless a legal hold or an unfinished
+// copy or restore job keeps it; then it goes once that ends. Moving to cold
+// storage only changes the StorageClass DescribeRecoveryPoint reports.
 //
 // Known difference: DeleteRecoveryPoint removes the point at once (AWS shows
 // it DELETING for a while). It refuses, with InvalidRequestException, a point
@@ -18,6 +20,7 @@ package backuptest
 
 import (
 	"cmp"
+	"container/heap"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -53,6 +56,88 @@ func (e *Emulator) registerRecoveryPoints() {
 type rpIndex struct {
 	byVault    map[string][]*recoveryPoint
 	byResource map[string][]*recoveryPoint
+	// expiry orders points with a retention by DeleteAt; entries go stale
+	// when a lifecycle changes and are checked when they come up.
+	expiry expiryHeap
+	// kept are expired points a legal hold or a running job still keeps.
+	kept []*recoveryPoint
+}
+
+type expiryEntry struct {
+	at time.Time
+	rp *recoveryPoint
+}
+
+type expiryHeap []expiryEntry
+
+func (h expiryHeap) Len() int           { return len(h) }
+func (h expiryHeap) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
+func (h expiryHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *expiryHeap) Push(x any)        { *h = append(*h, x.(expiryEntry)) }
+func (h *expiryHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	old[len(old)-1] = expiryEntry{}
+	*h = old[:len(old)-1]
+	return x
+}
+
+// deleteAt is when rp's retention ends, or zero.
+func (rp *recoveryPoint) deleteAt() time.Time {
+	if rp.DeleteAfterDays == nil || *rp.DeleteAfterDays <= 0 {
+		return time.Time{}
+	}
+	return rp.CreationDate.Add(days(*rp.DeleteAfterDays))
+}
+
+// watchExpiry schedules rp's deletion at the end of its retention.
+func (idx *rpIndex) watchExpiry(rp *recoveryPoint) {
+	if at := rp.deleteAt(); !at.IsZero() {
+		heap.Push(&idx.expiry, expiryEntry{at: at, rp: rp})
+	}
+}
+
+// expiryDue reports whether any recovery point of r may have to go by now.
+func (r *regionState) expiryDue(now time.Time) bool {
+	if r.rpIdx == nil {
+		return len(r.RecoveryPoints) > 0
+	}
+	idx := r.rpIdx
+	return len(idx.kept) > 0 || len(idx.expiry) > 0 && !now.Before(idx.expiry[0].at)
+}
+
+// expireRecoveryPoints deletes the points whose retention ended by now.
+// Called with e.mu held.
+func (e *Emulator) expireRecoveryPoints(rs *regionState, now time.Time) {
+	idx := rs.index()
+	var due []*recoveryPoint
+	nKept := len(idx.kept)
+	if nKept > 0 {
+		due, idx.kept = idx.kept, nil
+	}
+	for len(idx.expiry) > 0 && !now.Before(idx.expiry[0].at) {
+		ent := heap.Pop(&idx.expiry).(expiryEntry)
+		if rs.RecoveryPoints[ent.rp.ARN] != ent.rp || !ent.rp.deleteAt().Equal(ent.at) {
+			continue // deleted, or its lifecycle changed since
+		}
+		due = append(due, ent.rp)
+	}
+	for i, rp := range due {
+		if rs.RecoveryPoints[rp.ARN] != rp {
+			continue
+		}
+		if rs.heldBy(rp.ARN, now) != "" || rs.inUse(rp.ARN) != "" {
+			idx.kept = append(idx.kept, rp)
+			continue
+		}
+		rs.removeRecoveryPoint(rp)
+		rp.Status = "DELETING"
+		at := rp.deleteAt()
+		if i < nKept { // kept past DeleteAt: it goes now
+			at = now
+		}
+		e.recoveryPointEvent(rs, rp, at)
+	}
 }
 
 func rpLess(a, b *recoveryPoint) int {
@@ -76,6 +161,9 @@ func (r *regionState) index() *rpIndex {
 	}
 	for _, l := range idx.byResource {
 		slices.SortFunc(l, rpLess)
+	}
+	for _, rp := range r.RecoveryPoints {
+		idx.watchExpiry(rp)
 	}
 	r.rpIdx = idx
 	return idx
@@ -103,6 +191,7 @@ func (r *regionState) addRecoveryPoint(rp *recoveryPoint) {
 	if idx := r.rpIdx; idx != nil {
 		idx.byVault[rp.VaultName] = insertSorted(idx.byVault[rp.VaultName], rp)
 		idx.byResource[rp.ResourceARN] = insertSorted(idx.byResource[rp.ResourceARN], rp)
+		idx.watchExpiry(rp)
 	}
 }
 
@@ -434,7 +523,7 @@ func deleteRecoveryPoint(c *opCtx, in *awsbackup.DeleteRecoveryPointInput) (*str
 }
 
 func updateRecoveryPointLifecycle(c *opCtx, in *awsbackup.UpdateRecoveryPointLifecycleInput) (*awsbackup.UpdateRecoveryPointLifecycleOutput, error) {
-	_, v, rp, err := c.recoveryPointIn(in.BackupVaultName, nil, in.RecoveryPointArn)
+	rs, v, rp, err := c.recoveryPointIn(in.BackupVaultName, nil, in.RecoveryPointArn)
 	if err != nil {
 		return nil, err
 	}
@@ -454,6 +543,9 @@ func updateRecoveryPointLifecycle(c *opCtx, in *awsbackup.UpdateRecoveryPointLif
 		}
 	}
 	rp.setLifecycle(in.Lifecycle)
+	if idx := rs.rpIdx; idx != nil {
+		idx.watchExpiry(rp)
+	}
 	return &awsbackup.UpdateRecoveryPointLifecycleOutput{BackupVaultArn: aws.String(v.ARN), RecoveryPointArn: aws.String(rp.ARN),
 		Lifecycle: rp.lifecycle(), CalculatedLifecycle: rp.calculatedLifecycle()}, nil
 }

@@ -2,6 +2,7 @@ package backuptest_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -242,4 +243,52 @@ func BenchmarkSeedRecoveryPoints(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func TestRecoveryPointExpiresAtDeleteAt(t *testing.T) {
+	t.Parallel()
+	env := newJobEnv(t, func(o *backuptest.Options) { o.JobDuration = 0 })
+	ctx := t.Context()
+	start := func(res string, daysToKeep int64) string {
+		t.Helper()
+		out, err := env.c.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("main"), ResourceArn: aws.String(res),
+			IamRoleArn: aws.String(jobRole), Lifecycle: &types.Lifecycle{DeleteAfterDays: aws.Int64(daysToKeep)}})
+		require.NoError(t, err)
+		require.Equal(t, types.BackupJobStateCompleted, env.describe(t, out.BackupJobId).State)
+		return aws.ToString(out.RecoveryPointArn)
+	}
+	short := start(jobVolume, 1)
+	extended := start(jobVolume, 1)
+	held := start(jobTable, 1)
+	_, err := env.c.UpdateRecoveryPointLifecycle(ctx, &awsbackup.UpdateRecoveryPointLifecycleInput{BackupVaultName: aws.String("main"),
+		RecoveryPointArn: aws.String(extended), Lifecycle: &types.Lifecycle{DeleteAfterDays: aws.Int64(3)}})
+	require.NoError(t, err)
+	hold, err := env.c.CreateLegalHold(ctx, &awsbackup.CreateLegalHoldInput{Title: aws.String("t"), Description: aws.String("d"),
+		RecoveryPointSelection: &types.RecoveryPointSelection{ResourceIdentifiers: []string{jobTable}}})
+	require.NoError(t, err)
+
+	exists := func(rp string) bool {
+		_, err := env.c.DescribeRecoveryPoint(ctx, &awsbackup.DescribeRecoveryPointInput{BackupVaultName: aws.String("main"), RecoveryPointArn: aws.String(rp)})
+		return err == nil
+	}
+	env.clk.Advance(24*time.Hour - time.Second)
+	assert.True(t, exists(short))
+	env.clk.Advance(time.Second)
+	assert.False(t, exists(short), "gone at DeleteAt")
+	assert.True(t, exists(extended), "its lifecycle was extended")
+	assert.True(t, exists(held), "a legal hold keeps an expired point")
+
+	_, err = env.c.CancelLegalHold(ctx, &awsbackup.CancelLegalHoldInput{LegalHoldId: hold.LegalHoldId, CancelDescription: aws.String("over")})
+	require.NoError(t, err)
+	assert.False(t, exists(held), "deleted once the hold is canceled")
+	env.clk.Advance(2 * 24 * time.Hour)
+	assert.False(t, exists(extended))
+
+	var deleted []time.Time
+	for _, ev := range env.srv.Events() {
+		if ev.DetailType == "Recovery Point State Change" && strings.Contains(string(ev.Detail), `"status":"DELETING"`) {
+			deleted = append(deleted, ev.Time)
+		}
+	}
+	assert.Equal(t, []time.Time{jobT0.Add(24 * time.Hour), jobT0.Add(24 * time.Hour), jobT0.Add(72 * time.Hour)}, deleted)
 }
