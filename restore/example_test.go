@@ -1,0 +1,145 @@
+package restore_test
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+
+	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/restore"
+)
+
+func ExampleEBS_Metadata() {
+	md, err := restore.EBS{AvailabilityZone: "eu-west-1a", VolumeType: "gp3", VolumeSizeGiB: 200, ThroughputMiBps: 500}.Metadata()
+	if err != nil {
+		panic(err)
+	}
+	keys := make([]string, 0, len(md))
+	for k := range md {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Printf("%s=%s\n", k, md[k])
+	}
+	// Output:
+	// availabilityZone=eu-west-1a
+	// throughput=500
+	// volumeSize=200
+	// volumeType=gp3
+}
+
+func ExampleRDS_Metadata() {
+	_, err := restore.RDS{DBInstanceIdentifier: "1-orders", Port: 80}.Metadata()
+	fmt.Println(err)
+	// Output:
+	// RDS.DBInstanceIdentifier: is "1-orders"; want 1–63 letters, digits or hyphens, starting with a letter, no trailing or double hyphen
+	// RDS.Port: is 80; want 1150–65535
+}
+
+func ExampleMergeMetadata() {
+	fromAWS := map[string]string{"DBInstanceIdentifier": "orders", "DBInstanceClass": "db.r6g.large"}
+	mine := map[string]string{"dbInstanceIdentifier": "orders-drill"}
+	merged := restore.MergeMetadata(fromAWS, mine)
+	fmt.Println(merged["dbInstanceIdentifier"], merged["DBInstanceClass"], len(merged))
+	// Output: orders-drill db.r6g.large 2
+}
+
+func ExampleTestingPlan_Input() {
+	in, err := (&restore.TestingPlan{Name: "weekly_drill", Schedule: "cron(0 3 ? * SUN *)", StartWindow: 4 * time.Hour}).Input()
+	if err != nil {
+		panic(err)
+	}
+	p := in.RestoreTestingPlan
+	fmt.Println(*p.RestoreTestingPlanName, *p.ScheduleExpression, p.StartWindowHours,
+		p.RecoveryPointSelection.Algorithm, p.RecoveryPointSelection.SelectionWindowDays, p.RecoveryPointSelection.IncludeVaults)
+	// Output: weekly_drill cron(0 3 ? * SUN *) 4 LATEST_WITHIN_WINDOW 30 [*]
+}
+
+func ExampleTestingSelection_Input() {
+	in, err := (&restore.TestingSelection{
+		Plan: "weekly_drill", Name: "prod_databases", ResourceType: "RDS",
+		IAMRoleARN:   "arn:aws:iam::123456789012:role/restore-testing",
+		StringEquals: map[string]string{"env": "prod"},
+	}).Input()
+	if err != nil {
+		panic(err)
+	}
+	s := in.RestoreTestingSelection
+	fmt.Println(s.ProtectedResourceArns, *s.ProtectedResourceConditions.StringEquals[0].Key)
+	// Output: [*] env
+}
+
+// exampleEmulator starts an emulator with one backed-up EBS volume.
+func exampleEmulator() (*backuptest.Server, string) {
+	srv, err := backuptest.Start("127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+	const volume = "arn:aws:ec2:us-east-1:123456789012:volume/vol-0example"
+	if err := srv.PutResource(backuptest.Resource{ARN: volume, SizeBytes: 8 << 30}); err != nil {
+		panic(err)
+	}
+	api := srv.Client()
+	if _, err := api.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("prod")}); err != nil {
+		panic(err)
+	}
+	job, err := api.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("prod"), ResourceArn: aws.String(volume), IamRoleArn: aws.String(testRole)})
+	if err != nil {
+		panic(err)
+	}
+	if _, err := backup.NewBackupJobWaiter(api, fastWaiter).Wait(ctx, aws.ToString(job.BackupJobId), time.Minute); err != nil {
+		panic(err)
+	}
+	return srv, volume
+}
+
+func ExampleClient_StartAndWait() {
+	srv, volume := exampleEmulator()
+	defer srv.Close()
+	ctx := context.Background()
+	api := srv.Client()
+	points, err := api.ListRecoveryPointsByResource(ctx, &awsbackup.ListRecoveryPointsByResourceInput{ResourceArn: aws.String(volume)})
+	if err != nil {
+		panic(err)
+	}
+	client := restore.New(api, func(o *restore.Options) { o.Waiter = fastWaiter })
+	job, err := client.StartAndWait(ctx, aws.ToString(points.RecoveryPoints[0].RecoveryPointArn),
+		restore.EBS{AvailabilityZone: "us-east-1b", VolumeType: "gp3"},
+		func(o *restore.StartOptions) { o.BackupVaultName = "prod" })
+	if err != nil {
+		panic(err)
+	}
+	created, _ := srv.Resource(job.CreatedResourceARN)
+	fmt.Println(job.Status, created.Type, created.SizeBytes>>30, "GiB")
+	// Output: COMPLETED EBS 8 GiB
+}
+
+func ExampleClient_Run() {
+	srv, volume := exampleEmulator()
+	defer srv.Close()
+	fakes := backuptest.NewFakes(srv.Emulator)
+	client := restore.New(srv.Client(), func(o *restore.Options) {
+		o.Services = restore.Services{EC2: fakes.EC2}
+		o.Waiter = fastWaiter
+		o.DeletePollInterval = 10 * time.Millisecond
+	})
+	rep, err := client.Run(context.Background(), &restore.Drill{
+		Vault:   "prod",
+		Targets: []restore.Target{{ResourceARN: volume}},
+		MaxRTO:  time.Hour,
+		MaxRPO:  24 * time.Hour,
+	})
+	if err != nil {
+		panic(err)
+	}
+	t := rep.Targets[0]
+	fmt.Println(rep.Passed, t.ResourceType, t.Validation, t.Cleanup, t.RTOMet, t.RPOMet)
+	// Output: true EBS passed deleted true true
+}
