@@ -21,6 +21,10 @@ package backuptest
 // Known difference: UpdateBackupPlan keeps the RuleId of a rule whose
 // RuleName is unchanged and gives new rules new ids.
 //
+// Known difference: plans emit "Backup Plan State Change" events whose
+// detail is {backupPlanId, versionId, state} with state CREATED, MODIFIED
+// or DELETED; AWS's detail may carry more members.
+//
 // Known difference: rules without StartWindowMinutes, CompletionWindowMinutes,
 // ScheduleExpression or ScheduleExpressionTimezone come back with AWS's
 // defaults filled in (480, 10080, cron(0 5 ? * * *), Etc/UTC).
@@ -734,6 +738,7 @@ func createBackupPlan(c *opCtx, in *awsbackup.CreateBackupPlanInput) (*awsbackup
 	}
 	rs.Plans[id] = p
 	rs.setTags(p.ARN, in.BackupPlanTags)
+	c.emitPlanEvent(p, "CREATED")
 	return createPlanOutput(p), nil
 }
 
@@ -802,6 +807,7 @@ func updateBackupPlan(c *opCtx, in *awsbackup.UpdateBackupPlanInput) (*awsbackup
 	}
 	v := c.buildVersion(in.BackupPlan, p.current())
 	p.Versions = append(p.Versions, v)
+	c.emitPlanEvent(p, "MODIFIED")
 	return &awsbackup.UpdateBackupPlanOutput{
 		BackupPlanArn:          aws.String(p.ARN),
 		BackupPlanId:           aws.String(p.ID),
@@ -822,12 +828,20 @@ func deleteBackupPlan(c *opCtx, in *awsbackup.DeleteBackupPlanInput) (*awsbackup
 	}
 	p.DeletionDate = c.now
 	delete(c.rs().Tags, p.ARN)
+	c.emitPlanEvent(p, "DELETED")
 	return &awsbackup.DeleteBackupPlanOutput{
 		BackupPlanArn: aws.String(p.ARN),
 		BackupPlanId:  aws.String(p.ID),
 		DeletionDate:  timePtr(p.DeletionDate),
 		VersionId:     aws.String(p.current().VersionID),
 	}, nil
+}
+
+// emitPlanEvent records a "Backup Plan State Change" EventBridge event.
+func (c *opCtx) emitPlanEvent(p *plan, state string) {
+	c.e.emit(c.account, c.region, "Backup Plan State Change", c.now, []string{p.ARN}, map[string]string{
+		"backupPlanId": p.ID, "versionId": p.current().VersionID, "state": state,
+	})
 }
 
 // sortedPlans returns the caller's plans, oldest first.

@@ -1,6 +1,7 @@
 package backuptest_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -60,7 +61,7 @@ func dailyPlan(name string) *types.BackupPlanInput {
 
 func TestBackupPlanLifecycle(t *testing.T) {
 	t.Parallel()
-	_, c := newPlanServer(t)
+	srv, c := newPlanServer(t)
 	ctx := t.Context()
 
 	created, err := c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{
@@ -160,6 +161,19 @@ func TestBackupPlanLifecycle(t *testing.T) {
 	require.ErrorAs(t, err, &nf)
 	_, err = c.DeleteBackupPlan(ctx, &awsbackup.DeleteBackupPlanInput{BackupPlanId: created.BackupPlanId})
 	require.ErrorAs(t, err, &nf)
+
+	var states []string
+	for _, ev := range srv.Events() {
+		if ev.DetailType != "Backup Plan State Change" {
+			continue
+		}
+		var d struct{ BackupPlanId, VersionId, State string }
+		require.NoError(t, json.Unmarshal(ev.Detail, &d))
+		assert.Equal(t, id, d.BackupPlanId)
+		assert.Equal(t, []string{aws.ToString(created.BackupPlanArn)}, ev.Resources)
+		states = append(states, d.State+" "+d.VersionId)
+	}
+	assert.Equal(t, []string{"CREATED " + aws.ToString(created.VersionId), "MODIFIED " + aws.ToString(updated.VersionId), "DELETED " + aws.ToString(updated.VersionId)}, states)
 
 	// The same document can be created again once the first plan is gone.
 	_, err = c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: dailyPlan("prod")})
