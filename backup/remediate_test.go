@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/backupkit/backupkit/backuptest"
@@ -175,4 +176,61 @@ func TestDefaultRetryable(t *testing.T) {
 			t.Errorf("DefaultRetryable(%s, %q) = %v; want %v", tt.state, tt.msg, got, tt.want)
 		}
 	}
+}
+
+// TestRemediatorUnderChaos delivers one failure event ten times while
+// the emulator throttles 30% of calls and returns some 500s. A delivery
+// that errors is redelivered (as Lambda retries), and still exactly one
+// new job exists at the end.
+func TestRemediatorUnderChaos(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 10*time.Minute)
+	ctx := t.Context()
+	_, ev := failedEvent(t, e, vol2, "FAILED", "Internal failure, try again")
+	e.srv.InjectFault(backuptest.Fault{ErrorCode: "ThrottlingException", Rate: 0.3})
+	e.srv.InjectFault(backuptest.Fault{ErrorCode: "InternalFailure", HTTPStatus: 500, Rate: 0.05})
+	api := e.srv.Client(func(o *awsbackup.Options) { o.Retryer = fastRetryer(1) }) // no SDK retries: errors reach Handle
+	r := NewRemediator(api, func(o *RemediatorOptions) { o.Now = e.clk.Now })
+	ids := map[string]bool{}
+	errorsSeen := 0
+	for delivery := range 10 {
+		for attempt := 0; ; attempt++ {
+			res, err := r.Handle(ctx, ev)
+			if err == nil {
+				if res.Action != ActionRestarted {
+					t.Fatalf("delivery %d: %+v; want restarted", delivery, res)
+				}
+				ids[res.NewJobID] = true
+				break
+			}
+			errorsSeen++
+			if attempt > 50 {
+				t.Fatalf("delivery %d: still failing after %d redeliveries: %v", delivery, attempt, err)
+			}
+		}
+	}
+	e.srv.ClearFaults()
+	faulted := 0
+	for _, c := range e.srv.Calls() {
+		if c.ErrorCode == "ThrottlingException" || c.ErrorCode == "InternalFailure" {
+			faulted++
+		}
+	}
+	if faulted == 0 {
+		t.Fatal("no calls were faulted; the chaos did not happen")
+	}
+	if len(ids) != 1 {
+		t.Errorf("new job ids = %v; want exactly one", ids)
+	}
+	jobs := 0
+	for _, err := range e.c.BackupJobs(ctx, JobFilter{ResourceARN: vol2}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		jobs++
+	}
+	if jobs != 2 {
+		t.Errorf("backup jobs of %s = %d; want 2 (failed + one restart)", vol2, jobs)
+	}
+	t.Logf("faulted calls: %d; deliveries redelivered after an error: %d", faulted, errorsSeen)
 }
