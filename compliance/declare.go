@@ -279,6 +279,19 @@ func (d *Declaration) Build() ([]Framework, []ReportPlan, []ConfigRule, error) {
 		names[f.Name] = true
 		fws = append(fws, f)
 	}
+	total := 0
+	for _, f := range fws {
+		total += len(f.Controls)
+	}
+	if len(fws) > MaxFrameworksPerAccount {
+		ps.add("frameworks", "at most %d frameworks per account and Region, got %d", MaxFrameworksPerAccount, len(fws))
+	}
+	if total > MaxControlsPerAccount {
+		ps.add("frameworks", "at most %d controls per account and Region across all frameworks, got %d", MaxControlsPerAccount, total)
+	}
+	if len(d.ReportPlans) > MaxReportPlansPerAccount {
+		ps.add("reportPlans", "at most %d report plans per account, got %d", MaxReportPlansPerAccount, len(d.ReportPlans))
+	}
 	var rps []ReportPlan
 	for i, rd := range d.ReportPlans {
 		p := ReportPlan{Name: rd.Name, Description: rd.Description, Template: ReportTemplate(rd.Template), Bucket: rd.Bucket, Prefix: rd.Prefix,

@@ -1,6 +1,7 @@
 package compliance_test
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -102,6 +103,18 @@ configRules:
   - rule: what
 `, []string{"frameworks[0].Name", "frameworks[0].controls[0]", "recoveryPointAge", "reportPlans[0].Bucket", "reportPlans[1].frameworks[0]", "configRules[0].resourceType", "configRules[1].rule"}},
 	}
+	var many strings.Builder
+	many.WriteString("frameworks:\n")
+	for i := range 16 {
+		fmt.Fprintf(&many, "  - name: f%d\n    controls:\n", i)
+		for range 4 {
+			many.WriteString("      - control: recovery-point-encrypted\n")
+		}
+	}
+	tests = append(tests, struct {
+		name, yaml string
+		want       []string
+	}{"quotas", many.String(), []string{"at most 15 frameworks", "at most 50 controls"}})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
