@@ -69,6 +69,9 @@ func BenchmarkDrill1000(b *testing.B) {
 	b.ReportMetric(float64(len(e.srv.Calls())-calls0)/targets, "backup-calls/target")
 	b.ReportMetric(float64(e.fakes.CallCount()-fake0)/targets, "service-calls/target")
 	b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/targets, "alloc-B/target")
+	runtime.GC()
+	runtime.ReadMemStats(&ms1)
+	b.ReportMetric(float64(int64(ms1.HeapAlloc)-int64(ms0.HeapAlloc))/targets, "retained-heap-B/target")
 	if left := e.restored(); len(left) != 0 {
 		b.Fatalf("%d restored resources left", len(left))
 	}

@@ -247,14 +247,32 @@ func (c *Client) StartAndWait(ctx context.Context, recoveryPointARN string, in I
 	if err != nil {
 		return nil, err
 	}
-	return c.Wait(ctx, id, so.MaxWait)
+	return c.wait(ctx, id, so.MaxWait, true)
 }
 
 // Wait waits for restore job id to finish; see StartAndWait. maxWait ≤ 0
 // means Options.MaxWait.
 func (c *Client) Wait(ctx context.Context, id string, maxWait time.Duration) (*Job, error) {
+	return c.wait(ctx, id, maxWait, false)
+}
+
+// wait waits for a restore job. justStarted skips the waiter's immediate
+// first DescribeRestoreJob (a job that was just started is never done
+// yet) by sleeping the waiter's MinDelay first.
+func (c *Client) wait(ctx context.Context, id string, maxWait time.Duration, justStarted bool) (*Job, error) {
 	if maxWait <= 0 {
 		maxWait = c.opts.MaxWait
+	}
+	if justStarted {
+		wo := backup.WaiterOptions{}
+		c.waiterOptions(&wo)
+		first := wo.MinDelay
+		if first <= 0 {
+			first = backup.DefaultMinDelay
+		}
+		if err := sleep(ctx, first); err != nil {
+			return nil, fmt.Errorf("wait for restore job %s: %w", id, err)
+		}
 	}
 	w := backup.NewRestoreJobWaiter(c.api, c.waiterOptions)
 	out, err := w.Wait(ctx, id, maxWait)

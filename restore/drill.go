@@ -672,7 +672,7 @@ func (c *Client) restoreTarget(ctx context.Context, r *drillRun, tr *targetRun) 
 	}
 	tr.jobID = id
 	tr.res.RestoreJobID = id
-	job, err := c.Wait(ctx, id, c.opts.MaxWait)
+	job, err := c.wait(ctx, id, c.opts.MaxWait, true)
 	if job != nil && (job.Status == string(types.RestoreJobStatusCompleted) || isJobFailed(err)) {
 		tr.job = job
 		tr.created = job.CreatedResourceARN

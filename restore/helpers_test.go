@@ -160,6 +160,9 @@ func resultFor(t testing.TB, rep *restore.Report, arn string) restore.TargetResu
 
 func describeTargets(rep *restore.Report) string {
 	var b strings.Builder
+	if rep == nil {
+		return " (no report)"
+	}
 	for _, t := range rep.Targets {
 		fmt.Fprintf(&b, "\n  %s %s: status=%s validation=%s cleanup=%s err=%q", t.ResourceType, t.ResourceARN, t.Status, t.Validation, t.Cleanup, t.Error)
 	}
