@@ -75,11 +75,13 @@ func TestDrillAllTypes(t *testing.T) {
 	}
 }
 
-func TestDrillThrottling(t *testing.T) {
+func TestDrillThrottlingAndFailedRestore(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
 	sources := e.seed(t, demoResources("thr")...)
 	e.srv.InjectFault(backuptest.Fault{ErrorCode: "ThrottlingException", Rate: 0.3})
+	failing := sources[3] // the DynamoDB table's restore job fails
+	e.srv.FailJobs(backuptest.JobFailure{JobType: "RESTORE", ResourceARN: failing, StatusMessage: "throttled by DynamoDB", Count: 1})
 	rep, err := e.client.Run(t.Context(), &restore.Drill{ID: "drill-throttled", Vault: testVault, AllInVault: true, Concurrency: 6})
 	if err != nil {
 		t.Fatalf("Run() error = %v", err)
@@ -93,8 +95,14 @@ func TestDrillThrottling(t *testing.T) {
 	if throttled == 0 {
 		t.Fatalf("no call was throttled; the test proves nothing")
 	}
-	if !rep.Passed || rep.Summary.Passed != len(sources) {
-		t.Errorf("report passed=%v summary=%+v; want all %d passed despite %d throttled calls%s", rep.Passed, rep.Summary, len(sources), throttled, describeTargets(rep))
+	if rep.Passed || rep.Summary.Passed != len(sources)-1 || rep.Summary.Failed != 1 {
+		t.Errorf("report passed=%v summary=%+v; want all but the failed restore to pass despite %d throttled calls%s", rep.Passed, rep.Summary, throttled, describeTargets(rep))
+	}
+	if r := resultFor(t, rep, failing); r.Status != restore.Failed || !strings.Contains(r.Error, "throttled by DynamoDB") || r.Cleanup != restore.Skipped {
+		t.Errorf("failed target: status %s cleanup %s error %q; want failed with the job's message, nothing to clean", r.Status, r.Cleanup, r.Error)
+	}
+	if len(rep.LeftBehind) != 0 {
+		t.Errorf("LeftBehind = %v; want none", rep.LeftBehind)
 	}
 	if got := e.restored(); len(got) != 0 {
 		t.Errorf("restored resources left: %v", got)
