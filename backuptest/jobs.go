@@ -1113,18 +1113,6 @@ func startRestoreJob(c *opCtx, in *awsbackup.StartRestoreJobInput) (*awsbackup.S
 	return &awsbackup.StartRestoreJobOutput{RestoreJobId: aws.String(j.ID)}, nil
 }
 
-// startRestoreTestingJob lets restore testing start a restore job tagged
-// with its plan. Called with e.mu held.
-func (c *opCtx) startRestoreTestingJob(planArn string, in *awsbackup.StartRestoreJobInput) (string, error) {
-	out, err := startRestoreJob(c, in)
-	if err != nil {
-		return "", err
-	}
-	j := c.rs().RestoreJobs[*out.RestoreJobId]
-	j.RestoreTestingPlanArn = planArn
-	return j.ID, nil
-}
-
 func (c *opCtx) restoreJobOf(id *string) (*restoreJob, error) {
 	if id == nil || *id == "" {
 		return nil, missingParam("RestoreJobId")

@@ -178,12 +178,12 @@ func TestListRecoveryPointsByBackupVaultFilters(t *testing.T) {
 func TestSeedRecoveryPointsAndPaging(t *testing.T) {
 	t.Parallel()
 	srv := backuptest.NewServer(t)
-	const n = 2500
+	const n = 1200
 	require.NoError(t, srv.SeedRecoveryPoints("", "", "bulk", n, func(i int) backuptest.Resource {
 		return backuptest.Resource{ARN: fmt.Sprintf("arn:aws:dynamodb:us-east-1:123456789012:table/t%d", i%10), SizeBytes: int64(i)}
 	}))
 	c := srv.Client()
-	p := awsbackup.NewListRecoveryPointsByBackupVaultPaginator(c, &awsbackup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String("bulk")})
+	p := awsbackup.NewListRecoveryPointsByBackupVaultPaginator(c, &awsbackup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String("bulk"), MaxResults: aws.Int32(500)})
 	pages, total := 0, 0
 	var prev *time.Time
 	seen := map[string]bool{}
