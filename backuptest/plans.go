@@ -21,6 +21,27 @@ package backuptest
 // Known difference: UpdateBackupPlan keeps the RuleId of a rule whose
 // RuleName is unchanged and gives new rules new ids.
 //
+// Known difference: plans are stored but never run: the emulator starts no
+// backup jobs on a plan's schedule and LastExecutionDate stays unset. Start
+// jobs with StartBackupJob.
+//
+// Known difference: a deleted plan can still be read with GetBackupPlan and
+// ListBackupPlans (IncludeDeleted), carrying DeletionDate; every other
+// operation on it is ResourceNotFoundException.
+//
+// Known difference: exceeding 10 rules per plan, 5 copy actions per rule,
+// 30 ListOfTags or Conditions, or 500/30 selection ARNs answers
+// LimitExceededException (AWS may answer InvalidParameterValueException).
+// RecoveryPointTags are limited to 10 and AdvancedBackupSettings to
+// WindowsVSS for EC2 and BackupACLs/BackupObjectTags for S3, each
+// "enabled" or "disabled".
+//
+// Known difference: in selection Resources and NotResources a wildcard may
+// replace a whole ARN part (arn:aws:ec2:*:*:volume/*) or end the ARN;
+// anywhere else it is refused. A selection must give at least one of
+// Resources, ListOfTags or Conditions, and condition keys must have the
+// form aws:ResourceTag/KEY.
+//
 // Known difference: plans emit "Backup Plan State Change" events whose
 // detail is {backupPlanId, versionId, state} with state CREATED, MODIFIED
 // or DELETED; AWS's detail may carry more members.
