@@ -236,6 +236,15 @@ func percentDone(created, end, now time.Time, state string) string {
 	return strconv.FormatFloat(min(p, 99), 'f', 1, 64)
 }
 
+// progressAt is the time a job's progress is measured at: now, or when it
+// ended.
+func progressAt(now, completed time.Time) time.Time {
+	if !completed.IsZero() && completed.Before(now) {
+		return completed
+	}
+	return now
+}
+
 func isoTime(t time.Time) any {
 	if t.IsZero() {
 		return nil
@@ -700,7 +709,7 @@ func (c *opCtx) backupJobMember(j *backupJob) types.BackupJob {
 		ExpectedCompletionDate: timePtr(j.EndAt),
 		IamRoleArn:             aws.String(j.IAMRoleArn),
 		IsEncrypted:            true,
-		PercentDone:            aws.String(percentDone(j.CreationDate, j.EndAt, c.now, j.State)),
+		PercentDone:            aws.String(percentDone(j.CreationDate, j.EndAt, progressAt(c.now, j.CompletionDate), j.State)),
 		RecoveryPointArn:       aws.String(j.RecoveryPointARN),
 		RecoveryPointLifecycle: cloneLifecycle(j.Lifecycle),
 		ResourceArn:            aws.String(j.ResourceARN),
@@ -1133,7 +1142,7 @@ func (c *opCtx) restoreJobMember(j *restoreJob) types.RestoreJobsListMember {
 		CreationDate:                  timePtr(j.CreationDate),
 		DeletionStatus:                types.RestoreDeletionStatus(j.DeletionStatus),
 		ExpectedCompletionTimeMinutes: aws.Int64(int64(j.Duration / time.Minute)),
-		PercentDone:                   aws.String(percentDone(j.CreationDate, j.EndAt, c.now, j.Status)),
+		PercentDone:                   aws.String(percentDone(j.CreationDate, j.EndAt, progressAt(c.now, j.CompletionDate), j.Status)),
 		RecoveryPointArn:              aws.String(j.RecoveryPointARN),
 		RecoveryPointCreationDate:     timePtr(j.RecoveryPointCreationDate),
 		ResourceType:                  aws.String(j.ResourceType),

@@ -812,3 +812,41 @@ func TestJobsAdvanceWithoutRequest(t *testing.T) {
 		assert.False(t, times[i].Before(times[i-1]), "events in time order: %v", times)
 	}
 }
+
+func TestJobsSurviveSaveAndLoadState(t *testing.T) {
+	t.Parallel()
+	env := newJobEnv(t)
+	done := env.backup(t, jobVolume)
+	running := env.startBackup(t, jobTable)
+	env.clk.Advance(10 * time.Minute)
+	stopped := env.startBackup(t, jobVolume)
+	_, err := env.c.StopBackupJob(t.Context(), &awsbackup.StopBackupJobInput{BackupJobId: stopped.BackupJobId})
+	require.NoError(t, err)
+	env.clk.Advance(10 * time.Minute)
+	d := env.describe(t, stopped.BackupJobId)
+	require.Equal(t, types.BackupJobStateAborted, d.State)
+	pct := aws.ToString(d.PercentDone)
+	env.clk.Advance(10 * time.Minute)
+	assert.Equal(t, pct, aws.ToString(env.describe(t, stopped.BackupJobId).PercentDone), "an aborted job's progress stays put")
+
+	var buf strings.Builder
+	require.NoError(t, env.srv.SaveState(&buf))
+	srv2 := backuptest.NewServer(t, func(o *backuptest.Options) { o.Clock = env.clk; o.JobDuration = time.Hour })
+	require.NoError(t, srv2.LoadState(strings.NewReader(buf.String())))
+	c2 := srv2.Client()
+
+	d2, err := c2.DescribeBackupJob(t.Context(), &awsbackup.DescribeBackupJobInput{BackupJobId: running.BackupJobId})
+	require.NoError(t, err)
+	assert.Equal(t, types.BackupJobStateRunning, d2.State)
+	env.clk.Advance(time.Hour)
+	d2, err = c2.DescribeBackupJob(t.Context(), &awsbackup.DescribeBackupJobInput{BackupJobId: running.BackupJobId})
+	require.NoError(t, err)
+	assert.Equal(t, types.BackupJobStateCompleted, d2.State, "a job running when the state was saved finishes after loading")
+	list, err := c2.ListRecoveryPointsByBackupVault(t.Context(), &awsbackup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String("main")})
+	require.NoError(t, err)
+	var arns []string
+	for _, rp := range list.RecoveryPoints {
+		arns = append(arns, aws.ToString(rp.RecoveryPointArn))
+	}
+	assert.Equal(t, []string{aws.ToString(d2.RecoveryPointArn), done}, arns)
+}
