@@ -850,3 +850,92 @@ func TestJobsSurviveSaveAndLoadState(t *testing.T) {
 	}
 	assert.Equal(t, []string{aws.ToString(d2.RecoveryPointArn), done}, arns)
 }
+
+func TestCopyJobEvents(t *testing.T) {
+	t.Parallel()
+	env := newJobEnv(t)
+	rpARN := env.backup(t, jobVolume)
+	eu := env.srv.ClientFor("123456789012", "eu-west-1")
+	drARN := env.vault(t, eu, "dr")
+	out, err := env.c.StartCopyJob(t.Context(), &awsbackup.StartCopyJobInput{SourceBackupVaultName: aws.String("main"), RecoveryPointArn: aws.String(rpARN),
+		DestinationBackupVaultArn: aws.String(drARN), IamRoleArn: aws.String(jobRole)})
+	require.NoError(t, err)
+	env.clk.Advance(time.Hour)
+	env.srv.Advance()
+	var got []string
+	for _, ev := range env.srv.Events() {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(ev.Detail, &m))
+		switch {
+		case ev.DetailType == "Copy Job State Change" && m["copyJobId"] == aws.ToString(out.CopyJobId):
+			got = append(got, ev.Region+":copy:"+m["state"].(string))
+		case ev.DetailType == "Recovery Point State Change" && m["backupVaultName"] == "dr":
+			got = append(got, ev.Region+":rp:"+m["status"].(string))
+		}
+	}
+	assert.Equal(t, []string{"us-east-1:copy:CREATED", "us-east-1:copy:RUNNING", "us-east-1:copy:COMPLETED", "eu-west-1:rp:COMPLETED"}, got)
+}
+
+func TestListJobsAcrossAccounts(t *testing.T) {
+	t.Parallel()
+	env := newJobEnv(t)
+	env.startBackup(t, jobVolume)
+	other := env.srv.ClientFor("210987654321", "us-east-1")
+	env.vault(t, other, "theirs")
+	theirVol := "arn:aws:ec2:us-east-1:210987654321:volume/vol-theirs"
+	require.NoError(t, env.srv.PutResource(backuptest.Resource{ARN: theirVol}))
+	_, err := other.StartBackupJob(t.Context(), &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("theirs"), ResourceArn: aws.String(theirVol), IamRoleArn: aws.String("arn:aws:iam::210987654321:role/backup")})
+	require.NoError(t, err)
+	_, err = env.c.StartBackupJob(t.Context(), &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("main"), ResourceArn: aws.String(theirVol), IamRoleArn: aws.String(jobRole)})
+	var ipv *types.InvalidParameterValueException
+	require.ErrorAs(t, err, &ipv, "another account's resource")
+
+	tests := []struct {
+		account string
+		want    int
+	}{{"", 1}, {"*", 2}, {"210987654321", 1}}
+	for _, tt := range tests {
+		out, err := env.c.ListBackupJobs(t.Context(), &awsbackup.ListBackupJobsInput{ByAccountId: aws.String(tt.account)})
+		require.NoError(t, err)
+		assert.Len(t, out.BackupJobs, tt.want, "ByAccountId %q", tt.account)
+	}
+	_, err = env.c.ListBackupJobs(t.Context(), &awsbackup.ListBackupJobsInput{ByAccountId: aws.String("12")})
+	require.ErrorAs(t, err, &ipv)
+	_, err = other.DescribeBackupJob(t.Context(), &awsbackup.DescribeBackupJobInput{BackupJobId: env.startBackup(t, jobVolume).BackupJobId})
+	var nf *types.ResourceNotFoundException
+	require.ErrorAs(t, err, &nf, "jobs are per account")
+}
+
+func TestConcurrentBackupJobs(t *testing.T) {
+	t.Parallel()
+	env := newJobEnv(t, func(o *backuptest.Options) { o.JobDuration = 0 })
+	const workers, each = 8, 10
+	errs := make(chan error, 2*workers*each)
+	done := make(chan struct{})
+	for w := range workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			c := env.srv.Client()
+			for i := range each {
+				_, err := c.StartBackupJob(t.Context(), &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("main"), ResourceArn: aws.String(jobVolume),
+					IamRoleArn: aws.String(jobRole), IdempotencyToken: aws.String(fmt.Sprintf("w%d-%d", w, i))})
+				errs <- err
+				_, err = c.ListRecoveryPointsByBackupVault(t.Context(), &awsbackup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String("main")})
+				errs <- err
+			}
+		}()
+	}
+	for range workers {
+		<-done
+	}
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	out, err := env.c.ListRecoveryPointsByBackupVault(t.Context(), &awsbackup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String("main")})
+	require.NoError(t, err)
+	assert.Len(t, out.RecoveryPoints, workers*each)
+	d, err := env.c.DescribeBackupVault(t.Context(), &awsbackup.DescribeBackupVaultInput{BackupVaultName: aws.String("main")})
+	require.NoError(t, err)
+	assert.Equal(t, int64(workers*each), d.NumberOfRecoveryPoints)
+}
