@@ -72,6 +72,7 @@ type AmbiguousNameError struct {
 	IDs  []string
 }
 
+// Error lists the plan IDs that share the name.
 func (e *AmbiguousNameError) Error() string {
 	return fmt.Sprintf("%d backup plans are named %q (%v); use their IDs", len(e.IDs), e.Name, e.IDs)
 }
@@ -319,7 +320,9 @@ type EnsureResult struct {
 
 // Ensure makes the live plan named p.Name equal p: it creates the plan when
 // there is none, updates it (a new version) when Diff finds a difference,
-// and makes no write call at all when they are equal.
+// and makes no write call at all when they are equal. Plan tags are set only
+// when the plan is created (GetBackupPlan does not return them, so Diff
+// ignores them).
 func (c *Client) Ensure(ctx context.Context, p *Plan) (*EnsureResult, error) {
 	if err := c.check(p); err != nil {
 		return nil, err

@@ -66,6 +66,7 @@ type ScheduleError struct {
 	Reason string
 }
 
+// Error names the expression, the field and the reason.
 func (e *ScheduleError) Error() string {
 	if e.Field == "" {
 		return fmt.Sprintf("schedule %q: %s", e.Expr, e.Reason)

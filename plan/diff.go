@@ -26,6 +26,8 @@ type Change struct {
 	New  string // empty for Removed
 }
 
+// String renders the change as "+ path: new", "- path: old" or
+// "~ path: old -> new".
 func (c Change) String() string {
 	switch c.Kind {
 	case Added:

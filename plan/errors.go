@@ -14,6 +14,7 @@ type ValidationError struct {
 	Reason string
 }
 
+// Error returns "Field: Reason".
 func (e *ValidationError) Error() string {
 	if e.Field == "" {
 		return e.Reason

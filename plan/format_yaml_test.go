@@ -118,3 +118,20 @@ func TestSpecValidate(t *testing.T) {
 		t.Errorf("Spec{}.Validate() = nil")
 	}
 }
+
+func TestSpecSelectionQuota(t *testing.T) {
+	t.Parallel()
+	sp := Spec{Plan: validPlan()}
+	for i := range 101 {
+		sp.Selections = append(sp.Selections, &Selection{Name: "s" + strings.Repeat("x", i%40) + string(rune('a'+i%26)) + time.Duration(i).String(), IAMRole: testRoleARN})
+	}
+	var found bool
+	for _, ve := range ValidationErrors(sp.Validate()) {
+		if ve.Field == "Selections" && strings.Contains(ve.Reason, "at most 100 selections per plan") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("Validate() with 101 selections: want Selections: at most 100 selections per plan")
+	}
+}
