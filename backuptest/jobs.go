@@ -664,6 +664,10 @@ func startBackupJob(c *opCtx, in *awsbackup.StartBackupJobInput) (*awsbackup.Sta
 		SourceAttributes:  maps.Clone(res.Attributes),
 		SourceTags:        maps.Clone(res.Tags),
 	}
+	if typ == "DynamoDB" && !rs.managed("DynamoDB") {
+		// Without advanced DynamoDB backups the point is a DynamoDB backup.
+		j.RecoveryPointARN = fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s/backup/%014d-%s", c.region, c.account, res.Name, c.now.UnixMilli(), randHex(8))
+	}
 	j.EndAt = j.CreationDate.Add(j.Duration)
 	if msg := lockViolation(v, in.Lifecycle); msg != "" {
 		j.Failure = &JobFailure{State: "FAILED", StatusMessage: msg}

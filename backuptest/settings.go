@@ -47,6 +47,15 @@ func (r *regionState) optedIn(typ string) bool {
 	return true
 }
 
+// managed reports whether typ uses full AWS Backup management (advanced
+// DynamoDB backups, EFS) in this Region.
+func (r *regionState) managed(typ string) bool {
+	if v, ok := r.Settings.ResourceTypeManagementPreference[typ]; ok {
+		return v
+	}
+	return true
+}
+
 func updateRegionSettings(c *opCtx, in *awsbackup.UpdateRegionSettingsInput) (*struct{}, error) {
 	for t := range in.ResourceTypeOptInPreference {
 		if !slices.Contains(supportedResourceTypes, t) {

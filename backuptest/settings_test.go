@@ -35,6 +35,13 @@ func TestRegionSettings(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, other.ResourceTypeOptInPreference["EBS"], "settings are per Region")
 
+	_, err = env.c.UpdateRegionSettings(ctx, &awsbackup.UpdateRegionSettingsInput{ResourceTypeManagementPreference: map[string]bool{"DynamoDB": false}})
+	require.NoError(t, err)
+	out, err := env.c.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("main"), ResourceArn: aws.String(jobTable), IamRoleArn: aws.String(jobRole)})
+	require.NoError(t, err)
+	assert.Regexp(t, `^arn:aws:dynamodb:us-east-1:123456789012:table/orders/backup/\d{14}-[0-9a-f]{8}$`, aws.ToString(out.RecoveryPointArn),
+		"without advanced DynamoDB backups the point is a DynamoDB backup")
+
 	var ipv *types.InvalidParameterValueException
 	_, err = env.c.UpdateRegionSettings(ctx, &awsbackup.UpdateRegionSettingsInput{ResourceTypeOptInPreference: map[string]bool{"Floppy": true}})
 	require.ErrorAs(t, err, &ipv)
