@@ -30,27 +30,27 @@ aws_backup_plan/aws_backup_selection) or an AWS Organizations backup policy
 	return cmd
 }
 
-// maxPlanFile bounds what the CLI reads from one file.
-const maxPlanFile = 16 << 20
+// maxPlanFileSize bounds what the CLI reads from one file.
+const maxPlanFileSize = 16 << 20
 
-// loadSpecs reads FILE in whichever supported format it is in.
-func loadSpecs(path string) ([]plan.Spec, error) {
+// loadPlanSpecs reads FILE in whichever supported format it is in.
+func loadPlanSpecs(path string) ([]plan.Spec, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxPlanFile+1))
+	data, err := io.ReadAll(io.LimitReader(f, maxPlanFileSize+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > maxPlanFile {
-		return nil, fmt.Errorf("file is larger than %d MiB", maxPlanFile>>20)
+	if len(data) > maxPlanFileSize {
+		return nil, fmt.Errorf("file is larger than %d MiB", maxPlanFileSize>>20)
 	}
-	return parseSpecs(path, data)
+	return parsePlanSpecs(path, data)
 }
 
-func parseSpecs(path string, data []byte) ([]plan.Spec, error) {
+func parsePlanSpecs(path string, data []byte) ([]plan.Spec, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext == ".yaml" || ext == ".yml" {
 		return plan.ParseYAML(data)
@@ -80,9 +80,9 @@ func parseSpecs(path string, data []byte) ([]plan.Spec, error) {
 	}
 }
 
-// printProblems writes one line per validation problem (or the error) and
+// printPlanProblems writes one line per validation problem (or the error) and
 // reports whether there were any.
-func printProblems(w io.Writer, prefix string, err error) bool {
+func printPlanProblems(w io.Writer, prefix string, err error) bool {
 	if err == nil {
 		return false
 	}
@@ -121,14 +121,14 @@ any file is invalid.`,
 			out := cmd.OutOrStdout()
 			bad := false
 			for _, file := range args {
-				specs, err := loadSpecs(file)
+				specs, err := loadPlanSpecs(file)
 				if err != nil {
-					bad = printProblems(out, file, err) || bad
+					bad = printPlanProblems(out, file, err) || bad
 					continue
 				}
 				fileBad := false
 				for _, sp := range specs {
-					fileBad = printProblems(out, planLabel(file, sp), sp.Validate()) || fileBad
+					fileBad = printPlanProblems(out, planLabel(file, sp), sp.Validate()) || fileBad
 				}
 				if !fileBad {
 					fmt.Fprintf(out, "%s: ok (%d plan(s))\n", file, len(specs))
@@ -165,7 +165,7 @@ The default format, cli, is the AWS CLI's create-backup-plan JSON
 			}
 			p, err := b.Build()
 			if err != nil {
-				printProblems(cmd.ErrOrStderr(), "plan "+name, err)
+				printPlanProblems(cmd.ErrOrStderr(), "plan "+name, err)
 				return &exitError{code: 1}
 			}
 			var data []byte
@@ -214,9 +214,9 @@ func newPlanNextCmd() *cobra.Command {
 				}
 				start = t
 			}
-			specs, err := loadSpecs(args[0])
+			specs, err := loadPlanSpecs(args[0])
 			if err != nil {
-				printProblems(cmd.ErrOrStderr(), args[0], err)
+				printPlanProblems(cmd.ErrOrStderr(), args[0], err)
 				return &exitError{code: 1}
 			}
 			out := cmd.OutOrStdout()
@@ -228,7 +228,7 @@ func newPlanNextCmd() *cobra.Command {
 				for i, r := range sp.Plan.Rules {
 					s, err := r.ParsedSchedule()
 					if err != nil {
-						printProblems(cmd.ErrOrStderr(), fmt.Sprintf("%s: Rules[%d]", planLabel(args[0], sp), i), err)
+						printPlanProblems(cmd.ErrOrStderr(), fmt.Sprintf("%s: Rules[%d]", planLabel(args[0], sp), i), err)
 						bad = true
 						continue
 					}
@@ -253,17 +253,17 @@ func newPlanNextCmd() *cobra.Command {
 	return cmd
 }
 
-// loadValid loads FILE and fails (printing every problem) unless every
+// loadValidPlans loads FILE and fails (printing every problem) unless every
 // plan and selection in it is valid.
-func loadValid(cmd *cobra.Command, file string) ([]plan.Spec, error) {
-	specs, err := loadSpecs(file)
+func loadValidPlans(cmd *cobra.Command, file string) ([]plan.Spec, error) {
+	specs, err := loadPlanSpecs(file)
 	if err != nil {
-		printProblems(cmd.ErrOrStderr(), file, err)
+		printPlanProblems(cmd.ErrOrStderr(), file, err)
 		return nil, &exitError{code: 1}
 	}
 	bad := false
 	for _, sp := range specs {
-		bad = printProblems(cmd.ErrOrStderr(), planLabel(file, sp), sp.Validate()) || bad
+		bad = printPlanProblems(cmd.ErrOrStderr(), planLabel(file, sp), sp.Validate()) || bad
 	}
 	if bad {
 		return nil, &exitError{code: 1}
@@ -278,7 +278,7 @@ func newPlanDiffCmd() *cobra.Command {
 		Short: "Show what apply would change in AWS (or an emulator)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			specs, err := loadValid(cmd, args[0])
+			specs, err := loadValidPlans(cmd, args[0])
 			if err != nil {
 				return err
 			}
@@ -301,7 +301,7 @@ func newPlanDiffCmd() *cobra.Command {
 				if len(d) == 0 {
 					fmt.Fprintf(out, "plan %s (%s): no changes\n", sp.Plan.Name, live.ID)
 				} else {
-					fmt.Fprintf(out, "plan %s (%s): will be updated\n%s", sp.Plan.Name, live.ID, indent(d.String()))
+					fmt.Fprintf(out, "plan %s (%s): will be updated\n%s", sp.Plan.Name, live.ID, planIndent(d.String()))
 				}
 				if len(sp.Selections) == 0 {
 					continue
@@ -330,7 +330,7 @@ func newPlanDiffCmd() *cobra.Command {
 	return cmd
 }
 
-func indent(s string) string {
+func planIndent(s string) string {
 	var b strings.Builder
 	for _, line := range strings.SplitAfter(s, "\n") {
 		if line != "" {
@@ -351,7 +351,7 @@ apply twice changes nothing the second time. Nothing is ever deleted except
 a selection being replaced.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			specs, err := loadValid(cmd, args[0])
+			specs, err := loadValidPlans(cmd, args[0])
 			if err != nil {
 				return err
 			}
@@ -368,7 +368,7 @@ a selection being replaced.`,
 				}
 				fmt.Fprintf(out, "plan %s (%s): %s\n", sp.Plan.Name, res.Live.ID, res.Action)
 				if len(res.Changes) > 0 {
-					fmt.Fprint(out, indent(res.Changes.String()))
+					fmt.Fprint(out, planIndent(res.Changes.String()))
 				}
 				for _, s := range sp.Selections {
 					_, act, err := c.EnsureSelection(cmd.Context(), res.Live.ID, s)

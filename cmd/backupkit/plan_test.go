@@ -25,7 +25,7 @@ func runPlan(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, o.String(), e.String()
 }
 
-func writeFile(t *testing.T, name, content string) string {
+func writePlanFile(t *testing.T, name, content string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
@@ -53,12 +53,12 @@ const validPlanYAML = `plans:
 
 func TestPlanValidate(t *testing.T) {
 	t.Parallel()
-	good := writeFile(t, "good.yaml", validPlanYAML)
+	good := writePlanFile(t, "good.yaml", validPlanYAML)
 	code, out, _ := runPlan(t, "plan", "validate", good, "../../plan/testdata/plans.yaml")
 	if code != 0 || !strings.Contains(out, "good.yaml: ok (1 plan(s))") || !strings.Contains(out, "plans.yaml: ok (2 plan(s))") {
 		t.Errorf("validate good = %d\n%s", code, out)
 	}
-	bad := writeFile(t, "bad.json", `{"BackupPlanName":"bad plan","Rules":[{"RuleName":"r","TargetBackupVaultName":"v",
+	bad := writePlanFile(t, "bad.json", `{"BackupPlanName":"bad plan","Rules":[{"RuleName":"r","TargetBackupVaultName":"v",
 		"ScheduleExpression":"rate(1 hour)","StartWindowMinutes":30,"Lifecycle":{"MoveToColdStorageAfterDays":30,"DeleteAfterDays":90}}]}`)
 	code, out, _ = runPlan(t, "plan", "validate", good, bad)
 	if code != 1 {
@@ -93,7 +93,7 @@ func TestPlanValidateGarbage(t *testing.T) {
 		"weird.yml":      "plans:\n  - name: p\n    rules:\n      - {name: r, vault: v, startWindow: 99999999999h}\n",
 	}
 	for name, content := range files {
-		path := writeFile(t, name, content)
+		path := writePlanFile(t, name, content)
 		code, out, errOut := runPlan(t, "plan", "validate", path)
 		if code != 1 || !strings.Contains(out+errOut, name) {
 			t.Errorf("validate %s = %d\n%s%s; want exit 1 naming the file", name, code, out, errOut)
@@ -129,8 +129,8 @@ func TestPlanRender(t *testing.T) {
 				continue
 			}
 			// What render prints parses back to the same plan.
-			path := writeFile(t, map[string]string{"cli": "p.json", "yaml": "p.yaml", "terraform": "p.tf.json", "org-policy": "org.json"}[f], out)
-			specs, err := loadSpecs(path)
+			path := writePlanFile(t, map[string]string{"cli": "p.json", "yaml": "p.yaml", "terraform": "p.tf.json", "org-policy": "org.json"}[f], out)
+			specs, err := loadPlanSpecs(path)
 			if err != nil || len(specs) != 1 {
 				t.Errorf("reload %s %s: %v", preset, f, err)
 				continue
@@ -156,7 +156,7 @@ func TestPlanRender(t *testing.T) {
 
 func TestPlanNext(t *testing.T) {
 	t.Parallel()
-	path := writeFile(t, "p.yaml", validPlanYAML)
+	path := writePlanFile(t, "p.yaml", validPlanYAML)
 	code, out, _ := runPlan(t, "plan", "next", path, "-n", "3", "--after", "2024-03-08T12:00:00Z")
 	want := "cli-plan/daily  cron(30 2 * * ? *)  America/New_York\n" +
 		"  2024-03-09T02:30:00-05:00\n  2024-03-11T02:30:00-04:00\n  2024-03-12T02:30:00-04:00\n"
@@ -177,7 +177,7 @@ func TestPlanDiffApply(t *testing.T) {
 	if _, err := srv.Client().CreateBackupVault(t.Context(), &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("Default")}); err != nil {
 		t.Fatal(err)
 	}
-	path := writeFile(t, "p.yaml", validPlanYAML)
+	path := writePlanFile(t, "p.yaml", validPlanYAML)
 	conn := []string{"--endpoint", srv.URL, "--region", "us-east-1"}
 	code, out, errOut := runPlan(t, append([]string{"plan", "diff", path}, conn...)...)
 	if code != 0 || !strings.Contains(out, "plan cli-plan: will be created (1 rules, 1 selections)") {
@@ -199,7 +199,7 @@ func TestPlanDiffApply(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "no changes") || !strings.Contains(out, "selection tagged: no changes") {
 		t.Errorf("diff after apply = %d\n%s", code, out)
 	}
-	changed := writeFile(t, "p2.yaml", strings.Replace(validPlanYAML, "deleteAfterDays: 7", "deleteAfterDays: 14", 1))
+	changed := writePlanFile(t, "p2.yaml", strings.Replace(validPlanYAML, "deleteAfterDays: 7", "deleteAfterDays: 14", 1))
 	code, out, _ = runPlan(t, append([]string{"plan", "diff", changed}, conn...)...)
 	if code != 0 || !strings.Contains(out, `~ Rules["daily"].Lifecycle.DeleteAfterDays: 7 -> 14`) {
 		t.Errorf("diff changed = %d\n%s", code, out)
@@ -208,7 +208,7 @@ func TestPlanDiffApply(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "): updated") {
 		t.Errorf("apply changed = %d\n%s", code, out)
 	}
-	invalid := writeFile(t, "bad.yaml", strings.Replace(validPlanYAML, "deleteAfterDays: 7", "deleteAfterDays: 40000", 1))
+	invalid := writePlanFile(t, "bad.yaml", strings.Replace(validPlanYAML, "deleteAfterDays: 7", "deleteAfterDays: 40000", 1))
 	code, _, errOut = runPlan(t, append([]string{"plan", "apply", invalid}, conn...)...)
 	if code != 1 || !strings.Contains(errOut, "Rules[0].Lifecycle.DeleteAfterDays: must be at most 36500 days") {
 		t.Errorf("apply invalid = %d\n%s", code, errOut)
