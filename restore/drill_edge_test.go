@@ -1,0 +1,108 @@
+package restore_test
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/restore"
+)
+
+// slowHandler wraps a handler and reports the restored resource as not
+// ready for the first few validations, like a DB instance still creating.
+type slowHandler struct {
+	restore.Handler
+	notReady atomic.Int32
+	calls    atomic.Int32
+}
+
+func (h *slowHandler) Validate(ctx context.Context, restored, source string) error {
+	h.calls.Add(1)
+	if h.notReady.Add(-1) >= 0 {
+		return errors.Join(errors.New("status creating"), restore.ErrNotReady)
+	}
+	return h.Handler.Validate(ctx, restored, source)
+}
+
+func TestDrillWaitsUntilReady(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	sources := e.seed(t, demoResources("rdy")[3])
+	h := &slowHandler{Handler: &fakesHandler{e: e}}
+	h.notReady.Store(3)
+	client := restore.New(e.api, func(o *restore.Options) {
+		o.IAMRoleARN = testRole
+		o.Waiter = fastWaiter
+		o.DeletePollInterval = 2 * time.Millisecond
+		o.Handlers = map[string]restore.Handler{"DynamoDB": h} // a user-supplied handler
+	})
+	rep, err := client.Run(t.Context(), &restore.Drill{Vault: testVault, Targets: []restore.Target{{ResourceARN: sources[0]}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rep.Targets[0]
+	if r.Status != restore.Passed || h.calls.Load() != 4 {
+		t.Errorf("status %s after %d validations (err %q); want passed on the 4th", r.Status, h.calls.Load(), r.Error)
+	}
+	if got := e.restored(); len(got) != 0 {
+		t.Errorf("restored resources left: %v", got)
+	}
+}
+
+// fakesHandler is a test Handler over the backuptest inventory.
+type fakesHandler struct{ e *env }
+
+func (f *fakesHandler) Tag(_ context.Context, arn string, tags map[string]string) error {
+	if !f.e.srv.TagResourceInInventory(arn, tags) {
+		return restore.ErrNotFound
+	}
+	return nil
+}
+
+func (f *fakesHandler) Tags(_ context.Context, arn string) (map[string]string, error) {
+	r, ok := f.e.srv.Resource(arn)
+	if !ok {
+		return nil, restore.ErrNotFound
+	}
+	return r.Tags, nil
+}
+
+func (f *fakesHandler) Validate(_ context.Context, restored, _ string) error {
+	if _, ok := f.e.srv.Resource(restored); !ok {
+		return restore.ErrNotFound
+	}
+	return nil
+}
+
+func (f *fakesHandler) Delete(_ context.Context, arn string) error {
+	f.e.srv.DeleteResource(arn)
+	return nil
+}
+
+func TestDrillCancelledDuringStartRestoreJob(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	sources := e.seed(t, demoResources("cs")[0])
+	// StartRestoreJob hangs; the drill is cancelled while the call is in
+	// flight, so it cannot know whether the job started. Cleanup repeats
+	// the call with the same idempotency token to find out, and cleans up.
+	e.srv.InjectFault(backuptest.Fault{Operation: "StartRestoreJob", Latency: 2 * time.Second, Count: 1})
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	stop := time.AfterFunc(200*time.Millisecond, cancel)
+	defer stop.Stop()
+	rep, err := e.client.Run(ctx, &restore.Drill{ID: "drill-cs", Vault: testVault, Targets: []restore.Target{{ResourceARN: sources[0]}}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run() error = %v; want context.Canceled", err)
+	}
+	r := rep.Targets[0]
+	if r.Status != restore.Failed || r.RestoreJobID == "" || r.Cleanup != restore.Deleted {
+		t.Errorf("target: status %s job %q cleanup %s error %q; want failed, the job learned in cleanup, deleted", r.Status, r.RestoreJobID, r.Cleanup, r.Error)
+	}
+	if got := e.restored(); len(got) != 0 {
+		t.Errorf("restored resources left: %v", got)
+	}
+}
