@@ -1,3 +1,5 @@
+//go:build linux
+
 package backuptest_test
 
 import (
@@ -62,6 +64,8 @@ var listeningRE = regexp.MustCompile(`^listening on (http://127\.0\.0\.1:\d+)$`)
 func startBinary(t *testing.T, bin string, args ...string) *emulatorProcess {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"emulator", "--addr", "127.0.0.1:0"}, args...)...)
+	// If the test binary dies (e.g. -timeout), the emulator goes with it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	p := &emulatorProcess{cmd: cmd, stderr: &bytes.Buffer{}, done: make(chan error, 1)}

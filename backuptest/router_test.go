@@ -115,6 +115,8 @@ func TestEveryOperationOverHTTP(t *testing.T) {
 			assertAWSShape(t, w)
 			if slices.Contains(implemented, req.name) {
 				assert.NotEqual(t, http.StatusNotImplemented, w.Code, "%s is implemented", req.name)
+				// Empty input is a client error, never an internal one.
+				assert.NotEqual(t, CodeInternalFailure, w.Header().Get("X-Amzn-ErrorType"), "%s %s with no input: %s", req.method, target, w.Body.String())
 				continue
 			}
 			assert.Equal(t, http.StatusNotImplemented, w.Code, "%s: unimplemented operations answer 501", req.name)

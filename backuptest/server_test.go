@@ -249,3 +249,55 @@ func TestSaveAndLoadState(t *testing.T) {
 	_, err = other.Client().DescribeBackupVault(ctx, &awsbackup.DescribeBackupVaultInput{BackupVaultName: aws.String("v3")})
 	require.NoError(t, err)
 }
+
+func TestSaveAndLoadStateWithJobsAndPlans(t *testing.T) {
+	t.Parallel()
+	clk := backuptest.NewManualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	opts := func(o *backuptest.Options) { o.Clock = clk; o.JobDuration = time.Minute }
+	srv := backuptest.NewServer(t, opts)
+	c := srv.Client()
+	ctx := t.Context()
+	const vol = "arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0"
+	require.NoError(t, srv.PutResource(backuptest.Resource{ARN: vol, SizeBytes: 1 << 30}))
+	_, err := c.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("v1")})
+	require.NoError(t, err)
+	plan, err := c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: &types.BackupPlanInput{
+		BackupPlanName: aws.String("daily"),
+		Rules:          []types.BackupRuleInput{{RuleName: aws.String("r1"), TargetBackupVaultName: aws.String("v1"), ScheduleExpression: aws.String("cron(0 5 ? * * *)")}},
+	}})
+	require.NoError(t, err)
+	done, err := c.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("v1"), ResourceArn: aws.String(vol), IamRoleArn: aws.String("arn:aws:iam::123456789012:role/r")})
+	require.NoError(t, err)
+	clk.Advance(2 * time.Minute)
+	d, err := c.DescribeBackupJob(ctx, &awsbackup.DescribeBackupJobInput{BackupJobId: done.BackupJobId})
+	require.NoError(t, err)
+	require.Equal(t, types.BackupJobStateCompleted, d.State)
+	running, err := c.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("v1"), ResourceArn: aws.String(vol), IamRoleArn: aws.String("arn:aws:iam::123456789012:role/r")})
+	require.NoError(t, err)
+
+	var saved strings.Builder
+	require.NoError(t, srv.SaveState(&saved))
+	other := backuptest.NewServer(t, opts)
+	require.NoError(t, other.LoadState(strings.NewReader(saved.String())))
+	oc := other.Client()
+
+	rps, err := oc.ListRecoveryPointsByBackupVault(ctx, &awsbackup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String("v1")})
+	require.NoError(t, err)
+	require.Len(t, rps.RecoveryPoints, 1)
+	assert.Equal(t, aws.ToString(d.RecoveryPointArn), aws.ToString(rps.RecoveryPoints[0].RecoveryPointArn))
+	_, err = oc.DeleteBackupVault(ctx, &awsbackup.DeleteBackupVaultInput{BackupVaultName: aws.String("v1")})
+	var ire *types.InvalidRequestException
+	require.ErrorAs(t, err, &ire, "the loaded vault still holds its recovery point")
+	gp, err := oc.GetBackupPlan(ctx, &awsbackup.GetBackupPlanInput{BackupPlanId: plan.BackupPlanId})
+	require.NoError(t, err)
+	assert.Equal(t, "daily", aws.ToString(gp.BackupPlan.BackupPlanName))
+
+	// A job that was running when the state was saved finishes after loading.
+	clk.Advance(2 * time.Minute)
+	rd, err := oc.DescribeBackupJob(ctx, &awsbackup.DescribeBackupJobInput{BackupJobId: running.BackupJobId})
+	require.NoError(t, err)
+	assert.Equal(t, types.BackupJobStateCompleted, rd.State)
+	rps, err = oc.ListRecoveryPointsByBackupVault(ctx, &awsbackup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String("v1")})
+	require.NoError(t, err)
+	assert.Len(t, rps.RecoveryPoints, 2)
+}
