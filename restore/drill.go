@@ -81,7 +81,9 @@ type Drill struct {
 	MaxRTO, MaxRPO time.Duration
 	// Concurrency bounds the targets in flight. Default 10.
 	Concurrency int
-	// PerTypeConcurrency bounds targets in flight per resource type.
+	// PerTypeConcurrency bounds targets in flight per resource type (for
+	// example to respect a service's API rate). A target waiting for its
+	// type's turn holds one of the Concurrency slots.
 	PerTypeConcurrency map[string]int
 	// Validators run on every target after the built-in validation.
 	Validators []Validator
@@ -236,6 +238,12 @@ type targetRun struct {
 // a failure to resolve targets, or ctx ending (the report is then still
 // complete: started targets are cleaned up on a detached context, targets
 // not started are reported as failed with the context's error).
+//
+// When ctx ends while a StartRestoreJob call is in flight, the drill
+// cannot know whether AWS started the job; cleanup repeats the call with
+// the same idempotency token, which returns the job if it exists (or
+// starts it), waits for it and deletes what it created, so that no
+// untracked restore is left behind.
 func (c *Client) Run(ctx context.Context, d *Drill) (*Report, error) {
 	if d == nil {
 		return nil, &ValidationError{Field: "Drill", Reason: "is required"}
