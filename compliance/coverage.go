@@ -248,13 +248,13 @@ func buildReport(inventory []Resource, plans []PlanSelections, refs []selRef, ru
 		}
 		srcAccount, srcRegion := arnAccountRegion(res.ARN)
 		key.Reset()
-		seenPlan := map[int]bool{}
-		for _, ri := range matches[r] {
+		lastPlan := -1
+		for _, ri := range matches[r] { // ascending, and a plan's refs are contiguous
 			ref := refs[ri]
-			if seenPlan[ref.plan] { // two selections of one plan: the plan's rules run once
+			if ref.plan == lastPlan { // two selections of one plan: the plan's rules run once
 				continue
 			}
-			seenPlan[ref.plan] = true
+			lastPlan = ref.plan
 			acct, region := srcAccount, srcRegion
 			if p := plans[ref.plan]; p.Account != "" || p.Region != "" {
 				if p.Account != "" {
@@ -347,7 +347,6 @@ type inventoryIndex struct {
 func newInventoryIndex(inv []Resource) *inventoryIndex {
 	idx := &inventoryIndex{sorted: make([]int32, len(inv)), arns: make([]string, len(inv)), tags: map[string]map[string][]int32{}, n: len(inv)}
 	for i := range inv {
-		idx.sorted[i] = int32(i)
 		for k, v := range inv[i].Tags {
 			m := idx.tags[k]
 			if m == nil {
@@ -357,9 +356,17 @@ func newInventoryIndex(inv []Resource) *inventoryIndex {
 			m[v] = append(m[v], int32(i))
 		}
 	}
-	sort.Slice(idx.sorted, func(a, b int) bool { return inv[idx.sorted[a]].ARN < inv[idx.sorted[b]].ARN })
-	for i, r := range idx.sorted {
-		idx.arns[i] = inv[r].ARN
+	type entry struct {
+		arn string
+		i   int32
+	}
+	es := make([]entry, len(inv))
+	for i := range inv {
+		es[i] = entry{inv[i].ARN, int32(i)}
+	}
+	slices.SortFunc(es, func(a, b entry) int { return strings.Compare(a.arn, b.arn) })
+	for i, e := range es {
+		idx.sorted[i], idx.arns[i] = e.i, e.arn
 	}
 	return idx
 }

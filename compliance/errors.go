@@ -13,6 +13,7 @@ type ValidationError struct {
 	Reason string
 }
 
+// Error reports the field and the reason.
 func (e *ValidationError) Error() string {
 	return fmt.Sprintf("invalid %s: %s", e.Field, e.Reason)
 }

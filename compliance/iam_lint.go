@@ -13,6 +13,7 @@ type LintFinding struct {
 	Reason    string   `json:"reason"`
 }
 
+// String renders the finding as "SEVERITY statement action: reason".
 func (f LintFinding) String() string {
 	if f.Action != "" {
 		return fmt.Sprintf("%s %s %s: %s", f.Severity, f.Statement, f.Action, f.Reason)

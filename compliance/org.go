@@ -240,6 +240,7 @@ type PolicyDiff struct {
 	Got  any    `json:"got"`  // nil when the effective policy lacks it
 }
 
+// String renders the difference as "path: want X, got Y".
 func (d PolicyDiff) String() string {
 	return fmt.Sprintf("%s: want %v, got %v", d.Path, d.Want, d.Got)
 }

@@ -20,6 +20,7 @@ const (
 
 var severityNames = []string{"INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"}
 
+// String returns the severity's name, e.g. "HIGH".
 func (s Severity) String() string {
 	if s < 0 || int(s) >= len(severityNames) {
 		return fmt.Sprintf("Severity(%d)", int(s))
