@@ -3,6 +3,7 @@ package backuptest_test
 import (
 	"encoding/json"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -583,4 +584,36 @@ func TestScheduledRunsPreviewCronForms(t *testing.T) {
 			assert.True(t, got.ScheduledRunsPreview[1].ExecutionTime.After(*got.ScheduledRunsPreview[0].ExecutionTime))
 		})
 	}
+}
+
+// TestCreateBackupPlanConcurrentIdempotency retries one CreatorRequestId
+// from many clients at once: exactly one plan must exist afterwards.
+func TestCreateBackupPlanConcurrentIdempotency(t *testing.T) {
+	t.Parallel()
+	srv, _ := newPlanServer(t)
+	const n = 16
+	ids := make(chan string, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out, err := srv.Client().CreateBackupPlan(t.Context(), &awsbackup.CreateBackupPlanInput{BackupPlan: dailyPlan("racy"), CreatorRequestId: aws.String("same-request")})
+			if err != nil {
+				t.Errorf("CreateBackupPlan: %v", err)
+				return
+			}
+			ids <- aws.ToString(out.BackupPlanId)
+		}()
+	}
+	wg.Wait()
+	close(ids)
+	seen := map[string]bool{}
+	for id := range ids {
+		seen[id] = true
+	}
+	assert.Len(t, seen, 1, "every retry gets the same plan")
+	list, err := srv.Client().ListBackupPlans(t.Context(), &awsbackup.ListBackupPlansInput{})
+	require.NoError(t, err)
+	assert.Len(t, list.BackupPlansList, 1)
 }
