@@ -1,7 +1,9 @@
 package backuptest_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -938,4 +940,87 @@ func TestConcurrentBackupJobs(t *testing.T) {
 	d, err := env.c.DescribeBackupVault(t.Context(), &awsbackup.DescribeBackupVaultInput{BackupVaultName: aws.String("main")})
 	require.NoError(t, err)
 	assert.Equal(t, int64(workers*each), d.NumberOfRecoveryPoints)
+}
+
+func TestJobAreaErrorPaths(t *testing.T) {
+	t.Parallel()
+	env := newJobEnv(t)
+	const missingID = "00000000-0000-4000-8000-000000000000"
+	nf := func(err error) bool { var e *types.ResourceNotFoundException; return errors.As(err, &e) }
+	ipv := func(err error) bool { var e *types.InvalidParameterValueException; return errors.As(err, &e) }
+	mp := func(err error) bool { var e *types.MissingParameterValueException; return errors.As(err, &e) }
+	tests := []struct {
+		name string
+		call func(ctx context.Context, c *awsbackup.Client) error
+		is   func(error) bool
+	}{
+		{"DescribeBackupJob", func(ctx context.Context, c *awsbackup.Client) error {
+			_, err := c.DescribeBackupJob(ctx, &awsbackup.DescribeBackupJobInput{BackupJobId: aws.String(missingID)})
+			return err
+		}, nf},
+		{"DescribeCopyJob", func(ctx context.Context, c *awsbackup.Client) error {
+			_, err := c.DescribeCopyJob(ctx, &awsbackup.DescribeCopyJobInput{CopyJobId: aws.String(missingID)})
+			return err
+		}, nf},
+		{"ListCopyJobs", func(ctx context.Context, c *awsbackup.Client) error {
+			_, err := c.ListCopyJobs(ctx, &awsbackup.ListCopyJobsInput{ByState: "DONE"})
+			return err
+		}, ipv},
+		{"DescribeRestoreJob", func(ctx context.Context, c *awsbackup.Client) error {
+			_, err := c.DescribeRestoreJob(ctx, &awsbackup.DescribeRestoreJobInput{RestoreJobId: aws.String(missingID)})
+			return err
+		}, nf},
+		{"ListRestoreJobs", func(ctx context.Context, c *awsbackup.Client) error {
+			_, err := c.ListRestoreJobs(ctx, &awsbackup.ListRestoreJobsInput{ByStatus: "DONE"})
+			return err
+		}, ipv},
+		{"ListRestoreJobsByProtectedResource", func(ctx context.Context, c *awsbackup.Client) error {
+			_, err := c.ListRestoreJobsByProtectedResource(ctx, &awsbackup.ListRestoreJobsByProtectedResourceInput{ResourceArn: aws.String("")})
+			return err
+		}, mp},
+		{"GetRestoreJobMetadata", func(ctx context.Context, c *awsbackup.Client) error {
+			_, err := c.GetRestoreJobMetadata(ctx, &awsbackup.GetRestoreJobMetadataInput{RestoreJobId: aws.String(missingID)})
+			return err
+		}, nf},
+		{"PutRestoreValidationResult", func(ctx context.Context, c *awsbackup.Client) error {
+			_, err := c.PutRestoreValidationResult(ctx, &awsbackup.PutRestoreValidationResultInput{RestoreJobId: aws.String(missingID), ValidationStatus: types.RestoreValidationStatusFailed})
+			return err
+		}, nf},
+		{"ListRecoveryPointsByResource", func(ctx context.Context, c *awsbackup.Client) error {
+			_, err := c.ListRecoveryPointsByResource(ctx, &awsbackup.ListRecoveryPointsByResourceInput{ResourceArn: aws.String(jobVolume), MaxResults: aws.Int32(1001)})
+			return err
+		}, ipv},
+		{"ListProtectedResources", func(ctx context.Context, c *awsbackup.Client) error {
+			_, err := c.ListProtectedResources(ctx, &awsbackup.ListProtectedResourcesInput{NextToken: aws.String("garbage!")})
+			return err
+		}, ipv},
+		{"ListLegalHolds", func(ctx context.Context, c *awsbackup.Client) error {
+			_, err := c.ListLegalHolds(ctx, &awsbackup.ListLegalHoldsInput{MaxResults: aws.Int32(0)})
+			return err
+		}, ipv},
+		{"ListRecoveryPointsByLegalHold", func(ctx context.Context, c *awsbackup.Client) error {
+			_, err := c.ListRecoveryPointsByLegalHold(ctx, &awsbackup.ListRecoveryPointsByLegalHoldInput{LegalHoldId: aws.String(missingID)})
+			return err
+		}, nf},
+		{"CancelLegalHold", func(ctx context.Context, c *awsbackup.Client) error {
+			_, err := c.CancelLegalHold(ctx, &awsbackup.CancelLegalHoldInput{LegalHoldId: aws.String(missingID), CancelDescription: aws.String("x")})
+			return err
+		}, nf},
+		{"UntagResource", func(ctx context.Context, c *awsbackup.Client) error {
+			_, err := c.UntagResource(ctx, &awsbackup.UntagResourceInput{ResourceArn: aws.String("arn:aws:backup:us-east-1:123456789012:backup-plan:nope"), TagKeyList: []string{"a"}})
+			return err
+		}, nf},
+		{"ListCopyJobSummaries", func(ctx context.Context, c *awsbackup.Client) error {
+			_, err := c.ListCopyJobSummaries(ctx, &awsbackup.ListCopyJobSummariesInput{State: "DONE"})
+			return err
+		}, ipv},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := tt.call(t.Context(), env.c)
+			require.Error(t, err)
+			assert.True(t, tt.is(err), "got %v", err)
+		})
+	}
 }
