@@ -415,3 +415,28 @@ func (c *ConfigClient) Findings(ctx context.Context, onlyNonCompliant bool, rule
 	}
 	return out, nil
 }
+
+// BackupRuleNames lists the deployed AWS Config rules that are AWS
+// Backup managed rules (source identifiers BACKUP_*, *_BACKUP_*,
+// *_RESOURCES_PROTECTED_BY_BACKUP_PLAN, *_MEETS_RESTORE_TIME_TARGET), for
+// [AdvisorInput].ConfigRules.
+func (c *ConfigClient) BackupRuleNames(ctx context.Context) ([]string, error) {
+	var out []string
+	p := configservice.NewDescribeConfigRulesPaginator(c.api, &configservice.DescribeConfigRulesInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("describe config rules: %w", err)
+		}
+		for _, r := range page.ConfigRules {
+			if r.Source == nil || r.Source.Owner != cstypes.OwnerAws {
+				continue
+			}
+			id := aws.ToString(r.Source.SourceIdentifier)
+			if strings.HasPrefix(id, "BACKUP_") || strings.Contains(id, "_BACKUP_") || strings.HasSuffix(id, "_MEETS_RESTORE_TIME_TARGET") {
+				out = append(out, aws.ToString(r.ConfigRuleName))
+			}
+		}
+	}
+	return out, nil
+}

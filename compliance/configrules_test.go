@@ -153,6 +153,10 @@ func TestConfigEnsureRulesAndFindings(t *testing.T) {
 	if _, err := cc.EnsureRules(ctx, rules[0]); err == nil {
 		t.Error("injected failure: got nil error")
 	}
+	names, err := cc.BackupRuleNames(ctx)
+	if err != nil || len(names) != 3 {
+		t.Errorf("BackupRuleNames = %v, %v; want the 3 deployed rules", names, err)
+	}
 	if err := cc.DeleteRule(ctx, rules[0].Name); err != nil {
 		t.Fatal(err)
 	}

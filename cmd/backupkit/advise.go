@@ -5,6 +5,7 @@ import (
 	"time"
 
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/spf13/cobra"
 
@@ -23,7 +24,8 @@ func newAdviseCmd() *cobra.Command {
 frameworks and the tagged inventory, and reports findings (severity,
 resource, evidence, fix) for: lifecycle and Vault Lock, customer KMS keys
 and least-privilege roles, cross-Region and cross-account copies, tagging
-and plans as code, Audit Manager frameworks, recovery-point freshness and N
+and plans as code, Audit Manager frameworks and (against AWS) AWS Config
+rules, recovery-point freshness and N
 consecutive successful backups.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -52,6 +54,12 @@ consecutive successful backups.`,
 			}
 			if in.Inventory, err = compliance.Inventory(ctx, tagging.NewFromConfig(cfg)); err != nil {
 				return err
+			}
+			if af.endpoint == "" { // the emulator does not serve AWS Config
+				if in.ConfigRules, err = compliance.NewConfigClient(configservice.NewFromConfig(cfg)).BackupRuleNames(ctx); err != nil {
+					return err
+				}
+				in.ConfigRulesChecked = true
 			}
 			findings, err := compliance.Advise(*in, compliance.AdvisorOptions{ConsecutiveSuccesses: consecutive, RequireCrossAccount: crossAccount})
 			if err != nil {
