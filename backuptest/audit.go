@@ -358,7 +358,9 @@ func updateFramework(c *opCtx, in *awsbackup.UpdateFrameworkInput) (*awsbackup.U
 		fw.Description = *in.FrameworkDescription
 	}
 	fw.DeploymentStatus, fw.Deployed = auditUpdateInProgress, c.deployDone()
-	rs.rememberToken("UpdateFramework", fw.ARN+"\x00"+aws.ToString(in.IdempotencyToken), fw.Name)
+	if tok := aws.ToString(in.IdempotencyToken); tok != "" {
+		rs.rememberToken("UpdateFramework", fw.ARN+"\x00"+tok, fw.Name)
+	}
 	return out, nil
 }
 
@@ -614,7 +616,9 @@ func updateReportPlan(c *opCtx, in *awsbackup.UpdateReportPlanInput) (*awsbackup
 		rp.Description = *in.ReportPlanDescription
 	}
 	rp.DeploymentStatus, rp.Deployed = auditUpdateInProgress, c.deployDone()
-	rs.rememberToken("UpdateReportPlan", rp.ARN+"\x00"+aws.ToString(in.IdempotencyToken), rp.Name)
+	if tok := aws.ToString(in.IdempotencyToken); tok != "" {
+		rs.rememberToken("UpdateReportPlan", rp.ARN+"\x00"+tok, rp.Name)
+	}
 	return out, nil
 }
 
@@ -699,7 +703,9 @@ func startReportJob(c *opCtx, in *awsbackup.StartReportJobInput) (*awsbackup.Sta
 	}
 	rs.ReportJobs[j.ID] = j
 	rp.LastAttempted = c.now
-	rs.rememberToken("StartReportJob", rp.ARN+"\x00"+tok, j.ID)
+	if tok != "" {
+		rs.rememberToken("StartReportJob", rp.ARN+"\x00"+tok, j.ID)
+	}
 	return &awsbackup.StartReportJobOutput{ReportJobId: aws.String(j.ID)}, nil
 }
 

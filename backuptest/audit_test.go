@@ -253,9 +253,16 @@ func TestReportPlansAndJobs(t *testing.T) {
 		ReportSetting: &types.ReportSetting{ReportTemplate: aws.String("COPY_JOB_REPORT")}})
 	var ipv *types.InvalidParameterValueException
 	require.ErrorAs(t, err, &ipv, "the template of a report plan cannot change")
-	_, err = c.UpdateReportPlan(ctx, &awsbackup.UpdateReportPlanInput{ReportPlanName: aws.String("daily_jobs"), ReportPlanDescription: aws.String("all backup jobs"),
-		ReportDeliveryChannel: &types.ReportDeliveryChannel{S3BucketName: aws.String("audit-reports"), S3KeyPrefix: aws.String("backup"), Formats: []string{"JSON"}}})
+	update := &awsbackup.UpdateReportPlanInput{ReportPlanName: aws.String("daily_jobs"), ReportPlanDescription: aws.String("all backup jobs"),
+		ReportDeliveryChannel: &types.ReportDeliveryChannel{S3BucketName: aws.String("audit-reports"), S3KeyPrefix: aws.String("backup"), Formats: []string{"JSON"}},
+		IdempotencyToken:      aws.String("rp-upd-1")}
+	_, err = c.UpdateReportPlan(ctx, update)
 	require.NoError(t, err)
+	_, err = c.UpdateReportPlan(ctx, update)
+	require.NoError(t, err, "the same update token again is a no-op")
+	update.IdempotencyToken = aws.String("rp-upd-2")
+	_, err = c.UpdateReportPlan(ctx, update)
+	require.ErrorAs(t, err, &ce, "a new update while the last one deploys")
 
 	// Report jobs run for JobDuration.
 	job, err := c.StartReportJob(ctx, &awsbackup.StartReportJobInput{ReportPlanName: aws.String("daily_jobs"), IdempotencyToken: aws.String("job-1")})
