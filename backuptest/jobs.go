@@ -304,6 +304,8 @@ func (e *Emulator) advanceJobs(rs *regionState, now time.Time) {
 		}
 		if !done {
 			keep = append(keep, a)
+		} else if a.Kind != jobBackup {
+			rs.recheckKept() // the job no longer reads its recovery point
 		}
 	}
 	clear(rs.Active[len(keep):])

@@ -195,6 +195,7 @@ func cancelLegalHold(c *opCtx, in *awsbackup.CancelLegalHoldInput) (*struct{}, e
 	}
 	h.Status = "CANCELED"
 	h.CancellationDate = c.now
+	c.rs().recheckKept()
 	h.CancelDescription = *in.CancelDescription
 	if in.RetainRecordInDays != nil && *in.RetainRecordInDays > 0 {
 		h.RetainRecordUntil = c.now.Add(days(*in.RetainRecordInDays))

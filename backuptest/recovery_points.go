@@ -59,8 +59,17 @@ type rpIndex struct {
 	// expiry orders points with a retention by DeleteAt; entries go stale
 	// when a lifecycle changes and are checked when they come up.
 	expiry expiryHeap
-	// kept are expired points a legal hold or a running job still keeps.
-	kept []*recoveryPoint
+	// kept are expired points a legal hold or a running job still keeps;
+	// recheck says a hold ended or a job finished since they were checked.
+	kept    []*recoveryPoint
+	recheck bool
+}
+
+// recheckKept makes the next request look at kept points again.
+func (r *regionState) recheckKept() {
+	if r.rpIdx != nil && len(r.rpIdx.kept) > 0 {
+		r.rpIdx.recheck = true
+	}
 }
 
 type expiryEntry struct {
@@ -103,7 +112,7 @@ func (r *regionState) expiryDue(now time.Time) bool {
 		return len(r.RecoveryPoints) > 0
 	}
 	idx := r.rpIdx
-	return len(idx.kept) > 0 || len(idx.expiry) > 0 && !now.Before(idx.expiry[0].at)
+	return idx.recheck || len(idx.expiry) > 0 && !now.Before(idx.expiry[0].at)
 }
 
 // expireRecoveryPoints deletes the points whose retention ended by now.
@@ -111,9 +120,10 @@ func (r *regionState) expiryDue(now time.Time) bool {
 func (e *Emulator) expireRecoveryPoints(rs *regionState, now time.Time) {
 	idx := rs.index()
 	var due []*recoveryPoint
-	nKept := len(idx.kept)
-	if nKept > 0 {
-		due, idx.kept = idx.kept, nil
+	nKept := 0
+	if idx.recheck {
+		due, idx.kept, nKept = idx.kept, nil, len(idx.kept)
+		idx.recheck = false
 	}
 	for len(idx.expiry) > 0 && !now.Before(idx.expiry[0].at) {
 		ent := heap.Pop(&idx.expiry).(expiryEntry)
@@ -475,7 +485,7 @@ func (r *regionState) heldBy(rpARN string, now time.Time) string {
 		if !h.holding(now) {
 			continue
 		}
-		if slices.Contains(h.RecoveryPoints, rpARN) {
+		if _, ok := slices.BinarySearch(h.RecoveryPoints, rpARN); ok {
 			return h.ID
 		}
 	}
