@@ -64,9 +64,11 @@
 //     DeleteAfterDays unset is accepted.
 //   - Copy actions: at most 5 per rule [quota]; destination must be a backup
 //     vault ARN, arn:PARTITION:backup:REGION:ACCOUNT:backup-vault:NAME, with
-//     a valid vault name; "$account" is accepted in place of the account for
-//     Organizations policies. The same applies to the logically air-gapped
-//     vault target.
+//     a valid vault name. The same applies to the logically air-gapped vault
+//     target. "$account" in place of the account (in these ARNs and in
+//     selection IAM roles) is refused by Validate, because AWS Backup needs
+//     a real account, and accepted by Spec.ValidateOrgPolicy, because
+//     Organizations substitutes it.
 //   - Index actions: at most one per rule, with exactly one resource type,
 //     "EBS" or "S3".
 //   - Recovery point tags: at most 10; plan tags: at most 50; keys 1-128

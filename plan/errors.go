@@ -52,6 +52,18 @@ func ValidationErrors(err error) []*ValidationError {
 // problems collects validation errors under a field-path prefix.
 type problems struct {
 	errs []error
+	// orgPolicy accepts the "$account" placeholder of Organizations
+	// backup policies in ARN fields.
+	orgPolicy bool
+}
+
+const accountPlaceholder = "$account"
+
+// checkPlaceholder reports "$account" where AWS needs a real account.
+func (p *problems) checkPlaceholder(field, arn string) {
+	if !p.orgPolicy && strings.Contains(arn, accountPlaceholder) {
+		p.add(field, `"$account" is an Organizations backup policy placeholder; AWS Backup needs a 12-digit account ID here`)
+	}
 }
 
 func (p *problems) add(field, format string, args ...any) {

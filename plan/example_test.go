@@ -262,7 +262,7 @@ func ExampleMarshalOrgPolicy() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(specs[0].Plan.Name, specs[0].Regions, specs[0].Selections[0].IAMRole, specs[0].Validate())
+	fmt.Println(specs[0].Plan.Name, specs[0].Regions, specs[0].Selections[0].IAMRole, specs[0].ValidateOrgPolicy())
 	// Output: org-daily [us-east-1] arn:aws:iam::$account:role/backup <nil>
 }
 

@@ -26,7 +26,19 @@ type Spec struct {
 // fields prefixed with "Selections[i].", and selection names must be unique
 // within the plan.
 func (s Spec) Validate() error {
-	var pr problems
+	return s.validate(false)
+}
+
+// ValidateOrgPolicy is Validate for a plan deployed through an AWS
+// Organizations backup policy: it also accepts the "$account" placeholder
+// in ARN fields (copy destinations, IAM roles), which Organizations
+// replaces with each member account's ID.
+func (s Spec) ValidateOrgPolicy() error {
+	return s.validate(true)
+}
+
+func (s Spec) validate(orgPolicy bool) error {
+	pr := problems{orgPolicy: orgPolicy}
 	if s.Plan == nil {
 		pr.add("", "missing plan")
 	} else {

@@ -184,6 +184,7 @@ func (s *Selection) validate(pr *problems, prefix string) {
 	case !iamRolePattern.MatchString(s.IAMRole):
 		pr.add(f("IamRoleArn"), "must be an IAM role ARN arn:aws:iam::ACCOUNT:role/NAME, got %q", s.IAMRole)
 	}
+	pr.checkPlaceholder(f("IamRoleArn"), s.IAMRole)
 	checkARNList(pr, f("Resources"), s.Resources)
 	checkARNList(pr, f("NotResources"), s.NotResources)
 	if len(s.ListOfTags) > MaxSelectionTags {
