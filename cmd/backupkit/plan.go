@@ -35,48 +35,59 @@ const maxPlanFileSize = 16 << 20
 
 // loadPlanSpecs reads FILE in whichever supported format it is in.
 func loadPlanSpecs(path string) ([]plan.Spec, error) {
+	specs, _, err := loadPlanFile(path)
+	return specs, err
+}
+
+// loadPlanFile is loadPlanSpecs that also says whether FILE is an
+// Organizations backup policy.
+func loadPlanFile(path string) ([]plan.Spec, bool, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxPlanFileSize+1))
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if len(data) > maxPlanFileSize {
-		return nil, fmt.Errorf("file is larger than %d MiB", maxPlanFileSize>>20)
+		return nil, false, fmt.Errorf("file is larger than %d MiB", maxPlanFileSize>>20)
 	}
 	return parsePlanSpecs(path, data)
 }
 
-func parsePlanSpecs(path string, data []byte) ([]plan.Spec, error) {
+func parsePlanSpecs(path string, data []byte) ([]plan.Spec, bool, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext == ".yaml" || ext == ".yml" {
-		return plan.ParseYAML(data)
+		specs, err := plan.ParseYAML(data)
+		return specs, false, err
 	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		if ext == ".json" {
-			return nil, errors.New("not a JSON object")
+			return nil, false, errors.New("not a JSON object")
 		}
-		return plan.ParseYAML(data)
+		specs, err := plan.ParseYAML(data)
+		return specs, false, err
 	}
 	var probe map[string]json.RawMessage
 	if err := json.Unmarshal(trimmed, &probe); err != nil {
-		return nil, fmt.Errorf("parse JSON: %w", err)
+		return nil, false, fmt.Errorf("parse JSON: %w", err)
 	}
 	switch {
 	case probe["plans"] != nil:
-		return plan.ParseOrgPolicy(data)
+		specs, err := plan.ParseOrgPolicy(data)
+		return specs, true, err
 	case probe["resource"] != nil || strings.HasSuffix(strings.ToLower(path), ".tf.json"):
-		return plan.ParseTerraform(data)
+		specs, err := plan.ParseTerraform(data)
+		return specs, false, err
 	default:
 		p, err := plan.ParseCLI(data)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return []plan.Spec{{Plan: p}}, nil
+		return []plan.Spec{{Plan: p}}, false, nil
 	}
 }
 
@@ -115,20 +126,25 @@ func newPlanValidateCmd() *cobra.Command {
 		Short: "Check plan files against every rule AWS Backup enforces",
 		Long: `Validate each FILE and print every problem with its field path, e.g.
 "plans.yaml: plan prod: Rules[1].Lifecycle.DeleteAfterDays: …". Exits 1 when
-any file is invalid.`,
+any file is invalid. Organizations backup policies may use "$account" in
+ARNs; other formats are sent to AWS as they are and may not.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			out := cmd.OutOrStdout()
 			bad := false
 			for _, file := range args {
-				specs, err := loadPlanSpecs(file)
+				specs, org, err := loadPlanFile(file)
 				if err != nil {
 					bad = printPlanProblems(out, file, err) || bad
 					continue
 				}
 				fileBad := false
 				for _, sp := range specs {
-					fileBad = printPlanProblems(out, planLabel(file, sp), sp.Validate()) || fileBad
+					verr := sp.Validate()
+					if org {
+						verr = sp.ValidateOrgPolicy()
+					}
+					fileBad = printPlanProblems(out, planLabel(file, sp), verr) || fileBad
 				}
 				if !fileBad {
 					fmt.Fprintf(out, "%s: ok (%d plan(s))\n", file, len(specs))

@@ -78,6 +78,23 @@ func TestPlanValidate(t *testing.T) {
 	}
 }
 
+func TestPlanValidateOrgPolicyPlaceholder(t *testing.T) {
+	t.Parallel()
+	policy := `{"plans": {"org": {"rules": {"daily": {"target_backup_vault_name": {"@@assign": "Default"},
+	  "copy_actions": {"arn:aws:backup:us-west-2:$account:backup-vault:dr": {
+	    "target_backup_vault_arn": {"@@assign": "arn:aws:backup:us-west-2:$account:backup-vault:dr"}}}}}}}}`
+	code, out, _ := runPlan(t, "plan", "validate", writePlanFile(t, "org.json", policy))
+	if code != 0 || !strings.Contains(out, "org.json: ok (1 plan(s))") {
+		t.Errorf("validate org policy with $account = %d\n%s", code, out)
+	}
+	cli := `{"BackupPlanName": "p", "Rules": [{"RuleName": "r", "TargetBackupVaultName": "Default",
+	  "CopyActions": [{"DestinationBackupVaultArn": "arn:aws:backup:us-west-2:$account:backup-vault:dr"}]}]}`
+	code, out, _ = runPlan(t, "plan", "validate", writePlanFile(t, "cli.json", cli))
+	if code != 1 || !strings.Contains(out, `Rules[0].CopyActions[0].DestinationBackupVaultArn: "$account" is an Organizations backup policy placeholder`) {
+		t.Errorf("validate CLI JSON with $account = %d\n%s", code, out)
+	}
+}
+
 func TestPlanValidateGarbage(t *testing.T) {
 	t.Parallel()
 	files := map[string]string{
