@@ -343,6 +343,12 @@ func TestConformanceAWSCLI(t *testing.T) {
 		require.Len(t, list(t, jobs, "BackupJobs"), 1)
 		assert.Equal(t, jobID, list(t, jobs, "BackupJobs")[0]["BackupJobId"])
 
+		// ISO-8601 timestamps in the query string.
+		after := cli.ok(t, "list-backup-jobs", "--by-created-after", "2000-01-01T00:00:00Z")
+		assert.Len(t, list(t, after, "BackupJobs"), 1)
+		future := cli.ok(t, "list-backup-jobs", "--by-created-after", "2999-01-01T00:00:00Z")
+		assert.Empty(t, list(t, future, "BackupJobs"))
+
 		md := cli.ok(t, "get-recovery-point-restore-metadata", "--backup-vault-name", "myVault", "--recovery-point-arn", rpARN)
 		assert.Equal(t, rpARN, str(t, md, "RecoveryPointArn"))
 		meta, ok := md["RestoreMetadata"].(map[string]any)
