@@ -299,6 +299,19 @@ func (c *Client) Versions(ctx context.Context, id string) iter.Seq2[Version, err
 	}
 }
 
+// ListVersions returns every version of the plan with ID id; see Versions
+// for an iterator.
+func (c *Client) ListVersions(ctx context.Context, id string) ([]Version, error) {
+	var out []Version
+	for v, err := range c.Versions(ctx, id) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
 // Action says what Ensure did.
 type Action string
 

@@ -164,6 +164,13 @@ func TestUpdateAndVersions(t *testing.T) {
 	if len(versions) != 2 {
 		t.Fatalf("versions = %v; want 2", versions)
 	}
+	list, err := c.ListVersions(t.Context(), live.ID)
+	if err != nil || len(list) != 2 || list[0].VersionID != versions[0] || list[0].CreationDate.IsZero() {
+		t.Errorf("ListVersions = %+v, %v; want the 2 versions %v", list, err, versions)
+	}
+	if _, err := c.ListVersions(t.Context(), "no-such-plan"); err == nil {
+		t.Errorf("ListVersions(no-such-plan) = nil error")
+	}
 	old, err := c.GetVersion(t.Context(), live.ID, live.VersionID)
 	if err != nil {
 		t.Fatal(err)
