@@ -34,6 +34,10 @@ package backuptest
 // "Access denied" unless the destination vault has an access policy that
 // allows backup:CopyIntoBackupVault (matched as text, not evaluated).
 //
+// Known difference: with LogicallyAirGappedBackupVaultArn every resource
+// type backs up straight into the logically air-gapped vault (AWS stages some
+// types in BackupVaultName first); the job then names that vault.
+//
 // Known difference: MessageCategory is "SUCCESS" for completed jobs,
 // "ACCESS_DENIED" for failures whose message mentions access, and "UNKNOWN"
 // for other failures.
@@ -581,6 +585,21 @@ func startBackupJob(c *opCtx, in *awsbackup.StartBackupJobInput) (*awsbackup.Sta
 	v, err := c.vaultOf(in.BackupVaultName)
 	if err != nil {
 		return nil, err
+	}
+	if lag := aws.ToString(in.LogicallyAirGappedBackupVaultArn); lag != "" {
+		var target *vault
+		for _, cand := range rs.Vaults {
+			if cand.ARN == lag {
+				target = cand
+			}
+		}
+		if target == nil {
+			return nil, notFound("Logically air-gapped backup vault %s does not exist in account %s, Region %s", lag, c.account, c.region)
+		}
+		if target.Type != types.VaultTypeLogicallyAirGappedBackupVault {
+			return nil, invalidParam("LogicallyAirGappedBackupVaultArn %s is not a logically air-gapped backup vault", lag)
+		}
+		v = target
 	}
 	if in.ResourceArn == nil || *in.ResourceArn == "" {
 		return nil, missingParam("ResourceArn")

@@ -1024,3 +1024,33 @@ func TestJobAreaErrorPaths(t *testing.T) {
 		})
 	}
 }
+
+func TestBackupJobIntoLogicallyAirGappedVault(t *testing.T) {
+	t.Parallel()
+	env := newJobEnv(t, func(o *backuptest.Options) { o.JobDuration = 0 })
+	ctx := t.Context()
+	lag, err := env.c.CreateLogicallyAirGappedBackupVault(ctx, &awsbackup.CreateLogicallyAirGappedBackupVaultInput{BackupVaultName: aws.String("airgap"),
+		MinRetentionDays: aws.Int64(7), MaxRetentionDays: aws.Int64(365)})
+	require.NoError(t, err)
+	start := func(lagARN string, lc *types.Lifecycle) (*awsbackup.StartBackupJobOutput, error) {
+		return env.c.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("main"), ResourceArn: aws.String(jobTable),
+			IamRoleArn: aws.String(jobRole), LogicallyAirGappedBackupVaultArn: aws.String(lagARN), Lifecycle: lc})
+	}
+	out, err := start(aws.ToString(lag.BackupVaultArn), &types.Lifecycle{DeleteAfterDays: aws.Int64(30)})
+	require.NoError(t, err)
+	d := env.describe(t, out.BackupJobId)
+	require.Equal(t, types.BackupJobStateCompleted, d.State)
+	assert.Equal(t, "airgap", aws.ToString(d.BackupVaultName))
+	assert.Equal(t, "LOGICALLY_AIR_GAPPED_BACKUP_VAULT", aws.ToString(d.VaultType))
+	rps, err := env.c.ListRecoveryPointsByBackupVault(ctx, &awsbackup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String("airgap")})
+	require.NoError(t, err)
+	require.Len(t, rps.RecoveryPoints, 1)
+	assert.Equal(t, types.VaultTypeLogicallyAirGappedBackupVault, rps.RecoveryPoints[0].VaultType)
+
+	_, err = start("arn:aws:backup:us-east-1:123456789012:backup-vault:main", nil)
+	var ipv *types.InvalidParameterValueException
+	require.ErrorAs(t, err, &ipv, "a standard vault is not air-gapped")
+	_, err = start("arn:aws:backup:us-east-1:123456789012:backup-vault:ghost", nil)
+	var nf *types.ResourceNotFoundException
+	require.ErrorAs(t, err, &nf)
+}
