@@ -1054,3 +1054,42 @@ func TestBackupJobIntoLogicallyAirGappedVault(t *testing.T) {
 	var nf *types.ResourceNotFoundException
 	require.ErrorAs(t, err, &nf)
 }
+
+// BenchmarkDescribeBackupJobManyFinished measures DescribeBackupJob with
+// 2,000 finished jobs and one running: the per-request job advance visits
+// only the running one.
+func BenchmarkDescribeBackupJobManyFinished(b *testing.B) {
+	clk := backuptest.NewManualClock(jobT0)
+	srv := backuptest.NewServer(b, func(o *backuptest.Options) {
+		o.Clock = clk
+		o.JobDurations = map[string]time.Duration{"DynamoDB": 24 * time.Hour}
+	})
+	c := srv.Client()
+	ctx := b.Context()
+	if _, err := c.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("main")}); err != nil {
+		b.Fatal(err)
+	}
+	if err := srv.PutResource(backuptest.Resource{ARN: jobVolume}); err != nil {
+		b.Fatal(err)
+	}
+	if err := srv.PutResource(backuptest.Resource{ARN: jobTable}); err != nil {
+		b.Fatal(err)
+	}
+	for range 2000 {
+		if _, err := c.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("main"), ResourceArn: aws.String(jobVolume), IamRoleArn: aws.String(jobRole)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	running, err := c.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("main"), ResourceArn: aws.String(jobTable), IamRoleArn: aws.String(jobRole)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := &awsbackup.DescribeBackupJobInput{BackupJobId: running.BackupJobId}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := c.DescribeBackupJob(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
