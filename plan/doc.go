@@ -45,7 +45,8 @@
 //   - Target vault name: 2-50 of letters, digits, '-', '_'.
 //   - ScheduleExpression: a valid AWS cron expression; rate() is rejected;
 //     more than one run an hour is rejected (the minutes field must be a
-//     single value) because AWS Backup runs rules at most hourly.
+//     single value) because AWS Backup runs rules at most hourly; an
+//     expression that matches no date at all (February 30) is refused.
 //   - ScheduleExpressionTimezone: an IANA zone name ("Local" is refused).
 //   - StartWindowMinutes: whole minutes, at least 60, at most 52,560,000
 //     (100 years). CompletionWindowMinutes: whole minutes, at most

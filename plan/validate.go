@@ -108,7 +108,11 @@ func (r Rule) validate(pr *problems, prefix string) {
 		pr.add(f("TargetBackupVaultName"), "%s, got %q", vaultRule, r.TargetVault)
 	}
 	if r.Schedule != "" {
-		if _, err := ParseSchedule(r.Schedule); err != nil {
+		if s, err := ParseSchedule(r.Schedule); err == nil {
+			if len(s.Next(time.Date(minYear, 1, 1, 0, 0, 0, 0, time.UTC), 1)) == 0 {
+				pr.add(f("ScheduleExpression"), "never fires: no date in %d-%d matches it (e.g. February 30)", minYear, maxYear)
+			}
+		} else {
 			var se *ScheduleError
 			if errors.As(err, &se) {
 				reason := se.Reason

@@ -76,6 +76,7 @@ func TestValidateRules(t *testing.T) {
 		{"rate rejected", func(p *Plan) { p.Rules[0].Schedule = "rate(12 hours)" }, "Rules[0].ScheduleExpression", "rate() expressions are not supported"},
 		{"sub-hourly rejected", func(p *Plan) { p.Rules[0].Schedule = "cron(0/30 * * * ? *)" }, "Rules[0].ScheduleExpression", "minutes field: fires more than once an hour"},
 		{"bad cron", func(p *Plan) { p.Rules[0].Schedule = "cron(0 5 * * * *)" }, "Rules[0].ScheduleExpression", "exactly one of day-of-month and day-of-week must be ?"},
+		{"never fires", func(p *Plan) { p.Rules[1].Schedule = "cron(0 5 31 4,6,9,11 ? *)" }, "Rules[1].ScheduleExpression", "never fires"},
 		{"timezone", func(p *Plan) { p.Rules[0].Timezone = "Mars/Olympus" }, "Rules[0].ScheduleExpressionTimezone", "must be an IANA time zone name"},
 		{"timezone Local", func(p *Plan) { p.Rules[0].Timezone = "Local" }, "Rules[0].ScheduleExpressionTimezone", "must be an IANA time zone name"},
 		{"start window < 60 min", func(p *Plan) { p.Rules[0].StartWindow = 59 * time.Minute }, "Rules[0].StartWindowMinutes", "must be at least 60 minutes, got 59"},
