@@ -245,9 +245,6 @@ func BenchmarkCoverageNaive100kx100(b *testing.B) {
 
 func TestBenchWorldSameResult(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		return
-	}
 	inv, plans := benchWorld(1_000)
 	opts := CoverageOptions{Start: t0}
 	got, err := Coverage(inv, plans, opts)
