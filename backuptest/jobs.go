@@ -562,7 +562,9 @@ func (e *Emulator) stepRestoreJob(rs *regionState, j *restoreJob, now time.Time)
 		if err != "" {
 			status, msg = "FAILED", err
 		} else {
-			res.CreationTime = at
+			if res.CreationTime.IsZero() {
+				res.CreationTime = at
+			}
 			e.st.Resources[res.ARN] = res
 			j.CreatedResourceARN = res.ARN
 			rp.LastRestoreTime = at

@@ -583,8 +583,8 @@ func disassociateRecoveryPoint(c *opCtx, in *awsbackup.DisassociateRecoveryPoint
 // backs up; Type, Name and Fingerprint default as in PutResource. A nil fn
 // backs up EBS volumes vol-000…i. Point i is created i seconds after the
 // first, and the last one now, so listings are stable. The resources are not
-// added to the inventory. Use it to build large states for tests and
-// benchmarks quickly.
+// added to the inventory, and no jobs or events are recorded. Use it to
+// build large states for tests and benchmarks quickly.
 func (e *Emulator) SeedRecoveryPoints(account, region, vaultName string, n int, fn func(i int) Resource) error {
 	if n < 0 {
 		return errors.New("backuptest: SeedRecoveryPoints: n must not be negative")

@@ -298,6 +298,7 @@ func (e *Emulator) restoredResource(rs *regionState, j *restoreJob, rp *recovery
 		Attributes: maps.Clone(rp.SourceAttributes), CreatedBy: j.ID,
 	}
 	if existing != nil {
+		res.CreationTime = existing.CreationTime
 		res.Tags = maps.Clone(existing.Tags)
 		if res.Tags == nil {
 			res.Tags = map[string]string{}
