@@ -13,7 +13,10 @@ import (
 // items. Columns are matched by name, so the order of fields in the files
 // does not matter and fields a template lacks read as NULL. Timestamps are
 // kept as strings in the table and parsed in the queries with
-// from_iso8601_timestamp.
+// from_iso8601_timestamp. The OpenX SerDe reads one JSON document per line;
+// for report files that are not single-line JSON, or for CSV-only report
+// plans (cross-account or cross-Region), use [AthenaCSVDDL] with the
+// delivered header instead.
 
 var athenaIdentRE = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,127}$`)
 
@@ -142,4 +145,84 @@ func checkQueryArgs(database, table string) error {
 		ps.add("table", "must match %s, got %q", athenaIdentRE, table)
 	}
 	return ps.err()
+}
+
+// AthenaCSVDDL returns a CREATE EXTERNAL TABLE statement over delivered CSV
+// report files whose header row is header (read it from one delivered
+// file, e.g. the first line given to [ParseReportCSV]). Columns keep the
+// header's order, as CSV requires, and are named by lower-casing each
+// header and joining its words with '_' ("Account ID" → account_id); every
+// column is a string. Use it when reports are delivered as CSV only
+// (cross-account or cross-Region report plans).
+func AthenaCSVDDL(database, table, s3Location string, header []string) (string, error) {
+	var ps problems
+	if !athenaIdentRE.MatchString(database) {
+		ps.add("database", "must match %s, got %q", athenaIdentRE, database)
+	}
+	if !athenaIdentRE.MatchString(table) {
+		ps.add("table", "must match %s, got %q", athenaIdentRE, table)
+	}
+	if !strings.HasPrefix(s3Location, "s3://") || strings.ContainsAny(s3Location, "'\n\\") {
+		ps.add("s3Location", "must be an s3:// URI without quotes, got %q", s3Location)
+	}
+	if len(header) == 0 {
+		ps.add("header", "at least one column is required")
+	}
+	seen := map[string]bool{}
+	var cols []string
+	for i, h := range header {
+		c := snakeColumn(h)
+		if c == "" {
+			ps.add(fmt.Sprintf("header[%d]", i), "no letters or digits in %q", h)
+			continue
+		}
+		if seen[c] {
+			ps.add(fmt.Sprintf("header[%d]", i), "duplicate column %q", c)
+		}
+		seen[c] = true
+		cols = append(cols, fmt.Sprintf("  `%s` string", c))
+	}
+	if err := ps.err(); err != nil {
+		return "", err
+	}
+	if !strings.HasSuffix(s3Location, "/") {
+		s3Location += "/"
+	}
+	return fmt.Sprintf(`CREATE EXTERNAL TABLE IF NOT EXISTS %s.%s (
+%s
+)
+ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'
+WITH SERDEPROPERTIES ('separatorChar' = ',', 'quoteChar' = '"', 'escapeChar' = '\\')
+LOCATION '%s'
+TBLPROPERTIES ('skip.header.line.count' = '1')`, database, table, strings.Join(cols, ",\n"), s3Location), nil
+}
+
+// snakeColumn turns a header ("Account ID", "backupJobId", "Resource-ARN")
+// into a snake_case Athena column name.
+func snakeColumn(h string) string {
+	var b strings.Builder
+	prevLower := false
+	for _, r := range strings.TrimPrefix(h, "\ufeff") {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			if prevLower {
+				b.WriteByte('_')
+			}
+			b.WriteRune(r + 'a' - 'A')
+			prevLower = false
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			prevLower = true
+		default:
+			if b.Len() > 0 && !strings.HasSuffix(b.String(), "_") {
+				b.WriteByte('_')
+			}
+			prevLower = false
+		}
+	}
+	s := strings.Trim(b.String(), "_")
+	if s != "" && s[0] >= '0' && s[0] <= '9' {
+		s = "c_" + s
+	}
+	return s
 }

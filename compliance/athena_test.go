@@ -98,3 +98,22 @@ func TestAthenaQueries(t *testing.T) {
 		t.Error("bad table: got nil error")
 	}
 }
+
+func TestAthenaCSVDDL(t *testing.T) {
+	t.Parallel()
+	ddl, err := AthenaCSVDDL("db", "restore_csv", "s3://b/p", []string{"\ufeffReport Time Period Start", "Account ID", "restoreJobId", "Resource-ARN", "2nd"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"CREATE EXTERNAL TABLE IF NOT EXISTS db.restore_csv", "`report_time_period_start` string,\n  `account_id` string,\n  `restore_job_id` string,\n  `resource_arn` string,\n  `c_2nd` string", "OpenCSVSerde", "'skip.header.line.count' = '1'", "LOCATION 's3://b/p/'"} {
+		if !strings.Contains(ddl, want) {
+			t.Errorf("DDL lacks %q:\n%s", want, ddl)
+		}
+	}
+	if !balanced(ddl) {
+		t.Errorf("unbalanced:\n%s", ddl)
+	}
+	if _, err := AthenaCSVDDL("db", "t", "s3://b", []string{"Account ID", "account_id", "!!"}); len(ValidationErrors(err)) != 2 {
+		t.Errorf("got %v; want duplicate and empty column errors", err)
+	}
+}
