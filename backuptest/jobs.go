@@ -459,7 +459,7 @@ func (e *Emulator) finishBackupJob(rs *regionState, j *backupJob) {
 			SourceAttributes: maps.Clone(j.SourceAttributes), SourceTags: maps.Clone(j.SourceTags),
 		}
 		rp.setLifecycle(j.Lifecycle)
-		rp.RestoreMetadata = restoreMetadataFor(rp, rs.Account, rs.Region, e.st.Resources[j.ResourceARN])
+		rp.RestoreMetadata = restoreMetadataFor(rp, rs.Region, j.SourceAttributes)
 		rs.addRecoveryPoint(rp)
 		rs.setTags(rp.ARN, j.RecoveryPointTags)
 		e.backupJobEvent(j, at)
@@ -558,7 +558,7 @@ func (e *Emulator) stepRestoreJob(rs *regionState, j *restoreJob, now time.Time)
 		status, msg = "FAILED", fmt.Sprintf("Recovery point %s no longer exists", j.RecoveryPointARN)
 	}
 	if status == "COMPLETED" {
-		res, err := e.restoredResource(rs, j, rp)
+		res, err := e.restoredResource(j, rp)
 		if err != "" {
 			status, msg = "FAILED", err
 		} else {

@@ -640,7 +640,7 @@ func (e *Emulator) SeedRecoveryPoints(account, region, vaultName string, n int, 
 			EncryptionKeyArn: v.EncryptionKeyArn, EncryptionKeyType: string(v.EncryptionKeyType),
 			Fingerprint: r.Fingerprint, SourceAttributes: maps.Clone(r.Attributes), SourceTags: maps.Clone(r.Tags),
 		}
-		rp.RestoreMetadata = restoreMetadataFor(rp, account, region, &r)
+		rp.RestoreMetadata = restoreMetadataFor(rp, region, r.Attributes)
 		rs.addRecoveryPoint(rp)
 	}
 	return nil

@@ -112,8 +112,9 @@ func checkRestoreMetadata(typ string, md map[string]string) error {
 }
 
 // restoreMetadataFor builds the metadata AWS would return for a recovery
-// point of rp's type. res is the backed-up resource, if known.
-func restoreMetadataFor(rp *recoveryPoint, account, region string, res *Resource) map[string]string {
+// point of rp's type. attrs are the backed-up resource's Attributes; a key
+// of the same name overrides the default value.
+func restoreMetadataFor(rp *recoveryPoint, region string, attrs map[string]string) map[string]string {
 	gib := max((rp.BackupSizeInBytes+(1<<30)-1)>>30, 1)
 	az := region + "a"
 	name := rp.ResourceName
@@ -162,14 +163,11 @@ func restoreMetadataFor(rp *recoveryPoint, account, region string, res *Resource
 	default:
 		md = map[string]string{}
 	}
-	if res != nil {
-		for k := range md {
-			if v, ok := res.Attributes[k]; ok {
-				md[k] = v
-			}
+	for k := range md {
+		if v, ok := attrs[k]; ok {
+			md[k] = v
 		}
 	}
-	_ = account
 	return md
 }
 
@@ -213,7 +211,7 @@ func metadataTags(md map[string]string) map[string]string {
 
 // restoredResource builds the inventory resource a completed restore job
 // creates (or updates), or explains why the restore fails.
-func (e *Emulator) restoredResource(rs *regionState, j *restoreJob, rp *recoveryPoint) (*Resource, string) {
+func (e *Emulator) restoredResource(j *restoreJob, rp *recoveryPoint) (*Resource, string) {
 	md := j.Metadata
 	typ := j.ResourceType
 	region, account := j.Region, j.Account
@@ -310,6 +308,5 @@ func (e *Emulator) restoredResource(rs *regionState, j *restoreJob, rp *recovery
 	if len(res.Tags) == 0 {
 		res.Tags = nil
 	}
-	_ = rs
 	return res, ""
 }
