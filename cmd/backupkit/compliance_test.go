@@ -221,3 +221,30 @@ func TestAdviseCommand(t *testing.T) {
 		t.Errorf("bad severity: exit %d %q", code, errOut)
 	}
 }
+
+func TestComplianceReportAndAthenaCommands(t *testing.T) {
+	t.Parallel()
+	srv := backuptest.NewServer(t)
+	file := "../../compliance/testdata/compliance.yaml"
+	if code, _, errOut := runCompliance(t, "compliance", "apply", file, "--endpoint", srv.URL, "--skip-config-rules"); code != 0 {
+		t.Fatalf("apply: %s", errOut)
+	}
+	code, out, errOut := runCompliance(t, "compliance", "report", "daily_backup_jobs", "--endpoint", srv.URL)
+	if code != 0 || !strings.Contains(out, "COMPLETED") || strings.Count(out, "s3://audit-reports/") != 2 {
+		t.Errorf("report: exit %d %s\n%s; want COMPLETED and 2 keys (CSV, JSON)", code, errOut, out)
+	}
+	if code, _, errOut = runCompliance(t, "compliance", "report", "nope", "--endpoint", srv.URL); code != 1 || !strings.Contains(errOut, "nope") {
+		t.Errorf("unknown plan: exit %d %q", code, errOut)
+	}
+	code, out, _ = runCompliance(t, "compliance", "athena", "--location", "s3://audit-reports/backup/", "--template", "RESTORE_JOB_REPORT", "--table", "restores")
+	if code != 0 || !strings.Contains(out, "CREATE EXTERNAL TABLE IF NOT EXISTS backup_reports.restores") || !strings.Contains(out, "-- restore time per resource") || !strings.Contains(out, "-- failed jobs by account over 7 days") {
+		t.Errorf("athena restore: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCompliance(t, "compliance", "athena", "--location", "s3://audit-reports/c/", "--template", "resource_compliance_report", "--table", "rc")
+	if code != 0 || !strings.Contains(out, "-- non-compliant resources per control") || strings.Contains(out, "failed jobs") {
+		t.Errorf("athena compliance: exit %d\n%s", code, out)
+	}
+	if code, _, errOut = runCompliance(t, "compliance", "athena", "--location", "http://x"); code != 1 || !strings.Contains(errOut, "s3Location") {
+		t.Errorf("bad location: exit %d %q", code, errOut)
+	}
+}
