@@ -17,10 +17,13 @@
 //     against the intended one.
 //   - IAM: least-privilege backup and restore roles per resource type
 //     ([BackupRole], [RestoreRole]), strictly narrower than AWS's managed
-//     AWSBackupServiceRolePolicyForBackup / ForRestores, and a [Lint]er.
+//     AWSBackupServiceRolePolicyForBackup / ForRestores, and a linter ([Lint]).
 //   - Coverage: which resources are protected by which plan rules, with what
 //     implied RPO and whether copies leave the Region/account ([Coverage]).
 //   - Advisor: best-practice checks with severity, evidence and fix ([Advise]).
+//   - Compliance as code: frameworks, report plans and Config rules declared
+//     in one YAML file ([ParseDeclaration], [Apply]); the backupkit CLI's
+//     "compliance apply" runs it.
 //
 // The IAM comparison with AWS's managed policies: for every supported type
 // the generated permissions grant only actions that the managed policy for
