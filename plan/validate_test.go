@@ -251,3 +251,35 @@ func TestBuilderMethods(t *testing.T) {
 		t.Errorf("Days(2).Duration() = %s; want 48h", d)
 	}
 }
+
+// TestDocumentedPlansAccepted feeds plans from AWS documentation and
+// examples (AWS CLI create-backup-plan example, schedule examples from the
+// API reference, the Organizations policy example, a continuous S3 rule,
+// the CDK README rule) to the validator: none may be refused.
+func TestDocumentedPlansAccepted(t *testing.T) {
+	t.Parallel()
+	docs := []string{
+		// AWS CLI reference, create-backup-plan example.
+		`{"BackupPlanName":"Example-Backup-Plan","Rules":[{"RuleName":"DailyBackups","ScheduleExpression":"cron(0 5 ? * * *)","StartWindowMinutes":480,"TargetBackupVaultName":"Default","Lifecycle":{"DeleteAfterDays":35}}]}`,
+		// API reference schedule examples: hourly at :15, daily at noon.
+		`{"BackupPlanName":"hourly","Rules":[{"RuleName":"h","ScheduleExpression":"cron(15 * ? * * *)","TargetBackupVaultName":"Default"},{"RuleName":"noon","ScheduleExpression":"cron(0 12 * * ? *)","TargetBackupVaultName":"Default"}]}`,
+		// Organizations policy example schedule and windows (8 h start, 7 d completion), cold 180 / delete 270.
+		`{"BackupPlanName":"PII_Backup_Plan","Rules":[{"RuleName":"Hourly","ScheduleExpression":"cron(0 5/1 ? * * *)","StartWindowMinutes":480,"CompletionWindowMinutes":10080,"TargetBackupVaultName":"FortKnox","Lifecycle":{"MoveToColdStorageAfterDays":180,"DeleteAfterDays":270}}]}`,
+		// Continuous backup for S3 with 35 days (Terraform issue example).
+		`{"BackupPlanName":"s3","Rules":[{"RuleName":"rule_continuous_s3","ScheduleExpression":"cron(0 12 * * ? *)","TargetBackupVaultName":"vault_s3","EnableContinuousBackup":true,"Lifecycle":{"DeleteAfterDays":35}}]}`,
+		// CDK README: start 1 h, completion 2 h, on the 15th at 03:30, cold after 30 days.
+		`{"BackupPlanName":"cdk","Rules":[{"RuleName":"r","ScheduleExpression":"cron(30 3 15 * ? *)","StartWindowMinutes":60,"CompletionWindowMinutes":120,"TargetBackupVaultName":"Default","Lifecycle":{"MoveToColdStorageAfterDays":30}}]}`,
+		// Keep forever; cross-Region copy; Windows VSS; time zone.
+		`{"BackupPlanName":"misc","Rules":[{"RuleName":"r","ScheduleExpression":"cron(0 22 ? * 7 *)","ScheduleExpressionTimezone":"Asia/Kolkata","TargetBackupVaultName":"Default","Lifecycle":{"DeleteAfterDays":-1,"MoveToColdStorageAfterDays":-1},"CopyActions":[{"DestinationBackupVaultArn":"arn:aws:backup:us-west-2:123456789012:backup-vault:Default"}]}],"AdvancedBackupSettings":[{"ResourceType":"EC2","BackupOptions":{"WindowsVSS":"enabled"}}]}`,
+	}
+	for i, d := range docs {
+		p, err := ParseCLI([]byte(d))
+		if err != nil {
+			t.Errorf("doc %d: ParseCLI: %v", i, err)
+			continue
+		}
+		if err := p.Validate(); err != nil {
+			t.Errorf("doc %d (%s): Validate() = %v; want nil", i, p.Name, err)
+		}
+	}
+}
