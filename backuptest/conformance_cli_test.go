@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -36,9 +37,15 @@ const (
 	conformance = "testdata/conformance"
 )
 
+// buildMu serializes the builds of parallel tests, so only the first one
+// compiles and the others reuse the build cache (they only link).
+var buildMu sync.Mutex
+
 // buildBackupkit compiles cmd/backupkit into a temporary directory.
 func buildBackupkit(t *testing.T) string {
 	t.Helper()
+	buildMu.Lock()
+	defer buildMu.Unlock()
 	bin := filepath.Join(t.TempDir(), "backupkit")
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
