@@ -99,7 +99,11 @@ func run(ctx context.Context, cfg aws.Config, out io.Writer) error {
 	desc, err := job.Wait(ctx, 2*time.Hour, func(o *backup.WaiterOptions) {
 		o.MinDelay, o.MaxDelay = minDelay, 10*minDelay
 		o.OnAttempt = func(p backup.Progress) {
-			if s := p.State + " " + p.PercentDone; s != last {
+			s := p.State
+			if p.PercentDone != "" {
+				s += " " + p.PercentDone + "%"
+			}
+			if s != last {
 				fmt.Fprintf(out, "  %s\n", s)
 				last = s
 			}
