@@ -301,3 +301,33 @@ func TestSaveAndLoadStateWithJobsAndPlans(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, rps.RecoveryPoints, 2)
 }
+
+func TestQueryEncodingOverHTTP(t *testing.T) {
+	t.Parallel()
+	srv := backuptest.NewServer(t, func(o *backuptest.Options) { o.JobDuration = 0 })
+	const hana = "arn:aws:ssm-sap:us-east-1:123456789012:HANA/app/DB/db1"
+	require.NoError(t, srv.PutResource(backuptest.Resource{ARN: "arn:aws:ec2:us-east-1:123456789012:volume/vol-1"}))
+	require.NoError(t, srv.PutResource(backuptest.Resource{ARN: hana}))
+	r := doRaw(t, "PUT", srv.URL+"/backup-vaults/v1", `{}`, nil)
+	require.Equal(t, 200, r.status, r.raw)
+	for _, arn := range []string{"arn:aws:ec2:us-east-1:123456789012:volume/vol-1", hana} {
+		r = doRaw(t, "PUT", srv.URL+"/backup-jobs", `{"BackupVaultName":"v1","ResourceArn":"`+arn+`","IamRoleArn":"arn:aws:iam::123456789012:role/r"}`, nil)
+		require.Equal(t, 200, r.status, r.raw)
+	}
+	jobs := func(query string) int {
+		t.Helper()
+		r := doRaw(t, "GET", srv.URL+"/backup-jobs/?"+query, "", nil)
+		require.Equal(t, 200, r.status, "%s: %s", query, r.raw)
+		list, _ := r.body["BackupJobs"].([]any)
+		return len(list)
+	}
+	assert.Equal(t, 2, jobs("createdAfter=2020-01-01T00%3A00%3A00Z"), "ISO-8601 with an encoded colon")
+	assert.Equal(t, 1, jobs("createdAfter=2020-01-01T00:00:00.000Z&resourceType=EBS"))
+	assert.Equal(t, 0, jobs("createdAfter=2999-01-01T00%3A00%3A00Z"))
+	assert.Equal(t, 1, jobs("resourceType=SAP+HANA+on+Amazon+EC2"), "+ is a space")
+	assert.Equal(t, 1, jobs("resourceType=SAP%20HANA%20on%20Amazon%20EC2"))
+	r = doRaw(t, "GET", srv.URL+"/backup-jobs?createdAfter=2020-13-45", "", nil)
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, "SerializationException", r.body["__type"])
+	assert.Contains(t, r.body["Message"], "createdAfter")
+}
