@@ -204,3 +204,18 @@ func isJobFailed(state string) func(error) bool {
 		return errors.As(err, &jf) && jf.State == state && jf.JobType == "BACKUP" && jf.JobID == "job-x" && jf.StatusMessage == "msg "+state
 	}
 }
+
+func TestTerminalStateTables(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[types.BackupJobState]bool{"CREATED": false, "PENDING": false, "RUNNING": false, "ABORTING": false,
+		"COMPLETED": false, "FAILED": true, "ABORTED": true, "EXPIRED": true, "PARTIAL": true} {
+		if got := BackupJobStateFailed(s); got != want {
+			t.Errorf("BackupJobStateFailed(%s) = %v; want %v", s, got, want)
+		}
+	}
+	for s, want := range map[types.CopyJobState]bool{"CREATED": false, "RUNNING": false, "COMPLETED": false, "FAILED": true, "PARTIAL": true, "ABORTED": true} {
+		if got := CopyJobStateFailed(s); got != want {
+			t.Errorf("CopyJobStateFailed(%s) = %v; want %v", s, got, want)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
 )
 
@@ -132,5 +133,29 @@ func TestStatus(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, "status", "--endpoint", srv.URL, "--since", "-1h"); code != 1 || !strings.Contains(errOut, "--since") {
 		t.Errorf("negative --since: exit %d, %q; want an error", code, errOut)
+	}
+}
+
+func TestProgressDisplay(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	p := &progress{w: &buf, tty: true, started: time.Now()}
+	p.update(backup.Progress{State: "RUNNING", PercentDone: "12.5"})
+	p.update(backup.Progress{State: "COMPLETED", PercentDone: "100.0"})
+	p.done()
+	if got := buf.String(); strings.Count(got, "\r\033[K") != 2 || !strings.Contains(got, "RUNNING 12.5%") || !strings.HasSuffix(got, "\n") {
+		t.Errorf("tty progress = %q; want two in-place redraws and a final newline", got)
+	}
+	buf.Reset()
+	p = &progress{w: &buf, started: time.Now()}
+	for _, s := range []string{"CREATED", "RUNNING", "RUNNING", "COMPLETED"} {
+		p.update(backup.Progress{State: s})
+	}
+	p.done()
+	if got, want := buf.String(), "  CREATED\n  RUNNING\n  COMPLETED\n"; got != want {
+		t.Errorf("plain progress = %q; want %q", got, want)
+	}
+	if isTerminal(&buf) {
+		t.Error("isTerminal(buffer) = true; want false")
 	}
 }
