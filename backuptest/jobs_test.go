@@ -1093,3 +1093,66 @@ func BenchmarkDescribeBackupJobManyFinished(b *testing.B) {
 		}
 	}
 }
+
+// Back up a DynamoDB table and restore it under a new name, on a manual
+// clock so the example never waits.
+func ExampleEmulator_backupAndRestore() {
+	clk := backuptest.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	srv, err := backuptest.Start("127.0.0.1:0", func(o *backuptest.Options) {
+		o.Clock = clk
+		o.JobDuration = 10 * time.Minute
+	})
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	ctx := context.Background()
+	c := srv.Client()
+	table := "arn:aws:dynamodb:us-east-1:123456789012:table/orders"
+	_ = srv.PutResource(backuptest.Resource{ARN: table, Fingerprint: "orders-v1"})
+	_, _ = c.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("main")})
+
+	job, err := c.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("main"),
+		ResourceArn: aws.String(table), IamRoleArn: aws.String(jobRole)})
+	if err != nil {
+		panic(err)
+	}
+	clk.Advance(10 * time.Minute)
+	d, _ := c.DescribeBackupJob(ctx, &awsbackup.DescribeBackupJobInput{BackupJobId: job.BackupJobId})
+	fmt.Println("backup:", d.State)
+
+	r, err := c.StartRestoreJob(ctx, &awsbackup.StartRestoreJobInput{RecoveryPointArn: d.RecoveryPointArn, IamRoleArn: aws.String(jobRole),
+		Metadata: map[string]string{"targetTableName": "orders-restored"}})
+	if err != nil {
+		panic(err)
+	}
+	clk.Advance(10 * time.Minute)
+	rd, _ := c.DescribeRestoreJob(ctx, &awsbackup.DescribeRestoreJobInput{RestoreJobId: r.RestoreJobId})
+	fmt.Println("restore:", rd.Status, aws.ToString(rd.CreatedResourceArn))
+	res, _ := srv.Resource(aws.ToString(rd.CreatedResourceArn))
+	fmt.Println("fingerprint:", res.Fingerprint)
+	// Output:
+	// backup: COMPLETED
+	// restore: COMPLETED arn:aws:dynamodb:us-east-1:123456789012:table/orders-restored
+	// fingerprint: orders-v1
+}
+
+// Seed a vault with many recovery points without running jobs.
+func ExampleEmulator_SeedRecoveryPoints() {
+	srv, err := backuptest.Start("127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	if err := srv.SeedRecoveryPoints("", "", "bulk", 2500, func(i int) backuptest.Resource {
+		return backuptest.Resource{ARN: fmt.Sprintf("arn:aws:dynamodb:us-east-1:123456789012:table/t%d", i%5), SizeBytes: 1 << 20}
+	}); err != nil {
+		panic(err)
+	}
+	d, err := srv.Client().DescribeBackupVault(context.Background(), &awsbackup.DescribeBackupVaultInput{BackupVaultName: aws.String("bulk")})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(d.NumberOfRecoveryPoints)
+	// Output: 2500
+}
