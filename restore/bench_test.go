@@ -45,6 +45,7 @@ func BenchmarkDrill1000(b *testing.B) {
 	var ms0, ms1 runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&ms0)
+	cpu0 := processCPU()
 	b.ResetTimer()
 	for i := range b.N {
 		start := time.Now()
@@ -60,6 +61,7 @@ func BenchmarkDrill1000(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	cpu := processCPU() - cpu0
 	runtime.ReadMemStats(&ms1)
 	targets := float64(n * b.N)
 	perDrill := wall / time.Duration(b.N)
@@ -69,6 +71,9 @@ func BenchmarkDrill1000(b *testing.B) {
 	b.ReportMetric(float64(len(e.srv.Calls())-calls0)/targets, "backup-calls/target")
 	b.ReportMetric(float64(e.fakes.CallCount()-fake0)/targets, "service-calls/target")
 	b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/targets, "alloc-B/target")
+	// CPU time of the whole process (drill, SDK clients and the in-process
+	// emulator) per target: independent of how busy the machine is.
+	b.ReportMetric(float64(cpu.Microseconds())/1000/targets, "cpu-ms/target")
 	runtime.GC()
 	runtime.ReadMemStats(&ms1)
 	b.ReportMetric(float64(int64(ms1.HeapAlloc)-int64(ms0.HeapAlloc))/targets, "retained-heap-B/target")
