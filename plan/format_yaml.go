@@ -102,9 +102,25 @@ type yamlRule struct {
 }
 
 type yamlLifecycle struct {
-	MoveToColdStorageAfterDays int  `yaml:"moveToColdStorageAfterDays,omitempty"`
-	DeleteAfterDays            int  `yaml:"deleteAfterDays,omitempty"`
-	OptInToArchive             bool `yaml:"optInToArchive,omitempty"`
+	MoveToColdStorageAfterDays yamlDays `yaml:"moveToColdStorageAfterDays,omitempty"`
+	DeleteAfterDays            yamlDays `yaml:"deleteAfterDays,omitempty"`
+	OptInToArchive             bool     `yaml:"optInToArchive,omitempty"`
+}
+
+// yamlDays is a day count; an explicit 0 is refused (AWS refuses it too),
+// so "unset" is written by leaving the key out.
+type yamlDays int
+
+func (d *yamlDays) UnmarshalYAML(n *yaml.Node) error {
+	var v int
+	if err := n.Decode(&v); err != nil || n.ShortTag() != "!!int" {
+		return fmt.Errorf("line %d: want a whole number of days, got %q", n.Line, n.Value)
+	}
+	if v == 0 {
+		return fmt.Errorf("line %d: days must be 1-%d, or -1 to keep forever; leave the key out to unset it", n.Line, MaxLifecycleDays)
+	}
+	*d = yamlDays(v)
+	return nil
 }
 
 type yamlCopy struct {
@@ -140,7 +156,7 @@ type yamlCondition struct {
 type yamlDuration time.Duration
 
 func (d *yamlDuration) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.ScalarNode || n.Tag == "!!int" || n.Tag == "!!float" {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() == "!!int" || n.ShortTag() == "!!float" {
 		return fmt.Errorf("line %d: want a duration such as 60m, 8h or 7d, got %q", n.Line, n.Value)
 	}
 	v, err := parseDuration(n.Value)
@@ -224,7 +240,7 @@ func lifecycleToYAML(l Lifecycle) *yamlLifecycle {
 	if l.IsZero() {
 		return nil
 	}
-	return &yamlLifecycle{MoveToColdStorageAfterDays: int(l.MoveToColdStorageAfter), DeleteAfterDays: int(l.DeleteAfter), OptInToArchive: l.OptInToArchive}
+	return &yamlLifecycle{MoveToColdStorageAfterDays: yamlDays(l.MoveToColdStorageAfter), DeleteAfterDays: yamlDays(l.DeleteAfter), OptInToArchive: l.OptInToArchive}
 }
 
 func specFromYAML(yp yamlPlan) (Spec, error) {

@@ -84,6 +84,8 @@ func TestParseYAMLErrors(t *testing.T) {
 		{"bad duration", "plans:\n  - name: p\n    rules:\n      - name: r\n        vault: v\n        startWindow: soon\n", `got "soon"`},
 		{"no plans", "other: 1\n", "field other not found"},
 		{"empty", "", "no plans"},
+		{"explicit zero days", "plans:\n  - name: p\n    rules:\n      - name: r\n        vault: v\n        lifecycle: {deleteAfterDays: 0}\n", "line 6: days must be 1-36500"},
+		{"fractional days", "plans:\n  - name: p\n    rules:\n      - name: r\n        vault: v\n        lifecycle: {deleteAfterDays: 1.5}\n", "want a whole number of days"},
 		{"garbage", "\x00\x01{[", "parse plan YAML"},
 		{"wrong type", "plans: 5\n", "cannot unmarshal"},
 	}
