@@ -287,6 +287,7 @@ func ParseTerraform(data []byte) ([]Spec, error) {
 		}
 		return s
 	}
+	var pr problems
 	byLabel := map[string]*Spec{}
 	var labels []string
 	for label, raw := range f.Resource["aws_backup_plan"] {
@@ -297,8 +298,9 @@ func ParseTerraform(data []byte) ([]Spec, error) {
 		p := &Plan{Name: tp.Name, Tags: tp.Tags}
 		for _, tr := range tp.Rule {
 			r := Rule{Name: tr.RuleName, TargetVault: resolveVault(tr.TargetVaultName), Schedule: tr.Schedule, Timezone: tr.Timezone,
-				StartWindow: tfDuration(tr.StartWindow), CompletionWindow: tfDuration(tr.CompletionWindow),
-				Lifecycle: tfLifecycleFrom(tr.Lifecycle), RecoveryPointTags: tr.RecoveryPointTags,
+				StartWindow:      wireMinutes(&pr, fmt.Sprintf("aws_backup_plan.%s.rule[%d].start_window", label, len(p.Rules)), (*int64)(tr.StartWindow)),
+				CompletionWindow: wireMinutes(&pr, fmt.Sprintf("aws_backup_plan.%s.rule[%d].completion_window", label, len(p.Rules)), (*int64)(tr.CompletionWindow)),
+				Lifecycle:        tfLifecycleFrom(tr.Lifecycle), RecoveryPointTags: tr.RecoveryPointTags,
 				ContinuousBackup: tr.EnableContinuousBackup != nil && *tr.EnableContinuousBackup, AirGappedVaultARN: tr.TargetAirGappedVaultARN}
 			for _, c := range tr.CopyAction {
 				r.CopyActions = append(r.CopyActions, CopyAction{DestinationVaultARN: c.DestinationVaultARN, Lifecycle: tfLifecycleFrom(c.Lifecycle)})
@@ -350,18 +352,7 @@ func ParseTerraform(data []byte) ([]Spec, error) {
 	for _, l := range labels {
 		out = append(out, *byLabel[l])
 	}
-	return out, nil
-}
-
-func tfDuration(n *tfInt) time.Duration {
-	if n == nil {
-		return 0
-	}
-	if *n <= 0 || int64(*n) > int64(MaxWindow/time.Minute) {
-		// Keep an out-of-range value visible to Validate without overflowing.
-		return -time.Minute
-	}
-	return time.Duration(*n) * time.Minute
+	return out, pr.err()
 }
 
 func tfLifecycleFrom(b tfBlocks[tfLifecycle]) Lifecycle {

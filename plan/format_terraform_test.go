@@ -100,6 +100,7 @@ func TestParseTerraformHandWritten(t *testing.T) {
 		{"no plans", `{"resource":{}}`, "no aws_backup_plan"},
 		{"bad number", `{"resource":{"aws_backup_plan":{"a":{"name":"a","rule":{"rule_name":"r","target_vault_name":"v","start_window":"soon"}}}}}`, "want a whole number"},
 		{"garbage", `rule "x" {}`, "parse Terraform JSON"},
+		{"zero window", `{"resource":{"aws_backup_plan":{"a":{"name":"a","rule":{"rule_name":"r","target_vault_name":"v","start_window":0}}}}}`, "aws_backup_plan.a.rule[0].start_window: must be a positive number of minutes, got 0"},
 	}
 	for _, tt := range errs {
 		if _, err := ParseTerraform([]byte(tt.in)); err == nil || !strings.Contains(err.Error(), tt.want) {
