@@ -32,7 +32,7 @@ const (
 var (
 	namePattern      = regexp.MustCompile(`^[a-zA-Z0-9\-_.]{1,50}$`)
 	vaultPattern     = regexp.MustCompile(`^[a-zA-Z0-9\-_]{2,50}$`)
-	vaultARNPattern  = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):backup:([a-z]{2}(-[a-z]+)+-\d):(\d{12}|\$account):backup-vault:(.+)$`)
+	vaultARNPattern  = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):backup:([a-z]{2,4}(-[a-z]+)+-\d+):(\d{12}|\$account):backup-vault:(.+)$`)
 	iamRolePattern   = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):iam::(\d{12}|\$account):role/[\w+=,.@/-]{1,512}$`)
 	nameRule         = "must be 1-50 characters of letters, digits, '-', '_' and '.'"
 	vaultRule        = "must be 2-50 characters of letters, digits, '-' and '_'"

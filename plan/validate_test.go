@@ -106,6 +106,9 @@ func TestValidateRules(t *testing.T) {
 		{"copy ARN bad account", func(p *Plan) {
 			p.Rules[1].CopyActions[0].DestinationVaultARN = "arn:aws:backup:eu-west-1:1234:backup-vault:v1"
 		}, "Rules[1].CopyActions[0].DestinationBackupVaultArn", "must be a backup vault ARN"},
+		{"copy ARN bad region", func(p *Plan) {
+			p.Rules[1].CopyActions[0].DestinationVaultARN = "arn:aws:backup:europe:210987654321:backup-vault:v1"
+		}, "Rules[1].CopyActions[0].DestinationBackupVaultArn", "must be a backup vault ARN"},
 		{"copy ARN bad vault name", func(p *Plan) {
 			p.Rules[1].CopyActions[0].DestinationVaultARN = "arn:aws:backup:eu-west-1:210987654321:backup-vault:a.b"
 		}, "Rules[1].CopyActions[0].DestinationBackupVaultArn", "vault name in the ARN must be 2-50"},
@@ -269,6 +272,8 @@ func TestDocumentedPlansAccepted(t *testing.T) {
 		`{"BackupPlanName":"s3","Rules":[{"RuleName":"rule_continuous_s3","ScheduleExpression":"cron(0 12 * * ? *)","TargetBackupVaultName":"vault_s3","EnableContinuousBackup":true,"Lifecycle":{"DeleteAfterDays":35}}]}`,
 		// CDK README: start 1 h, completion 2 h, on the 15th at 03:30, cold after 30 days.
 		`{"BackupPlanName":"cdk","Rules":[{"RuleName":"r","ScheduleExpression":"cron(30 3 15 * ? *)","StartWindowMinutes":60,"CompletionWindowMinutes":120,"TargetBackupVaultName":"Default","Lifecycle":{"MoveToColdStorageAfterDays":30}}]}`,
+		// Copies into other partitions' Region names.
+		`{"BackupPlanName":"regions","Rules":[{"RuleName":"r","TargetBackupVaultName":"Default","CopyActions":[{"DestinationBackupVaultArn":"arn:aws-us-gov:backup:us-gov-west-1:123456789012:backup-vault:v1"},{"DestinationBackupVaultArn":"arn:aws-eusc:backup:eusc-de-east-1:123456789012:backup-vault:v2"},{"DestinationBackupVaultArn":"arn:aws-cn:backup:cn-northwest-1:123456789012:backup-vault:v3"}]}]}`,
 		// Keep forever; cross-Region copy; Windows VSS; time zone.
 		`{"BackupPlanName":"misc","Rules":[{"RuleName":"r","ScheduleExpression":"cron(0 22 ? * 7 *)","ScheduleExpressionTimezone":"Asia/Kolkata","TargetBackupVaultName":"Default","Lifecycle":{"DeleteAfterDays":-1,"MoveToColdStorageAfterDays":-1},"CopyActions":[{"DestinationBackupVaultArn":"arn:aws:backup:us-west-2:123456789012:backup-vault:Default"}]}],"AdvancedBackupSettings":[{"ResourceType":"EC2","BackupOptions":{"WindowsVSS":"enabled"}}]}`,
 	}
