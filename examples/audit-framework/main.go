@@ -120,6 +120,9 @@ func run(ctx context.Context, cfg aws.Config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "report job %s %s: s3://%s/%v\n", job.ID, job.Status, job.Bucket, job.Keys)
+	fmt.Fprintf(out, "report job %s %s\n", job.ID, job.Status)
+	for _, k := range job.Keys {
+		fmt.Fprintf(out, "  s3://%s/%s\n", job.Bucket, k)
+	}
 	return nil
 }

@@ -16,7 +16,7 @@ func TestRun(t *testing.T) {
 	if err := run(t.Context(), srv.Config(), &out); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"framework backupkit_example_framework: created", "3 controls", "BACKUP_LAST_RECOVERY_POINT_CREATED map[recoveryPointAgeUnit:days recoveryPointAgeValue:1]", "report plan backupkit_example_compliance: created", "COMPLETED"} {
+	for _, want := range []string{"framework backupkit_example_framework: created", "3 controls", "BACKUP_LAST_RECOVERY_POINT_CREATED map[recoveryPointAgeUnit:days recoveryPointAgeValue:1]", "report plan backupkit_example_compliance: created", "COMPLETED", "  s3://backupkit-audit-reports/backup-audit/"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
