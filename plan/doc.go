@@ -75,8 +75,10 @@
 //   - Recovery point tags: at most 10; plan tags: at most 50; keys 1-128
 //     characters not starting with "aws:", values at most 256.
 //   - Advanced backup settings: resource type EC2 (option WindowsVSS) or S3
-//     (BackupACLs, BackupObjectTags), values "enabled" or "disabled", one
-//     setting per type.
+//     (BackupACLs, BackupObjectTags as the SDK model documents them, or
+//     S3BackupACLs, S3BackupObjectTags as the current API reference page
+//     does; both are accepted), values "enabled" or "disabled", one setting
+//     per type.
 //   - Selections: IAM role ARN required; Resources and NotResources are ARNs
 //     or "*", with '*' only at the end of the resource part (the Region and
 //     account parts may be "*" as a whole, as the console writes

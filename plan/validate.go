@@ -38,7 +38,10 @@ var (
 	vaultRule        = "must be 2-50 characters of letters, digits, '-' and '_'"
 	advancedSettings = map[string]map[string]bool{
 		"EC2": {"WindowsVSS": true},
-		"S3":  {"BackupACLs": true, "BackupObjectTags": true},
+		// The SDK's model documents BackupACLs/BackupObjectTags; the current
+		// API reference page says S3BackupACLs/S3BackupObjectTags. Both
+		// spellings are accepted until AWS settles it.
+		"S3": {"BackupACLs": true, "BackupObjectTags": true, "S3BackupACLs": true, "S3BackupObjectTags": true},
 	}
 )
 

@@ -127,6 +127,7 @@ func TestValidateRules(t *testing.T) {
 		{"advanced type", func(p *Plan) { p.AdvancedSettings[0].ResourceType = "RDS" }, "AdvancedBackupSettings[0].ResourceType", "must be EC2 (Windows VSS) or S3"},
 		{"advanced duplicate", func(p *Plan) { p.AdvancedSettings[1] = p.AdvancedSettings[0] }, "AdvancedBackupSettings[1].ResourceType", "duplicate advanced backup setting for EC2"},
 		{"advanced option key", func(p *Plan) { p.AdvancedSettings[0].Options = map[string]string{"BackupACLs": "enabled"} }, "AdvancedBackupSettings[0].BackupOptions.BackupACLs", "not a backup option for EC2"},
+		{"advanced S3 option key", func(p *Plan) { p.AdvancedSettings[1].Options = map[string]string{"WindowsVSS": "enabled"} }, "AdvancedBackupSettings[1].BackupOptions.WindowsVSS", "allowed: BackupACLs, BackupObjectTags, S3BackupACLs, S3BackupObjectTags"},
 		{"advanced option value", func(p *Plan) { p.AdvancedSettings[0].Options["WindowsVSS"] = "on" }, "AdvancedBackupSettings[0].BackupOptions.WindowsVSS", `must be "enabled" or "disabled"`},
 		{"advanced options empty", func(p *Plan) { p.AdvancedSettings[0].Options = nil }, "AdvancedBackupSettings[0].BackupOptions", "at least one backup option"},
 	}
@@ -272,6 +273,8 @@ func TestDocumentedPlansAccepted(t *testing.T) {
 		`{"BackupPlanName":"s3","Rules":[{"RuleName":"rule_continuous_s3","ScheduleExpression":"cron(0 12 * * ? *)","TargetBackupVaultName":"vault_s3","EnableContinuousBackup":true,"Lifecycle":{"DeleteAfterDays":35}}]}`,
 		// CDK README: start 1 h, completion 2 h, on the 15th at 03:30, cold after 30 days.
 		`{"BackupPlanName":"cdk","Rules":[{"RuleName":"r","ScheduleExpression":"cron(30 3 15 * ? *)","StartWindowMinutes":60,"CompletionWindowMinutes":120,"TargetBackupVaultName":"Default","Lifecycle":{"MoveToColdStorageAfterDays":30}}]}`,
+		// S3 advanced settings in both documented spellings.
+		`{"BackupPlanName":"s3opts","Rules":[{"RuleName":"r","TargetBackupVaultName":"Default"}],"AdvancedBackupSettings":[{"ResourceType":"S3","BackupOptions":{"S3BackupACLs":"disabled","BackupObjectTags":"disabled"}}]}`,
 		// Copies into other partitions' Region names.
 		`{"BackupPlanName":"regions","Rules":[{"RuleName":"r","TargetBackupVaultName":"Default","CopyActions":[{"DestinationBackupVaultArn":"arn:aws-us-gov:backup:us-gov-west-1:123456789012:backup-vault:v1"},{"DestinationBackupVaultArn":"arn:aws-eusc:backup:eusc-de-east-1:123456789012:backup-vault:v2"},{"DestinationBackupVaultArn":"arn:aws-cn:backup:cn-northwest-1:123456789012:backup-vault:v3"}]}]}`,
 		// Keep forever; cross-Region copy; Windows VSS; time zone.
