@@ -324,6 +324,10 @@ func (d *Declaration) Build() ([]Framework, []ReportPlan, []ConfigRule, error) {
 	return fws, rps, crs, nil
 }
 
+// FrameworkDeployWait bounds how long [Apply] waits for a created or
+// updated framework to deploy before creating report plans that refer to it.
+const FrameworkDeployWait = 15 * time.Minute
+
 // ApplyResult is one thing [Apply] ensured.
 type ApplyResult struct {
 	Kind   string `json:"kind"` // framework, report-plan, config-rule
@@ -334,7 +338,8 @@ type ApplyResult struct {
 
 // Apply ensures every framework, report plan and (when cc is not nil)
 // Config rule of the declaration, in that order. Report plans referring to
-// declared frameworks by name get their ARNs. A second Apply of the same
+// declared frameworks by name get their ARNs, after those frameworks, when
+// created or updated, finish deploying. A second Apply of the same
 // declaration changes nothing.
 func Apply(ctx context.Context, d *Declaration, c *Client, cc *ConfigClient) ([]ApplyResult, error) {
 	fws, rps, crs, err := d.Build()
@@ -346,18 +351,29 @@ func Apply(ctx context.Context, d *Declaration, c *Client, cc *ConfigClient) ([]
 	}
 	var out []ApplyResult
 	arns := map[string]string{}
+	changed := map[string]bool{}
 	for _, f := range fws {
 		arn, ch, err := c.EnsureFramework(ctx, f)
 		if err != nil {
 			return out, err
 		}
 		arns[f.Name] = arn
+		changed[f.Name] = ch != Unchanged
 		out = append(out, ApplyResult{Kind: "framework", Name: f.Name, Change: ch, ARN: arn})
 	}
+	waited := map[string]bool{}
 	for _, p := range rps {
 		for i, f := range p.FrameworkARNs {
-			if a, ok := arns[f]; ok {
-				p.FrameworkARNs[i] = a
+			a, ok := arns[f]
+			if !ok {
+				continue
+			}
+			p.FrameworkARNs[i] = a
+			if changed[f] && !waited[f] { // a report plan needs its frameworks deployed
+				if _, err := c.WaitFrameworkDeployed(ctx, f, FrameworkDeployWait); err != nil {
+					return out, err
+				}
+				waited[f] = true
 			}
 		}
 		arn, ch, err := c.EnsureReportPlan(ctx, p)
