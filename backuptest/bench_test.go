@@ -1,9 +1,13 @@
+//go:build unix
+
 package backuptest_test
 
 import (
 	"net/http"
 	"net/http/httptest"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
@@ -30,11 +34,13 @@ func BenchmarkEmulatorDescribeBackupVault(b *testing.B) {
 	in := &awsbackup.DescribeBackupVaultInput{BackupVaultName: aws.String("bench")}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := processCPU()
 	for b.Loop() {
 		if _, err := c.DescribeBackupVault(b.Context(), in); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }
 
 // BenchmarkBareHTTPBaseline is the floor for BenchmarkEmulatorDescribeBackupVault:
@@ -59,9 +65,29 @@ func BenchmarkBareHTTPBaseline(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := processCPU()
 	for b.Loop() {
 		if _, err := c.DescribeBackupVault(b.Context(), in); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
+}
+
+// processCPU is the CPU time (user + system) the test process used so far.
+// Client and server run in this process, so CPU per operation measures the
+// work of both without the scheduling noise of a busy machine that
+// wall-clock ns/op includes.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU adds the cpu-ns/op metric: process CPU time since start per
+// iteration.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")
 }
