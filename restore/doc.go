@@ -89,7 +89,7 @@
 //	    "validationMessage": "…",                  // why validation failed
 //	    "cleanup": "deleted",                      // deleted | left | skipped (nothing was created)
 //	    "leftBehind": ["…"],                       // when cleanup is "left"
-//	    "error": "…",                              // first failure(s) of the target
+//	    "error": "",                               // why the target failed ("" when it passed)
 //	    "notes": ["…"],                            // non-fatal problems
 //	    "startedAt": "…", "finishedAt": "…"
 //	  }]

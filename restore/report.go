@@ -79,7 +79,7 @@ type TargetResult struct {
 	ValidationMessage string             `json:"validationMessage,omitempty"`
 	Cleanup           string             `json:"cleanup"`
 	LeftBehind        []string           `json:"leftBehind,omitempty"`
-	Error             string             `json:"error,omitempty"`
+	Error             string             `json:"error"`
 	Notes             []string           `json:"notes,omitempty"`
 	StartedAt         time.Time          `json:"startedAt,omitzero"`
 	FinishedAt        time.Time          `json:"finishedAt,omitzero"`

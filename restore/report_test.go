@@ -63,7 +63,7 @@ func TestReportJSON(t *testing.T) {
 		t.Fatalf("parsed report = %+v; want schema 1, drill-test, failed, 1 left behind, 2 targets", doc)
 	}
 	t0 := doc.Targets[0]
-	for _, k := range []string{"resourceArn", "resourceType", "recoveryPointArn", "createdResourceArn", "rpoSeconds", "rtoRestoreSeconds", "rtoTotalSeconds", "validation", "cleanup"} {
+	for _, k := range []string{"resourceArn", "resourceType", "recoveryPointArn", "createdResourceArn", "rpoSeconds", "rtoRestoreSeconds", "rtoTotalSeconds", "validation", "cleanup", "error"} {
 		if _, ok := t0[k]; !ok {
 			t.Errorf("target JSON lacks %q: %v", k, t0)
 		}
