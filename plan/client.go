@@ -135,16 +135,22 @@ func (c *Client) check(v interface{ Validate() error }) error {
 // Create validates p and creates it, with p.Tags and the deterministic
 // CreatorRequestID(p).
 func (c *Client) Create(ctx context.Context, p *Plan) (*Live, error) {
+	return c.create(ctx, p, CreatorRequestID(p))
+}
+
+func (c *Client) create(ctx context.Context, p *Plan, token string) (*Live, error) {
 	if err := c.check(p); err != nil {
 		return nil, err
 	}
-	out, err := c.api.CreateBackupPlan(ctx, p.CreateInput())
+	in := p.CreateInput()
+	in.CreatorRequestId = aws.String(token)
+	out, err := c.api.CreateBackupPlan(ctx, in)
 	if err != nil {
 		return nil, fmt.Errorf("create backup plan %s: %w", p.Name, err)
 	}
 	c.opts.Logger.InfoContext(ctx, "created backup plan", "name", p.Name, "id", aws.ToString(out.BackupPlanId))
 	return &Live{ID: aws.ToString(out.BackupPlanId), ARN: aws.ToString(out.BackupPlanArn),
-		VersionID: aws.ToString(out.VersionId), CreatorRequestID: CreatorRequestID(p),
+		VersionID: aws.ToString(out.VersionId), CreatorRequestID: token,
 		CreationDate: aws.ToTime(out.CreationDate), Plan: p.Clone()}, nil
 }
 
@@ -208,26 +214,40 @@ func summary(m types.BackupPlansListMember) *Live {
 // an error wrapping ErrNotFound when there is none, and an
 // *AmbiguousNameError when there are several.
 func (c *Client) FindByName(ctx context.Context, name string) (*Live, error) {
+	live, _, err := c.findByName(ctx, name)
+	return live, err
+}
+
+// findByName is FindByName that also returns the CreatorRequestIds of
+// deleted plans with that name, mapped to their plan IDs.
+func (c *Client) findByName(ctx context.Context, name string) (*Live, map[string]string, error) {
 	var ids []string
-	var pg = awsbackup.NewListBackupPlansPaginator(c.api, &awsbackup.ListBackupPlansInput{})
+	deleted := map[string]string{}
+	pg := awsbackup.NewListBackupPlansPaginator(c.api, &awsbackup.ListBackupPlansInput{IncludeDeleted: aws.Bool(true)})
 	for pg.HasMorePages() {
 		out, err := pg.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("list backup plans: %w", err)
+			return nil, nil, fmt.Errorf("list backup plans: %w", err)
 		}
 		for _, m := range out.BackupPlansList {
-			if aws.ToString(m.BackupPlanName) == name && m.DeletionDate == nil {
+			if aws.ToString(m.BackupPlanName) != name {
+				continue
+			}
+			if m.DeletionDate == nil {
 				ids = append(ids, aws.ToString(m.BackupPlanId))
+			} else if m.CreatorRequestId != nil {
+				deleted[*m.CreatorRequestId] = aws.ToString(m.BackupPlanId)
 			}
 		}
 	}
 	switch len(ids) {
 	case 0:
-		return nil, fmt.Errorf("backup plan %q: %w", name, ErrNotFound)
+		return nil, deleted, fmt.Errorf("backup plan %q: %w", name, ErrNotFound)
 	case 1:
-		return c.Get(ctx, ids[0])
+		live, err := c.Get(ctx, ids[0])
+		return live, deleted, err
 	default:
-		return nil, &AmbiguousNameError{Name: name, IDs: ids}
+		return nil, deleted, &AmbiguousNameError{Name: name, IDs: ids}
 	}
 }
 
@@ -340,9 +360,16 @@ func (c *Client) Ensure(ctx context.Context, p *Plan) (*EnsureResult, error) {
 	if err := c.check(p); err != nil {
 		return nil, err
 	}
-	live, err := c.FindByName(ctx, p.Name)
+	live, deleted, err := c.findByName(ctx, p.Name)
 	if errors.Is(err, ErrNotFound) {
-		l, err := c.Create(ctx, p)
+		// A deleted plan may still own the deterministic token (AWS does not
+		// say whether it would hand that plan back); salt it with the deleted
+		// plan's ID, which keeps retries deterministic.
+		token := CreatorRequestID(p)
+		if old, ok := deleted[token]; ok {
+			token = requestID(p.Name, p.ToSDK(), p.Tags, old)
+		}
+		l, err := c.create(ctx, p, token)
 		if err != nil {
 			return nil, err
 		}

@@ -317,6 +317,16 @@ func TestSelectionsAndDelete(t *testing.T) {
 	if _, err := c.FindByName(t.Context(), "with-sel"); !errors.Is(err, plan.ErrNotFound) {
 		t.Errorf("FindByName after delete = %v; want ErrNotFound", err)
 	}
+	// Ensuring the same plan again makes a new plan with a token that is not
+	// the deleted plan's.
+	again, err := c.Ensure(t.Context(), mustBuild(t, plan.Daily35("with-sel", "Default")))
+	if err != nil || again.Action != plan.Created || again.Live.ID == live.ID {
+		t.Fatalf("Ensure after delete = %+v, %v; want a new plan", again, err)
+	}
+	got, err := c.Get(t.Context(), again.Live.ID)
+	if err != nil || got.CreatorRequestID == live.CreatorRequestID || got.CreatorRequestID != again.Live.CreatorRequestID {
+		t.Errorf("recreated plan token = %q (deleted plan had %q)", got.CreatorRequestID, live.CreatorRequestID)
+	}
 	if _, err := c.CreateSelection(t.Context(), "nope", &plan.Selection{Name: "x"}); err == nil {
 		t.Errorf("CreateSelection(invalid) = nil")
 	}
