@@ -108,7 +108,7 @@ func (t *TargetResult) finish(_ time.Time) {
 	t.RPOMet = t.MaxRPO == 0 || (t.RecoveryPointARN != "" && t.RPO <= t.MaxRPO)
 	t.RTOMet = t.MaxRTO == 0 || (t.Validation == Passed && t.RTOTotal <= t.MaxRTO)
 	for k, v := range t.PhaseSeconds {
-		t.PhaseSeconds[k] = round3(v)
+		t.PhaseSeconds[k] = math.Round(v*1e6) / 1e6
 	}
 	t.Status = Failed
 	if t.Error == "" && t.Validation == Passed && t.Cleanup == Deleted && t.RPOMet && t.RTOMet {
