@@ -245,3 +245,59 @@ func TestControlReset(t *testing.T) {
 	_, err = c.CreateBackupVault(t.Context(), &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("v1")})
 	require.NoError(t, err, "faults are gone and the name is free again")
 }
+
+func TestControlJobFailuresAndEventsOverHTTP(t *testing.T) {
+	t.Parallel()
+	clk := backuptest.NewManualClock(time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC))
+	srv := backuptest.NewServer(t, func(o *backuptest.Options) { o.Clock = clk; o.JobDuration = time.Minute })
+	c := srv.Client()
+	ctx := t.Context()
+	const ok1, bad = "arn:aws:ec2:us-east-1:123456789012:volume/vol-ok", "arn:aws:ec2:us-east-1:123456789012:volume/vol-bad"
+	var added map[string]int
+	require.Equal(t, 200, control(t, srv, "POST", "resources", `[{"arn":"`+ok1+`"},{"arn":"`+bad+`"}]`, &added))
+	require.Equal(t, 200, control(t, srv, "POST", "job-failures", `{"jobType":"BACKUP","resourceArn":"`+bad+`","statusMessage":"disk on fire","count":1}`, nil))
+	_, err := c.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("v1")})
+	require.NoError(t, err)
+	ids := map[string]string{}
+	for _, arn := range []string{ok1, bad} {
+		out, err := c.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("v1"), ResourceArn: aws.String(arn), IamRoleArn: aws.String("arn:aws:iam::123456789012:role/r")})
+		require.NoError(t, err)
+		ids[arn] = aws.ToString(out.BackupJobId)
+	}
+	var clock map[string]any
+	require.Equal(t, 200, control(t, srv, "POST", "clock", `{"advance":"5m"}`, &clock))
+
+	d, err := c.DescribeBackupJob(ctx, &awsbackup.DescribeBackupJobInput{BackupJobId: aws.String(ids[bad])})
+	require.NoError(t, err)
+	assert.Equal(t, types.BackupJobStateFailed, d.State)
+	assert.Equal(t, "disk on fire", aws.ToString(d.StatusMessage))
+	d, err = c.DescribeBackupJob(ctx, &awsbackup.DescribeBackupJobInput{BackupJobId: aws.String(ids[ok1])})
+	require.NoError(t, err)
+	assert.Equal(t, types.BackupJobStateCompleted, d.State)
+
+	var events []struct {
+		DetailType string          `json:"detail-type"`
+		Source     string          `json:"source"`
+		Account    string          `json:"account"`
+		Region     string          `json:"region"`
+		Resources  []string        `json:"resources"`
+		Detail     json.RawMessage `json:"detail"`
+	}
+	require.Equal(t, 200, control(t, srv, "GET", "events", "", &events))
+	final := map[string]string{}
+	for _, ev := range events {
+		assert.Equal(t, "aws.backup", ev.Source)
+		assert.Equal(t, "123456789012", ev.Account)
+		assert.Equal(t, "us-east-1", ev.Region)
+		if ev.DetailType != "Backup Job State Change" {
+			continue
+		}
+		var detail struct {
+			BackupJobID string `json:"backupJobId"`
+			State       string `json:"state"`
+		}
+		require.NoError(t, json.Unmarshal(ev.Detail, &detail))
+		final[detail.BackupJobID] = detail.State
+	}
+	assert.Equal(t, map[string]string{ids[ok1]: "COMPLETED", ids[bad]: "FAILED"}, final, "the last state-change event of each job")
+}
