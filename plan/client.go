@@ -399,10 +399,21 @@ type LiveSelection struct {
 // CreateSelection validates s and attaches it to the plan with ID planID,
 // with a deterministic CreatorRequestId. It returns the selection ID.
 func (c *Client) CreateSelection(ctx context.Context, planID string, s *Selection) (string, error) {
+	return c.createSelection(ctx, planID, s, "")
+}
+
+// createSelection creates s; replaces, when set, is the ID of the selection
+// s replaces, which salts the CreatorRequestId so that a selection changed
+// back to an earlier form never collides with the deleted original.
+func (c *Client) createSelection(ctx context.Context, planID string, s *Selection, replaces string) (string, error) {
 	if err := c.check(s); err != nil {
 		return "", err
 	}
-	out, err := c.api.CreateBackupSelection(ctx, s.CreateInput(planID))
+	in := s.CreateInput(planID)
+	if replaces != "" {
+		in.CreatorRequestId = aws.String(requestID(s.Name, planID, in.BackupSelection, replaces))
+	}
+	out, err := c.api.CreateBackupSelection(ctx, in)
 	if err != nil {
 		return "", fmt.Errorf("create backup selection %s: %w", s.Name, err)
 	}
@@ -476,7 +487,7 @@ func (c *Client) EnsureSelection(ctx context.Context, planID string, s *Selectio
 		if err := c.DeleteSelection(ctx, planID, ls.ID); err != nil {
 			return "", "", err
 		}
-		id, err := c.CreateSelection(ctx, planID, s)
+		id, err := c.createSelection(ctx, planID, s, ls.ID)
 		return id, Updated, err
 	}
 	id, err := c.CreateSelection(ctx, planID, s)

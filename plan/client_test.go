@@ -279,6 +279,14 @@ func TestSelectionsAndDelete(t *testing.T) {
 	if err != nil || act != plan.Updated || id3 == id {
 		t.Errorf("EnsureSelection(changed) = %q %s %v; want updated with a new id", id3, act, err)
 	}
+	// Changed back to the original: a fresh selection again, not the deleted one.
+	id4, act, err := c.EnsureSelection(t.Context(), live.ID, sel)
+	if err != nil || act != plan.Updated || id4 == id || id4 == id3 {
+		t.Errorf("EnsureSelection(back to original) = %q %s %v; want updated with a new id", id4, act, err)
+	}
+	if _, act, _ := c.EnsureSelection(t.Context(), live.ID, changed); act != plan.Updated {
+		t.Errorf("EnsureSelection(changed again) = %s; want updated", act)
+	}
 	other, _ := plan.NewSelection("tagged", roleARN).Tag("backup", "daily").Build()
 	if _, err := c.CreateSelection(t.Context(), live.ID, other); err != nil {
 		t.Fatal(err)
@@ -303,8 +311,8 @@ func TestSelectionsAndDelete(t *testing.T) {
 	if err := c.Delete(t.Context(), live.ID, func(o *plan.DeleteOptions) { o.DeleteSelections = true }); err != nil {
 		t.Fatalf("Delete(DeleteSelections) = %v", err)
 	}
-	if n := count(srv, "DeleteBackupSelection"); n != 3 {
-		t.Errorf("DeleteBackupSelection calls = %d; want 3 (1 replace + 2)", n)
+	if n := count(srv, "DeleteBackupSelection"); n != 5 {
+		t.Errorf("DeleteBackupSelection calls = %d; want 5 (3 replacements + 2)", n)
 	}
 	for _, call := range srv.Calls() {
 		if strings.HasPrefix(call.Operation, "Delete") && call.Operation != "DeleteBackupSelection" && call.Operation != "DeleteBackupPlan" {
