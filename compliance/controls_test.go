@@ -127,10 +127,11 @@ func TestReportPlanValidate(t *testing.T) {
 		p    ReportPlan
 		want []string
 	}{
-		{"job report", ReportPlan{Name: "jobs", Template: BackupJobReport, Bucket: "b", Formats: []string{"CSV", "JSON"}}, nil},
-		{"compliance needs frameworks", ReportPlan{Name: "c", Template: ControlComplianceReport, Bucket: "b"}, []string{"FrameworkARNs"}},
-		{"job report with frameworks", ReportPlan{Name: "c", Template: CopyJobReport, Bucket: "b", FrameworkARNs: []string{"arn"}}, []string{"FrameworkARNs"}},
-		{"json cross account", ReportPlan{Name: "x", Template: RestoreJobReport, Bucket: "b", Formats: []string{"JSON"}, Accounts: []string{"123456789012"}}, []string{"Formats[0]"}},
+		{"job report", ReportPlan{Name: "jobs", Template: BackupJobReport, Bucket: "audit-bucket", Formats: []string{"CSV", "JSON"}}, nil},
+		{"compliance needs frameworks", ReportPlan{Name: "c", Template: ControlComplianceReport, Bucket: "audit-bucket"}, []string{"FrameworkARNs"}},
+		{"job report with frameworks", ReportPlan{Name: "c", Template: CopyJobReport, Bucket: "audit-bucket", FrameworkARNs: []string{"arn"}}, []string{"FrameworkARNs"}},
+		{"json cross account", ReportPlan{Name: "x", Template: RestoreJobReport, Bucket: "audit-bucket", Formats: []string{"JSON"}, Accounts: []string{"123456789012"}}, []string{"Formats[0]"}},
+		{"bad bucket", ReportPlan{Name: "x", Template: BackupJobReport, Bucket: "My_Bucket"}, []string{"Bucket"}},
 		{"bad everything", ReportPlan{Name: "-", Template: "NOPE", Formats: []string{"XML"}, Regions: []string{"moon"}}, []string{"Name", "Template", "Bucket", "Formats[0]", "Regions[0]"}},
 	}
 	for _, tt := range tests {

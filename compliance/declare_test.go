@@ -1,10 +1,12 @@
 package compliance_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/backupkit/backupkit/backuptest"
 	"github.com/backupkit/backupkit/compliance"
@@ -128,5 +130,42 @@ configRules:
 				}
 			}
 		})
+	}
+}
+
+func TestApplyWaitsForFrameworkDeployment(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	clk := backuptest.NewManualClock(time.Date(2026, 4, 1, 8, 0, 0, 0, time.UTC))
+	srv := backuptest.NewServer(t, func(o *backuptest.Options) { o.Clock = clk; o.JobDuration = 3 * time.Minute })
+	slept := time.Duration(0)
+	c := compliance.New(srv.Client(), func(o *compliance.Options) {
+		o.PollInterval = time.Minute
+		o.Sleep = func(_ context.Context, d time.Duration) error { slept += d; clk.Advance(d); return nil }
+	})
+	d, err := compliance.ParseDeclaration([]byte(`
+frameworks:
+  - name: fw
+    controls:
+      - control: recovery-point-encrypted
+reportPlans:
+  - name: rp
+    template: CONTROL_COMPLIANCE_REPORT
+    bucket: audit-bucket
+    frameworks: [fw]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := compliance.Apply(ctx, d, c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 2 || slept < 3*time.Minute {
+		t.Errorf("results %v after sleeping %v; want 2 results after ≥ 3m of deployment wait", res, slept)
+	}
+	st, err := c.DescribeFramework(ctx, "fw")
+	if err != nil || st.DeploymentStatus != "COMPLETED" {
+		t.Errorf("framework status %v, %v; want COMPLETED", st, err)
 	}
 }

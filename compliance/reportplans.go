@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -41,6 +42,8 @@ const (
 	FormatJSON = "JSON"
 )
 
+var bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
 // ReportPlan is an AWS Backup Audit Manager report plan: which template,
 // where in S3 it is delivered, and what it covers.
 type ReportPlan struct {
@@ -75,6 +78,8 @@ func (p ReportPlan) Validate() error {
 	}
 	if p.Bucket == "" {
 		ps.add("Bucket", "required")
+	} else if !bucketRE.MatchString(p.Bucket) {
+		ps.add("Bucket", "not a valid S3 bucket name (3–63 of a-z, 0-9, '.', '-'): %q", p.Bucket)
 	}
 	wide := len(p.Accounts) > 0 || len(p.OrganizationUnits) > 0 || len(p.Regions) > 0
 	for i, f := range p.formats() {
