@@ -45,10 +45,21 @@ type Options struct {
 	// handles' Wait methods. Zero values select the SDK-like defaults
 	// (MinDelay 5s, MaxDelay 120s).
 	Waiter WaiterOptions
-	// Now is the clock used for report ages and "since" filters.
-	// Default time.Now.
+	// Now is the clock used for report ages, "since" filters and
+	// idempotency windows. Default time.Now.
 	Now func() time.Time
+	// IdempotencyWindow is how long StartBackup treats an identical request
+	// without an explicit IdempotencyToken as a retry of the first one: the
+	// derived token covers the input and the window the call falls in, so
+	// a retry after a timeout returns the same job while the next day's run
+	// starts a new backup. Default DefaultIdempotencyWindow; a negative
+	// value derives the token from the input alone (one job per distinct
+	// input, ever).
+	IdempotencyWindow time.Duration
 }
+
+// DefaultIdempotencyWindow is the default Options.IdempotencyWindow.
+const DefaultIdempotencyWindow = time.Hour
 
 // Client runs on-demand AWS Backup operations. Create it with New; it is
 // safe for concurrent use.
@@ -68,6 +79,9 @@ func New(api API, optFns ...func(*Options)) *Client {
 	}
 	if c.opts.Now == nil {
 		c.opts.Now = time.Now
+	}
+	if c.opts.IdempotencyWindow == 0 {
+		c.opts.IdempotencyWindow = DefaultIdempotencyWindow
 	}
 	if c.opts.Waiter.Logger == nil {
 		c.opts.Waiter.Logger = c.opts.Logger

@@ -39,11 +39,11 @@ type BackupInput struct {
 	// IAMRoleARN is the role AWS Backup assumes. Required.
 	IAMRoleARN string
 	// IdempotencyToken makes retries safe: the same token returns the same
-	// job. Empty means derived from every other field (see
-	// BackupIdempotencyToken), so an identical request never starts a
-	// second job while AWS remembers the token. Set a fresh token (for
-	// example including a timestamp) to deliberately start another backup
-	// of the same resource with the same settings.
+	// job. Empty means derived from every other field and the client's
+	// idempotency window (see Options.IdempotencyWindow and
+	// BackupIdempotencyToken), so an identical request retried within the
+	// window never starts a second job. Set your own token to tie retries
+	// to your own notion of "the same backup" (e.g. a change ticket id).
 	IdempotencyToken string
 	// StartWindow is how long AWS may wait before starting the job
 	// (≥ 1h; AWS default 8h); the job EXPIRES if it cannot start in time.
@@ -133,9 +133,9 @@ func (in *BackupInput) options() map[string]string {
 	return opts
 }
 
-// BackupIdempotencyToken returns the token StartBackup uses when the input
-// has none: a hash of every field that shapes the job, so equal inputs
-// give equal tokens.
+// BackupIdempotencyToken is a hash of every field of in that shapes the
+// job, so equal inputs give equal tokens. StartBackup combines it with the
+// start of the current idempotency window (Client.BackupToken).
 func BackupIdempotencyToken(in BackupInput) string {
 	return hashToken("backup",
 		in.VaultName, in.ResourceARN, in.IAMRoleARN, in.StartWindow.String(), in.CompletionWindow.String(),
@@ -171,6 +171,20 @@ func sortedMap(m map[string]string) string {
 	return b.String()
 }
 
+// BackupToken returns the idempotency token StartBackup uses for in when
+// it has none: BackupIdempotencyToken(in) combined with the start of the
+// current Options.IdempotencyWindow.
+func (c *Client) BackupToken(in BackupInput) string {
+	if in.IdempotencyToken != "" {
+		return in.IdempotencyToken
+	}
+	if c.opts.IdempotencyWindow < 0 {
+		return BackupIdempotencyToken(in)
+	}
+	window := c.opts.Now().UTC().Truncate(c.opts.IdempotencyWindow)
+	return DeriveToken(BackupIdempotencyToken(in), window.Format(time.RFC3339))
+}
+
 // BackupJob is a handle on a started backup job.
 type BackupJob struct {
 	ID               string
@@ -194,7 +208,7 @@ func (c *Client) StartBackup(ctx context.Context, in BackupInput) (*BackupJob, e
 	}
 	token := in.IdempotencyToken
 	if token == "" {
-		token = BackupIdempotencyToken(in)
+		token = c.BackupToken(in)
 	}
 	start, _ := windowMinutes("StartWindow", in.StartWindow, MinStartWindow)
 	complete, _ := windowMinutes("CompletionWindow", in.CompletionWindow, time.Minute)

@@ -19,8 +19,8 @@ func TestStartBackupThroughEmulator(t *testing.T) {
 	if err != nil {
 		t.Fatalf("StartBackup: %v", err)
 	}
-	if job.IdempotencyToken != BackupIdempotencyToken(in) {
-		t.Errorf("token = %s; want the derived token", job.IdempotencyToken)
+	if want := e.c.BackupToken(in); job.IdempotencyToken != want {
+		t.Errorf("token = %s; want the derived token %s", job.IdempotencyToken, want)
 	}
 	again, err := e.c.StartBackup(ctx, in)
 	if err != nil {
@@ -146,5 +146,38 @@ func TestTags(t *testing.T) {
 	}
 	if err := e.c.Tag(ctx, a, map[string]string{"aws:x": "y"}); len(fieldsOf(err)) != 1 {
 		t.Errorf("Tag(aws: key) = %v; want validation error", err)
+	}
+}
+
+func TestStartBackupIdempotencyWindow(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, time.Minute)
+	ctx := t.Context()
+	in := BackupInput{VaultName: testVlt, ResourceARN: vol2, IAMRoleARN: role}
+	first, err := e.c.StartBackup(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clk.Advance(10 * time.Minute)
+	retry, err := e.c.StartBackup(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if retry.ID != first.ID {
+		t.Errorf("retry within the window started job %s; want the first job %s", retry.ID, first.ID)
+	}
+	e.clk.Advance(DefaultIdempotencyWindow)
+	next, err := e.c.StartBackup(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.ID == first.ID {
+		t.Errorf("StartBackup after the idempotency window returned the old job %s; want a new backup", first.ID)
+	}
+
+	// A negative window derives the token from the input alone.
+	forever := New(e.api, func(o *Options) { o.Now = e.clk.Now; o.IdempotencyWindow = -1 })
+	if got, want := forever.BackupToken(in), BackupIdempotencyToken(in); got != want {
+		t.Errorf("BackupToken with a negative window = %s; want %s", got, want)
 	}
 }

@@ -221,6 +221,9 @@ func TestChaosNoDuplicateJobs(t *testing.T) {
 	api := e.srv.Client(func(o *awsbackup.Options) { o.Retryer = fastRetryer(10) })
 	c := New(api, func(o *Options) {
 		o.Now = e.clk.Now
+		// The three rounds span a few hours of emulator time: a day-long
+		// window makes every round a retry of the first.
+		o.IdempotencyWindow = 24 * time.Hour
 		o.Waiter = WaiterOptions{MinDelay: time.Minute, MaxDelay: 5 * time.Minute, Sleep: e.sleep}
 	})
 	resources := []string{vol1, vol2, db1, table1}

@@ -92,7 +92,7 @@ or PARTIAL exits with status 2.`,
 	f.StringVar(&in.VaultName, "vault", "", "target backup vault name (required)")
 	f.StringVar(&in.ResourceARN, "resource", "", "ARN of the resource to back up (required)")
 	f.StringVar(&in.IAMRoleARN, "role", "", "IAM role ARN AWS Backup assumes (required)")
-	f.StringVar(&in.IdempotencyToken, "token", "", "idempotency token (default: derived from the parameters)")
+	f.StringVar(&in.IdempotencyToken, "token", "", "idempotency token (default: derived from the parameters and the current hour, so a retry within the hour returns the same job)")
 	f.DurationVar(&in.StartWindow, "start-window", 0, "start window, at least 1h (AWS default 8h)")
 	f.DurationVar(&in.CompletionWindow, "completion-window", 0, "completion window")
 	f.IntVar(&deleteAfterDays, "delete-after-days", 0, "delete the recovery point after this many days")
