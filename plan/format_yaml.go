@@ -60,14 +60,6 @@ func (s Spec) validate(orgPolicy bool) error {
 	return pr.err()
 }
 
-func (s Spec) clone() Spec {
-	c := Spec{Plan: s.Plan.Clone(), Regions: append([]string(nil), s.Regions...)}
-	for _, sel := range s.Selections {
-		c.Selections = append(c.Selections, sel.Clone())
-	}
-	return c
-}
-
 type yamlFile struct {
 	Plans []yamlPlan `yaml:"plans"`
 }
