@@ -12,6 +12,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 // AWS Backup Audit Manager control names.
@@ -315,6 +317,11 @@ func (c Control) validate(i int, ps *problems) {
 	}
 	if len(s.ResourceIDs) > MaxScopeResourceIDs {
 		ps.add(prefix+".Scope.ResourceIDs", "at most %d, got %d", MaxScopeResourceIDs, len(s.ResourceIDs))
+	}
+	for j, t := range s.ResourceTypes {
+		if _, err := backup.ParseResourceType(t); err != nil {
+			ps.add(fmt.Sprintf("%s.Scope.ResourceTypes[%d]", prefix, j), "unknown AWS Backup resource type %q", t)
+		}
 	}
 	if s.TagKey == "" && s.TagValue != "" {
 		ps.add(prefix+".Scope.TagKey", "required with a tag value")

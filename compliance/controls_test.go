@@ -41,6 +41,7 @@ func TestControlParameters(t *testing.T) {
 		{"restore time", RestoreTimeMeetsTarget(12 * time.Hour), map[string]string{"maxRestoreTime": "720"}, ""},
 		{"restore time seconds", RestoreTimeMeetsTarget(90 * time.Second), nil, "maxRestoreTime"},
 		{"scope two kinds", Control{Name: "X", Scope: Scope{ResourceTypes: []string{"EBS"}, TagKey: "k"}}, nil, "Scope"},
+		{"scope unknown type", ResourcesProtectedByBackupPlan().ForResourceTypes("EBS", "Floppy"), nil, "Scope.ResourceTypes[1]"},
 		{"scope ids need one type", Control{Name: "X", Scope: Scope{ResourceIDs: []string{"vol-1"}}}, nil, "Scope.ResourceTypes"},
 		{"scope 101 ids", ResourcesProtectedByBackupPlan().ForResources("EBS", make([]string, 101)...), nil, "Scope.ResourceIDs"},
 	}
