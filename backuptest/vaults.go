@@ -115,13 +115,7 @@ func (c *opCtx) vaultOf(name *string) (*vault, error) {
 
 // recoveryPointCount counts the points stored in a vault.
 func (r *regionState) recoveryPointCount(vaultName string) int64 {
-	var n int64
-	for _, rp := range r.RecoveryPoints {
-		if rp.VaultName == vaultName {
-			n++
-		}
-	}
-	return n
+	return int64(len(r.index().byVault[vaultName]))
 }
 
 func (c *opCtx) newVault(name, kmsKey, creatorID *string, tags map[string]string, typ types.VaultType) (*vault, error) {
