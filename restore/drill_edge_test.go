@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+
 	"github.com/backupkit/backupkit/backuptest"
 	"github.com/backupkit/backupkit/restore"
 )
@@ -82,6 +84,18 @@ func (f *fakesHandler) Delete(_ context.Context, arn string) error {
 	return nil
 }
 
+// cancelOnStart is an AWS Backup client that cancels the drill shortly
+// after StartRestoreJob was sent.
+type cancelOnStart struct {
+	*awsbackup.Client
+	cancel context.CancelFunc
+}
+
+func (c *cancelOnStart) StartRestoreJob(ctx context.Context, in *awsbackup.StartRestoreJobInput, optFns ...func(*awsbackup.Options)) (*awsbackup.StartRestoreJobOutput, error) {
+	time.AfterFunc(50*time.Millisecond, c.cancel)
+	return c.Client.StartRestoreJob(ctx, in, optFns...)
+}
+
 func TestDrillCancelledDuringStartRestoreJob(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
@@ -89,12 +103,16 @@ func TestDrillCancelledDuringStartRestoreJob(t *testing.T) {
 	// StartRestoreJob hangs; the drill is cancelled while the call is in
 	// flight, so it cannot know whether the job started. Cleanup repeats
 	// the call with the same idempotency token to find out, and cleans up.
-	e.srv.InjectFault(backuptest.Fault{Operation: "StartRestoreJob", Latency: 2 * time.Second, Count: 1})
+	e.srv.InjectFault(backuptest.Fault{Operation: "StartRestoreJob", Latency: time.Second, Count: 1})
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	stop := time.AfterFunc(200*time.Millisecond, cancel)
-	defer stop.Stop()
-	rep, err := e.client.Run(ctx, &restore.Drill{ID: "drill-cs", Vault: testVault, Targets: []restore.Target{{ResourceARN: sources[0]}}})
+	client := restore.New(&cancelOnStart{Client: e.api, cancel: cancel}, func(o *restore.Options) {
+		o.IAMRoleARN = testRole
+		o.Waiter = fastWaiter
+		o.DeletePollInterval = 5 * time.Millisecond
+		o.Services = restore.Services{EC2: e.fakes.EC2}
+	})
+	rep, err := client.Run(ctx, &restore.Drill{ID: "drill-cs", Vault: testVault, Targets: []restore.Target{{ResourceARN: sources[0]}}})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run() error = %v; want context.Canceled", err)
 	}
