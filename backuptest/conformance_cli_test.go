@@ -375,6 +375,33 @@ func TestConformanceAWSCLI(t *testing.T) {
 		newARN := str(t, r, "CreatedResourceArn")
 		assert.Regexp(t, `^arn:aws:ec2:us-east-1:123456789012:volume/vol-`, newARN)
 		assert.NotEqual(t, volumeARN, newARN, "a restore creates a new resource")
+
+		pr := cli.ok(t, "describe-protected-resource", "--resource-arn", volumeARN)
+		assert.Equal(t, "EBS", str(t, pr, "ResourceType"))
+		assert.NotEmpty(t, str(t, pr, "LastBackupTime"))
+		prs := cli.ok(t, "list-protected-resources")
+		var protected []string
+		for _, r := range list(t, prs, "Results") {
+			protected = append(protected, r["ResourceArn"].(string))
+		}
+		assert.Contains(t, protected, volumeARN)
+
+		// A cross-Region copy lands in the destination Region's vault.
+		dr := cli.ok(t, "--region", "us-west-2", "create-backup-vault", "--backup-vault-name", "dr")
+		cp := cli.ok(t, "start-copy-job", "--recovery-point-arn", rpARN, "--source-backup-vault-name", "myVault",
+			"--destination-backup-vault-arn", str(t, dr, "BackupVaultArn"), "--iam-role-arn", backupRole)
+		copyID := str(t, cp, "CopyJobId")
+		var cj map[string]any
+		require.Eventually(t, func() bool {
+			out := cli.ok(t, "describe-copy-job", "--copy-job-id", copyID)
+			cj, _ = out["CopyJob"].(map[string]any)
+			return cj != nil && cj["State"] == "COMPLETED"
+		}, 60*time.Second, 100*time.Millisecond, "copy job never completed")
+		drPoints := cli.ok(t, "--region", "us-west-2", "list-recovery-points-by-backup-vault", "--backup-vault-name", "dr")
+		copies := list(t, drPoints, "RecoveryPoints")
+		require.Len(t, copies, 1)
+		assert.Equal(t, cj["DestinationRecoveryPointArn"], copies[0]["RecoveryPointArn"])
+		assert.Equal(t, volumeARN, copies[0]["ResourceArn"])
 	})
 
 	t.Run("paging", func(t *testing.T) {
