@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"encoding/json"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func loadActions(t *testing.T, name string) []string {
@@ -50,6 +52,8 @@ func TestActionMatches(t *testing.T) {
 		{"ec2:CreateSnapshot", "ec2:CreateSnapshots", false},
 		{"a*b*c", "aXbYbZc", true},
 		{"a*b*c", "aXbYbZ", false},
+		{"a*b?*", "a*0B00", true}, // a literal '*' in the action must not consume the pattern's star
+
 	}
 	for _, tt := range tests {
 		if got := ActionMatches(tt.pattern, tt.action); got != tt.want {
@@ -234,4 +238,39 @@ func TestLintFlagsBroadPolicies(t *testing.T) {
 			t.Errorf("finding on a Deny statement: %q", k)
 		}
 	}
+}
+
+// FuzzActionMatches compares the wildcard matcher with a regular
+// expression built from the same pattern.
+func FuzzActionMatches(f *testing.F) {
+	f.Add("ec2:Describe*", "ec2:DescribeVolumes")
+	f.Add("a*b?c", "axxbyc")
+	f.Add("**?", "")
+	f.Fuzz(func(t *testing.T, pattern, action string) {
+		if len(pattern) > 64 || len(action) > 64 || !utf8.ValidString(pattern) || !utf8.ValidString(action) {
+			return
+		}
+		var re strings.Builder
+		re.WriteString("(?is)^")
+		for _, r := range strings.ToLower(pattern) {
+			switch r {
+			case '*':
+				re.WriteString(".*")
+			case '?':
+				re.WriteString(".")
+			default:
+				re.WriteString(regexp.QuoteMeta(string(r)))
+			}
+		}
+		re.WriteString("$")
+		want := regexp.MustCompile(re.String()).MatchString(strings.ToLower(action))
+		// The matcher works on bytes: '?' matches one byte, so compare only
+		// where that agrees with one rune.
+		if strings.Contains(pattern, "?") && len(action) != utf8.RuneCountInString(action) {
+			return
+		}
+		if got := ActionMatches(pattern, action); got != want {
+			t.Errorf("ActionMatches(%q, %q) = %v; regexp says %v", pattern, action, got, want)
+		}
+	})
 }
