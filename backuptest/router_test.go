@@ -1,10 +1,12 @@
 package backuptest
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -218,4 +220,80 @@ func assertAWSShape(t *testing.T, w *httptest.ResponseRecorder) {
 	assert.Equal(t, code, body["Code"])
 	assert.NotEmpty(t, body["Message"])
 	assert.Equal(t, "application/json", w.Header().Get("Content-Type"))
+}
+
+// junkBody builds a JSON body for an SDK input type with every member set
+// to a well-typed but meaningless value (variant 0: non-empty junk,
+// variant 1: empty strings, zero numbers, empty lists and objects,
+// variant 2: negative and huge numbers).
+func junkBody(t reflect.Type, variant, depth int) any {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == timeType {
+		return []float64{0, 0, -1}[variant]
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return []string{"junk-value", "", "arn:aws:backup:us-east-1:123456789012:x"}[variant]
+	case reflect.Bool:
+		return variant != 1
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return []int64{-1, 0, 2147483647}[variant]
+	case reflect.Float32, reflect.Float64:
+		return []float64{-1.5, 0, 1e300}[variant]
+	case reflect.Slice:
+		if variant == 1 || depth > 4 {
+			return []any{}
+		}
+		return []any{junkBody(t.Elem(), variant, depth+1)}
+	case reflect.Map:
+		if variant == 1 || depth > 4 {
+			return map[string]any{}
+		}
+		return map[string]any{"k": junkBody(t.Elem(), variant, depth+1)}
+	case reflect.Struct:
+		obj := map[string]any{}
+		if depth > 4 {
+			return obj
+		}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() || f.Name == "ResultMetadata" {
+				continue
+			}
+			obj[f.Name] = junkBody(f.Type, variant, depth+1)
+		}
+		return obj
+	}
+	return nil
+}
+
+// TestImplementedOperationsRejectJunk sends every implemented operation
+// inputs full of well-typed junk: each must answer with a client error (or
+// succeed), never an internal failure.
+func TestImplementedOperationsRejectJunk(t *testing.T) {
+	t.Parallel()
+	e := New()
+	for _, req := range sdkRequests(t) {
+		op, ok := e.ops[req.name]
+		if !ok {
+			continue
+		}
+		in := op.newInput()
+		for variant := range 3 {
+			body, err := json.Marshal(junkBody(reflect.TypeOf(in), variant, 0))
+			require.NoError(t, err)
+			target := req.path
+			if req.rawQuery != "" {
+				target += "?" + req.rawQuery
+			}
+			r := httptest.NewRequest(req.method, target, bytes.NewReader(body))
+			w := httptest.NewRecorder()
+			e.ServeHTTP(w, r)
+			assertAWSShape(t, w)
+			assert.NotEqual(t, CodeInternalFailure, w.Header().Get("X-Amzn-ErrorType"), "%s with junk %s: %s", req.name, body, w.Body.String())
+			assert.Less(t, w.Code, 500, "%s with junk %s: %s", req.name, body, w.Body.String())
+		}
+	}
 }
