@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -259,13 +260,20 @@ func (c *OrgClient) CompareEffectivePolicy(ctx context.Context, accountID string
 	if out.EffectivePolicy != nil {
 		got = aws.ToString(out.EffectivePolicy.PolicyContent)
 	}
-	return DiffPolicies(intended, []byte(got))
+	return diffPolicies(intended, []byte(got), accountID)
 }
 
 // DiffPolicies compares intended policy content (with operators) with an
 // effective policy's content (resolved), returning differences sorted by
 // path.
+//
+// A "$account" in an intended value also matches any 12-digit account id
+// in the effective value, since Organizations substitutes it per account.
 func DiffPolicies(intended, effective []byte) ([]PolicyDiff, error) {
+	return diffPolicies(intended, effective, "")
+}
+
+func diffPolicies(intended, effective []byte, accountID string) ([]PolicyDiff, error) {
 	var want, got any
 	if err := json.Unmarshal(intended, &want); err != nil {
 		return nil, fmt.Errorf("parse intended policy: %w", err)
@@ -276,7 +284,7 @@ func DiffPolicies(intended, effective []byte) ([]PolicyDiff, error) {
 		}
 	}
 	var diffs []PolicyDiff
-	diffValues("", ResolvePolicyOperators(want), ResolvePolicyOperators(got), &diffs)
+	diffValues("", ResolvePolicyOperators(want), ResolvePolicyOperators(got), accountID, &diffs)
 	sort.Slice(diffs, func(i, j int) bool { return diffs[i].Path < diffs[j].Path })
 	return diffs, nil
 }
@@ -311,7 +319,7 @@ func ResolvePolicyOperators(v any) any {
 	}
 }
 
-func diffValues(path string, want, got any, out *[]PolicyDiff) {
+func diffValues(path string, want, got any, accountID string, out *[]PolicyDiff) {
 	wm, wok := want.(map[string]any)
 	gm, gok := got.(map[string]any)
 	if wok && gok {
@@ -327,13 +335,33 @@ func diffValues(path string, want, got any, out *[]PolicyDiff) {
 			if path != "" {
 				p = path + "." + k
 			}
-			diffValues(p, wm[k], gm[k], out)
+			diffValues(p, wm[k], gm[k], accountID, out)
 		}
 		return
 	}
-	if !reflect.DeepEqual(normalizeScalar(want), normalizeScalar(got)) {
-		*out = append(*out, PolicyDiff{Path: path, Want: want, Got: got})
+	if reflect.DeepEqual(normalizeScalar(want), normalizeScalar(got)) {
+		return
 	}
+	if ws, ok := want.(string); ok && strings.Contains(ws, "$account") {
+		if gs, ok := got.(string); ok && accountVarRE(ws, accountID).MatchString(gs) {
+			return
+		}
+	}
+	*out = append(*out, PolicyDiff{Path: path, Want: want, Got: got})
+}
+
+// accountVarRE matches values of a template with "$account" placeholders:
+// each stands for itself, or for accountID (any 12-digit id when empty).
+func accountVarRE(tmpl, accountID string) *regexp.Regexp {
+	id := `\d{12}`
+	if accountID != "" {
+		id = regexp.QuoteMeta(accountID)
+	}
+	parts := strings.Split(tmpl, "$account")
+	for i := range parts {
+		parts[i] = regexp.QuoteMeta(parts[i])
+	}
+	return regexp.MustCompile("^" + strings.Join(parts, `(\$account|`+id+`)`) + "$")
 }
 
 // normalizeScalar treats numbers and their string forms alike (policies

@@ -168,4 +168,19 @@ func TestDiffPolicies(t *testing.T) {
 	if len(d) != 1 || d[0].Path != "plans.a.extra" || d[0].Want != nil {
 		t.Errorf("diffs = %v; want only plans.a.extra (numbers equal their strings, lists compare as sets)", d)
 	}
+	role := `{"plans":{"a":{"role":{"@@assign":"arn:aws:iam::$account:role/R"}}}}`
+	for _, tt := range []struct {
+		got  string
+		want int
+	}{
+		{`{"plans":{"a":{"role":"arn:aws:iam::111111111111:role/R"}}}`, 0},
+		{`{"plans":{"a":{"role":"arn:aws:iam::$account:role/R"}}}`, 0},
+		{`{"plans":{"a":{"role":"arn:aws:iam::111111111111:role/Other"}}}`, 1},
+		{`{"plans":{"a":{"role":"arn:aws:iam::1:role/R"}}}`, 1},
+	} {
+		d, err := compliance.DiffPolicies([]byte(role), []byte(tt.got))
+		if err != nil || len(d) != tt.want {
+			t.Errorf("DiffPolicies($account vs %s) = %v, %v; want %d diffs", tt.got, d, err, tt.want)
+		}
+	}
 }
