@@ -48,8 +48,11 @@ func newEmulatorCmd() *cobra.Command {
 		Short: "Serve a local AWS Backup emulator (the AWS CLI, boto3 and the Go SDK can talk to it)",
 		Long: `Serve a local AWS Backup emulator until interrupted (SIGINT or SIGTERM).
 
-Point any AWS client at it with its endpoint option, e.g.
+Point any AWS client at it with its endpoint option and any credentials, e.g.
+  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
   aws --endpoint-url http://127.0.0.1:4566 --region us-east-1 backup list-backup-vaults
+The Region comes from each request's signature, so state is kept per Region;
+an access key id ending in 12 digits selects that account.
 
 --resources FILE seeds the inventory of protectable resources: a JSON array of
   {"arn": "arn:aws:ec2:us-east-1:123456789012:volume/vol-1", "tags": {"env": "prod"}, "sizeBytes": 8589934592}
