@@ -30,8 +30,9 @@ type PlanSelections struct {
 	PlanID     string
 	Plan       *plan.Plan
 	Selections []*plan.Selection
-	// Account and Region the plan lives in, to tell whether copies leave
-	// them. Empty: taken from each resource's ARN.
+	// Account and Region the plan lives in: the plan protects only
+	// resources there, and copies elsewhere count as cross-account /
+	// cross-Region. Empty: any, and the resource's own are used.
 	Account, Region string
 }
 
@@ -136,6 +137,7 @@ func Coverage(inventory []Resource, plans []PlanSelections, opts CoverageOptions
 			refs = append(refs, selRef{plan: pi, sel: s})
 		}
 	}
+	scope := resourceScopes(inventory)
 	stamp := make([]int32, len(inventory))
 	for i := range stamp {
 		stamp[i] = -1
@@ -147,7 +149,7 @@ func Coverage(inventory []Resource, plans []PlanSelections, opts CoverageOptions
 			}
 			stamp[r] = int32(ri)
 			res := &inventory[r]
-			if ref.sel.Matches(res.ARN, res.Tags) {
+			if inPlanScope(plans[ref.plan], scope[r]) && ref.sel.Matches(res.ARN, res.Tags) {
 				matches[r] = append(matches[r], int32(ri))
 			}
 		})
@@ -169,10 +171,11 @@ func coverageNaive(inventory []Resource, plans []PlanSelections, opts CoverageOp
 			refs = append(refs, selRef{plan: pi, sel: s})
 		}
 	}
+	scope := resourceScopes(inventory)
 	matches := make([][]int32, len(inventory))
 	for r := range inventory {
 		for ri, ref := range refs {
-			if ref.sel.Matches(inventory[r].ARN, inventory[r].Tags) {
+			if inPlanScope(plans[ref.plan], scope[r]) && ref.sel.Matches(inventory[r].ARN, inventory[r].Tags) {
 				matches[r] = append(matches[r], int32(ri))
 			}
 		}
@@ -219,6 +222,25 @@ func expandRules(plans []PlanSelections, opts CoverageOptions) ([][]ruleInfo, er
 		}
 	}
 	return out, nil
+}
+
+// acctRegion is a resource's account and Region from its ARN (empty for
+// ARNs without them, like S3 buckets').
+type acctRegion struct{ account, region string }
+
+func resourceScopes(inv []Resource) []acctRegion {
+	out := make([]acctRegion, len(inv))
+	for i := range inv {
+		out[i].account, out[i].region = arnAccountRegion(inv[i].ARN)
+	}
+	return out
+}
+
+// inPlanScope: a plan protects only resources of its own account and
+// Region (when the plan's are known and the ARN has them).
+func inPlanScope(p PlanSelections, r acctRegion) bool {
+	return (p.Account == "" || r.account == "" || p.Account == r.account) &&
+		(p.Region == "" || r.region == "" || p.Region == r.region)
 }
 
 func maxGap(ts []time.Time) time.Duration {

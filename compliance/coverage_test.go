@@ -108,7 +108,11 @@ func randomWorld(rng *rand.Rand, nRes, nSel int) ([]Resource, []PlanSelections) 
 	var plans []PlanSelections
 	for i := 0; i < nSel; i++ {
 		if i%3 == 0 {
-			plans = append(plans, PlanSelections{PlanID: fmt.Sprint("p", i), Plan: &plan.Plan{Name: fmt.Sprint("plan", i), Rules: []plan.Rule{{Name: "r", Schedule: "cron(0 5 ? * * *)"}}}})
+			ps := PlanSelections{PlanID: fmt.Sprint("p", i), Plan: &plan.Plan{Name: fmt.Sprint("plan", i), Rules: []plan.Rule{{Name: "r", Schedule: "cron(0 5 ? * * *)"}}}}
+			if rng.IntN(2) == 0 { // a plan that lives in one account and Region
+				ps.Account, ps.Region = accounts[rng.IntN(2)], regions[rng.IntN(2)]
+			}
+			plans = append(plans, ps)
 		}
 		s := &plan.Selection{Name: fmt.Sprint("s", i)}
 		for range rng.IntN(3) {
@@ -139,7 +143,8 @@ func randomWorld(rng *rand.Rand, nRes, nSel int) ([]Resource, []PlanSelections) 
 }
 
 // TestCoverageProperty: a resource is reported protected iff some
-// selection Matches it, and the indexed result equals the all-pairs loop.
+// selection of a plan in its account and Region Matches it, and the indexed
+// result equals the all-pairs loop.
 func TestCoverageProperty(t *testing.T) {
 	t.Parallel()
 	for seed := range uint64(80) {
@@ -156,9 +161,11 @@ func TestCoverageProperty(t *testing.T) {
 		}
 		for i, r := range inv {
 			any := false
+			acct, region := arnAccountRegion(r.ARN)
 			for _, p := range plans {
+				inScope := (p.Account == "" || p.Account == acct) && (p.Region == "" || p.Region == region)
 				for _, s := range p.Selections {
-					any = any || s.Matches(r.ARN, r.Tags)
+					any = any || (inScope && s.Matches(r.ARN, r.Tags))
 				}
 			}
 			if got.Resources[i].Protected() != any {
@@ -260,5 +267,27 @@ func TestBenchWorldSameResult(t *testing.T) {
 	}
 	if len(got.Unprotected) == 0 || len(got.Unprotected) == len(inv) {
 		t.Errorf("unprotected = %d of %d; want a mix", len(got.Unprotected), len(inv))
+	}
+}
+
+func TestCoveragePlanScope(t *testing.T) {
+	t.Parallel()
+	inv := []Resource{
+		{ARN: "arn:aws:ec2:us-east-1:123456789012:volume/vol-home", Tags: map[string]string{"b": "1"}},
+		{ARN: "arn:aws:ec2:eu-west-1:123456789012:volume/vol-eu", Tags: map[string]string{"b": "1"}},
+		{ARN: "arn:aws:ec2:us-east-1:210987654321:volume/vol-other", Tags: map[string]string{"b": "1"}},
+		{ARN: "arn:aws:s3:::bucket", Tags: map[string]string{"b": "1"}},
+	}
+	plans := []PlanSelections{{PlanID: "p", Account: "123456789012", Region: "us-east-1",
+		Plan:       &plan.Plan{Name: "p", Rules: []plan.Rule{{Name: "r", Schedule: "cron(0 5 ? * * *)"}}},
+		Selections: []*plan.Selection{{Name: "s", ListOfTags: []plan.TagCondition{{Key: "b", Value: "1"}}}}}}
+	for _, f := range []func([]Resource, []PlanSelections, CoverageOptions) (*CoverageReport, error){Coverage, coverageNaive} {
+		rep, err := f(inv, plans, CoverageOptions{Start: t0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{inv[1].ARN, inv[2].ARN}; !reflect.DeepEqual(rep.Unprotected, want) {
+			t.Errorf("unprotected = %v; want the other Region's and account's volumes %v", rep.Unprotected, want)
+		}
 	}
 }
