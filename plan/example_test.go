@@ -2,6 +2,7 @@ package plan_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"time"
@@ -333,4 +334,95 @@ func ExampleNewClient() {
 	// updated
 	// ~ Rules["Daily"].Lifecycle.DeleteAfterDays: 35 -> 60
 	// 2 versions
+}
+
+func ExampleFromPlan() {
+	base, _ := plan.Daily35("base", "Default").Build()
+	// FromPlan copies: changing the new plan leaves base alone.
+	p, err := plan.FromPlan(base).AddRule(plan.WeeklyRule("Default")).Build()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(base.Rules), len(p.Rules))
+	// Output: 1 2
+}
+
+func ExampleParseTerraform() {
+	specs, err := plan.ParseTerraform([]byte(`{"resource": {
+	  "aws_backup_vault": {"main": {"name": "main-vault"}},
+	  "aws_backup_plan": {"example": {"name": "tf_plan", "rule": {
+	    "rule_name": "daily", "target_vault_name": "${aws_backup_vault.main.name}",
+	    "schedule": "cron(0 12 * * ? *)", "lifecycle": {"delete_after": 14}}}}}}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	r := specs[0].Plan.Rules[0]
+	fmt.Println(specs[0].Plan.Name, r.TargetVault, r.Lifecycle.DeleteAfter)
+	// Output: tf_plan main-vault 14
+}
+
+func ExampleParseOrgPolicy() {
+	specs, err := plan.ParseOrgPolicy([]byte(`{"plans": {"PII_Backup_Plan": {
+	  "regions": {"@@assign": ["us-east-1", "eu-north-1"]},
+	  "rules": {"Hourly": {
+	    "schedule_expression": {"@@assign": "cron(0 5/1 ? * * *)"},
+	    "start_backup_window_minutes": {"@@assign": "480"},
+	    "target_backup_vault_name": {"@@assign": "FortKnox"},
+	    "lifecycle": {"move_to_cold_storage_after_days": {"@@assign": "180"}, "delete_after_days": {"@@assign": "270"}}}},
+	  "selections": {"tags": {"datatype": {
+	    "iam_role_arn": {"@@assign": "arn:aws:iam::$account:role/MyIamRole"},
+	    "tag_key": {"@@assign": "dataType"}, "tag_value": {"@@assign": ["PII", "RED"]}}}}}}}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	sp := specs[0]
+	fmt.Println(sp.Regions, sp.Plan.Rules[0].StartWindow, len(sp.Selections[0].ListOfTags))
+	fmt.Println(sp.ValidateOrgPolicy() == nil, sp.Validate() != nil) // $account is only valid in a policy
+	// Output:
+	// [us-east-1 eu-north-1] 8h0m0s 2
+	// true true
+}
+
+func ExampleClient_EnsureSelection() {
+	srv, err := backuptest.Start("127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	ctx := context.Background()
+	api := srv.Client()
+	if _, err := api.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("Default")}); err != nil {
+		log.Fatal(err)
+	}
+	c := plan.NewClient(api)
+	p, _ := plan.Daily7("with-selection", "Default").Build()
+	live, err := c.Create(ctx, p)
+	if err != nil {
+		log.Fatal(err)
+	}
+	sel, _ := plan.NewSelection("prod", "arn:aws:iam::123456789012:role/backup").
+		AllOfType("EBS").Where(plan.StringEquals, "env", "prod").Build()
+	for range 2 {
+		_, action, err := c.EnsureSelection(ctx, live.ID, sel) // created, then unchanged
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(action)
+	}
+	// Selections must go before the plan; DeleteSelections removes them (and nothing else).
+	if err := c.Delete(ctx, live.ID, func(o *plan.DeleteOptions) { o.DeleteSelections = true }); err != nil {
+		log.Fatal(err)
+	}
+	_, err = c.FindByName(ctx, "with-selection")
+	fmt.Println(errors.Is(err, plan.ErrNotFound))
+	// Output:
+	// created
+	// unchanged
+	// true
+}
+
+func ExampleResourceTypePattern() {
+	p, ok := plan.ResourceTypePattern("DynamoDB")
+	fmt.Println(p, ok)
+	// Output: arn:aws:dynamodb:*:*:table/* true
 }
