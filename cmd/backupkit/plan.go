@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -337,6 +338,11 @@ func newPlanDiffCmd() *cobra.Command {
 						}
 					}
 					fmt.Fprintf(out, "  selection %s: %s\n", s.Name, state)
+				}
+				for _, ls := range sels {
+					if !slices.ContainsFunc(sp.Selections, func(s *plan.Selection) bool { return s.Name == ls.Selection.Name }) {
+						fmt.Fprintf(out, "  selection %s: not in %s (apply leaves it alone)\n", ls.Selection.Name, args[0])
+					}
 				}
 			}
 			return nil

@@ -216,9 +216,17 @@ func TestPlanDiffApply(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "no changes") || !strings.Contains(out, "selection tagged: no changes") {
 		t.Errorf("diff after apply = %d\n%s", code, out)
 	}
+	extra, _ := plan.NewSelection("manual", "arn:aws:iam::123456789012:role/backup").Tag("x", "y").Build()
+	live, err := plan.NewClient(srv.Client()).FindByName(t.Context(), "cli-plan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plan.NewClient(srv.Client()).CreateSelection(t.Context(), live.ID, extra); err != nil {
+		t.Fatal(err)
+	}
 	changed := writePlanFile(t, "p2.yaml", strings.Replace(validPlanYAML, "deleteAfterDays: 7", "deleteAfterDays: 14", 1))
 	code, out, _ = runPlan(t, append([]string{"plan", "diff", changed}, conn...)...)
-	if code != 0 || !strings.Contains(out, `~ Rules["daily"].Lifecycle.DeleteAfterDays: 7 -> 14`) {
+	if code != 0 || !strings.Contains(out, `~ Rules["daily"].Lifecycle.DeleteAfterDays: 7 -> 14`) || !strings.Contains(out, "selection manual: not in") {
 		t.Errorf("diff changed = %d\n%s", code, out)
 	}
 	code, out, _ = runPlan(t, append([]string{"plan", "apply", changed}, conn...)...)
