@@ -2,6 +2,8 @@ package restore
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"encoding/json"
 	"encoding/xml"
 	"regexp"
@@ -141,6 +143,17 @@ func TestReportHTML(t *testing.T) {
 	}
 	if strings.Contains(page, "orders<&>") {
 		t.Errorf("HTML does not escape resource names")
+	}
+	for _, svg := range regexp.MustCompile(`(?s)<svg .*?</svg>`).FindAllString(page, -1) {
+		dec := xml.NewDecoder(strings.NewReader(svg))
+		for {
+			if _, err := dec.Token(); err != nil {
+				if !errors.Is(err, io.EOF) {
+					t.Errorf("inline SVG is not well-formed: %v", err)
+				}
+				break
+			}
+		}
 	}
 	if m := regexp.MustCompile(`(?i)(https?:)?//[a-z0-9]|<script|<link|src=`).FindString(page); m != "" {
 		t.Errorf("HTML references an external asset or script: %q", m)
