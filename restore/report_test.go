@@ -2,10 +2,10 @@ package restore
 
 import (
 	"bytes"
-	"errors"
-	"io"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
