@@ -19,70 +19,103 @@ const ReportSchemaVersion = 1
 // schema; WriteMarkdown, WriteJUnit and WriteHTML render it for people and
 // CI systems.
 type Report struct {
-	SchemaVersion   int       `json:"schemaVersion"`
-	DrillID         string    `json:"drillId"`
-	Vault           string    `json:"vault,omitempty"`
-	StartedAt       time.Time `json:"startedAt"`
-	FinishedAt      time.Time `json:"finishedAt"`
-	DurationSeconds float64   `json:"durationSeconds"`
-	Concurrency     int       `json:"concurrency"`
-	MaxRTOSeconds   float64   `json:"maxRtoSeconds,omitempty"`
-	MaxRPOSeconds   float64   `json:"maxRpoSeconds,omitempty"`
+	// SchemaVersion is ReportSchemaVersion.
+	SchemaVersion int `json:"schemaVersion"`
+	// DrillID is the drill's id (the value of the drill tag).
+	DrillID string `json:"drillId"`
+	// Vault is the drill's vault, if any.
+	Vault string `json:"vault,omitempty"`
+	// StartedAt and FinishedAt bound the drill; RPOs are measured at StartedAt.
+	StartedAt  time.Time `json:"startedAt"`
+	FinishedAt time.Time `json:"finishedAt"`
+	// DurationSeconds is FinishedAt − StartedAt.
+	DurationSeconds float64 `json:"durationSeconds"`
+	// Concurrency is the drill's overall bound.
+	Concurrency int `json:"concurrency"`
+	// MaxRTOSeconds and MaxRPOSeconds are the drill-wide targets (0: none).
+	MaxRTOSeconds float64 `json:"maxRtoSeconds,omitempty"`
+	MaxRPOSeconds float64 `json:"maxRpoSeconds,omitempty"`
 	// Passed is true when every target passed.
 	Passed bool `json:"passed"`
 	// Canceled is true when the drill's context ended before it finished.
-	Canceled bool    `json:"canceled"`
-	Summary  Summary `json:"summary"`
+	Canceled bool `json:"canceled"`
+	// Summary counts the outcomes.
+	Summary Summary `json:"summary"`
 	// LeftBehind lists every restored resource the drill could not delete.
-	LeftBehind []string       `json:"leftBehind"`
-	Targets    []TargetResult `json:"targets"`
+	LeftBehind []string `json:"leftBehind"`
+	// Targets has one result per target, in drill order.
+	Targets []TargetResult `json:"targets"`
 }
 
 // Summary counts target outcomes.
 type Summary struct {
-	Targets    int `json:"targets"`
-	Passed     int `json:"passed"`
-	Failed     int `json:"failed"`
-	MissedRTO  int `json:"missedRto"`
-	MissedRPO  int `json:"missedRpo"`
+	// Targets is the number of targets.
+	Targets int `json:"targets"`
+	// Passed and Failed count target statuses.
+	Passed int `json:"passed"`
+	Failed int `json:"failed"`
+	// MissedRTO and MissedRPO count targets over their RTO or RPO target.
+	MissedRTO int `json:"missedRto"`
+	MissedRPO int `json:"missedRpo"`
+	// LeftBehind counts restored resources that could not be deleted.
 	LeftBehind int `json:"leftBehind"`
 }
 
 // TargetResult is the outcome for one target. Durations are kept as
 // time.Duration and exported in JSON as seconds.
 type TargetResult struct {
-	ResourceARN          string    `json:"resourceArn"`
-	ResourceType         string    `json:"resourceType"`
-	Status               string    `json:"status"`
-	BackupJobID          string    `json:"backupJobId,omitempty"`
+	// ResourceARN and ResourceType identify the protected resource.
+	ResourceARN  string `json:"resourceArn"`
+	ResourceType string `json:"resourceType"`
+	// Status is Passed or Failed.
+	Status string `json:"status"`
+	// BackupJobID is the fresh backup's job, with Drill.FreshBackup.
+	BackupJobID string `json:"backupJobId,omitempty"`
+	// RecoveryPointARN and RecoveryPointCreated describe the restored point.
 	RecoveryPointARN     string    `json:"recoveryPointArn"`
 	RecoveryPointCreated time.Time `json:"recoveryPointCreated,omitzero"`
-	RestoreJobID         string    `json:"restoreJobId,omitempty"`
-	CreatedResourceARN   string    `json:"createdResourceArn"`
+	// RestoreJobID is the restore job the drill started.
+	RestoreJobID string `json:"restoreJobId,omitempty"`
+	// CreatedResourceARN is the restored (staging) resource.
+	CreatedResourceARN string `json:"createdResourceArn"`
 
-	RPO        time.Duration `json:"-"`
+	// RPO is the recovery point's age at drill start.
+	RPO time.Duration `json:"-"`
+	// RTORestore is the restore job's CompletionDate − CreationDate.
 	RTORestore time.Duration `json:"-"`
-	RTOTotal   time.Duration `json:"-"`
-	MaxRPO     time.Duration `json:"-"`
-	MaxRTO     time.Duration `json:"-"`
+	// RTOTotal runs from the target's start (after a fresh backup) until
+	// validation finished.
+	RTOTotal time.Duration `json:"-"`
+	// MaxRPO and MaxRTO are the targets that applied (0: none).
+	MaxRPO time.Duration `json:"-"`
+	MaxRTO time.Duration `json:"-"`
 
+	// RPOSeconds … MaxRTOSeconds are the durations above in seconds.
 	RPOSeconds        float64 `json:"rpoSeconds"`
 	RTORestoreSeconds float64 `json:"rtoRestoreSeconds"`
 	RTOTotalSeconds   float64 `json:"rtoTotalSeconds"`
 	MaxRPOSeconds     float64 `json:"maxRpoSeconds,omitempty"`
 	MaxRTOSeconds     float64 `json:"maxRtoSeconds,omitempty"`
-	RPOMet            bool    `json:"rpoMet"`
-	RTOMet            bool    `json:"rtoMet"`
+	// RPOMet and RTOMet report the comparisons (true without a target).
+	RPOMet bool `json:"rpoMet"`
+	RTOMet bool `json:"rtoMet"`
 
-	PhaseSeconds      map[string]float64 `json:"phaseSeconds"`
-	Validation        string             `json:"validation"`
-	ValidationMessage string             `json:"validationMessage,omitempty"`
-	Cleanup           string             `json:"cleanup"`
-	LeftBehind        []string           `json:"leftBehind,omitempty"`
-	Error             string             `json:"error"`
-	Notes             []string           `json:"notes,omitempty"`
-	StartedAt         time.Time          `json:"startedAt,omitzero"`
-	FinishedAt        time.Time          `json:"finishedAt,omitzero"`
+	// PhaseSeconds is the time spent per phase (PhaseBackup, …).
+	PhaseSeconds map[string]float64 `json:"phaseSeconds"`
+	// Validation is Passed, Failed or Skipped; ValidationMessage says why it failed.
+	Validation        string `json:"validation"`
+	ValidationMessage string `json:"validationMessage,omitempty"`
+	// Cleanup is Deleted, Left or Skipped (nothing was created).
+	Cleanup string `json:"cleanup"`
+	// LeftBehind lists what cleanup could not delete.
+	LeftBehind []string `json:"leftBehind,omitempty"`
+	// Error says why the target failed ("" when it passed its steps).
+	Error string `json:"error"`
+	// Notes are non-fatal problems (e.g. PutRestoreValidationResult refused).
+	Notes []string `json:"notes,omitempty"`
+	// StartedAt and FinishedAt bound the target's work.
+	StartedAt  time.Time `json:"startedAt,omitzero"`
+	FinishedAt time.Time `json:"finishedAt,omitzero"`
 }
 
 func (t *TargetResult) fail(err error) {
