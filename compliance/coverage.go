@@ -137,7 +137,7 @@ func Coverage(inventory []Resource, plans []PlanSelections, opts CoverageOptions
 			refs = append(refs, selRef{plan: pi, sel: s})
 		}
 	}
-	scope := resourceScopes(inventory)
+	scope := resourceScopes(inventory, plans)
 	stamp := make([]int32, len(inventory))
 	for i := range stamp {
 		stamp[i] = -1
@@ -171,7 +171,7 @@ func coverageNaive(inventory []Resource, plans []PlanSelections, opts CoverageOp
 			refs = append(refs, selRef{plan: pi, sel: s})
 		}
 	}
-	scope := resourceScopes(inventory)
+	scope := resourceScopes(inventory, plans)
 	matches := make([][]int32, len(inventory))
 	for r := range inventory {
 		for ri, ref := range refs {
@@ -228,12 +228,32 @@ func expandRules(plans []PlanSelections, opts CoverageOptions) ([][]ruleInfo, er
 // ARNs without them, like S3 buckets').
 type acctRegion struct{ account, region string }
 
-func resourceScopes(inv []Resource) []acctRegion {
+func resourceScopes(inv []Resource, plans []PlanSelections) []acctRegion {
 	out := make([]acctRegion, len(inv))
+	if !slices.ContainsFunc(plans, func(p PlanSelections) bool { return p.Account != "" || p.Region != "" }) {
+		return out // no plan is scoped: nothing to compare
+	}
 	for i := range inv {
-		out[i].account, out[i].region = arnAccountRegion(inv[i].ARN)
+		out[i].account, out[i].region = arnFields(inv[i].ARN)
 	}
 	return out
+}
+
+// arnFields returns the account and Region parts of an ARN
+// (arn:partition:service:region:account:resource) without allocating.
+func arnFields(s string) (account, region string) {
+	var cut [5]int
+	n := 0
+	for i := 0; i < len(s) && n < 5; i++ {
+		if s[i] == ':' {
+			cut[n] = i
+			n++
+		}
+	}
+	if n < 5 || !strings.HasPrefix(s, "arn:") {
+		return "", ""
+	}
+	return s[cut[3]+1 : cut[4]], s[cut[2]+1 : cut[3]]
 }
 
 // inPlanScope: a plan protects only resources of its own account and

@@ -291,3 +291,22 @@ func TestCoveragePlanScope(t *testing.T) {
 		}
 	}
 }
+
+func TestARNFields(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ arn, account, region string }{
+		{"arn:aws:ec2:us-east-1:123456789012:volume/vol-1", "123456789012", "us-east-1"},
+		{"arn:aws:rds:eu-west-1:210987654321:db:orders", "210987654321", "eu-west-1"},
+		{"arn:aws:s3:::bucket", "", ""},
+		{"not-an-arn", "", ""},
+		{"arn:aws:x", "", ""},
+	} {
+		a, r := arnFields(tt.arn)
+		if a != tt.account || r != tt.region {
+			t.Errorf("arnFields(%q) = %q, %q; want %q, %q", tt.arn, a, r, tt.account, tt.region)
+		}
+		if wa, wr := arnAccountRegion(tt.arn); tt.arn != "arn:aws:x" && (wa != a || wr != r) {
+			t.Errorf("arnFields(%q) disagrees with arn.Parse: %q, %q", tt.arn, wa, wr)
+		}
+	}
+}
