@@ -124,3 +124,28 @@ func TestDrillCancelledDuringStartRestoreJob(t *testing.T) {
 		t.Errorf("restored resources left: %v", got)
 	}
 }
+
+func TestDrillClusterAndFSx(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	sources := e.seed(t,
+		backuptest.Resource{ARN: "arn:aws:rds:us-east-1:123456789012:cluster:ledger", SizeBytes: 10 << 30},
+		backuptest.Resource{ARN: "arn:aws:fsx:us-east-1:123456789012:file-system/fs-0abc", SizeBytes: 1200 << 30, Attributes: map[string]string{"fileSystemType": "LUSTRE"}},
+	)
+	rep, err := e.client.Run(t.Context(), &restore.Drill{ID: "drill-cf", Vault: testVault, AllInVault: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Passed {
+		t.Fatalf("report failed%s", describeTargets(rep))
+	}
+	if r := resultFor(t, rep, sources[0]); r.ResourceType != "Aurora" || r.CreatedResourceARN == "" || r.CreatedResourceARN == sources[0] {
+		t.Errorf("cluster: type %s created %q; want an Aurora cluster restored under a staging name", r.ResourceType, r.CreatedResourceARN)
+	}
+	if got := e.restored(); len(got) != 0 {
+		t.Errorf("restored resources left: %v", got)
+	}
+	if e.fakes.RDS.Calls()["DeleteDBCluster"] != 1 || e.fakes.FSx.Calls()["DeleteFileSystem"] != 1 {
+		t.Errorf("delete calls RDS %v FSx %v; want one DeleteDBCluster and one FSx DeleteFileSystem", e.fakes.RDS.Calls(), e.fakes.FSx.Calls())
+	}
+}
