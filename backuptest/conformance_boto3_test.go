@@ -28,7 +28,8 @@ const debianPython = "/usr/bin/python3"
 // TestConformanceBoto3 runs testdata/conformance/boto3_check.py with
 // Debian's boto3 against the `backupkit emulator` binary: typed
 // exceptions (client.exceptions.ResourceNotFoundException, …), paginators,
-// idempotent backup jobs.
+// idempotent backup jobs. Then boto3_routes.py calls every operation of
+// botocore's model and checks each reached the emulator as itself.
 func TestConformanceBoto3(t *testing.T) {
 	t.Parallel()
 	python := debianPython
@@ -82,5 +83,23 @@ func TestConformanceBoto3(t *testing.T) {
 	assert.Equal(t, 1, count["DescribeBackupVault ResourceNotFoundException"], "%v", count)
 	assert.Equal(t, 4, count["ListBackupVaults "], "three paginator pages and one plain list: %v", count)
 	assert.Equal(t, 2, count["StartBackupJob "], "%v", count)
+
+	// Every operation in botocore's model reaches the emulator as itself.
+	routes := exec.CommandContext(ctx, python, filepath.Join(dir, "boto3_routes.py"), p.URL)
+	routes.Env = cmd.Env
+	stdout.Reset()
+	stderr.Reset()
+	routes.Stdout, routes.Stderr = &stdout, &stderr
+	runErr := routes.Run()
+	var routed struct {
+		Operations int      `json:"operations"`
+		Routed     int      `json:"routed"`
+		Problems   []string `json:"problems"`
+	}
+	require.NoError(t, json.Unmarshal(bytes.TrimSpace(stdout.Bytes()), &routed), "boto3_routes.py printed %q; stderr %s", stdout.String(), stderr.String())
+	assert.Empty(t, routed.Problems)
+	require.NoError(t, runErr, "stderr: %s", stderr.String())
+	assert.GreaterOrEqual(t, routed.Operations, 60, "botocore's AWS Backup model has at least 60 operations")
+	assert.Equal(t, routed.Operations, routed.Routed)
 	require.NoError(t, p.stop())
 }
