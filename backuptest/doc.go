@@ -1,0 +1,141 @@
+// Package backuptest is a local AWS Backup: an in-process emulator that
+// speaks the service's restJson1 wire protocol, so the real aws-sdk-go-v2
+// client, the AWS CLI, boto3 and any other client can talk to it unchanged.
+// It is built for test suites that stub AWS Backup, and it runs real
+// backup, copy and restore jobs on a clock the test controls.
+//
+// # In Go tests
+//
+// NewServer starts an emulator on 127.0.0.1 for one test and stops it when
+// the test ends; every server has its own state, so parallel tests share
+// nothing and there are no package-level globals:
+//
+//	srv := backuptest.NewServer(t, func(o *backuptest.Options) {
+//		o.Clock = backuptest.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+//		o.JobDuration = 10 * time.Minute
+//	})
+//	client := srv.Client() // *backup.Client from aws-sdk-go-v2
+//	srv.PutResource(backuptest.Resource{ARN: "arn:aws:ec2:us-east-1:123456789012:volume/vol-1", SizeBytes: 8 << 30})
+//
+// Config and ConfigFor return an aws.Config (static credentials, the server
+// as BaseEndpoint, the SDK's standard retryer) for building any client;
+// ClientFor and ConfigFor target another account or Region. Outside tests,
+// Start serves an emulator on a real listener, and New returns it as a
+// plain http.Handler for embedding.
+//
+// # Accounts, Regions and the inventory
+//
+// State is partitioned by account and Region. The Region comes from the
+// request's SigV4 credential scope, as with AWS; the account from the
+// 12-digit suffix of the access key id (ConfigFor builds such keys), else
+// Options.AccountID. A cross-Region or cross-account copy job therefore
+// lands in the other partition's vault.
+//
+// The inventory holds the resources that can be protected (PutResource,
+// Resources, DeleteResource): ARN, type (from the ARN), name, tags, size,
+// a content fingerprint and free-form attributes. Backing up an ARN the
+// inventory does not hold fails with ResourceNotFoundException. A
+// completed restore job creates a new inventory resource with the source's
+// fingerprint, named from the restore metadata where the type has a name
+// (DynamoDB targetTableName, RDS DBInstanceIdentifier, …), and reports it
+// as the job's CreatedResourceArn. NewFakes returns in-process fakes of the
+// EC2, RDS, DynamoDB, EFS, FSx and S3 calls a restore drill validates and
+// cleans up with, over the same inventory; ConfigFake and OrgFake
+// stand in for the AWS Config and Organizations calls of package
+// compliance. The Resource Groups Tagging API's GetResources is served on
+// the same endpoint (routed by the SigV4 signing name) over the inventory.
+//
+// # Jobs and time
+//
+// Backup and copy jobs go CREATED → RUNNING → COMPLETED, restore jobs
+// PENDING → RUNNING → COMPLETED, taking Options.JobDuration (or
+// Options.JobDurations per resource type) on Options.Clock. With a
+// ManualClock nothing moves until the test calls Advance; with zero
+// duration a job completes on the next request. Every transition records
+// the EventBridge event AWS would send ("Backup Job State Change", …);
+// Events returns them.
+//
+// # Faults and assertions
+//
+// InjectFault makes matching requests fail before they run (error code,
+// HTTP status, count or rate, latency), so throttling and 5xx answers look
+// exactly like AWS's to the SDK's retryer. FailJobs makes the next
+// matching jobs end FAILED, ABORTED, EXPIRED or PARTIAL with a status
+// message. Calls is the log of every request for assertions; CallCount
+// counts successful calls of one operation. Options.Seed makes Rate-based
+// faults repeatable.
+//
+// # Over HTTP
+//
+// The same controls are reachable under /_backupkit/ so tests in any
+// language can drive a running `backupkit emulator`:
+//
+//	GET    /_backupkit/health           {"ok":true,"implemented":N}
+//	GET    /_backupkit/resources        the inventory
+//	POST   /_backupkit/resources        add one Resource or an array of them
+//	DELETE /_backupkit/resources?arn=A  remove a resource
+//	GET    /_backupkit/faults           fault rules
+//	POST   /_backupkit/faults           add a Fault (latency as a duration string, e.g. "200ms")
+//	DELETE /_backupkit/faults           remove every fault rule
+//	POST   /_backupkit/job-failures     add a JobFailure
+//	GET    /_backupkit/calls            the call log
+//	GET    /_backupkit/events           EventBridge events emitted so far
+//	GET    /_backupkit/clock            {"now": RFC 3339, "manual": bool}
+//	POST   /_backupkit/clock            {"advance":"1h"} or {"set":"…"} (manual clock only)
+//	POST   /_backupkit/reset            forget all state, calls, events, faults and job failures
+//
+// SaveState and LoadState write and read the whole state as JSON; the
+// emulator command's --state flag uses them to keep state across restarts.
+//
+// # Protocol
+//
+// Routes, HTTP methods, status codes and query bindings come from the
+// SDK's own model (service/backup/schemas), so every one of the 115
+// operations routes; handlers are written against the SDK's input and
+// output structs. Both trailing-slash forms (the Go SDK's and botocore's)
+// and percent-encoded ARNs in paths are accepted; body timestamps are epoch
+// seconds and query timestamps ISO-8601. Errors carry X-Amzn-ErrorType and
+// a JSON body with __type, Code and Message, with AWS's HTTP status, so
+// errors.As on *types.ResourceNotFoundException works in Go and
+// client.exceptions.ResourceNotFoundException in boto3. An operation the
+// emulator does not implement answers 501 InvalidRequestException naming
+// it; Implemented lists the ones it does.
+//
+// # Known differences from AWS
+//
+// The emulator follows AWS's documented behaviour; where AWS is silent it
+// picks the documented or strictest reading. Each area file starts with
+// its own "Known difference" notes; in short:
+//
+//   - Timing: jobs never wait in their start window; every job takes its
+//     configured duration; StopBackupJob goes ABORTING then ABORTED on the
+//     next request; deployments of frameworks and report plans, and report
+//     jobs, take Options.JobDuration. Legal holds are ACTIVE at once.
+//     DeleteRecoveryPoint removes a point at once (AWS shows DELETING).
+//     Summaries are computed live rather than refreshed a few times a day.
+//   - Nothing runs on a schedule: backup plans and restore testing plans
+//     are stored, validated and previewed (ScheduledRunsPreview) but start
+//     no jobs; start jobs with StartBackupJob.
+//   - Validation where AWS documents no exact rule: CreateBackupPlan needs
+//     each rule's target vault to exist; schedules are checked by a light
+//     cron validator (at most hourly); exceeding rule, copy-action,
+//     condition or ARN quotas answers LimitExceededException; deleting a
+//     point under legal hold or inside a vault lock's minimum retention
+//     answers InvalidRequestException.
+//   - Policies are not evaluated as IAM would: a vault access policy that
+//     denies DeleteRecoveryPoint is stored but not enforced, and a
+//     cross-account copy checks the destination policy for
+//     backup:CopyIntoBackupVault as text.
+//   - Accounts: ByAccountId "*" and the summaries' ANY/AGGREGATE_ALL cover
+//     every account in the Region, and any account may change global
+//     settings; AWS requires AWS Organizations for both.
+//   - Content: restore metadata is a plausible fixed key set per type
+//     (overridden by the resource's Attributes); no report files are
+//     written; tiering configurations move no data; continuous backups are
+//     not created; restore testing's inferred metadata is the recovery
+//     point's restore metadata.
+//   - Built-in plan templates are five AWS-like presets with fixed ids.
+//   - The fakes of other services (EC2, RDS, …, Config, Organizations,
+//     Resource Groups Tagging) serve only the calls backupkit uses, with
+//     immediate deletion and no eventual consistency.
+package backuptest
