@@ -134,6 +134,11 @@ func runEmulator(ctx context.Context, stdout, stderr io.Writer, f emulatorFlags)
 	}
 
 	saver := newStateSaver(e, f.state, stderr)
+	// Write the state once before serving, so an unwritable --state path
+	// is reported now rather than at shutdown.
+	if err := saver.save(); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", f.addr, err)

@@ -209,6 +209,7 @@ func TestEmulatorBadInput(t *testing.T) {
 		{"bad addr", []string{"--addr", "nonsense"}, "--addr"},
 		{"negative duration", []string{"--job-duration", "-1s"}, "--job-duration"},
 		{"corrupt state", []string{"--state", write("state.json", `{"format": 1, "state": [`)}, "--state"},
+		{"state dir missing", []string{"--state", filepath.Join(dir, "no", "such", "dir", "state.json")}, "--state: backuptest: save state"},
 		{"port in use", nil, "listen on"},
 	}
 	busy := ""
