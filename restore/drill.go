@@ -528,7 +528,10 @@ func (c *Client) runTarget(ctx context.Context, r *drillRun, idx int, t Target) 
 		return
 	}
 	if !tr.res.RecoveryPointCreated.IsZero() {
-		tr.res.RPO = max(0, r.start.Sub(tr.res.RecoveryPointCreated))
+		// AWS reports creation dates to the millisecond: compare at that
+		// precision, or a point created just after the drill started
+		// (a fresh backup) could look up to 1ms old.
+		tr.res.RPO = max(0, r.start.Truncate(time.Millisecond).Sub(tr.res.RecoveryPointCreated))
 	}
 	if err := c.phase(ctx, r, tr, PhaseRestore, func() error { return c.restoreTarget(ctx, r, tr) }); err != nil {
 		tr.res.fail(err)
