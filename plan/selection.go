@@ -302,9 +302,9 @@ func arnMatches(pattern, arn string) bool {
 	if pattern == "*" {
 		return true
 	}
-	pp := strings.SplitN(pattern, ":", 6)
-	ap := strings.SplitN(arn, ":", 6)
-	if len(pp) != 6 || len(ap) != 6 {
+	pp, pok := splitARN(pattern)
+	ap, aok := splitARN(arn)
+	if !pok || !aok {
 		return pattern == arn
 	}
 	for i := 0; i < 5; i++ {
@@ -316,6 +316,21 @@ func arnMatches(pattern, arn string) bool {
 		return strings.HasPrefix(ap[5], strings.TrimSuffix(pp[5], "*"))
 	}
 	return pp[5] == ap[5]
+}
+
+// splitARN splits an ARN into its six colon-separated parts without
+// allocating (the resource part keeps any further colons). ok is false
+// when there are fewer than six parts.
+func splitARN(s string) (parts [6]string, ok bool) {
+	for i := 0; i < 5; i++ {
+		before, after, found := strings.Cut(s, ":")
+		if !found {
+			return parts, false
+		}
+		parts[i], s = before, after
+	}
+	parts[5] = s
+	return parts, true
 }
 
 // likeMatch matches s against pattern where '*' matches any run of
