@@ -8,6 +8,10 @@ import (
 // page returns the slice of items for a NextToken/MaxResults request and
 // the token of the next page. Tokens are opaque offsets; AWS Backup accepts
 // MaxResults 1–1000 and defaults to 1000.
+//
+// Known difference: like AWS, listing while other clients create or delete
+// items may skip or repeat items across pages; a token past the end of a
+// list that shrank ends the listing with an empty page rather than failing.
 func page[T any](items []T, nextToken *string, maxResults *int32) ([]T, *string, error) {
 	limit := 1000
 	if maxResults != nil {
@@ -20,10 +24,10 @@ func page[T any](items []T, nextToken *string, maxResults *int32) ([]T, *string,
 	if nextToken != nil && *nextToken != "" {
 		b, err := base64.RawURLEncoding.DecodeString(*nextToken)
 		n, err2 := strconv.Atoi(string(b))
-		if err != nil || err2 != nil || n < 0 || n > len(items) {
+		if err != nil || err2 != nil || n < 0 {
 			return nil, nil, invalidParam("NextToken is not valid")
 		}
-		start = n
+		start = min(n, len(items))
 	}
 	end := min(start+limit, len(items))
 	var next *string
