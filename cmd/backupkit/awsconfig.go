@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/smithy-go/logging"
 	"github.com/spf13/cobra"
 )
 
@@ -35,6 +36,12 @@ func (f *awsFlags) load(ctx context.Context) (aws.Config, error) {
 	}
 	if f.profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(f.profile))
+	}
+	if f.endpoint != "" {
+		// Against an emulator the credential probe below may fall through
+		// to EC2 instance metadata; keep the SDK's warnings about that off
+		// the user's terminal.
+		opts = append(opts, config.WithLogger(logging.Nop{}))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {

@@ -248,3 +248,12 @@ func TestComplianceReportAndAthenaCommands(t *testing.T) {
 		t.Errorf("bad location: exit %d %q", code, errOut)
 	}
 }
+
+func TestIAMRequiresAccount(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"iam", "--types", "EBS,RDS"}, &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "--account is required") {
+		t.Errorf("iam without --account: exit %d, stderr %q; want 1 naming --account", code, stderr.String())
+	}
+}

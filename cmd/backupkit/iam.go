@@ -67,6 +67,9 @@ types do not need.`,
 					o.RoleName = roleName
 				}
 			})
+			if err != nil && account == "" {
+				return fmt.Errorf("%w\n--account is required: the 12-digit account id the role lives in (it scopes aws:SourceAccount and the resource ARNs)", err)
+			}
 			if err != nil {
 				return err
 			}
