@@ -14,7 +14,6 @@ import (
 	"log/slog"
 	"maps"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -278,6 +277,3 @@ func (c *Client) Ensure(ctx context.Context, s Spec) (info *Info, created bool, 
 	}
 	return info, false, nil
 }
-
-// sortedKeys is a small helper for deterministic output.
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
