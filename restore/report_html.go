@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -42,12 +43,18 @@ func buildChart(title string, r *Report, value func(TargetResult) (time.Duration
 	if maxD <= 0 {
 		maxD = time.Second
 	}
-	c := chart{Title: title, Width: chartLabelW + chartBarW + 120, Height: 30 + chartRowH*len(r.Targets), Max: FormatDuration(maxD)}
+	c := chart{Title: title, Width: chartLabelW + chartBarW + 260, Height: 30 + chartRowH*len(r.Targets), Max: FormatDuration(maxD)}
 	for i, t := range r.Targets {
 		v, tg := value(t)
-		label := t.ResourceType + " " + t.ResourceARN
-		if len(label) > 52 {
-			label = label[:24] + "…" + label[len(label)-27:]
+		// The resource's own name fits the label column; the table below
+		// has the full ARN.
+		name := t.ResourceARN
+		if i := strings.LastIndexAny(name, "/:"); i >= 0 && i < len(name)-1 {
+			name = name[i+1:]
+		}
+		label := t.ResourceType + " " + name
+		if r := []rune(label); len(r) > 44 {
+			label = string(r[:20]) + "…" + string(r[len(r)-23:])
 		}
 		row := chartRow{
 			Label:     label,
@@ -89,7 +96,7 @@ code{font-size:12px}svg text{font-size:11px;font-family:inherit}
 <svg width="{{.Width}}" height="{{.Height}}" role="img" aria-label="{{.Title}}">
 <text x="330" y="14">0</text><text x="750" y="14" text-anchor="end">{{.Max}}</text>
 {{range .Rows}}<g>
-<text x="0" y="{{add .Y 14}}">{{.Label}}</text>
+<text x="322" y="{{add .Y 14}}" text-anchor="end">{{.Label}}</text>
 <rect x="330" y="{{add .Y 3}}" width="{{f .BarW}}" height="14" fill="{{if .Missed}}#cf222e{{else}}#2f81f7{{end}}"><title>{{.ValueText}}{{if .HasTarget}} ({{.TargetText}}){{end}}</title></rect>
 {{if .HasTarget}}<line x1="{{f .TargetX}}" x2="{{f .TargetX}}" y1="{{.Y}}" y2="{{add .Y 20}}" stroke="#222" stroke-width="2" stroke-dasharray="3,2"/>{{end}}
 <text x="760" y="{{add .Y 14}}">{{.ValueText}}{{if .HasTarget}} / {{.TargetText}}{{end}}</text>
@@ -97,11 +104,11 @@ code{font-size:12px}svg text{font-size:11px;font-family:inherit}
 </svg>
 {{end}}
 <h2>Targets</h2>
-<table><tr><th>Resource</th><th>Type</th><th>Recovery point</th><th>Restored as</th><th>RPO</th><th>RTO restore</th><th>RTO total</th><th>Validation</th><th>Cleanup</th><th>Status</th><th>Error</th></tr>
+<div style="overflow-x:auto"><table><tr><th>Resource</th><th>Type</th><th>Recovery point</th><th>Restored as</th><th>RPO</th><th>RTO restore</th><th>RTO total</th><th>Validation</th><th>Cleanup</th><th>Status</th><th>Error</th></tr>
 {{range .R.Targets}}<tr><td><code>{{.ResourceARN}}</code></td><td>{{.ResourceType}}</td><td><code>{{.RecoveryPointARN}}</code></td><td><code>{{.CreatedResourceARN}}</code></td>
 <td>{{dur .RPO}}</td><td>{{dur .RTORestore}}</td><td>{{dur .RTOTotal}}</td><td>{{.Validation}}</td><td>{{.Cleanup}}</td>
 <td class="{{.Status}}">{{.Status}}</td><td>{{.Error}}</td></tr>
-{{end}}</table>
+{{end}}</table></div>
 {{if .R.LeftBehind}}<h2>Left behind</h2><ul>{{range .R.LeftBehind}}<li><code>{{.}}</code></li>{{end}}</ul>{{end}}
 </body></html>
 `))
