@@ -113,9 +113,11 @@
 //     jobs, take Options.JobDuration. Legal holds are ACTIVE at once.
 //     DeleteRecoveryPoint removes a point at once (AWS shows DELETING).
 //     Summaries are computed live rather than refreshed a few times a day.
-//   - Nothing runs on a schedule: backup plans and restore testing plans
-//     are stored, validated and previewed (ScheduledRunsPreview) but start
-//     no jobs; start jobs with StartBackupJob.
+//   - Schedules: with Options.RunPlans (the emulator command's default)
+//     backup plans start jobs at their rules' exact scheduled times (at most
+//     1000 firings per plan per clock advance) and copy actions start copy
+//     jobs; without it, and for restore testing plans always, nothing runs
+//     on a schedule.
 //   - Validation where AWS documents no exact rule: CreateBackupPlan needs
 //     each rule's target vault to exist; schedules are checked by a light
 //     cron validator (at most hourly); exceeding rule, copy-action,

@@ -49,6 +49,13 @@ type Options struct {
 	// Seed seeds the random source behind Fault.Rate, so a faulted test
 	// run can be repeated exactly. Default 1.
 	Seed uint64
+	// RunPlans makes backup plans run: at each rule's scheduled time
+	// (ScheduleExpression in ScheduleExpressionTimezone), a backup job
+	// starts for every inventory resource in the plan's account and Region
+	// that one of the plan's selections matches, like AWS. Default off so
+	// tests that create plans control every job; the emulator command turns
+	// it on.
+	RunPlans bool
 }
 
 // Emulator is an in-memory AWS Backup service speaking the restJson1 wire

@@ -262,6 +262,15 @@ func isoTime(t time.Time) any {
 // state-change events due by then in time order. It visits only jobs that
 // are not yet terminal. Called with e.mu held.
 func (e *Emulator) advanceLocked(now time.Time) {
+	start := len(e.events)
+	defer func() {
+		if tail := e.events[start:]; len(tail) > 1 {
+			slices.SortStableFunc(tail, func(a, b Event) int { return a.Time.Compare(b.Time) })
+		}
+	}()
+	if e.opts.RunPlans {
+		e.runPlansLocked(now) // plan_runs.go
+	}
 	active := false
 	for _, a := range e.st.Accounts {
 		for _, rs := range a.Regions {
@@ -273,7 +282,6 @@ func (e *Emulator) advanceLocked(now time.Time) {
 	if !active {
 		return
 	}
-	start := len(e.events)
 	e.st.allRegions(func(rs *regionState) {
 		if len(rs.Active) > 0 {
 			e.advanceJobs(rs, now)
@@ -286,15 +294,30 @@ func (e *Emulator) advanceLocked(now time.Time) {
 			e.expireRecoveryPoints(rs, now)
 		}
 	})
-	if tail := e.events[start:]; len(tail) > 1 {
-		slices.SortStableFunc(tail, func(a, b Event) int { return a.Time.Compare(b.Time) })
-	}
 }
 
 // advanceJobs moves the active jobs of one Region forward to now.
 func (e *Emulator) advanceJobs(rs *regionState, now time.Time) {
-	keep := rs.Active[:0]
-	for _, a := range rs.Active {
+	// Jobs started while stepping (a plan rule's copy actions) are appended
+	// to a fresh rs.Active and stepped in the next round.
+	first := rs.Active
+	todo := first
+	rs.Active = nil
+	keep := first[:0]
+	for len(todo) > 0 {
+		keep = e.stepJobs(rs, todo, keep, now)
+		todo, rs.Active = rs.Active, nil
+	}
+	clear(first[min(len(keep), len(first)):])
+	rs.Active = keep
+	if len(rs.Active) == 0 {
+		rs.Active = nil
+	}
+}
+
+// stepJobs steps the jobs of todo and appends those not yet terminal to keep.
+func (e *Emulator) stepJobs(rs *regionState, todo, keep []activeJob, now time.Time) []activeJob {
+	for _, a := range todo {
 		var done bool
 		switch a.Kind {
 		case jobBackup:
@@ -312,11 +335,7 @@ func (e *Emulator) advanceJobs(rs *regionState, now time.Time) {
 			rs.recheckKept() // the job no longer reads its recovery point
 		}
 	}
-	clear(rs.Active[len(keep):])
-	rs.Active = keep
-	if len(rs.Active) == 0 {
-		rs.Active = nil
-	}
+	return keep
 }
 
 func (e *Emulator) backupJobEvent(j *backupJob, at time.Time) {
@@ -340,7 +359,8 @@ func (e *Emulator) backupJobEvent(j *backupJob, at time.Time) {
 		"createdBy":              map[string]any{},
 	}
 	if j.BackupPlanID != "" {
-		detail["createdBy"] = map[string]any{"backupPlanId": j.BackupPlanID, "backupPlanArn": j.BackupPlanArn, "backupPlanVersion": j.BackupPlanVersion, "backupRuleId": j.BackupRuleID}
+		detail["createdBy"] = map[string]any{"backupPlanId": j.BackupPlanID, "backupPlanArn": j.BackupPlanArn, "backupPlanVersion": j.BackupPlanVersion, "backupRuleId": j.BackupRuleID,
+			"backupPlanName": j.BackupPlanName, "backupRuleName": j.BackupRuleName, "backupRuleCron": j.BackupRuleCron, "backupRuleTimezone": j.BackupRuleTimezone}
 	}
 	e.emit(j.Account, j.Region, "Backup Job State Change", at, []string{j.ResourceARN}, detail)
 }
@@ -464,6 +484,9 @@ func (e *Emulator) finishBackupJob(rs *regionState, j *backupJob) {
 		rs.setTags(rp.ARN, j.RecoveryPointTags)
 		e.backupJobEvent(j, at)
 		e.recoveryPointEvent(rs, rp, at)
+		if state == "COMPLETED" {
+			e.startCopyActions(rs, j, rp, at) // plan_runs.go
+		}
 		return
 	}
 	j.BackupSizeInBytes = 0
@@ -515,6 +538,7 @@ func (e *Emulator) stepCopyJob(rs *regionState, j *copyJob, now time.Time) bool 
 		BackupSizeInBytes: src.BackupSizeInBytes, IAMRoleArn: j.IAMRoleArn,
 		EncryptionKeyArn: dv.EncryptionKeyArn, EncryptionKeyType: string(dv.EncryptionKeyType),
 		CopyJobID: j.ID, SourceBackupVaultArn: j.SourceVaultARN, Fingerprint: src.Fingerprint,
+		BackupPlanID: j.BackupPlanID, BackupPlanArn: j.BackupPlanArn, BackupPlanVersion: j.BackupPlanVersion, BackupRuleID: j.BackupRuleID,
 		SourceAttributes: maps.Clone(src.SourceAttributes), SourceTags: maps.Clone(src.SourceTags),
 		RestoreMetadata: maps.Clone(src.RestoreMetadata),
 	}
@@ -667,39 +691,92 @@ func startBackupJob(c *opCtx, in *awsbackup.StartBackupJobInput) (*awsbackup.Sta
 			return nil, invalidParam("BackupOptions.WindowsVSS is only supported for EC2 resources, not %s", typ)
 		}
 	}
+	j := c.e.createBackupJob(rs, backupJobSpec{
+		vault: v, vaultName: v.Name, res: res, typ: typ,
+		iamRole: *in.IamRoleArn, token: aws.ToString(in.IdempotencyToken), now: c.now,
+		startWin: startWin, completeWin: completeWin, lifecycle: in.Lifecycle,
+		tags: in.RecoveryPointTags, options: in.BackupOptions,
+	})
+	return &awsbackup.StartBackupJobOutput{BackupJobId: aws.String(j.ID), CreationDate: timePtr(j.CreationDate), RecoveryPointArn: aws.String(j.RecoveryPointARN)}, nil
+}
+
+// backupJobSpec is what a backup job starts with, on demand (StartBackupJob)
+// or from a backup plan's rule (plan_runs.go).
+type backupJobSpec struct {
+	// vault is the target vault; nil when a plan's target vault does not
+	// exist, and the job then ends FAILED at once.
+	vault     *vault
+	vaultName string
+	res       *Resource
+	typ       string
+	iamRole   string
+	token     string
+	// now is the creation time (a plan's scheduled time for plan jobs).
+	now                   time.Time
+	startWin, completeWin int64
+	lifecycle             *types.Lifecycle
+	tags, options         map[string]string
+	// creator is set for jobs a plan starts.
+	creator     planCreator
+	copyActions []types.CopyAction
+}
+
+// planCreator names the plan and rule that started a job (CreatedBy).
+type planCreator struct {
+	BackupPlanID, BackupPlanArn, BackupPlanVersion, BackupPlanName   string
+	BackupRuleID, BackupRuleName, BackupRuleCron, BackupRuleTimezone string
+}
+
+// createBackupJob starts a validated backup job in rs: the vault lock check,
+// injected failures and the completion window apply, the job is tracked as
+// active and its CREATED event is emitted. Called with e.mu held.
+func (e *Emulator) createBackupJob(rs *regionState, s backupJobSpec) *backupJob {
+	res, typ, v := s.res, s.typ, s.vault
 	j := &backupJob{
-		ID: newID(), Account: c.account, Region: c.region,
-		VaultName: v.Name, VaultARN: v.ARN, VaultType: string(v.Type),
-		ResourceARN: resARN, ResourceType: typ, ResourceName: res.Name,
-		IAMRoleArn: *in.IamRoleArn, IdempotencyToken: aws.ToString(in.IdempotencyToken),
-		State: "CREATED", CreationDate: c.now,
-		StartBy:  c.now.Add(time.Duration(startWin) * time.Minute),
-		Duration: c.e.jobDuration(typ),
+		ID: newID(), Account: rs.Account, Region: rs.Region,
+		VaultName: s.vaultName, VaultARN: fmt.Sprintf("arn:aws:backup:%s:%s:backup-vault:%s", rs.Region, rs.Account, s.vaultName),
+		ResourceARN: res.ARN, ResourceType: typ, ResourceName: res.Name,
+		IAMRoleArn: s.iamRole, IdempotencyToken: s.token,
+		State: "CREATED", CreationDate: s.now,
+		StartBy:  s.now.Add(time.Duration(s.startWin) * time.Minute),
+		Duration: e.jobDuration(typ),
 		// Some resource types get their recovery point ARN only when the
 		// job completes in AWS; the emulator always knows it up front.
-		RecoveryPointARN:  newRecoveryPointARN(typ, c.account, c.region),
+		RecoveryPointARN:  newRecoveryPointARN(typ, rs.Account, rs.Region),
 		BackupSizeInBytes: res.SizeBytes,
-		BackupOptions:     maps.Clone(in.BackupOptions),
-		RecoveryPointTags: maps.Clone(in.RecoveryPointTags),
-		Lifecycle:         cloneLifecycle(in.Lifecycle),
-		EncryptionKeyArn:  v.EncryptionKeyArn,
+		BackupOptions:     maps.Clone(s.options),
+		RecoveryPointTags: maps.Clone(s.tags),
+		Lifecycle:         cloneLifecycle(s.lifecycle),
 		SourceFingerprint: res.Fingerprint,
 		SourceAttributes:  maps.Clone(res.Attributes),
 		SourceTags:        maps.Clone(res.Tags),
+		BackupPlanID:      s.creator.BackupPlanID, BackupPlanArn: s.creator.BackupPlanArn,
+		BackupPlanVersion: s.creator.BackupPlanVersion, BackupRuleID: s.creator.BackupRuleID,
+		BackupPlanName: s.creator.BackupPlanName, BackupRuleName: s.creator.BackupRuleName,
+		BackupRuleCron: s.creator.BackupRuleCron, BackupRuleTimezone: s.creator.BackupRuleTimezone,
+		CopyActions: s.copyActions,
+	}
+	if v != nil {
+		j.VaultARN, j.VaultType, j.EncryptionKeyArn = v.ARN, string(v.Type), v.EncryptionKeyArn
+	} else {
+		j.VaultType = string(types.VaultTypeBackupVault)
 	}
 	if typ == "DynamoDB" && !rs.managed("DynamoDB") {
 		// Without advanced DynamoDB backups the point is a DynamoDB backup.
-		j.RecoveryPointARN = fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s/backup/%014d-%s", c.region, c.account, res.Name, c.now.UnixMilli(), randHex(8))
+		j.RecoveryPointARN = fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s/backup/%014d-%s", rs.Region, rs.Account, res.Name, s.now.UnixMilli(), randHex(8))
 	}
 	j.EndAt = j.CreationDate.Add(j.Duration)
-	if msg := lockViolation(v, in.Lifecycle); msg != "" {
+	if v == nil {
+		j.Failure = &JobFailure{State: "FAILED", StatusMessage: fmt.Sprintf("Backup vault %s does not exist in account %s, Region %s", s.vaultName, rs.Account, rs.Region)}
+		j.EndAt = j.CreationDate
+	} else if msg := lockViolation(v, s.lifecycle); msg != "" {
 		j.Failure = &JobFailure{State: "FAILED", StatusMessage: msg}
-	} else if f := c.e.takeFailure(jobBackup, resARN, typ); f != nil {
+	} else if f := e.takeFailure(jobBackup, res.ARN, typ); f != nil {
 		j.Failure = f
 	}
-	if j.Failure == nil && completeWin > 0 && j.Duration > time.Duration(completeWin)*time.Minute {
+	if j.Failure == nil && s.completeWin > 0 && j.Duration > time.Duration(s.completeWin)*time.Minute {
 		j.Failure = &JobFailure{State: "ABORTED", StatusMessage: "Backup job was canceled because it did not complete within the completion window"}
-		j.EndAt = j.CreationDate.Add(time.Duration(completeWin) * time.Minute)
+		j.EndAt = j.CreationDate.Add(time.Duration(s.completeWin) * time.Minute)
 	}
 	if j.Failure != nil && j.Failure.State == "EXPIRED" {
 		j.EndAt = j.StartBy
@@ -707,8 +784,8 @@ func startBackupJob(c *opCtx, in *awsbackup.StartBackupJobInput) (*awsbackup.Sta
 	rs.BackupJobs[j.ID] = j
 	rs.Active = append(rs.Active, activeJob{Kind: jobBackup, ID: j.ID})
 	rs.rememberToken("StartBackupJob", j.IdempotencyToken, j.ID)
-	c.e.backupJobEvent(j, c.now)
-	return &awsbackup.StartBackupJobOutput{BackupJobId: aws.String(j.ID), CreationDate: timePtr(j.CreationDate), RecoveryPointArn: aws.String(j.RecoveryPointARN)}, nil
+	e.backupJobEvent(j, s.now)
+	return j
 }
 
 func (c *opCtx) backupJobOf(id *string) (*backupJob, error) {
@@ -749,7 +826,9 @@ func (c *opCtx) backupJobMember(j *backupJob) types.BackupJob {
 	}
 	if j.BackupPlanID != "" {
 		m.CreatedBy = &types.RecoveryPointCreator{BackupPlanId: aws.String(j.BackupPlanID), BackupPlanArn: aws.String(j.BackupPlanArn),
-			BackupPlanVersion: aws.String(j.BackupPlanVersion), BackupRuleId: aws.String(j.BackupRuleID)}
+			BackupPlanVersion: aws.String(j.BackupPlanVersion), BackupRuleId: aws.String(j.BackupRuleID),
+			BackupPlanName: optString(j.BackupPlanName), BackupRuleName: optString(j.BackupRuleName),
+			BackupRuleCron: optString(j.BackupRuleCron), BackupRuleTimezone: optString(j.BackupRuleTimezone)}
 	}
 	if j.BackupOptions["WindowsVSS"] == "enabled" {
 		m.BackupType = aws.String("WindowsVSS")
@@ -964,32 +1043,67 @@ func startCopyJob(c *opCtx, in *awsbackup.StartCopyJobInput) (*awsbackup.StartCo
 	if err := checkLifecycle("Lifecycle", in.Lifecycle); err != nil {
 		return nil, err
 	}
-	crossAccount := dp.AccountID != c.account
-	if crossAccount && c.e.st.account(c.account).GlobalSettings["isCrossAccountBackupEnabled"] != "true" {
+	if dp.AccountID != c.account && c.e.st.account(c.account).GlobalSettings["isCrossAccountBackupEnabled"] != "true" {
 		return nil, invalidRequest("Cross-account backup is not enabled for account %s: set the global setting isCrossAccountBackupEnabled to true", c.account)
 	}
-	lc := in.Lifecycle
+	j := c.e.createCopyJob(rs, copyJobSpec{
+		sv: sv, rp: rp, dAccount: dp.AccountID, dRegion: dp.Region, dName: dName, dARN: dv.ARN, dv: dv,
+		iamRole: *in.IamRoleArn, token: aws.ToString(in.IdempotencyToken), lifecycle: in.Lifecycle, now: c.now,
+	})
+	return &awsbackup.StartCopyJobOutput{CopyJobId: aws.String(j.ID), CreationDate: timePtr(j.CreationDate)}, nil
+}
+
+// copyJobSpec is what a copy job starts with, from StartCopyJob or from a
+// plan rule's copy action.
+type copyJobSpec struct {
+	sv *vault
+	rp *recoveryPoint
+	// The destination vault; dv is nil when a copy action names a vault
+	// that does not exist, and the job then ends FAILED.
+	dAccount, dRegion, dName, dARN string
+	dv                             *vault
+	iamRole, token                 string
+	lifecycle                      *types.Lifecycle
+	now                            time.Time
+	// failure, when set, is the state the job ends in regardless.
+	failure *JobFailure
+	creator planCreator
+}
+
+// createCopyJob starts a validated copy job in rs (the source's account and
+// Region): the destination policy and lock checks and injected failures
+// apply. Called with e.mu held.
+func (e *Emulator) createCopyJob(rs *regionState, s copyJobSpec) *copyJob {
+	rp, dv := s.rp, s.dv
+	lc := s.lifecycle
 	if lc == nil {
 		lc = rp.lifecycle()
 	}
 	j := &copyJob{
-		ID: newID(), Account: c.account, Region: c.region,
-		SourceVaultARN: sv.ARN, SourceVaultName: sv.Name, SourceRecoveryPointARN: rp.ARN,
-		DestinationAccount: dp.AccountID, DestinationRegion: dp.Region, DestinationVaultName: dv.Name, DestinationVaultARN: dv.ARN,
-		DestinationRecoveryPointARN: newRecoveryPointARN(rp.ResourceType, dp.AccountID, dp.Region),
+		ID: newID(), Account: rs.Account, Region: rs.Region,
+		SourceVaultARN: s.sv.ARN, SourceVaultName: s.sv.Name, SourceRecoveryPointARN: rp.ARN,
+		DestinationAccount: s.dAccount, DestinationRegion: s.dRegion, DestinationVaultName: s.dName, DestinationVaultARN: s.dARN,
+		DestinationRecoveryPointARN: newRecoveryPointARN(rp.ResourceType, s.dAccount, s.dRegion),
 		ResourceARN:                 rp.ResourceARN, ResourceType: rp.ResourceType, ResourceName: rp.ResourceName,
-		IAMRoleArn: *in.IamRoleArn, IdempotencyToken: aws.ToString(in.IdempotencyToken),
-		State: "CREATED", CreationDate: c.now, Duration: c.e.jobDuration(rp.ResourceType),
-		BackupSizeInBytes: rp.BackupSizeInBytes, Lifecycle: cloneLifecycle(in.Lifecycle),
+		IAMRoleArn: s.iamRole, IdempotencyToken: s.token,
+		State: "CREATED", CreationDate: s.now, Duration: e.jobDuration(rp.ResourceType),
+		BackupSizeInBytes: rp.BackupSizeInBytes, Lifecycle: cloneLifecycle(s.lifecycle),
+		BackupPlanID: s.creator.BackupPlanID, BackupPlanArn: s.creator.BackupPlanArn,
+		BackupPlanVersion: s.creator.BackupPlanVersion, BackupRuleID: s.creator.BackupRuleID,
 	}
 	j.EndAt = j.CreationDate.Add(j.Duration)
+	crossAccount := s.dAccount != rs.Account
 	switch {
+	case s.failure != nil:
+		j.Failure = s.failure
+	case dv == nil:
+		j.Failure = &JobFailure{State: "FAILED", StatusMessage: fmt.Sprintf("Destination backup vault %s does not exist", s.dARN)}
 	case crossAccount && !copyPolicyAllows(dv.AccessPolicy):
-		j.Failure = &JobFailure{State: "FAILED", StatusMessage: fmt.Sprintf("Access denied: the access policy of backup vault %s does not allow backup:CopyIntoBackupVault from account %s", dv.ARN, c.account)}
+		j.Failure = &JobFailure{State: "FAILED", StatusMessage: fmt.Sprintf("Access denied: the access policy of backup vault %s does not allow backup:CopyIntoBackupVault from account %s", dv.ARN, rs.Account)}
 	case lockViolation(dv, lc) != "":
 		j.Failure = &JobFailure{State: "FAILED", StatusMessage: lockViolation(dv, lc)}
 	default:
-		if f := c.e.takeFailure(jobCopy, rp.ResourceARN, rp.ResourceType); f != nil {
+		if f := e.takeFailure(jobCopy, rp.ResourceARN, rp.ResourceType); f != nil {
 			j.Failure = f
 			if f.State == "ABORTED" || f.State == "EXPIRED" {
 				j.Failure.State = "FAILED"
@@ -999,8 +1113,8 @@ func startCopyJob(c *opCtx, in *awsbackup.StartCopyJobInput) (*awsbackup.StartCo
 	rs.CopyJobs[j.ID] = j
 	rs.Active = append(rs.Active, activeJob{Kind: jobCopy, ID: j.ID})
 	rs.rememberToken("StartCopyJob", j.IdempotencyToken, j.ID)
-	c.e.copyJobEvent(j, c.now)
-	return &awsbackup.StartCopyJobOutput{CopyJobId: aws.String(j.ID), CreationDate: timePtr(j.CreationDate)}, nil
+	e.copyJobEvent(j, s.now)
+	return j
 }
 
 func (c *opCtx) copyJobMember(j *copyJob) *types.CopyJob {
@@ -1009,7 +1123,7 @@ func (c *opCtx) copyJobMember(j *copyJob) *types.CopyJob {
 		BackupSizeInBytes:                 aws.Int64(j.BackupSizeInBytes),
 		CompletionDate:                    timePtr(j.CompletionDate),
 		CopyJobId:                         aws.String(j.ID),
-		CreatedBy:                         &types.RecoveryPointCreator{},
+		CreatedBy:                         j.creator(),
 		CreationDate:                      timePtr(j.CreationDate),
 		DestinationBackupVaultArn:         aws.String(j.DestinationVaultARN),
 		DestinationRecoveryPointArn:       aws.String(j.DestinationRecoveryPointARN),

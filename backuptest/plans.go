@@ -21,9 +21,8 @@ package backuptest
 // Known difference: UpdateBackupPlan keeps the RuleId of a rule whose
 // RuleName is unchanged and gives new rules new ids.
 //
-// Known difference: plans are stored but never run: the emulator starts no
-// backup jobs on a plan's schedule and LastExecutionDate stays unset. Start
-// jobs with StartBackupJob.
+// Known difference: plans run on their schedules only with Options.RunPlans
+// (the emulator command's default); see plan_runs.go for how and its limits.
 //
 // Known difference: a deleted plan can still be read with GetBackupPlan and
 // ListBackupPlans (IncludeDeleted), carrying DeletionDate; every other
@@ -748,11 +747,12 @@ func createBackupPlan(c *opCtx, in *awsbackup.CreateBackupPlanInput) (*awsbackup
 	}
 	id := newID()
 	p := &plan{
-		ID:           id,
-		ARN:          c.arn("backup-plan:" + id),
-		CreationDate: c.now,
-		Versions:     []planVersion{v},
-		Selections:   map[string]*selection{},
+		ID:            id,
+		ARN:           c.arn("backup-plan:" + id),
+		CreationDate:  c.now,
+		LastScheduled: c.now,
+		Versions:      []planVersion{v},
+		Selections:    map[string]*selection{},
 	}
 	if in.CreatorRequestId != nil {
 		p.CreatorRequestId = *in.CreatorRequestId
@@ -828,6 +828,9 @@ func updateBackupPlan(c *opCtx, in *awsbackup.UpdateBackupPlanInput) (*awsbackup
 	}
 	v := c.buildVersion(in.BackupPlan, p.current())
 	p.Versions = append(p.Versions, v)
+	if c.now.After(p.LastScheduled) {
+		p.LastScheduled = c.now // the new version's rules run from now on
+	}
 	c.emitPlanEvent(p, "MODIFIED")
 	return &awsbackup.UpdateBackupPlanOutput{
 		BackupPlanArn:          aws.String(p.ARN),

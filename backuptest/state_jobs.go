@@ -3,6 +3,7 @@ package backuptest
 import (
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 )
 
@@ -92,6 +93,12 @@ type backupJob struct {
 	BackupPlanArn     string
 	BackupPlanVersion string
 	BackupRuleID      string
+	// BackupPlanName, BackupRuleName, BackupRuleCron and BackupRuleTimezone
+	// complete CreatedBy for plan jobs.
+	BackupPlanName, BackupRuleName, BackupRuleCron, BackupRuleTimezone string
+	// CopyActions of the plan rule that started the job: each starts a copy
+	// job when the backup job completes.
+	CopyActions []types.CopyAction
 	// The source resource as it was when the job started.
 	SourceFingerprint string
 	SourceAttributes  map[string]string
@@ -128,6 +135,17 @@ type copyJob struct {
 	BackupSizeInBytes           int64
 	Lifecycle                   *types.Lifecycle
 	Failure                     *JobFailure
+	// CreatedBy of copies a plan rule's copy action started.
+	BackupPlanID, BackupPlanArn, BackupPlanVersion, BackupRuleID string
+}
+
+// creator is the job's CreatedBy.
+func (j *copyJob) creator() *types.RecoveryPointCreator {
+	if j.BackupPlanID == "" {
+		return &types.RecoveryPointCreator{}
+	}
+	return &types.RecoveryPointCreator{BackupPlanId: aws.String(j.BackupPlanID), BackupPlanArn: aws.String(j.BackupPlanArn),
+		BackupPlanVersion: aws.String(j.BackupPlanVersion), BackupRuleId: aws.String(j.BackupRuleID)}
 }
 
 // restoreJob restores a recovery point into a new resource.

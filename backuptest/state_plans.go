@@ -16,6 +16,10 @@ type plan struct {
 	CreationDate      time.Time
 	DeletionDate      time.Time
 	LastExecutionDate time.Time
+	// LastScheduled is the instant up to which the plan's schedules have
+	// been run (Options.RunPlans): rules fire at their times after it. It
+	// starts at the plan's creation so a new plan does not backfill.
+	LastScheduled time.Time
 	// Versions, oldest first; the last one is current.
 	Versions   []planVersion
 	Selections map[string]*selection

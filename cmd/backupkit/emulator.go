@@ -31,6 +31,7 @@ type emulatorFlags struct {
 	jobDuration time.Duration
 	state       string
 	verbose     bool
+	runPlans    bool
 }
 
 // stateSaveDelay is how long after a mutating request the state file is
@@ -58,7 +59,8 @@ an access key id ending in 12 digits selects that account.
   {"arn": "arn:aws:ec2:us-east-1:123456789012:volume/vol-1", "tags": {"env": "prod"}, "sizeBytes": 8589934592}
 --state FILE keeps the emulator's state across restarts: it is loaded at start
 when the file exists, and written atomically shortly after every change and on
-shutdown. The control API is under /_backupkit/ (health, resources, faults,
+shutdown. Backup plans run on their schedules (--run-plans=false turns that
+off). The control API is under /_backupkit/ (health, resources, faults,
 job-failures, calls, events, clock, reset).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -73,6 +75,7 @@ job-failures, calls, events, clock, reset).`,
 	fl.DurationVar(&f.jobDuration, "job-duration", time.Second, "how long backup, copy and restore jobs take")
 	fl.StringVar(&f.state, "state", "", "file to keep the emulator state in across restarts")
 	fl.BoolVar(&f.verbose, "verbose", false, "log every request to stderr")
+	fl.BoolVar(&f.runPlans, "run-plans", true, "run backup plans on their schedules: each rule starts backup jobs for the resources its plan's selections match (--run-plans=false: plans only store, jobs start only with StartBackupJob)")
 	return cmd
 }
 
@@ -95,6 +98,17 @@ func (f emulatorFlags) validate() error {
 	return errors.Join(errs...)
 }
 
+// options are the emulator options the flags select.
+func (f emulatorFlags) options(logger *slog.Logger) func(*backuptest.Options) {
+	return func(o *backuptest.Options) {
+		o.AccountID = f.account
+		o.Region = f.region
+		o.JobDuration = f.jobDuration
+		o.Logger = logger
+		o.RunPlans = f.runPlans
+	}
+}
+
 func runEmulator(ctx context.Context, stdout, stderr io.Writer, f emulatorFlags) error {
 	if err := f.validate(); err != nil {
 		return err
@@ -114,12 +128,7 @@ func runEmulator(ctx context.Context, stdout, stderr io.Writer, f emulatorFlags)
 	if f.verbose {
 		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	e := backuptest.New(func(o *backuptest.Options) {
-		o.AccountID = f.account
-		o.Region = f.region
-		o.JobDuration = f.jobDuration
-		o.Logger = logger
-	})
+	e := backuptest.New(f.options(logger))
 	if f.state != "" {
 		if _, err := e.LoadStateFile(f.state); err != nil {
 			return fmt.Errorf("--state: %w", err)

@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/backupkit/backupkit/backuptest"
 )
 
 // lockedBuffer is an io.Writer safe to read while the command writes.
@@ -230,4 +232,21 @@ func TestEmulatorBadInput(t *testing.T) {
 			assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), "one line: %q", stderr.String())
 		})
 	}
+}
+
+func TestEmulatorRunPlansFlag(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want bool
+	}{{nil, true}, {[]string{"--run-plans=false"}, false}, {[]string{"--run-plans"}, true}} {
+		cmd := newEmulatorCmd()
+		require.NoError(t, cmd.ParseFlags(tc.args))
+		f := emulatorFlags{}
+		f.runPlans, _ = cmd.Flags().GetBool("run-plans")
+		var o backuptest.Options
+		f.options(nil)(&o)
+		assert.Equal(t, tc.want, o.RunPlans, "args %q", tc.args)
+	}
+	assert.Contains(t, newEmulatorCmd().Flags().Lookup("run-plans").Usage, "run backup plans on their schedules")
 }
