@@ -213,6 +213,19 @@ func rdsTagMap(tags []rdstypes.Tag) map[string]string {
 var rdsTransitional = []string{"creating", "modifying", "backing-up", "rebooting", "starting", "renaming",
 	"configuring-enhanced-monitoring", "configuring-log-exports", "configuring-iam-database-auth", "resetting-master-credentials", "storage-optimization"}
 
+// rdsAvailable judges an RDS instance or cluster status: available passes,
+// a transitional status is not ready yet, anything else fails.
+func rdsAvailable(restored, kind, status string) error {
+	switch {
+	case status == "available":
+		return nil
+	case slices.Contains(rdsTransitional, status):
+		return notReady(restored, status)
+	default:
+		return invalid(restored, "%s status is %q; want available", kind, status)
+	}
+}
+
 type rdsHandler struct{ api RDSAPI }
 
 func (h *rdsHandler) instance(ctx context.Context, resourceARN string) (*rdstypes.DBInstance, error) {
@@ -247,15 +260,7 @@ func (h *rdsHandler) Validate(ctx context.Context, restored, _ string) error {
 	if err != nil {
 		return err
 	}
-	status := aws.ToString(db.DBInstanceStatus)
-	switch {
-	case status == "available":
-		return nil
-	case slices.Contains(rdsTransitional, status):
-		return notReady(restored, status)
-	default:
-		return invalid(restored, "DB instance status is %q; want available", status)
-	}
+	return rdsAvailable(restored, "DB instance", aws.ToString(db.DBInstanceStatus))
 }
 
 func (h *rdsHandler) Delete(ctx context.Context, resourceARN string) error {
@@ -309,15 +314,7 @@ func (h *clusterHandler) Validate(ctx context.Context, restored, _ string) error
 	if err != nil {
 		return err
 	}
-	status := aws.ToString(c.Status)
-	switch {
-	case status == "available":
-		return nil
-	case slices.Contains(rdsTransitional, status):
-		return notReady(restored, status)
-	default:
-		return invalid(restored, "DB cluster status is %q; want available", status)
-	}
+	return rdsAvailable(restored, "DB cluster", aws.ToString(c.Status))
 }
 
 func (h *clusterHandler) Delete(ctx context.Context, resourceARN string) error {
