@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
+
+	"github.com/backupkit/backupkit/internal/arntype"
 )
 
 // ResourceType is an AWS Backup resource type string, exactly as AWS Backup
@@ -93,70 +95,9 @@ func ResourceTypeFromARN(resourceARN string) (ResourceType, error) {
 	if err != nil {
 		return "", &UnsupportedResourceError{ARN: resourceARN, Reason: err.Error()}
 	}
-	res := a.Resource
-	unsupported := func() (ResourceType, error) {
-		return "", &UnsupportedResourceError{ARN: resourceARN, Reason: fmt.Sprintf("no AWS Backup resource type for %s resource %q", a.Service, res)}
+	t, ok := arntype.Of(a)
+	if !ok {
+		return "", &UnsupportedResourceError{ARN: resourceARN, Reason: fmt.Sprintf("no AWS Backup resource type for %s resource %q", a.Service, a.Resource)}
 	}
-	switch a.Service {
-	case "ec2":
-		switch {
-		case strings.HasPrefix(res, "volume/"):
-			return EBS, nil
-		case strings.HasPrefix(res, "instance/"):
-			return EC2, nil
-		}
-	case "rds":
-		switch {
-		case strings.HasPrefix(res, "db:"):
-			return RDS, nil
-		case strings.HasPrefix(res, "cluster:"):
-			return Aurora, nil
-		}
-	case "dynamodb":
-		if strings.HasPrefix(res, "table/") && !strings.Contains(strings.TrimPrefix(res, "table/"), "/") {
-			return DynamoDB, nil
-		}
-	case "elasticfilesystem":
-		if strings.HasPrefix(res, "file-system/") {
-			return EFS, nil
-		}
-	case "fsx":
-		if strings.HasPrefix(res, "file-system/") || strings.HasPrefix(res, "volume/") {
-			return FSx, nil
-		}
-	case "s3":
-		// Bucket ARNs have no Region, no account and no "/".
-		if a.Region == "" && a.AccountID == "" && res != "" && !strings.Contains(res, "/") {
-			return S3, nil
-		}
-	case "storagegateway":
-		if strings.HasPrefix(res, "gateway/") {
-			return StorageGateway, nil
-		}
-	case "redshift":
-		if strings.HasPrefix(res, "cluster:") {
-			return Redshift, nil
-		}
-	case "timestream":
-		if strings.HasPrefix(res, "database/") {
-			return Timestream, nil
-		}
-	case "cloudformation":
-		if strings.HasPrefix(res, "stack/") {
-			return CloudFormation, nil
-		}
-	case "backup-gateway":
-		if strings.HasPrefix(res, "vm/") {
-			return VirtualMachine, nil
-		}
-	case "ssm-sap":
-		if strings.HasPrefix(res, "HANA/") {
-			return SAPHANA, nil
-		}
-	case "eks":
-		if strings.HasPrefix(res, "cluster/") {
-			return EKS, nil
-		}
-	}
-	return unsupported()
+	return ResourceType(t), nil
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
+
+	"github.com/backupkit/backupkit/internal/arntype"
 )
 
 // Resource is a protectable resource the emulator knows: something a backup
@@ -48,66 +50,18 @@ func (r Resource) clone() Resource {
 	return r
 }
 
-// resourceTypeFromARN maps an ARN to its AWS Backup resource type.
+// resourceTypeFromARN maps an ARN to its AWS Backup resource type, with
+// the same mapping as backup.ResourceTypeFromARN.
 func resourceTypeFromARN(a string) (string, error) {
 	p, err := arn.Parse(a)
 	if err != nil {
 		return "", fmt.Errorf("%q is not an ARN: %w", a, err)
 	}
-	res := p.Resource
-	switch p.Service {
-	case "ec2":
-		switch {
-		case strings.HasPrefix(res, "volume/"):
-			return "EBS", nil
-		case strings.HasPrefix(res, "instance/"):
-			return "EC2", nil
-		}
-	case "rds":
-		switch {
-		case strings.HasPrefix(res, "db:"):
-			return "RDS", nil
-		case strings.HasPrefix(res, "cluster:"):
-			return "Aurora", nil
-		}
-	case "dynamodb":
-		if strings.HasPrefix(res, "table/") {
-			return "DynamoDB", nil
-		}
-	case "elasticfilesystem":
-		if strings.HasPrefix(res, "file-system/") {
-			return "EFS", nil
-		}
-	case "fsx":
-		if strings.HasPrefix(res, "file-system/") || strings.HasPrefix(res, "volume/") {
-			return "FSx", nil
-		}
-	case "s3":
-		if res != "" && !strings.Contains(res, "/") {
-			return "S3", nil
-		}
-	case "storagegateway":
-		return "Storage Gateway", nil
-	case "redshift":
-		return "Redshift", nil
-	case "timestream":
-		return "Timestream", nil
-	case "cloudformation":
-		if strings.HasPrefix(res, "stack/") {
-			return "CloudFormation", nil
-		}
-	case "backup-gateway":
-		return "VirtualMachine", nil
-	case "ssm-sap":
-		return "SAP HANA on Amazon EC2", nil
-	case "eks":
-		return "EKS", nil
-	case "docdb":
-		return "DocumentDB", nil
-	case "neptune":
-		return "Neptune", nil
+	t, ok := arntype.Of(p)
+	if !ok {
+		return "", fmt.Errorf("%q is not a resource type AWS Backup supports", a)
 	}
-	return "", fmt.Errorf("%q is not a resource type AWS Backup supports", a)
+	return t, nil
 }
 
 // resourceName is the last identifier in an ARN's resource part.
