@@ -56,9 +56,7 @@ func (e *Emulator) LoadState(r io.Reader) error {
 	if st.Accounts == nil {
 		st.Accounts = map[string]*accountState{}
 	}
-	if st.Resources == nil {
-		st.Resources = map[string]*Resource{}
-	}
+	st.Init()
 	for id, a := range st.Accounts {
 		if a == nil {
 			delete(st.Accounts, id)
@@ -78,11 +76,6 @@ func (e *Emulator) LoadState(r io.Reader) error {
 			}
 			rs.Account, rs.Region = id, name
 			rs.init()
-		}
-	}
-	for arn, res := range st.Resources {
-		if res == nil {
-			delete(st.Resources, arn)
 		}
 	}
 	e.mu.Lock()

@@ -3,14 +3,17 @@ package backuptest
 import (
 	"sort"
 	"time"
+
+	"github.com/backupkit/backupkit/backuptest/internal/inventory"
 )
 
 // state is everything the emulator knows. Every field is exported (on
 // unexported types) so the whole state can be saved and loaded as JSON.
 type state struct {
 	Accounts map[string]*accountState
-	// Resources is the inventory of protectable resources, by ARN.
-	Resources map[string]*Resource
+	// Store is the inventory of protectable resources (Resources, by ARN),
+	// shared with the resource services' handlers (internal/inventory).
+	inventory.Store
 }
 
 type accountState struct {
@@ -57,7 +60,9 @@ type regionState struct {
 }
 
 func newState() *state {
-	return &state{Accounts: map[string]*accountState{}, Resources: map[string]*Resource{}}
+	st := &state{Accounts: map[string]*accountState{}, Store: inventory.NewStore()}
+	st.Init()
+	return st
 }
 
 func (s *state) account(id string) *accountState {
