@@ -155,7 +155,7 @@ func Advise(in AdvisorInput, opts AdvisorOptions) ([]Finding, error) {
 		if !managedAsCode(p.Plan.Tags) {
 			add(CheckPlanNotAsCode, "automation", SeverityLow, planRes,
 				"Define plans in code (backupkit plan YAML, Terraform or CloudFormation) and tag them managed-by=<tool>.",
-				"plan has no managed-by / IaC tag (tags: %v)", p.Plan.Tags)
+				"plan has no managed-by / IaC tag (tags: %s)", formatTags(p.Plan.Tags))
 		}
 		for _, r := range p.Plan.Rules {
 			res := planRes + "/" + r.Name
@@ -320,6 +320,23 @@ func managedAsCode(tags map[string]string) bool {
 		}
 	}
 	return false
+}
+
+// formatTags renders tags as "k=v, k2=v2" in key order, or "none".
+func formatTags(tags map[string]string) string {
+	if len(tags) == 0 {
+		return "none"
+	}
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + tags[k]
+	}
+	return strings.Join(parts, ", ")
 }
 
 func protNames(ps []Protection) string {

@@ -508,21 +508,23 @@ func tagMap(ts []tagtypes.Tag) map[string]string {
 	return m
 }
 
-// LivePlans reads every backup plan and its selections through the plan
-// package's client.
+// LivePlans reads every backup plan, with its tags (ListTags), and its
+// selections through the plan package's client.
 func LivePlans(ctx context.Context, pc *plan.Client) ([]PlanSelections, error) {
 	var out []PlanSelections
+	// The plan client's errors already say what failed ("list backup
+	// plans: …", "get backup plan ID: …"); they are returned as they are.
 	for sum, err := range pc.Plans(ctx) {
 		if err != nil {
-			return nil, fmt.Errorf("list backup plans: %w", err)
+			return nil, err
 		}
 		live, err := pc.Get(ctx, sum.ID)
 		if err != nil {
-			return nil, fmt.Errorf("get backup plan %s: %w", sum.ID, err)
+			return nil, err
 		}
 		sels, err := pc.Selections(ctx, live.ID)
 		if err != nil {
-			return nil, fmt.Errorf("list selections of %s: %w", live.ID, err)
+			return nil, err
 		}
 		ps := PlanSelections{PlanID: live.ID, Plan: live.Plan}
 		if a, err := arn.Parse(live.ARN); err == nil {

@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
+	"maps"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -29,6 +31,9 @@ type API interface {
 	GetBackupSelection(context.Context, *awsbackup.GetBackupSelectionInput, ...func(*awsbackup.Options)) (*awsbackup.GetBackupSelectionOutput, error)
 	ListBackupSelections(context.Context, *awsbackup.ListBackupSelectionsInput, ...func(*awsbackup.Options)) (*awsbackup.ListBackupSelectionsOutput, error)
 	DeleteBackupSelection(context.Context, *awsbackup.DeleteBackupSelectionInput, ...func(*awsbackup.Options)) (*awsbackup.DeleteBackupSelectionOutput, error)
+	ListTags(context.Context, *awsbackup.ListTagsInput, ...func(*awsbackup.Options)) (*awsbackup.ListTagsOutput, error)
+	TagResource(context.Context, *awsbackup.TagResourceInput, ...func(*awsbackup.Options)) (*awsbackup.TagResourceOutput, error)
+	UntagResource(context.Context, *awsbackup.UntagResourceInput, ...func(*awsbackup.Options)) (*awsbackup.UntagResourceOutput, error)
 }
 
 var _ API = (*awsbackup.Client)(nil)
@@ -179,9 +184,56 @@ func (c *Client) GetVersion(ctx context.Context, id, versionID string) (*Live, e
 	if err != nil {
 		return nil, fmt.Errorf("get backup plan %s: %w", id, err)
 	}
+	// GetBackupPlan does not return the plan's tags; ListTags does.
+	if p.Tags, err = c.tags(ctx, aws.ToString(out.BackupPlanArn)); err != nil {
+		return nil, err
+	}
 	return &Live{ID: aws.ToString(out.BackupPlanId), ARN: aws.ToString(out.BackupPlanArn),
 		VersionID: aws.ToString(out.VersionId), CreatorRequestID: aws.ToString(out.CreatorRequestId),
 		CreationDate: aws.ToTime(out.CreationDate), Plan: p}, nil
+}
+
+// tags reads the tags of the plan with ARN planARN (ListTags, all pages).
+func (c *Client) tags(ctx context.Context, planARN string) (map[string]string, error) {
+	if planARN == "" {
+		return nil, nil
+	}
+	var tags map[string]string
+	pg := awsbackup.NewListTagsPaginator(c.api, &awsbackup.ListTagsInput{ResourceArn: aws.String(planARN)})
+	for pg.HasMorePages() {
+		out, err := pg.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list tags of backup plan %s: %w", planARN, err)
+		}
+		for k, v := range out.Tags {
+			if tags == nil {
+				tags = map[string]string{}
+			}
+			tags[k] = v
+		}
+	}
+	return tags, nil
+}
+
+// setTags makes the user tags of the plan with ARN planARN equal desired
+// (TagResource for added and changed values, UntagResource for removed
+// keys). Tags with AWS's reserved "aws:" prefix are left alone.
+func (c *Client) setTags(ctx context.Context, planARN string, live, desired map[string]string) error {
+	set, remove := tagChanges(live, desired)
+	if len(set) > 0 {
+		if _, err := c.api.TagResource(ctx, &awsbackup.TagResourceInput{ResourceArn: aws.String(planARN), Tags: set}); err != nil {
+			return fmt.Errorf("tag backup plan %s: %w", planARN, err)
+		}
+	}
+	if len(remove) > 0 {
+		if _, err := c.api.UntagResource(ctx, &awsbackup.UntagResourceInput{ResourceArn: aws.String(planARN), TagKeyList: remove}); err != nil {
+			return fmt.Errorf("untag backup plan %s: %w", planARN, err)
+		}
+	}
+	if len(set)+len(remove) > 0 {
+		c.opts.Logger.InfoContext(ctx, "set backup plan tags", "arn", planARN, "set", len(set), "removed", len(remove))
+	}
+	return nil
 }
 
 // Plans iterates over the summaries of every live plan (ListBackupPlans,
@@ -352,10 +404,10 @@ type EnsureResult struct {
 }
 
 // Ensure makes the live plan named p.Name equal p: it creates the plan when
-// there is none, updates it (a new version) when Diff finds a difference,
-// and makes no write call at all when they are equal. Plan tags are set only
-// when the plan is created (GetBackupPlan does not return them, so Diff
-// ignores them).
+// there is none, updates it (a new version) when Diff finds a difference in
+// its body, converges its tags (TagResource and UntagResource; p.Tags is the
+// whole set, so a tag missing from p is removed, except AWS's reserved
+// "aws:" tags), and makes no write call at all when they are equal.
 func (c *Client) Ensure(ctx context.Context, p *Plan) (*EnsureResult, error) {
 	if err := c.check(p); err != nil {
 		return nil, err
@@ -382,10 +434,21 @@ func (c *Client) Ensure(ctx context.Context, p *Plan) (*EnsureResult, error) {
 	if len(d) == 0 {
 		return &EnsureResult{Action: Unchanged, Live: live}, nil
 	}
-	l, err := c.Update(ctx, live.ID, p)
-	if err != nil {
-		return nil, err
+	l := live
+	if slices.ContainsFunc(d, func(c Change) bool { return !c.isTag() }) {
+		if l, err = c.Update(ctx, live.ID, p); err != nil {
+			return nil, err
+		}
+		if l.ARN == "" {
+			l.ARN = live.ARN
+		}
 	}
+	if slices.ContainsFunc(d, Change.isTag) {
+		if err := c.setTags(ctx, live.ARN, live.Plan.Tags, p.Tags); err != nil {
+			return nil, err
+		}
+	}
+	l.Plan.Tags = maps.Clone(p.Tags)
 	return &EnsureResult{Action: Updated, Live: l, Changes: d}, nil
 }
 

@@ -231,6 +231,47 @@ func TestEnsure(t *testing.T) {
 	}
 }
 
+func TestEnsureConvergesTags(t *testing.T) {
+	t.Parallel()
+	srv, api, c := newEnv(t)
+	p := mustBuild(t, plan.Daily35("tagged", "Default").Tag("managed-by", "backupkit").Tag("team", "storage"))
+	r1, err := c.Ensure(t.Context(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := c.FindByName(t.Context(), "tagged")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if live.Plan.Tags["managed-by"] != "backupkit" || live.Plan.Tags["team"] != "storage" {
+		t.Errorf("FindByName tags = %v; want the tags set at creation", live.Plan.Tags)
+	}
+	changed := p.Clone()
+	changed.Tags = map[string]string{"managed-by": "terraform", "cost-center": "42"}
+	if d := plan.Diff(live.Plan, changed).String(); !strings.Contains(d, `~ BackupPlanTags["managed-by"]: backupkit -> terraform`) ||
+		!strings.Contains(d, `- BackupPlanTags["team"]: storage`) || !strings.Contains(d, `+ BackupPlanTags["cost-center"]: 42`) {
+		t.Errorf("Diff = %s; want the tag changes", d)
+	}
+	r2, err := c.Ensure(t.Context(), changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2.Action != plan.Updated || count(srv, "UpdateBackupPlan") != 0 || count(srv, "TagResource") != 1 || count(srv, "UntagResource") != 1 {
+		t.Errorf("Ensure(tags changed) = %s with %d UpdateBackupPlan, %d TagResource, %d UntagResource; want updated through tags alone",
+			r2.Action, count(srv, "UpdateBackupPlan"), count(srv, "TagResource"), count(srv, "UntagResource"))
+	}
+	out, err := api.ListTags(t.Context(), &awsbackup.ListTagsInput{ResourceArn: aws.String(r1.Live.ARN)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Tags) != 2 || out.Tags["managed-by"] != "terraform" || out.Tags["cost-center"] != "42" {
+		t.Errorf("ListTags = %v; want managed-by=terraform, cost-center=42", out.Tags)
+	}
+	if r3, err := c.Ensure(t.Context(), changed); err != nil || r3.Action != plan.Unchanged {
+		t.Errorf("Ensure again = %v, %v; want unchanged", r3, err)
+	}
+}
+
 func TestFindByName(t *testing.T) {
 	t.Parallel()
 	_, _, c := newEnv(t)

@@ -61,8 +61,9 @@ const (
 // Diff returns what would change if live were replaced by desired. Values
 // left unset are compared as AWS's defaults (schedule DefaultSchedule, zone
 // UTC, start window 8 hours, completion window 7 days), rules are matched
-// by name (order does not matter), and plan tags are ignored because
-// GetBackupPlan does not return them. An empty result means equal.
+// by name (order does not matter), and plan tags (BackupPlanTags) are
+// compared as a whole set, leaving out AWS's reserved "aws:" tags, which
+// users cannot set or remove. An empty result means equal.
 func Diff(live, desired *Plan) Changes {
 	var d differ
 	if live == nil {
@@ -97,7 +98,44 @@ func Diff(live, desired *Plan) Changes {
 	for _, t := range sortedKeys(mergeKeys(la, da)) {
 		d.strMap(fmt.Sprintf("AdvancedBackupSettings[%q]", t), la[t], da[t])
 	}
+	d.strMap(tagsPath, userTags(live.Tags), userTags(desired.Tags))
 	return d.out
+}
+
+// tagsPath is the Change.Path of plan tags: BackupPlanTags["key"].
+const tagsPath = "BackupPlanTags"
+
+func (c Change) isTag() bool { return strings.HasPrefix(c.Path, tagsPath+"[") }
+
+// userTags leaves out the tags with AWS's reserved "aws:" prefix.
+func userTags(tags map[string]string) map[string]string {
+	out := make(map[string]string, len(tags))
+	for k, v := range tags {
+		if !strings.HasPrefix(strings.ToLower(k), "aws:") {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// tagChanges returns the user tags to set and the keys to remove to turn
+// live into desired.
+func tagChanges(live, desired map[string]string) (set map[string]string, remove []string) {
+	l, d := userTags(live), userTags(desired)
+	for k, v := range d {
+		if lv, ok := l[k]; !ok || lv != v {
+			if set == nil {
+				set = map[string]string{}
+			}
+			set[k] = v
+		}
+	}
+	for _, k := range sortedKeys(l) {
+		if _, ok := d[k]; !ok {
+			remove = append(remove, k)
+		}
+	}
+	return set, remove
 }
 
 type differ struct{ out Changes }

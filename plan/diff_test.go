@@ -19,8 +19,7 @@ func TestDiff(t *testing.T) {
 		{Name: "gone", TargetVault: "V"},
 		{Name: "a", TargetVault: "V", Lifecycle: Lifecycle{DeleteAfter: 35},
 			CopyActions: []CopyAction{{DestinationVaultARN: testVaultARN, Lifecycle: Lifecycle{DeleteAfter: 10}}}},
-	}, AdvancedSettings: []AdvancedSetting{{ResourceType: "EC2", Options: map[string]string{"WindowsVSS": "enabled"}}},
-		Tags: map[string]string{"ignored": "yes"}}
+	}, AdvancedSettings: []AdvancedSetting{{ResourceType: "EC2", Options: map[string]string{"WindowsVSS": "enabled"}}}}
 	if d := Diff(live, same); len(d) != 0 {
 		t.Errorf("Diff(defaults) = %s; want none", d)
 	}
@@ -56,5 +55,34 @@ func TestDiff(t *testing.T) {
 	}
 	if n := len(Diff(nil, &Plan{Name: "x"})); n != 1 {
 		t.Errorf("Diff(nil, named) = %d changes; want 1", n)
+	}
+}
+
+func TestDiffTags(t *testing.T) {
+	t.Parallel()
+	live := &Plan{Name: "p", Tags: map[string]string{"managed-by": "backupkit", "team": "storage", "old": "x",
+		"aws:cloudformation:stack-name": "s"}}
+	desired := &Plan{Name: "p", Tags: map[string]string{"managed-by": "terraform", "team": "storage", "new": "y"}}
+	got := Diff(live, desired).String()
+	want := "- BackupPlanTags[\"old\"]: x\n" +
+		"~ BackupPlanTags[\"managed-by\"]: backupkit -> terraform\n" +
+		"+ BackupPlanTags[\"new\"]: y\n"
+	for _, line := range strings.SplitAfter(want, "\n") {
+		if !strings.Contains(got, line) {
+			t.Errorf("Diff lacks %q:\n%s", line, got)
+		}
+	}
+	if strings.Contains(got, "aws:") {
+		t.Errorf("Diff = %s; want AWS's reserved aws: tags left out", got)
+	}
+	if n := strings.Count(got, "\n"); n != 3 {
+		t.Errorf("Diff = %s; want 3 changes", got)
+	}
+	set, remove := tagChanges(live.Tags, desired.Tags)
+	if len(set) != 2 || set["managed-by"] != "terraform" || set["new"] != "y" || len(remove) != 1 || remove[0] != "old" {
+		t.Errorf("tagChanges = %v, %v; want set managed-by and new, remove old", set, remove)
+	}
+	if d := Diff(&Plan{Name: "p", Tags: map[string]string{"aws:x": "1"}}, &Plan{Name: "p"}); len(d) != 0 {
+		t.Errorf("Diff with only aws: tags live = %s; want none", d)
 	}
 }

@@ -368,9 +368,10 @@ func newPlanApplyCmd() *cobra.Command {
 		Use:   "apply FILE [--endpoint URL]",
 		Short: "Create or update the plans and selections in FILE (idempotent)",
 		Long: `Make AWS match FILE: plans are created or updated by name (no call when
-already equal), selections are created, or replaced when changed. Running
-apply twice changes nothing the second time. Nothing is ever deleted except
-a selection being replaced.`,
+already equal), their tags are set to the file's (a tag missing from the
+file is removed; AWS's reserved aws: tags are left alone), selections are
+created, or replaced when changed. Running apply twice changes nothing the
+second time. Nothing is ever deleted except a selection being replaced.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			specs, err := loadValidPlans(cmd, args[0])

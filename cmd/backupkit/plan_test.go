@@ -239,3 +239,39 @@ func TestPlanDiffApply(t *testing.T) {
 		t.Errorf("apply invalid = %d\n%s", code, errOut)
 	}
 }
+
+func TestPlanDiffApplyTags(t *testing.T) {
+	t.Parallel()
+	srv := backuptest.NewServer(t)
+	if _, err := srv.Client().CreateBackupVault(t.Context(), &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("Default")}); err != nil {
+		t.Fatal(err)
+	}
+	tagged := strings.Replace(validPlanYAML, "    rules:\n", "    tags:\n      managed-by: backupkit\n    rules:\n", 1)
+	conn := []string{"--endpoint", srv.URL, "--region", "us-east-1"}
+	if r := runBin(t, append([]string{"plan", "apply", writePlanFile(t, "p.yaml", tagged)}, conn...)...); r.code != 0 {
+		t.Fatalf("first apply: %s", r)
+	}
+	changed := writePlanFile(t, "p2.yaml", strings.Replace(tagged, "managed-by: backupkit", "managed-by: terraform", 1))
+	r := runBin(t, append([]string{"plan", "diff", changed}, conn...)...)
+	if r.code != 0 || !strings.Contains(r.stdout, "will be updated") || !strings.Contains(r.stdout, `~ BackupPlanTags["managed-by"]: backupkit -> terraform`) {
+		t.Errorf("diff with a changed tag: %s\nwant the tag change", r)
+	}
+	r = runBin(t, append([]string{"plan", "apply", changed}, conn...)...)
+	if r.code != 0 || !strings.Contains(r.stdout, "): updated") || !strings.Contains(r.stdout, `~ BackupPlanTags["managed-by"]: backupkit -> terraform`) {
+		t.Errorf("apply with a changed tag: %s\nwant updated", r)
+	}
+	live, err := plan.NewClient(srv.Client()).FindByName(t.Context(), "cli-plan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := srv.Client().ListTags(t.Context(), &awsbackup.ListTagsInput{ResourceArn: aws.String(live.ARN)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Tags["managed-by"] != "terraform" || len(out.Tags) != 1 {
+		t.Errorf("ListTags after apply = %v; want managed-by=terraform", out.Tags)
+	}
+	if r := runBin(t, append([]string{"plan", "diff", changed}, conn...)...); r.code != 0 || !strings.Contains(r.stdout, "no changes") {
+		t.Errorf("diff after apply: %s\nwant no changes", r)
+	}
+}
