@@ -89,6 +89,25 @@ type Drill struct {
 	Validators []Validator
 	// Tags are extra tags put on restored resources.
 	Tags map[string]string
+	// Policy, when set, names the RTO/RPO policy the drill is judged
+	// against (for example an AWS Resilience Hub resiliency policy) and
+	// chooses each target's objectives once its recovery point is known.
+	// A Target's own MaxRTO/MaxRPO still win; targets the policy has no
+	// objective for keep the drill-wide ones.
+	Policy *Policy
+}
+
+// Policy is a named set of RTO/RPO objectives a drill is judged against.
+// The report records its ARN, name and tier, and per target the name of
+// the objective that applied.
+type Policy struct {
+	ARN  string `json:"arn"`
+	Name string `json:"name"`
+	Tier string `json:"tier,omitempty"`
+	// Objective returns the objective for restoring resourceARN from
+	// recoveryPointARN: its name (e.g. the disruption type "AZ" or
+	// "Region") and its RTO and RPO targets; ok false when none applies.
+	Objective func(resourceARN, recoveryPointARN string) (name string, rto, rpo time.Duration, ok bool) `json:"-"`
 }
 
 // Target is one resource to drill.
@@ -269,6 +288,7 @@ func (c *Client) Run(ctx context.Context, d *Drill) (*Report, error) {
 		Concurrency:   d.Concurrency,
 		MaxRTOSeconds: d.MaxRTO.Seconds(),
 		MaxRPOSeconds: d.MaxRPO.Seconds(),
+		Policy:        d.Policy,
 	}
 	results := make([]TargetResult, len(targets))
 	sems := map[string]*semaphore.Weighted{}
@@ -532,6 +552,11 @@ func (c *Client) runTarget(ctx context.Context, r *drillRun, idx int, t Target) 
 		// precision, or a point created just after the drill started
 		// (a fresh backup) could look up to 1ms old.
 		tr.res.RPO = max(0, r.start.Truncate(time.Millisecond).Sub(tr.res.RecoveryPointCreated))
+	}
+	if p := r.d.Policy; p != nil && p.Objective != nil && t.MaxRTO == 0 && t.MaxRPO == 0 {
+		if name, rto, rpo, ok := p.Objective(t.ResourceARN, tr.res.RecoveryPointARN); ok {
+			tr.res.Objective, tr.res.MaxRTO, tr.res.MaxRPO = name, rto, rpo
+		}
 	}
 	if err := c.phase(ctx, r, tr, PhaseRestore, func() error { return c.restoreTarget(ctx, r, tr) }); err != nil {
 		tr.res.fail(err)

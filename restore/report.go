@@ -35,6 +35,8 @@ type Report struct {
 	// MaxRTOSeconds and MaxRPOSeconds are the drill-wide targets (0: none).
 	MaxRTOSeconds float64 `json:"maxRtoSeconds,omitempty"`
 	MaxRPOSeconds float64 `json:"maxRpoSeconds,omitempty"`
+	// Policy is the RTO/RPO policy the drill was judged against, if any.
+	Policy *Policy `json:"policy,omitempty"`
 	// Passed is true when every target passed.
 	Passed bool `json:"passed"`
 	// Canceled is true when the drill's context ended before it finished.
@@ -96,6 +98,9 @@ type TargetResult struct {
 	RTOTotalSeconds   float64 `json:"rtoTotalSeconds"`
 	MaxRPOSeconds     float64 `json:"maxRpoSeconds,omitempty"`
 	MaxRTOSeconds     float64 `json:"maxRtoSeconds,omitempty"`
+	// Objective names the policy objective MaxRPO and MaxRTO came from
+	// (e.g. "AZ", "Region"); "" for the drill's or target's own targets.
+	Objective string `json:"objective,omitempty"`
 	// RPOMet and RTOMet report the comparisons (true without a target).
 	RPOMet bool `json:"rpoMet"`
 	RTOMet bool `json:"rtoMet"`
@@ -210,6 +215,9 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(&b, "Started %s, took %s. %d targets: %d passed, %d failed, %d missed RTO, %d missed RPO, %d left behind.\n\n",
 		r.StartedAt.UTC().Format(time.RFC3339), FormatDuration(time.Duration(r.DurationSeconds*float64(time.Second))),
 		r.Summary.Targets, r.Summary.Passed, r.Summary.Failed, r.Summary.MissedRTO, r.Summary.MissedRPO, r.Summary.LeftBehind)
+	if p := r.Policy; p != nil {
+		fmt.Fprintf(&b, "Judged against resiliency policy **%s** (tier %s): same-Region restores against its AZ/Hardware objective, restores from cross-Region copies against its Region objective.\n\n", mdEscape(p.Name), mdEscape(p.Tier))
+	}
 	if r.Canceled {
 		b.WriteString("**The drill was cancelled before it finished.**\n\n")
 	}
@@ -218,7 +226,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	for _, t := range r.Targets {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			mdEscape(t.ResourceARN), t.ResourceType,
-			withTarget(t.RPO, t.MaxRPO), FormatDuration(t.RTORestore), withTarget(t.RTOTotal, t.MaxRTO),
+			withObjective(withTarget(t.RPO, t.MaxRPO), t.Objective), FormatDuration(t.RTORestore), withObjective(withTarget(t.RTOTotal, t.MaxRTO), t.Objective),
 			t.Validation, t.Cleanup, t.Status, mdEscape(t.Error))
 	}
 	if len(r.LeftBehind) > 0 {
@@ -229,6 +237,13 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+func withObjective(s, objective string) string {
+	if objective == "" {
+		return s
+	}
+	return s + " (" + objective + ")"
 }
 
 func withTarget(d, target time.Duration) string {

@@ -31,6 +31,7 @@ import (
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
 	"github.com/backupkit/backupkit/plan"
+	"github.com/backupkit/backupkit/resilience"
 	"github.com/backupkit/backupkit/restore"
 )
 
@@ -47,6 +48,10 @@ type drillFlags struct {
 	freshBackup     bool
 	demoTargets     int
 	restoreDuration time.Duration
+	// Resilience Hub and history (drill_policy.go).
+	policyARN, appARN string
+	history           string
+	hub               resilience.API // nil: the Resilience Hub client from the AWS config
 }
 
 func newDrillCmd() *cobra.Command {
@@ -92,6 +97,9 @@ is 1 when any target fails, misses its RTO or RPO target, or leaves a resource b
 	fl.BoolVar(&f.freshBackup, "fresh-backup", false, "take an on-demand backup of each target first")
 	fl.IntVar(&f.demoTargets, "demo-targets", 6, "demo: number of resources to seed (cycling EBS, EC2, RDS, DynamoDB, EFS, S3)")
 	fl.DurationVar(&f.restoreDuration, "restore-duration", 300*time.Millisecond, "demo: how long each emulated backup and restore job takes")
+	fl.StringVar(&f.policyARN, "resiliency-policy", "", "judge targets against this AWS Resilience Hub resiliency policy (replaces --max-rto/--max-rpo)")
+	fl.StringVar(&f.appARN, "resilience-app", "", "judge targets against this Resilience Hub app's policy; drill its resources unless targets are given")
+	fl.StringVar(&f.history, "history", "", "append the report to this drill history: a directory or s3://bucket/prefix (default: drill-history beside --out; off: none)")
 	return cmd
 }
 
@@ -106,6 +114,9 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 	}
 	if f.demoTargets < 1 {
 		return fmt.Errorf("--demo-targets must be at least 1")
+	}
+	if err := checkDrillPolicyFlags(f); err != nil {
+		return err
 	}
 	demo := !f.useAWS && f.af.endpoint == ""
 	var (
@@ -171,6 +182,9 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 		})
 	}
 	api := awsbackup.NewFromConfig(cfg)
+	if err := applyDrillPolicy(ctx, stdout, cfg, f, drill); err != nil {
+		return err
+	}
 	if f.selection != "" {
 		if err := applyDrillSelection(ctx, api, f.selection, drill); err != nil {
 			return err
@@ -201,6 +215,9 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 	}
 	fmt.Fprintf(stdout, "Reports: %s\n", strings.Join([]string{
 		filepath.Join(f.out, "report.json"), filepath.Join(f.out, "report.md"), filepath.Join(f.out, "report.xml"), filepath.Join(f.out, "report.html")}, ", "))
+	if err := appendDrillHistory(context.WithoutCancel(ctx), stdout, cfg, f, rep); err != nil {
+		return err
+	}
 	if runErr != nil {
 		fmt.Fprintf(stderr, "backupkit: drill interrupted: %v\n", runErr)
 		return &exitError{code: 1}
