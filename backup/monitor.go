@@ -270,24 +270,28 @@ func (c *Client) Report(ctx context.Context, since time.Time, optFns ...func(*Re
 	for _, fn := range optFns {
 		fn(&o)
 	}
+	reps, err := c.reports(ctx, since, o, func(string) string { return "" })
+	if err != nil {
+		return nil, err
+	}
+	return reps[""], nil
+}
+
+// reports lists the jobs a Report needs and builds one Report per key of
+// a job's account id ("" always has one).
+func (c *Client) reports(ctx context.Context, since time.Time, o ReportOptions, key func(account string) string) (map[string]*Report, error) {
 	now := c.opts.Now()
-	r := &Report{GeneratedAt: now.UTC(), Since: since.UTC(), Counts: map[string]map[string]int{}, ByResourceType: map[string]map[string]int{}}
-	count := func(m map[string]map[string]int, k, state string) {
-		if m[k] == nil {
-			m[k] = map[string]int{}
+	builders := map[string]*reportBuilder{}
+	builder := func(account *string) *reportBuilder {
+		k := key(aws.ToString(account))
+		b := builders[k]
+		if b == nil {
+			b = newReportBuilder(now, since)
+			builders[k] = b
 		}
-		m[k][state]++
+		return b
 	}
-	resources := map[string]*ResourceStatus{}
-	resource := func(arn, rtype string) *ResourceStatus {
-		rs := resources[arn]
-		if rs == nil {
-			rs = &ResourceStatus{ResourceARN: arn, ResourceType: rtype}
-			resources[arn] = rs
-		}
-		return rs
-	}
-	latestCreated := map[string]time.Time{}
+	builder(nil)
 
 	f := o.Filter
 	f.CreatedAfter = since
@@ -295,21 +299,7 @@ func (c *Client) Report(ctx context.Context, since time.Time, optFns ...func(*Re
 		if err != nil {
 			return nil, err
 		}
-		s := SummarizeBackupJob(j)
-		count(r.Counts, JobTypeBackup, s.State)
-		count(r.ByResourceType, s.ResourceType, s.State)
-		if failedState(s.State) {
-			r.Failed = append(r.Failed, s)
-		}
-		rs := resource(s.ResourceARN, s.ResourceType)
-		if s.CreationDate.After(latestCreated[s.ResourceARN]) || rs.LastState == "" {
-			latestCreated[s.ResourceARN] = s.CreationDate
-			rs.LastState = s.State
-			rs.LastFailed = ""
-			if failedState(s.State) {
-				rs.LastFailed = s.StatusMessage
-			}
-		}
+		builder(j.AccountId).backupJob(SummarizeBackupJob(j))
 	}
 	okFilter := o.Filter
 	okFilter.State = string(types.BackupJobStateCompleted)
@@ -318,29 +308,14 @@ func (c *Client) Report(ctx context.Context, since time.Time, optFns ...func(*Re
 		if err != nil {
 			return nil, err
 		}
-		s := SummarizeBackupJob(j)
-		if s.State != string(types.BackupJobStateCompleted) {
-			continue
-		}
-		done := cmp.Or(s.CompletionDate, s.CreationDate)
-		rs := resource(s.ResourceARN, s.ResourceType)
-		if done.After(rs.LastSuccess) {
-			rs.LastSuccess, rs.LastRecoveryPointARN = done, s.RecoveryPoint
-		}
-		if rs.LastState == "" {
-			rs.LastState = s.State
-		}
+		builder(j.AccountId).completedBackup(SummarizeBackupJob(j))
 	}
 	if !o.SkipCopies {
 		for j, err := range c.CopyJobs(ctx, JobFilter{CreatedAfter: since, AccountID: o.Filter.AccountID}) {
 			if err != nil {
 				return nil, err
 			}
-			s := SummarizeCopyJob(j)
-			count(r.Counts, JobTypeCopy, s.State)
-			if failedState(s.State) {
-				r.Failed = append(r.Failed, s)
-			}
+			builder(j.AccountId).otherJob(SummarizeCopyJob(j))
 		}
 	}
 	if !o.SkipRestores {
@@ -348,18 +323,95 @@ func (c *Client) Report(ctx context.Context, since time.Time, optFns ...func(*Re
 			if err != nil {
 				return nil, err
 			}
-			s := SummarizeRestoreJob(j)
-			count(r.Counts, JobTypeRestore, s.State)
-			if failedState(s.State) {
-				r.Failed = append(r.Failed, s)
-			}
+			builder(j.AccountId).otherJob(SummarizeRestoreJob(j))
 		}
 	}
+	out := make(map[string]*Report, len(builders))
+	for k, b := range builders {
+		out[k] = b.finish()
+	}
+	return out, nil
+}
+
+// reportBuilder accumulates one Report from job summaries.
+type reportBuilder struct {
+	now           time.Time
+	r             *Report
+	resources     map[string]*ResourceStatus
+	latestCreated map[string]time.Time
+}
+
+func newReportBuilder(now, since time.Time) *reportBuilder {
+	return &reportBuilder{now: now,
+		r:         &Report{GeneratedAt: now.UTC(), Since: since.UTC(), Counts: map[string]map[string]int{}, ByResourceType: map[string]map[string]int{}},
+		resources: map[string]*ResourceStatus{}, latestCreated: map[string]time.Time{}}
+}
+
+func count(m map[string]map[string]int, k, state string) {
+	if m[k] == nil {
+		m[k] = map[string]int{}
+	}
+	m[k][state]++
+}
+
+func (b *reportBuilder) resource(arn, rtype string) *ResourceStatus {
+	rs := b.resources[arn]
+	if rs == nil {
+		rs = &ResourceStatus{ResourceARN: arn, ResourceType: rtype}
+		b.resources[arn] = rs
+	}
+	return rs
+}
+
+// backupJob adds a backup job created in the window.
+func (b *reportBuilder) backupJob(s JobSummary) {
+	count(b.r.Counts, JobTypeBackup, s.State)
+	count(b.r.ByResourceType, s.ResourceType, s.State)
+	if failedState(s.State) {
+		b.r.Failed = append(b.r.Failed, s)
+	}
+	rs := b.resource(s.ResourceARN, s.ResourceType)
+	if s.CreationDate.After(b.latestCreated[s.ResourceARN]) || rs.LastState == "" {
+		b.latestCreated[s.ResourceARN] = s.CreationDate
+		rs.LastState = s.State
+		rs.LastFailed = ""
+		if failedState(s.State) {
+			rs.LastFailed = s.StatusMessage
+		}
+	}
+}
+
+// completedBackup adds a completed backup job of any age, for the last
+// success per resource.
+func (b *reportBuilder) completedBackup(s JobSummary) {
+	if s.State != string(types.BackupJobStateCompleted) {
+		return
+	}
+	done := cmp.Or(s.CompletionDate, s.CreationDate)
+	rs := b.resource(s.ResourceARN, s.ResourceType)
+	if done.After(rs.LastSuccess) {
+		rs.LastSuccess, rs.LastRecoveryPointARN = done, s.RecoveryPoint
+	}
+	if rs.LastState == "" {
+		rs.LastState = s.State
+	}
+}
+
+// otherJob adds a copy or restore job created in the window.
+func (b *reportBuilder) otherJob(s JobSummary) {
+	count(b.r.Counts, s.JobType, s.State)
+	if failedState(s.State) {
+		b.r.Failed = append(b.r.Failed, s)
+	}
+}
+
+func (b *reportBuilder) finish() *Report {
+	r := b.r
 	slices.SortStableFunc(r.Failed, func(a, b JobSummary) int { return b.CreationDate.Compare(a.CreationDate) })
-	for _, k := range slices.Sorted(maps.Keys(resources)) {
-		rs := resources[k]
+	for _, k := range slices.Sorted(maps.Keys(b.resources)) {
+		rs := b.resources[k]
 		if !rs.LastSuccess.IsZero() {
-			rs.Age = now.Sub(rs.LastSuccess)
+			rs.Age = b.now.Sub(rs.LastSuccess)
 			rs.AgeText = formatAge(rs.Age)
 		} else {
 			rs.AgeText = "never"
@@ -382,7 +434,7 @@ func (c *Client) Report(ctx context.Context, since time.Time, optFns ...func(*Re
 	if r.Resources == nil {
 		r.Resources = []ResourceStatus{}
 	}
-	return r, nil
+	return r
 }
 
 func formatAge(d time.Duration) string {

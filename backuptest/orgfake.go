@@ -16,9 +16,10 @@ import (
 )
 
 // OrgFake is an in-process fake of the AWS Organizations operations that
-// backupkit's compliance package uses: backup policies (create, update,
-// describe, list, attach, targets), the root's policy types, trusted
-// service access, delegated administrators and effective policies. It has
+// backupkit's compliance and fleet packages use: backup policies (create,
+// update, describe, list, attach, targets), the root's policy types,
+// trusted service access, delegated administrators, effective policies,
+// and the accounts, OUs and account tags of the organization. It has
 // the same method signatures as *organizations.Client and returns
 // Organizations' real error types.
 //
@@ -35,6 +36,9 @@ type OrgFake struct {
 	clock         Clock
 	parents       map[string]string // OU or account id → parent id
 	accounts      map[string]bool
+	accountNames  map[string]string
+	accountState  map[string]orgtypes.AccountState
+	tags          map[string]map[string]string // account id → tags
 	policies      map[string]*orgtypes.Policy
 	attachments   map[string][]string // policy id → target ids
 	enabledTypes  map[orgtypes.PolicyType]bool
@@ -55,6 +59,7 @@ const OrgManagementAccount = "123456789012"
 // management account.
 func NewOrgFake(clock ...Clock) *OrgFake {
 	f := &OrgFake{clock: realClock{}, parents: map[string]string{OrgManagementAccount: OrgRootID}, accounts: map[string]bool{OrgManagementAccount: true},
+		accountNames: map[string]string{OrgManagementAccount: "management"}, accountState: map[string]orgtypes.AccountState{}, tags: map[string]map[string]string{},
 		policies: map[string]*orgtypes.Policy{}, attachments: map[string][]string{}, enabledTypes: map[orgtypes.PolicyType]bool{},
 		serviceAccess: map[string]bool{}, delegated: map[string][]string{}, errs: map[string][]error{}}
 	if len(clock) > 0 && clock[0] != nil {
@@ -452,4 +457,146 @@ func mergePolicy(dst, src map[string]any) {
 		}
 		dst[k] = v
 	}
+}
+
+// TagAccount sets tags on a member account (Organizations TagResource).
+func (f *OrgFake) TagAccount(id string, tags map[string]string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.accounts[id] {
+		return fmt.Errorf("backuptest: no account %q in the organization", id)
+	}
+	if f.tags[id] == nil {
+		f.tags[id] = map[string]string{}
+	}
+	maps.Copy(f.tags[id], tags)
+	return nil
+}
+
+// SetAccountState sets a member account's state (ACTIVE by default;
+// SUSPENDED, PENDING_CLOSURE, …).
+func (f *OrgFake) SetAccountState(id string, state orgtypes.AccountState) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.accounts[id] {
+		return fmt.Errorf("backuptest: no account %q in the organization", id)
+	}
+	f.accountState[id] = state
+	return nil
+}
+
+func (f *OrgFake) account(id string) orgtypes.Account {
+	state := f.accountState[id]
+	if state == "" {
+		state = orgtypes.AccountStateActive
+	}
+	status := orgtypes.AccountStatus(state)
+	if state != orgtypes.AccountStateActive && state != orgtypes.AccountStateSuspended && state != orgtypes.AccountStatePendingClosure {
+		status = orgtypes.AccountStatusSuspended
+	}
+	name := f.accountNames[id]
+	if name == "" {
+		name = "account-" + id
+	}
+	return orgtypes.Account{
+		Id: aws.String(id), Name: aws.String(name), State: state, Status: status,
+		Arn:   aws.String(fmt.Sprintf("arn:aws:organizations::%s:account/o-fake/%s", OrgManagementAccount, id)),
+		Email: aws.String(name + "@example.com"),
+	}
+}
+
+// ListAccounts lists every account of the organization (one page).
+func (f *OrgFake) ListAccounts(_ context.Context, _ *organizations.ListAccountsInput, _ ...func(*organizations.Options)) (*organizations.ListAccountsOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("ListAccounts"); err != nil {
+		return nil, err
+	}
+	out := &organizations.ListAccountsOutput{}
+	for _, id := range slices.Sorted(maps.Keys(f.accounts)) {
+		out.Accounts = append(out.Accounts, f.account(id))
+	}
+	return out, nil
+}
+
+func (f *OrgFake) parentMissing(parent string) error {
+	if !f.exists(parent) || f.accounts[parent] {
+		return &orgtypes.ParentNotFoundException{Message: aws.String("We can't find a root or OU with the ParentId that you specified.")}
+	}
+	return nil
+}
+
+// ListAccountsForParent lists the accounts directly under the root or an
+// OU (one page).
+func (f *OrgFake) ListAccountsForParent(_ context.Context, in *organizations.ListAccountsForParentInput, _ ...func(*organizations.Options)) (*organizations.ListAccountsForParentOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("ListAccountsForParent"); err != nil {
+		return nil, err
+	}
+	parent := aws.ToString(in.ParentId)
+	if err := f.parentMissing(parent); err != nil {
+		return nil, err
+	}
+	out := &organizations.ListAccountsForParentOutput{}
+	for _, id := range slices.Sorted(maps.Keys(f.accounts)) {
+		if f.parents[id] == parent {
+			out.Accounts = append(out.Accounts, f.account(id))
+		}
+	}
+	return out, nil
+}
+
+// ListOrganizationalUnitsForParent lists the OUs directly under the root
+// or an OU (one page).
+func (f *OrgFake) ListOrganizationalUnitsForParent(_ context.Context, in *organizations.ListOrganizationalUnitsForParentInput, _ ...func(*organizations.Options)) (*organizations.ListOrganizationalUnitsForParentOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("ListOrganizationalUnitsForParent"); err != nil {
+		return nil, err
+	}
+	parent := aws.ToString(in.ParentId)
+	if err := f.parentMissing(parent); err != nil {
+		return nil, err
+	}
+	out := &organizations.ListOrganizationalUnitsForParentOutput{}
+	for _, id := range slices.Sorted(maps.Keys(f.parents)) {
+		if f.parents[id] == parent && !f.accounts[id] {
+			out.OrganizationalUnits = append(out.OrganizationalUnits, orgtypes.OrganizationalUnit{Id: aws.String(id), Name: aws.String(id)})
+		}
+	}
+	return out, nil
+}
+
+// ListTagsForResource lists an account's tags (one page).
+func (f *OrgFake) ListTagsForResource(_ context.Context, in *organizations.ListTagsForResourceInput, _ ...func(*organizations.Options)) (*organizations.ListTagsForResourceOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("ListTagsForResource"); err != nil {
+		return nil, err
+	}
+	id := aws.ToString(in.ResourceId)
+	if !f.exists(id) {
+		return nil, &orgtypes.TargetNotFoundException{Message: aws.String("We can't find a root, OU, account, or policy with the TargetId that you specified.")}
+	}
+	out := &organizations.ListTagsForResourceOutput{}
+	for _, k := range slices.Sorted(maps.Keys(f.tags[id])) {
+		out.Tags = append(out.Tags, orgtypes.Tag{Key: aws.String(k), Value: aws.String(f.tags[id][k])})
+	}
+	return out, nil
+}
+
+// ListAWSServiceAccessForOrganization lists the service principals with
+// trusted access (one page).
+func (f *OrgFake) ListAWSServiceAccessForOrganization(_ context.Context, _ *organizations.ListAWSServiceAccessForOrganizationInput, _ ...func(*organizations.Options)) (*organizations.ListAWSServiceAccessForOrganizationOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("ListAWSServiceAccessForOrganization"); err != nil {
+		return nil, err
+	}
+	out := &organizations.ListAWSServiceAccessForOrganizationOutput{}
+	for _, sp := range slices.Sorted(maps.Keys(f.serviceAccess)) {
+		out.EnabledServicePrincipals = append(out.EnabledServicePrincipals, orgtypes.EnabledServicePrincipal{ServicePrincipal: aws.String(sp), DateEnabled: aws.Time(f.clock.Now())})
+	}
+	return out, nil
 }

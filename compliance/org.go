@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
+	"github.com/backupkit/backupkit/fleet"
 	"github.com/backupkit/backupkit/plan"
 )
 
@@ -37,10 +38,6 @@ type OrganizationsAPI interface {
 }
 
 var _ OrganizationsAPI = (*organizations.Client)(nil)
-
-// BackupServicePrincipal is AWS Backup's service principal, for trusted
-// access and delegated administration.
-const BackupServicePrincipal = "backup.amazonaws.com"
 
 // OrgClient manages AWS Organizations backup policies.
 type OrgClient struct {
@@ -100,14 +97,16 @@ type OrgSetupResult struct {
 // Setup prepares the organization for backup policies, idempotently:
 // enables trusted access for AWS Backup, enables the BACKUP_POLICY type on
 // the root, and (when delegatedAdmin is set) registers that account as AWS
-// Backup's delegated administrator.
+// Backup's delegated administrator. The trusted-access and registration
+// steps are fleet's; fleet.DelegateBackupAdmin also turns on the global
+// settings a delegated administrator needs and checks the result.
 func (c *OrgClient) Setup(ctx context.Context, delegatedAdmin string) (*OrgSetupResult, error) {
 	if delegatedAdmin != "" && !isAccountID(delegatedAdmin) {
 		return nil, &ValidationError{Field: "delegatedAdmin", Reason: fmt.Sprintf("not a 12-digit account id: %q", delegatedAdmin)}
 	}
 	res := &OrgSetupResult{}
-	if _, err := c.api.EnableAWSServiceAccess(ctx, &organizations.EnableAWSServiceAccessInput{ServicePrincipal: aws.String(BackupServicePrincipal)}); err != nil {
-		return nil, fmt.Errorf("enable AWS service access for %s: %w", BackupServicePrincipal, err)
+	if err := fleet.EnableTrustedAccess(ctx, c.api); err != nil {
+		return nil, err
 	}
 	res.ServiceAccessEnsured = true
 	roots, err := c.api.ListRoots(ctx, &organizations.ListRootsInput{})
@@ -132,18 +131,11 @@ func (c *OrgClient) Setup(ctx context.Context, delegatedAdmin string) (*OrgSetup
 	}
 	if delegatedAdmin != "" {
 		res.DelegatedAdminAccount = delegatedAdmin
-		admins, err := c.api.ListDelegatedAdministrators(ctx, &organizations.ListDelegatedAdministratorsInput{ServicePrincipal: aws.String(BackupServicePrincipal)})
+		added, err := fleet.RegisterDelegatedAdmin(ctx, c.api, delegatedAdmin)
 		if err != nil {
-			return nil, fmt.Errorf("list delegated administrators: %w", err)
+			return nil, err
 		}
-		if !slices.ContainsFunc(admins.DelegatedAdministrators, func(d orgtypes.DelegatedAdministrator) bool { return aws.ToString(d.Id) == delegatedAdmin }) {
-			_, err := c.api.RegisterDelegatedAdministrator(ctx, &organizations.RegisterDelegatedAdministratorInput{AccountId: aws.String(delegatedAdmin), ServicePrincipal: aws.String(BackupServicePrincipal)})
-			var already *orgtypes.AccountAlreadyRegisteredException
-			if err != nil && !errors.As(err, &already) {
-				return nil, fmt.Errorf("register %s as delegated administrator for AWS Backup: %w", delegatedAdmin, err)
-			}
-			res.DelegatedAdminAdded = err == nil
-		}
+		res.DelegatedAdminAdded = added
 	}
 	return res, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/backupkit/backupkit/backuptest"
 	"github.com/backupkit/backupkit/compliance"
+	"github.com/backupkit/backupkit/fleet"
 )
 
 const orgPolicy = `{
@@ -65,7 +66,7 @@ func TestOrgSetupAndPolicy(t *testing.T) {
 	if !res.PolicyTypeEnabled || !res.DelegatedAdminAdded || res.RootID != backuptest.OrgRootID {
 		t.Errorf("Setup = %+v; want type enabled, admin added, root r-root", res)
 	}
-	if !fake.ServiceAccessEnabled(compliance.BackupServicePrincipal) {
+	if !fake.ServiceAccessEnabled(fleet.BackupServicePrincipal) {
 		t.Error("trusted access for backup.amazonaws.com not enabled")
 	}
 	again, err := oc.Setup(ctx, "111111111111")
