@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/backupkit/backupkit/backuptest/internal/serve"
 )
 
 // DefaultAccountID and DefaultRegion are used when a request does not say
@@ -56,6 +58,13 @@ type Options struct {
 	// tests that create plans control every job; the emulator command turns
 	// it on.
 	RunPlans bool
+	// DeleteDuration is how long a resource deleted through its service's
+	// API (DeleteVolume, TerminateInstances, DeleteDBInstance, DeleteTable,
+	// DeleteFileSystem) reports its deleting state (deleting,
+	// shutting-down, DELETING) before it is gone. Zero: gone from the next
+	// request on. A terminated EC2 instance then stays describable as
+	// terminated for an hour, as with AWS.
+	DeleteDuration time.Duration
 }
 
 // Emulator is an in-memory AWS Backup service speaking the restJson1 wire
@@ -66,6 +75,9 @@ type Emulator struct {
 	router *router
 	codec  fieldIndex
 	ops    map[string]operation
+	// services are the other AWS services on the same endpoint, by SigV4
+	// signing name (services.go).
+	services map[string]*serve.Service
 
 	mu     sync.Mutex
 	st     *state
@@ -104,6 +116,7 @@ func New(optFns ...func(*Options)) *Emulator {
 	e := &Emulator{opts: o, router: newRouter(), st: newState()}
 	e.ops = map[string]operation{}
 	e.registerOperations()
+	e.services = newServices()
 	return e
 }
 
@@ -186,14 +199,14 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	account, region, service := e.identify(r)
 	reqID := newID()
+	if svc := e.service(service, r); svc != nil {
+		e.serveService(w, r, svc, account, region)
+		return
+	}
 	switch service {
 	case "", "backup":
-	// other services, by SigV4 signing name
-	case "tagging":
-		e.serveTagging(w, r, account, region)
-		return
 	default:
-		writeError(w, reqID, apiErr(CodeUnknownOperation, "the emulator does not serve the %q service", service))
+		writeError(w, reqID, apiErr(CodeUnknownOperation, "the emulator does not serve the %q service (it serves backup, %s)", service, strings.Join(e.serviceNames(), ", ")))
 		return
 	}
 	rt, labels, ok := e.router.match(r.Method, r.URL.EscapedPath(), r.URL.Query())
@@ -299,6 +312,7 @@ func (e *Emulator) Advance() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.advanceLocked(e.Now())
+	e.st.Advance(e.Now())
 }
 
 var (

@@ -15,6 +15,10 @@ type Fault struct {
 	// Operation is the AWS operation name ("DescribeBackupJob"); empty
 	// matches every operation.
 	Operation string `json:"operation,omitempty"`
+	// Service is the SigV4 signing name of the service ("backup", "ec2",
+	// "rds", "dynamodb", "elasticfilesystem", "fsx", "s3", "tagging");
+	// empty matches every service.
+	Service string `json:"service,omitempty"`
 	// ErrorCode is the error to answer with ("ThrottlingException",
 	// "ServiceUnavailableException", …). Empty with a Latency only delays.
 	ErrorCode string `json:"errorCode,omitempty"`
@@ -54,11 +58,20 @@ func (e *Emulator) ClearFaults() {
 // applyFaults returns the APIError of the first firing rule, after its
 // latency. It returns ctx.Err() if the client gives up while waiting.
 func (e *Emulator) applyFaults(ctx context.Context, op string) error {
+	return e.applyServiceFaults(ctx, "backup", op)
+}
+
+// applyServiceFaults is applyFaults for an operation of service (its
+// SigV4 signing name).
+func (e *Emulator) applyServiceFaults(ctx context.Context, service, op string) error {
 	e.mu.Lock()
 	var delay time.Duration
 	var fired *APIError
 	for _, f := range e.faults {
 		if f.Operation != "" && f.Operation != op {
+			continue
+		}
+		if f.Service != "" && f.Service != service {
 			continue
 		}
 		if f.Count > 0 && f.hits >= f.Count {
@@ -159,6 +172,9 @@ func (e *Emulator) takeFailure(jobType, resourceARN, resourceType string) *JobFa
 
 // Call is one request the emulator answered, for assertions in tests.
 type Call struct {
+	// Service is the SigV4 signing name of the service called; empty for
+	// AWS Backup and the control API.
+	Service   string    `json:"service,omitempty"`
 	Operation string    `json:"operation"`
 	Method    string    `json:"method"`
 	Path      string    `json:"path"`

@@ -116,9 +116,9 @@ func TestRegionAndAccountFromSignature(t *testing.T) {
 	assert.Equal(t, 400, r.status, "no vault v1 in 123456789012/eu-west-1")
 
 	// Requests signed for another service are refused.
-	r = doRaw(t, "GET", srv.URL+"/backup-vaults", "", sigV4("AKIDX", "us-east-1", "s3"))
+	r = doRaw(t, "GET", srv.URL+"/backup-vaults", "", sigV4("AKIDX", "us-east-1", "sqs"))
 	assert.Equal(t, "UnknownOperationException", r.header.Get("X-Amzn-ErrorType"))
-	assert.Contains(t, r.body["Message"], `"s3"`)
+	assert.Contains(t, r.body["Message"], `"sqs"`)
 
 	calls := srv.Calls()
 	require.Len(t, calls, 3, "requests for other services are refused before routing")
