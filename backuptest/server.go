@@ -90,7 +90,7 @@ func (s *Server) Config(optFns ...func(*aws.Config)) aws.Config {
 func (s *Server) ConfigFor(accountID, region string, optFns ...func(*aws.Config)) aws.Config {
 	cfg := aws.Config{
 		Region:       region,
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIDBACKUPKIT"+accountID, "backupkit-emulator-secret", ""),
+		Credentials:  staticCredentials(accountID),
 		BaseEndpoint: aws.String(s.URL),
 	}
 	for _, fn := range optFns {
@@ -107,4 +107,10 @@ func (s *Server) Client(optFns ...func(*awsbackup.Options)) *awsbackup.Client {
 // ClientFor returns an AWS Backup client for another account and Region.
 func (s *Server) ClientFor(accountID, region string, optFns ...func(*awsbackup.Options)) *awsbackup.Client {
 	return awsbackup.NewFromConfig(s.ConfigFor(accountID, region), optFns...)
+}
+
+// staticCredentials are test credentials whose access key id carries the
+// account, which the emulator reads back.
+func staticCredentials(accountID string) aws.CredentialsProvider {
+	return credentials.NewStaticCredentialsProvider("AKIDBACKUPKIT"+accountID, "backupkit-emulator-secret", "")
 }
