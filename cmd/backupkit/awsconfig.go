@@ -3,13 +3,23 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
+	"github.com/aws/aws-sdk-go-v2/service/fsx"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/logging"
 	"github.com/spf13/cobra"
+
+	"github.com/backupkit/backupkit/restore"
 )
 
 // awsFlags are the connection flags shared by every subcommand that talks to
@@ -21,14 +31,29 @@ type awsFlags struct {
 }
 
 func (f *awsFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.endpoint, "endpoint", "", "AWS Backup endpoint URL (e.g. a running `backupkit emulator`); default: real AWS")
+	cmd.Flags().StringVar(&f.endpoint, "endpoint", "", "endpoint URL for every AWS service (e.g. a running backupkit emulator); default: AWS_ENDPOINT_URL, else real AWS")
 	cmd.Flags().StringVar(&f.region, "region", "", "AWS Region; default: from the environment or shared config")
 	cmd.Flags().StringVar(&f.profile, "profile", "", "shared config profile")
 }
 
-// load returns an aws.Config from the default credential chain. With an
-// endpoint and no credentials available, it falls back to static test
-// credentials so that an emulator works without any AWS setup.
+// endpointFromEnv is the SDK's AWS_ENDPOINT_URL, unless
+// AWS_IGNORE_CONFIGURED_ENDPOINT_URLS turns configured endpoints off.
+func endpointFromEnv() string {
+	if ignore, _ := strconv.ParseBool(os.Getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")); ignore {
+		return ""
+	}
+	return os.Getenv("AWS_ENDPOINT_URL")
+}
+
+// overridden reports whether requests go to an endpoint override:
+// --endpoint, or AWS_ENDPOINT_URL as every AWS SDK reads it.
+func (f *awsFlags) overridden() bool { return f.endpoint != "" || endpointFromEnv() != "" }
+
+// load returns an aws.Config from the default credential chain. --endpoint
+// becomes its BaseEndpoint (AWS_ENDPOINT_URL works the same way through the
+// SDK). With an endpoint override and no credentials available, it falls
+// back to static test credentials so that an emulator works without any AWS
+// setup.
 func (f *awsFlags) load(ctx context.Context) (aws.Config, error) {
 	var opts []func(*config.LoadOptions) error
 	if f.region != "" {
@@ -37,7 +62,7 @@ func (f *awsFlags) load(ctx context.Context) (aws.Config, error) {
 	if f.profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(f.profile))
 	}
-	if f.endpoint != "" {
+	if f.overridden() {
 		// Against an emulator the credential probe below may fall through
 		// to EC2 instance metadata; keep the SDK's warnings about that off
 		// the user's terminal.
@@ -47,13 +72,15 @@ func (f *awsFlags) load(ctx context.Context) (aws.Config, error) {
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load AWS config: %w", err)
 	}
-	if f.endpoint == "" {
+	if !f.overridden() {
 		if cfg.Region == "" {
 			return aws.Config{}, fmt.Errorf("no AWS Region: set --region or AWS_REGION")
 		}
 		return cfg, nil
 	}
-	cfg.BaseEndpoint = aws.String(f.endpoint)
+	if f.endpoint != "" {
+		cfg.BaseEndpoint = aws.String(f.endpoint)
+	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
 	}
@@ -63,4 +90,50 @@ func (f *awsFlags) load(ctx context.Context) (aws.Config, error) {
 		cfg.Credentials = credentials.NewStaticCredentialsProvider("AKIDBACKUPKIT", "backupkit-emulator", "")
 	}
 	return cfg, nil
+}
+
+// resourceServices returns the SDK clients of the services whose resources
+// a drill restores, validates and deletes. --endpoint is set on every
+// client (it wins over service-specific AWS_ENDPOINT_URL_<SERVICE>
+// variables); under any endpoint override S3 uses path-style addressing,
+// since a custom host rarely resolves bucket subdomains.
+func (f *awsFlags) resourceServices(cfg aws.Config) restore.Services {
+	var ep *string
+	if f.endpoint != "" {
+		ep = aws.String(f.endpoint)
+	}
+	pathStyle := f.overridden()
+	return restore.Services{
+		EC2: ec2.NewFromConfig(cfg, func(o *ec2.Options) {
+			if ep != nil {
+				o.BaseEndpoint = ep
+			}
+		}),
+		RDS: rds.NewFromConfig(cfg, func(o *rds.Options) {
+			if ep != nil {
+				o.BaseEndpoint = ep
+			}
+		}),
+		DynamoDB: dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+			if ep != nil {
+				o.BaseEndpoint = ep
+			}
+		}),
+		EFS: efs.NewFromConfig(cfg, func(o *efs.Options) {
+			if ep != nil {
+				o.BaseEndpoint = ep
+			}
+		}),
+		FSx: fsx.NewFromConfig(cfg, func(o *fsx.Options) {
+			if ep != nil {
+				o.BaseEndpoint = ep
+			}
+		}),
+		S3: s3.NewFromConfig(cfg, func(o *s3.Options) {
+			if ep != nil {
+				o.BaseEndpoint = ep
+			}
+			o.UsePathStyle = o.UsePathStyle || pathStyle
+		}),
+	}
 }

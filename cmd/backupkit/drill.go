@@ -3,13 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,12 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	"github.com/aws/aws-sdk-go-v2/service/efs"
-	"github.com/aws/aws-sdk-go-v2/service/fsx"
-	"github.com/aws/aws-sdk-go-v2/service/rds"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/spf13/cobra"
 
 	"github.com/backupkit/backupkit/backup"
@@ -48,6 +38,7 @@ type drillFlags struct {
 	freshBackup     bool
 	demoTargets     int
 	restoreDuration time.Duration
+	pollInterval    time.Duration
 	// Resilience Hub and history (drill_policy.go).
 	policyARN, appARN string
 	history           string
@@ -73,8 +64,9 @@ a vault and a plan, backs them up and drills them all (--demo-targets and
 --aws drills real resources with the default credential chain: --vault with
 --resources ARN,... (or every resource with a recovery point in the vault), or
 --selection PLAN_ID/SELECTION_ID (the vault comes from the plan's first rule).
---endpoint URL drills against a running 'backupkit emulator' (validation and cleanup
-go through its control API).
+--endpoint URL (or the SDK's AWS_ENDPOINT_URL) sends every call — AWS Backup, EC2,
+RDS, DynamoDB, EFS, FSx and S3 — to that endpoint, e.g. a running 'backupkit emulator'
+or LocalStack: the same validators and cleanup as against AWS.
 
 Reports go to --out (report.json, report.md, report.xml, report.html). The exit status
 is 1 when any target fails, misses its RTO or RPO target, or leaves a resource behind.`,
@@ -97,6 +89,7 @@ is 1 when any target fails, misses its RTO or RPO target, or leaves a resource b
 	fl.BoolVar(&f.freshBackup, "fresh-backup", false, "take an on-demand backup of each target first")
 	fl.IntVar(&f.demoTargets, "demo-targets", 6, "demo: number of resources to seed (cycling EBS, EC2, RDS, DynamoDB, EFS, S3)")
 	fl.DurationVar(&f.restoreDuration, "restore-duration", 300*time.Millisecond, "demo: how long each emulated backup and restore job takes")
+	fl.DurationVar(&f.pollInterval, "poll-interval", 0, "how often to check restore jobs and deleted resources (default: jobs every 5s rising to 2m, deletions every 10s; demo 20ms)")
 	fl.StringVar(&f.policyARN, "resiliency-policy", "", "judge targets against this AWS Resilience Hub resiliency policy (replaces --max-rto/--max-rpo)")
 	fl.StringVar(&f.appARN, "resilience-app", "", "judge targets against this Resilience Hub app's policy; drill its resources unless targets are given")
 	fl.StringVar(&f.history, "history", "", "append the report to this drill history: a directory or s3://bucket/prefix (default: drill-history beside --out; off: none)")
@@ -115,34 +108,35 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 	if f.demoTargets < 1 {
 		return fmt.Errorf("--demo-targets must be at least 1")
 	}
+	if f.pollInterval < 0 {
+		return fmt.Errorf("--poll-interval %s: want a positive duration such as 2s", f.pollInterval)
+	}
 	if err := checkDrillPolicyFlags(f); err != nil {
 		return err
 	}
-	demo := !f.useAWS && f.af.endpoint == ""
+	demo := !f.useAWS && !f.af.overridden()
 	var (
-		cfg      aws.Config
-		optFns   []func(*restore.Options)
-		drill    = &restore.Drill{Vault: f.vault, IAMRoleARN: f.role, MaxRTO: f.maxRTO, MaxRPO: f.maxRPO, Concurrency: f.concurrency, FreshBackup: f.freshBackup}
-		fastWait = func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = 20*time.Millisecond, 200*time.Millisecond }
+		cfg    aws.Config
+		optFns []func(*restore.Options)
+		drill  = &restore.Drill{Vault: f.vault, IAMRoleARN: f.role, MaxRTO: f.maxRTO, MaxRPO: f.maxRPO, Concurrency: f.concurrency, FreshBackup: f.freshBackup}
 	)
 	for _, a := range f.resources {
 		drill.Targets = append(drill.Targets, restore.Target{ResourceARN: strings.TrimSpace(a)})
 	}
-	switch {
-	case demo:
+	if demo {
+		// The demo is the endpoint path against an embedded emulator: the
+		// same clients, validators and cleanup as against AWS.
 		srv, err := backuptest.Start("127.0.0.1:0", func(o *backuptest.Options) { o.JobDuration = f.restoreDuration })
 		if err != nil {
 			return err
 		}
 		defer srv.Close()
 		cfg = srv.Config()
-		fakes := backuptest.NewFakes(srv.Emulator)
-		optFns = append(optFns, func(o *restore.Options) {
-			o.Services = restore.Services{EC2: fakes.EC2, RDS: fakes.RDS, DynamoDB: fakes.DynamoDB, EFS: fakes.EFS, FSx: fakes.FSx, S3: fakes.S3}
-			o.Waiter = fastWait
-			o.DeletePollInterval = 20 * time.Millisecond
-		})
-		selection, err := seedDrillDemo(ctx, stdout, srv, f, fastWait)
+		f.af.endpoint = srv.URL
+		if f.pollInterval == 0 {
+			f.pollInterval = 20 * time.Millisecond
+		}
+		selection, err := seedDrillDemo(ctx, stdout, srv, f, pollWaiter(f.pollInterval))
 		if err != nil {
 			return fmt.Errorf("demo setup: %w", err)
 		}
@@ -156,31 +150,20 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 		if drill.MaxRPO == 0 {
 			drill.MaxRPO = time.Hour
 		}
-	case f.useAWS:
+	} else {
 		var err error
 		if cfg, err = f.af.load(ctx); err != nil {
 			return err
 		}
-		optFns = append(optFns, func(o *restore.Options) {
-			o.Services = restore.Services{EC2: ec2.NewFromConfig(cfg), RDS: rds.NewFromConfig(cfg), DynamoDB: dynamodb.NewFromConfig(cfg),
-				EFS: efs.NewFromConfig(cfg), FSx: fsx.NewFromConfig(cfg), S3: s3.NewFromConfig(cfg)}
-			o.DeletePollInterval = 15 * time.Second
-		})
-	default: // --endpoint: a running backupkit emulator
-		var err error
-		if cfg, err = f.af.load(ctx); err != nil {
-			return err
-		}
-		h := &drillControlHandler{base: strings.TrimSuffix(f.af.endpoint, "/"), client: http.DefaultClient}
-		optFns = append(optFns, func(o *restore.Options) {
-			o.Handlers = map[string]restore.Handler{}
-			for _, t := range backup.ResourceTypes() {
-				o.Handlers[string(t)] = h
-			}
-			o.Waiter = fastWait
-			o.DeletePollInterval = 50 * time.Millisecond
-		})
 	}
+	services := f.af.resourceServices(cfg)
+	optFns = append(optFns, func(o *restore.Options) {
+		o.Services = services
+		if f.pollInterval > 0 {
+			o.Waiter = pollWaiter(f.pollInterval)
+			o.DeletePollInterval = f.pollInterval
+		}
+	})
 	api := awsbackup.NewFromConfig(cfg)
 	if err := applyDrillPolicy(ctx, stdout, cfg, f, drill); err != nil {
 		return err
@@ -229,6 +212,11 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 	}
 	fmt.Fprintf(stdout, "Drill PASSED: %d targets restored, validated and cleaned up.\n", rep.Summary.Targets)
 	return nil
+}
+
+// pollWaiter makes job waiters poll every d, backing off to 10×d.
+func pollWaiter(d time.Duration) func(*backup.WaiterOptions) {
+	return func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = d, 10*d }
 }
 
 // drillDemoKinds are the resources the demo seeds, in order.
@@ -424,106 +412,4 @@ func writeDrillReports(dir string, rep *restore.Report) error {
 		}
 	}
 	return nil
-}
-
-// drillControlHandler is a restore.Handler for a running backupkit emulator: it
-// reads, tags and deletes inventory resources through the emulator's
-// control API (/_backupkit/resources), since the emulator does not serve
-// EC2, RDS and the other resource services.
-type drillControlHandler struct {
-	base   string
-	client *http.Client
-}
-
-func (h *drillControlHandler) find(ctx context.Context, arn string) (*backuptest.Resource, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, h.base+"/_backupkit/resources", nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := h.client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("emulator control API: %s", resp.Status)
-	}
-	var list []backuptest.Resource
-	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
-		return nil, err
-	}
-	for i := range list {
-		if list[i].ARN == arn {
-			return &list[i], nil
-		}
-	}
-	return nil, fmt.Errorf("%s: %w", arn, restore.ErrNotFound)
-}
-
-func (h *drillControlHandler) send(ctx context.Context, method, path string, body any) error {
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return err
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, h.base+path, rd)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := h.client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, resp.Body)
-	if resp.StatusCode == http.StatusNotFound {
-		return restore.ErrNotFound
-	}
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("emulator control API %s %s: %s", method, path, resp.Status)
-	}
-	return nil
-}
-
-func (h *drillControlHandler) Tag(ctx context.Context, arn string, tags map[string]string) error {
-	r, err := h.find(ctx, arn)
-	if err != nil {
-		return err
-	}
-	if r.Tags == nil {
-		r.Tags = map[string]string{}
-	}
-	maps.Copy(r.Tags, tags)
-	return h.send(ctx, http.MethodPost, "/_backupkit/resources", r)
-}
-
-func (h *drillControlHandler) Tags(ctx context.Context, arn string) (map[string]string, error) {
-	r, err := h.find(ctx, arn)
-	if err != nil {
-		return nil, err
-	}
-	return r.Tags, nil
-}
-
-func (h *drillControlHandler) Validate(ctx context.Context, restored, source string) error {
-	r, err := h.find(ctx, restored)
-	if err != nil {
-		return err
-	}
-	if src, err := h.find(ctx, source); err == nil && src.Fingerprint != "" && r.Fingerprint != src.Fingerprint {
-		return &restore.ValidationFailedError{ResourceARN: restored, Reason: "content fingerprint differs from the source's"}
-	}
-	return nil
-}
-
-func (h *drillControlHandler) Delete(ctx context.Context, arn string) error {
-	err := h.send(ctx, http.MethodDelete, "/_backupkit/resources?arn="+url.QueryEscape(arn), nil)
-	if errors.Is(err, restore.ErrNotFound) {
-		return nil
-	}
-	return err
 }

@@ -145,40 +145,95 @@ func TestDrillBadFlags(t *testing.T) {
 	}
 }
 
-func TestDrillAgainstEmulatorEndpoint(t *testing.T) {
-	t.Parallel()
-	srv := backuptest.NewServer(t, func(o *backuptest.Options) { o.JobDuration = 20 * time.Millisecond })
+// seedEndpointDrill puts one resource of each of the six demo types into
+// srv, backs each up into vault and returns their ARNs.
+func seedEndpointDrill(t *testing.T, srv *backuptest.Server, vault, role string) []string {
+	t.Helper()
 	api := srv.Client()
 	ctx := t.Context()
-	role := "arn:aws:iam::123456789012:role/drill"
-	if _, err := api.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("ep-vault")}); err != nil {
+	if _, err := api.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String(vault)}); err != nil {
 		t.Fatal(err)
 	}
-	arns := []string{"arn:aws:ec2:us-east-1:123456789012:volume/vol-ep1", "arn:aws:dynamodb:us-east-1:123456789012:table/ep-table"}
-	for _, a := range arns {
-		if err := srv.PutResource(backuptest.Resource{ARN: a}); err != nil {
+	var arns []string
+	for i, k := range drillDemoKinds {
+		r := backuptest.Resource{ARN: k.arn(100 + i), SizeBytes: k.size, Attributes: k.attrs}
+		if err := srv.PutResource(r); err != nil {
 			t.Fatal(err)
 		}
-		j, err := api.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("ep-vault"), ResourceArn: aws.String(a), IamRoleArn: aws.String(role)})
+		j, err := api.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String(vault), ResourceArn: aws.String(r.ARN), IamRoleArn: aws.String(role)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := backup.NewBackupJobWaiter(api, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = 5*time.Millisecond, 20*time.Millisecond }).Wait(ctx, aws.ToString(j.BackupJobId), time.Minute); err != nil {
 			t.Fatal(err)
 		}
+		arns = append(arns, r.ARN)
 	}
-	dir := t.TempDir()
-	code, out, errOut := runDrillCLI(t, "drill", "--endpoint", srv.URL, "--region", "us-east-1", "--vault", "ep-vault", "--role", role, "--out", dir)
-	if code != 0 {
-		t.Fatalf("exit %d; want 0\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
-	}
+	return arns
+}
+
+// checkEndpointDrill checks a drill of the six demo types passed through
+// the services' own APIs: every type validated and deleted, nothing left
+// in the emulator, and no control-API request while the drill ran.
+func checkEndpointDrill(t *testing.T, srv *backuptest.Server, dir string, callsBefore int) {
+	t.Helper()
 	doc := readDrillReport(t, dir)
-	if len(doc.Targets) != 2 || !doc.Passed {
-		t.Errorf("report %+v; want 2 passing targets", doc)
+	types := map[string]bool{}
+	for _, tg := range doc.Targets {
+		types[tg.ResourceType] = true
+		if tg.Validation != "passed" || tg.Cleanup != "deleted" {
+			t.Errorf("target %s: validation %s cleanup %s; want passed, deleted", tg.ResourceARN, tg.Validation, tg.Cleanup)
+		}
+	}
+	if !doc.Passed || len(types) != 6 {
+		t.Errorf("report passed=%v types=%v; want 6 passing types", doc.Passed, types)
 	}
 	for _, r := range srv.Resources() {
 		if r.CreatedBy != "" {
 			t.Errorf("restored resource %s left in the emulator", r.ARN)
 		}
 	}
+	services := map[string]bool{}
+	for _, c := range srv.Calls()[callsBefore:] {
+		if strings.HasPrefix(c.Path, "/_backupkit/") {
+			t.Errorf("control-API request during the drill: %s %s", c.Method, c.Path)
+		}
+		services[c.Service] = true
+	}
+	for _, s := range []string{"ec2", "rds", "dynamodb", "elasticfilesystem", "s3"} {
+		if !services[s] {
+			t.Errorf("no %s call during the drill; the validators did not run on the wire (services called: %v)", s, services)
+		}
+	}
+}
+
+func TestDrillAgainstEmulatorEndpoint(t *testing.T) {
+	t.Parallel()
+	srv := backuptest.NewServer(t, func(o *backuptest.Options) { o.JobDuration = 20 * time.Millisecond })
+	role := "arn:aws:iam::123456789012:role/drill"
+	seedEndpointDrill(t, srv, "ep-vault", role)
+	before := len(srv.Calls())
+	dir := t.TempDir()
+	code, out, errOut := runDrillCLI(t, "drill", "--endpoint", srv.URL, "--region", "us-east-1", "--vault", "ep-vault", "--role", role, "--poll-interval", "20ms", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d; want 0\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	checkEndpointDrill(t, srv, dir, before)
+}
+
+// TestDrillWithAWSEndpointURL points the drill at the emulator the way
+// users point any SDK at LocalStack: AWS_ENDPOINT_URL, no --endpoint.
+func TestDrillWithAWSEndpointURL(t *testing.T) {
+	srv := backuptest.NewServer(t, func(o *backuptest.Options) { o.JobDuration = 20 * time.Millisecond })
+	role := "arn:aws:iam::123456789012:role/drill"
+	seedEndpointDrill(t, srv, "env-vault", role)
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	t.Setenv("AWS_REGION", "us-east-1")
+	before := len(srv.Calls())
+	dir := t.TempDir()
+	code, out, errOut := runDrillCLI(t, "drill", "--vault", "env-vault", "--role", role, "--poll-interval", "20ms", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d; want 0\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	checkEndpointDrill(t, srv, dir, before)
 }
