@@ -17,7 +17,6 @@
 package history
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -113,12 +112,13 @@ func (h *History) Append(ctx context.Context, r *restore.Report) (string, error)
 	if r.DrillID == "" || r.StartedAt.IsZero() {
 		return "", fmt.Errorf("append drill report: report needs a drill ID and a start time")
 	}
-	var buf bytes.Buffer
-	if err := r.WriteJSON(&buf); err != nil {
+	// The report schema, compact: a history holds many files.
+	b, err := json.Marshal(r)
+	if err != nil {
 		return "", fmt.Errorf("encode drill report %s: %w", r.DrillID, err)
 	}
 	name := FileName(r)
-	if err := h.store.Put(ctx, name, buf.Bytes()); err != nil {
+	if err := h.store.Put(ctx, name, b); err != nil {
 		return "", fmt.Errorf("store drill report %s: %w", name, err)
 	}
 	return name, nil

@@ -86,5 +86,6 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newCoverageCmd())
 	root.AddCommand(newAdviseCmd())
 	root.AddCommand(newIAMCmd())
+	root.AddCommand(newDashboardCmd())
 	return root
 }
