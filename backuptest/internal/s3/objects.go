@@ -46,8 +46,8 @@ func listObjectsV2(r *serve.Request, in *awss3.ListObjectsV2Input) (*awss3.ListO
 	prefix := aws.ToString(in.Prefix)
 	out := &awss3.ListObjectsV2Output{Name: in.Bucket, Prefix: in.Prefix, MaxKeys: aws.Int32(int32(limit)), StartAfter: in.StartAfter,
 		ContinuationToken: in.ContinuationToken, EncodingType: in.EncodingType, IsTruncated: aws.Bool(false)}
-	n := objectCount(res)
-	for i := 0; i < n; i++ {
+	first, n := objectRange(res)
+	for i := first; i < first+n; i++ {
 		key := objectKey(i)
 		if key <= after || !strings.HasPrefix(key, prefix) {
 			continue
@@ -79,8 +79,8 @@ func listObjectVersions(r *serve.Request, in *awss3.ListObjectVersionsInput) (*a
 	prefix := aws.ToString(in.Prefix)
 	out := &awss3.ListObjectVersionsOutput{Name: in.Bucket, Prefix: in.Prefix, KeyMarker: in.KeyMarker, VersionIdMarker: in.VersionIdMarker,
 		MaxKeys: aws.Int32(int32(limit)), IsTruncated: aws.Bool(false)}
-	n := objectCount(res)
-	for i := 0; i < n; i++ {
+	first, n := objectRange(res)
+	for i := first; i < first+n; i++ {
 		key := objectKey(i)
 		if key <= after || !strings.HasPrefix(key, prefix) {
 			continue
@@ -97,9 +97,9 @@ func listObjectVersions(r *serve.Request, in *awss3.ListObjectVersionsInput) (*a
 	return out, nil
 }
 
-// deleteObjects deletes up to 1,000 objects: the highest-numbered keys
-// go, so the bucket's "objectCount" falls by the number of existing keys
-// named. Deleting a missing key succeeds, as with S3.
+// deleteObjects deletes up to 1,000 objects: as many as the request names
+// existing keys go, lowest keys first (see the package's known
+// differences). Deleting a missing key succeeds, as with S3.
 func deleteObjects(r *serve.Request, in *awss3.DeleteObjectsInput) (*awss3.DeleteObjectsOutput, error) {
 	res, err := bucket(r, in.Bucket)
 	if err != nil {
@@ -108,11 +108,11 @@ func deleteObjects(r *serve.Request, in *awss3.DeleteObjectsInput) (*awss3.Delet
 	if in.Delete == nil || len(in.Delete.Objects) == 0 || len(in.Delete.Objects) > 1000 {
 		return nil, serve.Errorf(http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema (1 to 1,000 objects)")
 	}
-	n := objectCount(res)
+	first, n := objectRange(res)
 	seen := map[int]bool{}
 	out := &awss3.DeleteObjectsOutput{}
 	for _, o := range in.Delete.Objects {
-		if i := objectIndex(aws.ToString(o.Key)); i >= 0 && i < n {
+		if i := objectIndex(aws.ToString(o.Key)); i >= first && i < first+n {
 			seen[i] = true
 		}
 		if !aws.ToBool(in.Delete.Quiet) {
@@ -120,5 +120,6 @@ func deleteObjects(r *serve.Request, in *awss3.DeleteObjectsInput) (*awss3.Delet
 		}
 	}
 	res.SetAttr("objectCount", strconv.Itoa(n-len(seen)))
+	res.SetAttr("firstObject", strconv.Itoa(first+len(seen)))
 	return out, nil
 }

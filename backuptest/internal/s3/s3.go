@@ -5,7 +5,9 @@
 //
 // Known differences from AWS: objects exist only as the bucket's
 // "objectCount" attribute (keys object-000000, object-000001, …, 1 KiB
-// each, one version each); buckets belong to the emulator's default
+// each, one version each; deleting objects removes the lowest keys, which
+// is exact for a cleanup that lists and deletes page by page, and the
+// attribute "firstObject" remembers how many went); buckets belong to the emulator's default
 // account; GET / is always ListBuckets (virtual-hosted ListObjects v1 is
 // not served); only the operations registered in New are served.
 package s3
@@ -67,6 +69,12 @@ func bucket(r *serve.Request, name *string) (*inventory.Resource, error) {
 func objectCount(res *inventory.Resource) int {
 	n, _ := strconv.Atoi(res.Attr("objectCount", "0"))
 	return max(n, 0)
+}
+
+// objectRange is the bucket's objects: indexes first … first+count-1.
+func objectRange(res *inventory.Resource) (first, count int) {
+	f, _ := strconv.Atoi(res.Attr("firstObject", "0"))
+	return max(f, 0), objectCount(res)
 }
 
 func objectKey(i int) string { return fmt.Sprintf("object-%06d", i) }
