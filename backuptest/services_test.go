@@ -325,7 +325,9 @@ func TestEFSAndFSxOnTheWire(t *testing.T) {
 // S3 names (bucket.localhost) reach the test server.
 func localhostDialer(addr string) func(ctx context.Context, network, _ string) (net.Conn, error) {
 	var d net.Dialer
-	return func(ctx context.Context, network, _ string) (net.Conn, error) { return d.DialContext(ctx, network, addr) }
+	return func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return d.DialContext(ctx, network, addr)
+	}
 }
 
 func TestS3OnTheWire(t *testing.T) {
