@@ -36,14 +36,54 @@ func (e *JobFailedError) Error() string {
 // Unwrap returns ErrJobFailed so callers can use errors.Is.
 func (e *JobFailedError) Unwrap() error { return ErrJobFailed }
 
-// ValidationError names one invalid field of an input. Functions that
-// validate return every problem at once with errors.Join.
+// ValidationError is one problem with an input: the one validation error
+// type of backupkit, returned by every package (backup, plan, vault,
+// restore, compliance), so errors.As(err, &ve) with ve a
+// *backup.ValidationError works on all of them. Functions that validate
+// return every problem at once, joined with errors.Join; ValidationErrors
+// lists them.
 type ValidationError struct {
-	Field  string
+	// Field is the path of the offending value, e.g. "VaultName",
+	// "Rules[1].Lifecycle.DeleteAfterDays" or "Controls[2].Scope"; empty
+	// when the problem is not one field's.
+	Field string
+	// Reason says what is wrong and what AWS allows.
 	Reason string
 }
 
-func (e *ValidationError) Error() string { return e.Field + ": " + e.Reason }
+// Error returns "Field: Reason", or Reason alone when Field is empty.
+func (e *ValidationError) Error() string {
+	if e.Field == "" {
+		return e.Reason
+	}
+	return e.Field + ": " + e.Reason
+}
+
+// ValidationErrors returns every *ValidationError inside err (usually the
+// errors.Join a Validate or Build returns, possibly wrapped), in order.
+func ValidationErrors(err error) []*ValidationError {
+	var out []*ValidationError
+	var walk func(error)
+	walk = func(e error) {
+		if e == nil {
+			return
+		}
+		if ve, ok := e.(*ValidationError); ok {
+			out = append(out, ve)
+			return
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				walk(x)
+			}
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		}
+	}
+	walk(err)
+	return out
+}
 
 func errorCode(err error) string {
 	var ae smithy.APIError

@@ -72,3 +72,24 @@ func TestJobFailedError(t *testing.T) {
 		t.Errorf("Error() = %q; want %q", got, want)
 	}
 }
+
+func TestValidationErrors(t *testing.T) {
+	t.Parallel()
+	a := &ValidationError{Field: "A", Reason: "is wrong"}
+	b := &ValidationError{Reason: "no field"}
+	err := fmt.Errorf("start backup: %w", errors.Join(a, errors.New("other"), fmt.Errorf("wrapped: %w", b)))
+	got := ValidationErrors(err)
+	if len(got) != 2 || got[0] != a || got[1] != b {
+		t.Fatalf("ValidationErrors() = %v; want [A, no field]", got)
+	}
+	if a.Error() != "A: is wrong" || b.Error() != "no field" {
+		t.Errorf("Error() = %q, %q; want %q, %q", a.Error(), b.Error(), "A: is wrong", "no field")
+	}
+	var ve *ValidationError
+	if !errors.As(err, &ve) || ve != a {
+		t.Errorf("errors.As = %v; want A", ve)
+	}
+	if ValidationErrors(nil) != nil {
+		t.Error("ValidationErrors(nil) != nil")
+	}
+}

@@ -371,9 +371,9 @@ func NewRulePattern(detailTypes ...string) *RulePattern {
 	return &RulePattern{detailTypes: slices.Clone(detailTypes)}
 }
 
-// FailedBackupJobs matches backup jobs that FAILED, EXPIRED, ABORTED or
+// FailedJobs matches backup jobs that FAILED, EXPIRED, ABORTED or
 // ended PARTIAL.
-func FailedBackupJobs() *RulePattern {
+func FailedJobs() *RulePattern {
 	return NewRulePattern(DetailTypeBackupJob).WithStates("FAILED", "EXPIRED", "ABORTED", "PARTIAL")
 }
 

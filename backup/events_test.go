@@ -137,7 +137,7 @@ func TestParseEventErrors(t *testing.T) {
 
 func TestRulePattern(t *testing.T) {
 	t.Parallel()
-	js, err := FailedBackupJobs().WithResourceTypes(EBS, RDS).WithVaults("prod").JSON()
+	js, err := FailedJobs().WithResourceTypes(EBS, RDS).WithVaults("prod").JSON()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,10 +174,10 @@ func TestRulePattern(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !FailedBackupJobs().Matches(ev) {
-		t.Error("FailedBackupJobs().Matches(failed EBS event) = false; want true")
+	if !FailedJobs().Matches(ev) {
+		t.Error("FailedJobs().Matches(failed EBS event) = false; want true")
 	}
-	if FailedBackupJobs().WithResourceTypes(RDS).Matches(ev) {
+	if FailedJobs().WithResourceTypes(RDS).Matches(ev) {
 		t.Error("RDS-only pattern matches an EBS event")
 	}
 }

@@ -49,11 +49,11 @@ func ExampleClient_StartBackup() {
 	}
 
 	c := backup.New(api)
-	job, err := c.StartBackup(ctx, backup.BackupInput{
+	job, err := c.StartBackup(ctx, backup.JobInput{
 		VaultName:   "prod",
 		ResourceARN: vol,
 		IAMRoleARN:  "arn:aws:iam::123456789012:role/backup",
-		Lifecycle:   &backup.Lifecycle{DeleteAfter: backup.Days(35)},
+		Lifecycle:   backup.Lifecycle{DeleteAfter: backup.Days(35)},
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -71,8 +71,8 @@ func ExampleClient_StartBackup() {
 	// Output: COMPLETED
 }
 
-func ExampleFailedBackupJobs() {
-	pattern, err := backup.FailedBackupJobs().WithResourceTypes(backup.EBS).JSON()
+func ExampleFailedJobs() {
+	pattern, err := backup.FailedJobs().WithResourceTypes(backup.EBS).JSON()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func ExampleIsThrottled() {
 
 // Wait for a backup job without sleeping: the emulator runs on a manual
 // clock and the waiter's Sleep seam advances it.
-func ExampleNewBackupJobWaiter() {
+func ExampleNewJobWaiter() {
 	clk := backuptest.NewManualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	srv, err := backuptest.Start("127.0.0.1:0", func(o *backuptest.Options) {
 		o.Clock, o.JobDuration = clk, 10*time.Minute
@@ -125,7 +125,7 @@ func ExampleNewBackupJobWaiter() {
 		log.Fatal(err)
 	}
 
-	w := backup.NewBackupJobWaiter(api, func(o *backup.WaiterOptions) {
+	w := backup.NewJobWaiter(api, func(o *backup.WaiterOptions) {
 		o.MinDelay, o.MaxDelay = time.Minute, 5*time.Minute
 		o.Sleep = func(ctx context.Context, d time.Duration) error { clk.Advance(d); return ctx.Err() }
 	})
@@ -159,7 +159,7 @@ func ExampleClient_StartCopy() {
 	}
 	fast := func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, 10*time.Millisecond }
 	c := backup.New(api, func(o *backup.Options) { fast(&o.Waiter) })
-	b, err := c.StartBackup(ctx, backup.BackupInput{VaultName: "prod", ResourceARN: vol, IAMRoleARN: role})
+	b, err := c.StartBackup(ctx, backup.JobInput{VaultName: "prod", ResourceARN: vol, IAMRoleARN: role})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func ExampleClient_StartCopy() {
 		IAMRoleARN:           role,
 		DestinationVaultName: "dr",
 		DestinationRegion:    "eu-west-1",
-		Lifecycle:            &backup.Lifecycle{DeleteAfter: backup.Days(90)},
+		Lifecycle:            backup.Lifecycle{DeleteAfter: backup.Days(90)},
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -253,7 +253,7 @@ func ExampleClient_Report() {
 		o.Waiter.Sleep = func(ctx context.Context, d time.Duration) error { clk.Advance(d); return ctx.Err() }
 	})
 	for _, arn := range []string{vol, db} {
-		job, err := c.StartBackup(ctx, backup.BackupInput{VaultName: "prod", ResourceARN: arn, IAMRoleARN: "arn:aws:iam::123456789012:role/backup"})
+		job, err := c.StartBackup(ctx, backup.JobInput{VaultName: "prod", ResourceARN: arn, IAMRoleARN: "arn:aws:iam::123456789012:role/backup"})
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -280,7 +280,7 @@ func ExampleClient_Report() {
 }
 
 // Restart a failed backup job from its EventBridge event, as a Lambda
-// function subscribed to FailedBackupJobs() would.
+// function subscribed to FailedJobs() would.
 func ExampleRemediator_Handle() {
 	srv, err := backuptest.Start("127.0.0.1:0")
 	if err != nil {
@@ -297,7 +297,7 @@ func ExampleRemediator_Handle() {
 	// The first job fails with a transient error.
 	srv.FailJobs(backuptest.JobFailure{StatusMessage: "An internal error occurred. Please try again.", Count: 1})
 	c := backup.New(api, func(o *backup.Options) { o.Waiter.MinDelay, o.Waiter.MaxDelay = time.Millisecond, 10*time.Millisecond })
-	job, err := c.StartBackup(ctx, backup.BackupInput{VaultName: "prod", ResourceARN: vol, IAMRoleARN: "arn:aws:iam::123456789012:role/backup"})
+	job, err := c.StartBackup(ctx, backup.JobInput{VaultName: "prod", ResourceARN: vol, IAMRoleARN: "arn:aws:iam::123456789012:role/backup"})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -77,9 +77,9 @@ func (e *env) sleep(ctx context.Context, d time.Duration) error {
 	return nil
 }
 
-func (e *env) backup(t *testing.T, resource string) *BackupJob {
+func (e *env) backup(t *testing.T, resource string) *Job {
 	t.Helper()
-	job, err := e.c.StartBackup(t.Context(), BackupInput{VaultName: testVlt, ResourceARN: resource, IAMRoleARN: role, IdempotencyToken: "t-" + resource + e.clk.Now().String()})
+	job, err := e.c.StartBackup(t.Context(), JobInput{VaultName: testVlt, ResourceARN: resource, IAMRoleARN: role, IdempotencyToken: "t-" + resource + e.clk.Now().String()})
 	if err != nil {
 		t.Fatalf("StartBackup(%s): %v", resource, err)
 	}

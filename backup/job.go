@@ -25,12 +25,12 @@ var (
 // MaxRecoveryPointTags is the AWS quota of recovery point tags per job.
 const MaxRecoveryPointTags = 10
 
-// BackupOptionWindowsVSS is the BackupOptions key that enables Windows VSS
+// OptionWindowsVSS is the BackupOptions key that enables Windows VSS
 // (application-consistent) backups of EC2 Windows instances.
-const BackupOptionWindowsVSS = "WindowsVSS"
+const OptionWindowsVSS = "WindowsVSS"
 
-// BackupInput describes an on-demand backup (StartBackupJob).
-type BackupInput struct {
+// JobInput describes an on-demand backup (StartBackupJob).
+type JobInput struct {
 	// VaultName is the target backup vault. Required.
 	VaultName string
 	// ResourceARN is the resource to back up. Required; its type must be
@@ -41,7 +41,7 @@ type BackupInput struct {
 	// IdempotencyToken makes retries safe: the same token returns the same
 	// job. Empty means derived from every other field and the client's
 	// idempotency window (see Options.IdempotencyWindow and
-	// BackupIdempotencyToken), so an identical request retried within the
+	// IdempotencyToken), so an identical request retried within the
 	// window never starts a second job. Set your own token to tie retries
 	// to your own notion of "the same backup" (e.g. a change ticket id).
 	IdempotencyToken string
@@ -50,8 +50,8 @@ type BackupInput struct {
 	StartWindow time.Duration
 	// CompletionWindow is how long the job may run before AWS cancels it.
 	CompletionWindow time.Duration
-	// Lifecycle of the recovery point; nil uses the vault's defaults.
-	Lifecycle *Lifecycle
+	// Lifecycle of the recovery point; zero uses the vault's defaults.
+	Lifecycle Lifecycle
 	// RecoveryPointTags are copied to the recovery point (at most 10).
 	RecoveryPointTags map[string]string
 	// BackupOptions are resource-specific options, e.g. {"WindowsVSS":
@@ -64,7 +64,7 @@ type BackupInput struct {
 	LogicallyAirGappedVaultARN string
 }
 
-func (in *BackupInput) validate() error {
+func (in *JobInput) validate() error {
 	var errs []error
 	if !vaultNameRE.MatchString(in.VaultName) {
 		errs = append(errs, &ValidationError{Field: "VaultName", Reason: "must match ^[a-zA-Z0-9-_]{2,50}$"})
@@ -119,7 +119,7 @@ func checkRoleARN(s string) error {
 	return nil
 }
 
-func (in *BackupInput) options() map[string]string {
+func (in *JobInput) options() map[string]string {
 	if len(in.BackupOptions) == 0 && !in.WindowsVSS {
 		return nil
 	}
@@ -128,15 +128,15 @@ func (in *BackupInput) options() map[string]string {
 		opts = map[string]string{}
 	}
 	if in.WindowsVSS {
-		opts[BackupOptionWindowsVSS] = "enabled"
+		opts[OptionWindowsVSS] = "enabled"
 	}
 	return opts
 }
 
-// BackupIdempotencyToken is a hash of every field of in that shapes the
+// IdempotencyToken is a hash of every field of in that shapes the
 // job, so equal inputs give equal tokens. StartBackup combines it with the
 // start of the current idempotency window (Client.BackupToken).
-func BackupIdempotencyToken(in BackupInput) string {
+func IdempotencyToken(in JobInput) string {
 	return hashToken("backup",
 		in.VaultName, in.ResourceARN, in.IAMRoleARN, in.StartWindow.String(), in.CompletionWindow.String(),
 		lifecycleKey(in.Lifecycle),
@@ -156,8 +156,8 @@ func hashToken(parts ...string) string {
 	return "bk-" + hex.EncodeToString(h.Sum(nil))[:40]
 }
 
-func lifecycleKey(l *Lifecycle) string {
-	if l == nil {
+func lifecycleKey(l Lifecycle) string {
+	if l.IsZero() {
 		return ""
 	}
 	return fmt.Sprintf("%v/%v/%v", l.MoveToColdStorageAfter, l.DeleteAfter, l.OptInToArchive)
@@ -172,43 +172,43 @@ func sortedMap(m map[string]string) string {
 }
 
 // BackupToken returns the idempotency token StartBackup uses for in when
-// it has none: BackupIdempotencyToken(in) combined with the start of the
+// it has none: IdempotencyToken(in) combined with the start of the
 // current Options.IdempotencyWindow.
-func (c *Client) BackupToken(in BackupInput) string {
+func (c *Client) IdempotencyToken(in JobInput) string {
 	if in.IdempotencyToken != "" {
 		return in.IdempotencyToken
 	}
 	if c.opts.IdempotencyWindow < 0 {
-		return BackupIdempotencyToken(in)
+		return IdempotencyToken(in)
 	}
 	window := c.opts.Now().UTC().Truncate(c.opts.IdempotencyWindow)
-	return DeriveToken(BackupIdempotencyToken(in), window.Format(time.RFC3339))
+	return DeriveToken(IdempotencyToken(in), window.Format(time.RFC3339))
 }
 
-// BackupJob is a handle on a started backup job.
-type BackupJob struct {
+// Job is a handle on a started backup job.
+type Job struct {
 	ID               string
 	RecoveryPointARN string
 	CreationDate     time.Time
 	IdempotencyToken string
-	waiter           *BackupJobWaiter
+	waiter           *JobWaiter
 }
 
-// Wait waits for the job like BackupJobWaiter.Wait.
-func (j *BackupJob) Wait(ctx context.Context, maxWait time.Duration, optFns ...func(*WaiterOptions)) (*awsbackup.DescribeBackupJobOutput, error) {
+// Wait waits for the job like JobWaiter.Wait.
+func (j *Job) Wait(ctx context.Context, maxWait time.Duration, optFns ...func(*WaiterOptions)) (*awsbackup.DescribeBackupJobOutput, error) {
 	return j.waiter.Wait(ctx, j.ID, maxWait, optFns...)
 }
 
 // StartBackup validates in and starts an on-demand backup job. Invalid
 // input returns every problem at once (errors.Join of *ValidationError)
 // without calling AWS.
-func (c *Client) StartBackup(ctx context.Context, in BackupInput) (*BackupJob, error) {
+func (c *Client) StartBackup(ctx context.Context, in JobInput) (*Job, error) {
 	if err := in.validate(); err != nil {
 		return nil, fmt.Errorf("start backup: %w", err)
 	}
 	token := in.IdempotencyToken
 	if token == "" {
-		token = c.BackupToken(in)
+		token = c.IdempotencyToken(in)
 	}
 	start, _ := windowMinutes("StartWindow", in.StartWindow, MinStartWindow)
 	complete, _ := windowMinutes("CompletionWindow", in.CompletionWindow, time.Minute)
@@ -231,19 +231,19 @@ func (c *Client) StartBackup(ctx context.Context, in BackupInput) (*BackupJob, e
 		return nil, fmt.Errorf("start backup of %s: %w", in.ResourceARN, err)
 	}
 	c.opts.Logger.DebugContext(ctx, "started backup job", "jobId", aws.ToString(out.BackupJobId), "resource", in.ResourceARN)
-	return &BackupJob{
+	return &Job{
 		ID:               aws.ToString(out.BackupJobId),
 		RecoveryPointARN: aws.ToString(out.RecoveryPointArn),
 		CreationDate:     aws.ToTime(out.CreationDate),
 		IdempotencyToken: token,
-		waiter:           &BackupJobWaiter{api: c.api, opts: c.opts.Waiter},
+		waiter:           &JobWaiter{api: c.api, opts: c.opts.Waiter},
 	}, nil
 }
 
-// BackupJobWaiter returns a waiter using the client's API and default
+// JobWaiter returns a waiter using the client's API and default
 // waiter options.
-func (c *Client) BackupJobWaiter() *BackupJobWaiter {
-	return &BackupJobWaiter{api: c.api, opts: c.opts.Waiter}
+func (c *Client) JobWaiter() *JobWaiter {
+	return &JobWaiter{api: c.api, opts: c.opts.Waiter}
 }
 
 // CopyJobWaiter returns a waiter using the client's API and default waiter
@@ -305,8 +305,8 @@ type CopyInput struct {
 	DestinationVaultName string
 	DestinationRegion    string
 	DestinationAccountID string
-	// Lifecycle of the copy; nil keeps the source's.
-	Lifecycle *Lifecycle
+	// Lifecycle of the copy; zero keeps the source's.
+	Lifecycle Lifecycle
 	// IdempotencyToken; empty means derived from the other fields.
 	IdempotencyToken string
 }

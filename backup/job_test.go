@@ -13,13 +13,13 @@ func TestStartBackupThroughEmulator(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, 10*time.Minute)
 	ctx := t.Context()
-	in := BackupInput{VaultName: testVlt, ResourceARN: vol1, IAMRoleARN: role, StartWindow: 2 * time.Hour, CompletionWindow: 4 * time.Hour,
-		Lifecycle: &Lifecycle{DeleteAfter: Days(35)}, RecoveryPointTags: map[string]string{"reason": "pre-upgrade"}}
+	in := JobInput{VaultName: testVlt, ResourceARN: vol1, IAMRoleARN: role, StartWindow: 2 * time.Hour, CompletionWindow: 4 * time.Hour,
+		Lifecycle: Lifecycle{DeleteAfter: Days(35)}, RecoveryPointTags: map[string]string{"reason": "pre-upgrade"}}
 	job, err := e.c.StartBackup(ctx, in)
 	if err != nil {
 		t.Fatalf("StartBackup: %v", err)
 	}
-	if want := e.c.BackupToken(in); job.IdempotencyToken != want {
+	if want := e.c.IdempotencyToken(in); job.IdempotencyToken != want {
 		t.Errorf("token = %s; want the derived token %s", job.IdempotencyToken, want)
 	}
 	again, err := e.c.StartBackup(ctx, in)
@@ -56,7 +56,7 @@ func TestStartBackupThroughEmulator(t *testing.T) {
 	if err := e.srv.PutResource(backuptestResource(ec2)); err != nil {
 		t.Fatal(err)
 	}
-	vss, err := e.c.StartBackup(ctx, BackupInput{VaultName: testVlt, ResourceARN: ec2, IAMRoleARN: role, WindowsVSS: true})
+	vss, err := e.c.StartBackup(ctx, JobInput{VaultName: testVlt, ResourceARN: ec2, IAMRoleARN: role, WindowsVSS: true})
 	if err != nil {
 		t.Fatalf("StartBackup(VSS): %v", err)
 	}
@@ -74,17 +74,17 @@ func TestStartBackupErrors(t *testing.T) {
 	e := newEnv(t, 0)
 	ctx := t.Context()
 	// Invalid input never reaches AWS.
-	if _, err := e.c.StartBackup(ctx, BackupInput{VaultName: "v", ResourceARN: "arn:aws:sqs:us-east-1:123456789012:q"}); len(fieldsOf(err)) != 3 {
+	if _, err := e.c.StartBackup(ctx, JobInput{VaultName: "v", ResourceARN: "arn:aws:sqs:us-east-1:123456789012:q"}); len(fieldsOf(err)) != 3 {
 		t.Errorf("StartBackup(invalid) = %v; want 3 validation errors", err)
 	}
 	if n := e.srv.CallCount("StartBackupJob"); n != 0 {
 		t.Errorf("StartBackupJob calls = %d; want 0 for invalid input", n)
 	}
-	if _, err := e.c.StartBackup(ctx, BackupInput{VaultName: "missing-vault", ResourceARN: vol1, IAMRoleARN: role}); !IsNotFound(err) {
+	if _, err := e.c.StartBackup(ctx, JobInput{VaultName: "missing-vault", ResourceARN: vol1, IAMRoleARN: role}); !IsNotFound(err) {
 		t.Errorf("StartBackup(missing vault) error = %v; want not found", err)
 	}
 	unknown := "arn:aws:ec2:us-east-1:123456789012:volume/vol-unknown"
-	if _, err := e.c.StartBackup(ctx, BackupInput{VaultName: testVlt, ResourceARN: unknown, IAMRoleARN: role}); err == nil {
+	if _, err := e.c.StartBackup(ctx, JobInput{VaultName: testVlt, ResourceARN: unknown, IAMRoleARN: role}); err == nil {
 		t.Error("StartBackup(unknown resource) error = nil; want an AWS error")
 	}
 }
@@ -153,7 +153,7 @@ func TestStartBackupIdempotencyWindow(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, time.Minute)
 	ctx := t.Context()
-	in := BackupInput{VaultName: testVlt, ResourceARN: vol2, IAMRoleARN: role}
+	in := JobInput{VaultName: testVlt, ResourceARN: vol2, IAMRoleARN: role}
 	first, err := e.c.StartBackup(ctx, in)
 	if err != nil {
 		t.Fatal(err)
@@ -177,7 +177,7 @@ func TestStartBackupIdempotencyWindow(t *testing.T) {
 
 	// A negative window derives the token from the input alone.
 	forever := New(e.api, func(o *Options) { o.Now = e.clk.Now; o.IdempotencyWindow = -1 })
-	if got, want := forever.BackupToken(in), BackupIdempotencyToken(in); got != want {
+	if got, want := forever.IdempotencyToken(in), IdempotencyToken(in); got != want {
 		t.Errorf("BackupToken with a negative window = %s; want %s", got, want)
 	}
 }

@@ -2,6 +2,7 @@ package backup
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -44,17 +45,17 @@ func TestBackupInputValidation(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		in   BackupInput
+		in   JobInput
 		want []string
 	}{
-		{"ok", BackupInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, StartWindow: time.Hour, CompletionWindow: 2 * time.Hour}, nil},
-		{"everything wrong", BackupInput{VaultName: "x", ResourceARN: "arn:aws:sqs:us-east-1:1:q", IAMRoleARN: "arn:aws:iam::1:user/u",
+		{"ok", JobInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, StartWindow: time.Hour, CompletionWindow: 2 * time.Hour}, nil},
+		{"everything wrong", JobInput{VaultName: "x", ResourceARN: "arn:aws:sqs:us-east-1:1:q", IAMRoleARN: "arn:aws:iam::1:user/u",
 			StartWindow: 30 * time.Minute, CompletionWindow: 2*time.Hour + 30*time.Second,
-			Lifecycle: &Lifecycle{MoveToColdStorageAfter: Days(30), DeleteAfter: Days(60)}, RecoveryPointTags: tags},
+			Lifecycle: Lifecycle{MoveToColdStorageAfter: Days(30), DeleteAfter: Days(60)}, RecoveryPointTags: tags},
 			[]string{"VaultName", "ResourceARN", "IAMRoleARN", "StartWindow", "CompletionWindow", "Lifecycle.DeleteAfter", "RecoveryPointTags"}},
-		{"completion shorter than start", BackupInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, StartWindow: 2 * time.Hour, CompletionWindow: time.Hour}, []string{"CompletionWindow"}},
-		{"reserved tag", BackupInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, RecoveryPointTags: map[string]string{"aws:x": "1"}}, []string{"RecoveryPointTags[aws:x]"}},
-		{"fractional day", BackupInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, Lifecycle: &Lifecycle{DeleteAfter: 36 * time.Hour}}, []string{"Lifecycle.DeleteAfter"}},
+		{"completion shorter than start", JobInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, StartWindow: 2 * time.Hour, CompletionWindow: time.Hour}, []string{"CompletionWindow"}},
+		{"reserved tag", JobInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, RecoveryPointTags: map[string]string{"aws:x": "1"}}, []string{"RecoveryPointTags[aws:x]"}},
+		{"fractional day", JobInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, Lifecycle: Lifecycle{DeleteAfter: 36 * time.Hour}}, []string{"Lifecycle.DeleteAfter"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,18 +71,18 @@ func TestBackupInputValidation(t *testing.T) {
 
 func TestBackupIdempotencyTokenDeterministic(t *testing.T) {
 	t.Parallel()
-	a := BackupInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, RecoveryPointTags: map[string]string{"a": "1", "b": "2"}}
+	a := JobInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, RecoveryPointTags: map[string]string{"a": "1", "b": "2"}}
 	b := a
 	b.RecoveryPointTags = map[string]string{"b": "2", "a": "1"}
-	if BackupIdempotencyToken(a) != BackupIdempotencyToken(b) {
+	if IdempotencyToken(a) != IdempotencyToken(b) {
 		t.Error("tokens differ for equal inputs; want equal")
 	}
 	c := a
 	c.WindowsVSS = true
-	if BackupIdempotencyToken(a) == BackupIdempotencyToken(c) {
+	if IdempotencyToken(a) == IdempotencyToken(c) {
 		t.Error("tokens equal for different BackupOptions; want different")
 	}
-	if tok := BackupIdempotencyToken(a); len(tok) != 43 || !strings.HasPrefix(tok, "bk-") {
+	if tok := IdempotencyToken(a); len(tok) != 43 || !strings.HasPrefix(tok, "bk-") {
 		t.Errorf("token = %q; want bk- plus 40 hex characters", tok)
 	}
 	if DeriveToken("ab", "c") == DeriveToken("a", "bc") {
@@ -133,7 +134,7 @@ func TestCopyToSourceVaultRejected(t *testing.T) {
 
 func TestLifecycleSDKRoundTrip(t *testing.T) {
 	t.Parallel()
-	l := &Lifecycle{MoveToColdStorageAfter: Days(30), DeleteAfter: Days(120), OptInToArchive: true}
+	l := Lifecycle{MoveToColdStorageAfter: Days(30), DeleteAfter: Days(120), OptInToArchive: true}
 	if err := l.Validate("L"); err != nil {
 		t.Fatalf("Validate() = %v; want nil", err)
 	}
@@ -141,10 +142,42 @@ func TestLifecycleSDKRoundTrip(t *testing.T) {
 	if *s.MoveToColdStorageAfterDays != 30 || *s.DeleteAfterDays != 120 || !*s.OptInToArchiveForSupportedResources {
 		t.Errorf("SDK() = %+v; want 30/120/true", s)
 	}
-	if back := LifecycleFromSDK(s); *back != *l {
+	if back := LifecycleFromSDK(s); back != l {
 		t.Errorf("LifecycleFromSDK(SDK()) = %+v; want %+v", back, l)
 	}
-	if err := (&Lifecycle{DeleteAfter: Days(36501)}).Validate("L"); err == nil {
+	if err := (Lifecycle{DeleteAfter: Days(36501)}).Validate("L"); err == nil {
 		t.Error("Validate(36501 days) = nil; want error")
+	}
+}
+
+func TestLifecycleKeepForeverAndZero(t *testing.T) {
+	t.Parallel()
+	if got := (Lifecycle{}).SDK(); got != nil {
+		t.Errorf("Lifecycle{}.SDK() = %+v; want nil", got)
+	}
+	if got := LifecycleFromSDK(nil); !got.IsZero() {
+		t.Errorf("LifecycleFromSDK(nil) = %+v; want zero", got)
+	}
+	l := Lifecycle{DeleteAfter: KeepForever}
+	if err := l.Validate("L"); err != nil {
+		t.Errorf("Validate(KeepForever) = %v; want nil", err)
+	}
+	s := l.SDK()
+	if s.DeleteAfterDays == nil || *s.DeleteAfterDays != -1 || s.MoveToColdStorageAfterDays != nil {
+		t.Errorf("SDK() = %+v; want DeleteAfterDays -1 only", s)
+	}
+	if back := LifecycleFromSDK(s); back != l {
+		t.Errorf("LifecycleFromSDK(SDK()) = %+v; want %+v", back, l)
+	}
+	if Days(-1) != KeepForever {
+		t.Errorf("Days(-1) = %v; want KeepForever (%v)", Days(-1), KeepForever)
+	}
+	err := Lifecycle{DeleteAfter: -2 * Day, MoveToColdStorageAfter: time.Hour}.Validate("L")
+	var fields []string
+	for _, ve := range ValidationErrors(err) {
+		fields = append(fields, ve.Field)
+	}
+	if want := []string{"L.MoveToColdStorageAfter", "L.DeleteAfter"}; !slices.Equal(fields, want) {
+		t.Errorf("Validate(-2 days, 1h) fields = %v; want %v", fields, want)
 	}
 }

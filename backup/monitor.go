@@ -99,8 +99,8 @@ func pages[Out any, Item any](ctx context.Context, what string, validate func() 
 	}
 }
 
-// BackupJobs iterates over backup jobs matching f (ListBackupJobs pages).
-func (c *Client) BackupJobs(ctx context.Context, f JobFilter) iter.Seq2[types.BackupJob, error] {
+// Jobs iterates over backup jobs matching f (ListBackupJobs pages).
+func (c *Client) Jobs(ctx context.Context, f JobFilter) iter.Seq2[types.BackupJob, error] {
 	in := &awsbackup.ListBackupJobsInput{
 		ByState: types.BackupJobState(f.State), ByResourceType: optStr(string(f.ResourceType)), ByResourceArn: optStr(f.ResourceARN),
 		ByBackupVaultName: optStr(f.VaultName), ByCreatedAfter: optTime(f.CreatedAfter), ByCreatedBefore: optTime(f.CreatedBefore),
@@ -134,18 +134,18 @@ func (c *Client) RestoreJobs(ctx context.Context, f JobFilter) iter.Seq2[types.R
 // Period is an AWS job summary aggregation period.
 type Period = types.AggregationPeriod
 
-// Aggregation periods of BackupJobSummaries.
+// Aggregation periods of JobSummaries.
 const (
 	OneDay       Period = types.AggregationPeriodOneDay
 	SevenDays    Period = types.AggregationPeriodSevenDays
 	FourteenDays Period = types.AggregationPeriodFourteenDays
 )
 
-// BackupJobSummaries iterates over AWS's own aggregated backup job counts
+// JobSummaries iterates over AWS's own aggregated backup job counts
 // (ListBackupJobSummaries) for the last day, 7 or 14 days, optionally
 // narrowed to a state ("FAILED", "ANY", …) and resource type. AWS refreshes
 // these counts every few hours; Report counts jobs exactly instead.
-func (c *Client) BackupJobSummaries(ctx context.Context, period Period, state string, rtype ResourceType) iter.Seq2[types.BackupJobSummary, error] {
+func (c *Client) JobSummaries(ctx context.Context, period Period, state string, rtype ResourceType) iter.Seq2[types.BackupJobSummary, error] {
 	in := &awsbackup.ListBackupJobSummariesInput{AggregationPeriod: period, State: types.BackupJobStatus(state), ResourceType: optStr(string(rtype))}
 	validate := func() error {
 		var errs []error
@@ -189,8 +189,8 @@ func finish(s JobSummary) JobSummary {
 	return s
 }
 
-// SummarizeBackupJob converts a listed backup job.
-func SummarizeBackupJob(j types.BackupJob) JobSummary {
+// SummarizeJob converts a listed backup job.
+func SummarizeJob(j types.BackupJob) JobSummary {
 	return finish(JobSummary{JobType: JobTypeBackup, JobID: aws.ToString(j.BackupJobId), State: string(j.State), StatusMessage: aws.ToString(j.StatusMessage),
 		ResourceARN: aws.ToString(j.ResourceArn), ResourceType: aws.ToString(j.ResourceType), VaultARN: aws.ToString(j.BackupVaultArn),
 		RecoveryPoint: aws.ToString(j.RecoveryPointArn), CreationDate: aws.ToTime(j.CreationDate), CompletionDate: aws.ToTime(j.CompletionDate),
@@ -295,20 +295,20 @@ func (c *Client) reports(ctx context.Context, since time.Time, o ReportOptions, 
 
 	f := o.Filter
 	f.CreatedAfter = since
-	for j, err := range c.BackupJobs(ctx, f) {
+	for j, err := range c.Jobs(ctx, f) {
 		if err != nil {
 			return nil, err
 		}
-		builder(j.AccountId).backupJob(SummarizeBackupJob(j))
+		builder(j.AccountId).backupJob(SummarizeJob(j))
 	}
 	okFilter := o.Filter
 	okFilter.State = string(types.BackupJobStateCompleted)
 	okFilter.CreatedAfter = time.Time{}
-	for j, err := range c.BackupJobs(ctx, okFilter) {
+	for j, err := range c.Jobs(ctx, okFilter) {
 		if err != nil {
 			return nil, err
 		}
-		builder(j.AccountId).completedBackup(SummarizeBackupJob(j))
+		builder(j.AccountId).completedBackup(SummarizeJob(j))
 	}
 	if !o.SkipCopies {
 		for j, err := range c.CopyJobs(ctx, JobFilter{CreatedAfter: since, AccountID: o.Filter.AccountID}) {

@@ -106,16 +106,16 @@ func TestBackupJobSummaries(t *testing.T) {
 		_, _ = e.backup(t, r).Wait(ctx, time.Hour)
 	}
 	counts := map[string]int32{}
-	for s, err := range e.c.BackupJobSummaries(ctx, OneDay, "", "") {
+	for s, err := range e.c.JobSummaries(ctx, OneDay, "", "") {
 		if err != nil {
-			t.Fatalf("BackupJobSummaries: %v", err)
+			t.Fatalf("JobSummaries: %v", err)
 		}
 		counts[string(s.State)+"/"+aws.ToString(s.ResourceType)] += s.Count
 	}
 	if counts["COMPLETED/EBS"] != 2 || counts["FAILED/RDS"] != 1 {
 		t.Errorf("summaries = %v; want COMPLETED/EBS 2 and FAILED/RDS 1", counts)
 	}
-	for _, err := range e.c.BackupJobSummaries(ctx, "ONE_YEAR", "", "Lambda") {
+	for _, err := range e.c.JobSummaries(ctx, "ONE_YEAR", "", "Lambda") {
 		if got := len(fieldsOf(err)); got != 2 {
 			t.Errorf("invalid summaries query: err = %v; want 2 validation errors", err)
 		}

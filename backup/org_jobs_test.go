@@ -33,7 +33,7 @@ func TestAccountReports(t *testing.T) {
 		}
 		mc := New(api, func(o *Options) { o.Now = e.clk.Now })
 		for i := range n {
-			if _, err := mc.StartBackup(ctx, BackupInput{VaultName: testVlt, ResourceARN: vol, IAMRoleARN: "arn:aws:iam::" + acctID + ":role/r", IdempotencyToken: acctID + string(rune('a'+i))}); err != nil {
+			if _, err := mc.StartBackup(ctx, JobInput{VaultName: testVlt, ResourceARN: vol, IAMRoleARN: "arn:aws:iam::" + acctID + ":role/r", IdempotencyToken: acctID + string(rune('a'+i))}); err != nil {
 				t.Fatal(err)
 			}
 			e.clk.Advance(time.Hour)

@@ -206,7 +206,7 @@ func (r *Remediator) restartBackup(ctx context.Context, j *JobEvent, res *Result
 	if msg := aws.ToString(out.StatusMessage); msg != "" {
 		res.StatusMessage = msg
 	}
-	if !BackupJobStateFailed(out.State) {
+	if !JobStateFailed(out.State) {
 		res.Action, res.Reason = ActionIgnored, "job is "+string(out.State)+" now"
 		return nil
 	}

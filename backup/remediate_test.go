@@ -78,7 +78,7 @@ func TestRemediatorDuplicateDeliveriesStartOneJob(t *testing.T) {
 		t.Errorf("new job ids = %v; want the same job every time", newIDs)
 	}
 	jobs := 0
-	for j, err := range e.c.BackupJobs(ctx, JobFilter{ResourceARN: vol1}) {
+	for j, err := range e.c.Jobs(ctx, JobFilter{ResourceARN: vol1}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +93,7 @@ func TestRemediatorDuplicateDeliveriesStartOneJob(t *testing.T) {
 	if len(notes.msgs) != 3 || !strings.Contains(aws.ToString(notes.msgs[0].Message), failedID) {
 		t.Errorf("notifications = %d; want 3 mentioning the failed job", len(notes.msgs))
 	}
-	if _, err := NewBackupJobWaiter(e.api, func(o *WaiterOptions) { o.Sleep = e.sleep }).Wait(ctx, newIDs[0], 2*time.Hour); err != nil {
+	if _, err := NewJobWaiter(e.api, func(o *WaiterOptions) { o.Sleep = e.sleep }).Wait(ctx, newIDs[0], 2*time.Hour); err != nil {
 		t.Errorf("restarted job: %v", err)
 	}
 }
@@ -223,7 +223,7 @@ func TestRemediatorUnderChaos(t *testing.T) {
 		t.Errorf("new job ids = %v; want exactly one", ids)
 	}
 	jobs := 0
-	for _, err := range e.c.BackupJobs(ctx, JobFilter{ResourceARN: vol2}) {
+	for _, err := range e.c.Jobs(ctx, JobFilter{ResourceARN: vol2}) {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,7 +12,7 @@ import (
 	smithywaiter "github.com/aws/smithy-go/waiter"
 )
 
-// DescribeBackupJobAPI is the client call BackupJobWaiter uses.
+// DescribeBackupJobAPI is the client call JobWaiter uses.
 type DescribeBackupJobAPI interface {
 	DescribeBackupJob(context.Context, *awsbackup.DescribeBackupJobInput, ...func(*awsbackup.Options)) (*awsbackup.DescribeBackupJobOutput, error)
 }
@@ -201,15 +201,15 @@ func waitJob[T any](ctx context.Context, base WaiterOptions, optFns []func(*Wait
 	}
 }
 
-// BackupJobWaiter waits for a backup job to reach a terminal state.
-type BackupJobWaiter struct {
+// JobWaiter waits for a backup job to reach a terminal state.
+type JobWaiter struct {
 	api  DescribeBackupJobAPI
 	opts WaiterOptions
 }
 
-// NewBackupJobWaiter returns a waiter for backup jobs.
-func NewBackupJobWaiter(api DescribeBackupJobAPI, optFns ...func(*WaiterOptions)) *BackupJobWaiter {
-	w := &BackupJobWaiter{api: api}
+// NewJobWaiter returns a waiter for backup jobs.
+func NewJobWaiter(api DescribeBackupJobAPI, optFns ...func(*WaiterOptions)) *JobWaiter {
+	w := &JobWaiter{api: api}
 	for _, fn := range optFns {
 		fn(&w.opts)
 	}
@@ -221,7 +221,7 @@ func NewBackupJobWaiter(api DescribeBackupJobAPI, optFns ...func(*WaiterOptions)
 // description and a *JobFailedError). Throttling and 5xx errors are
 // retried; a not-found answer is retried NotFoundRetries times. maxWait must
 // be greater than zero; when it elapses the error wraps ErrWaitTimeout.
-func (w *BackupJobWaiter) Wait(ctx context.Context, jobID string, maxWait time.Duration, optFns ...func(*WaiterOptions)) (*awsbackup.DescribeBackupJobOutput, error) {
+func (w *JobWaiter) Wait(ctx context.Context, jobID string, maxWait time.Duration, optFns ...func(*WaiterOptions)) (*awsbackup.DescribeBackupJobOutput, error) {
 	return waitJob(ctx, w.opts, optFns, "BACKUP", jobID, maxWait,
 		func(ctx context.Context) (*awsbackup.DescribeBackupJobOutput, error) {
 			return w.api.DescribeBackupJob(ctx, &awsbackup.DescribeBackupJobInput{BackupJobId: &jobID})
@@ -232,14 +232,14 @@ func (w *BackupJobWaiter) Wait(ctx context.Context, jobID string, maxWait time.D
 				message: deref(out.StatusMessage),
 				percent: deref(out.PercentDone),
 				done:    out.State == types.BackupJobStateCompleted,
-				failed:  BackupJobStateFailed(out.State),
+				failed:  JobStateFailed(out.State),
 			}
 		})
 }
 
-// BackupJobStateFailed reports whether s is a terminal state other than
+// JobStateFailed reports whether s is a terminal state other than
 // COMPLETED.
-func BackupJobStateFailed(s types.BackupJobState) bool {
+func JobStateFailed(s types.BackupJobState) bool {
 	switch s {
 	case types.BackupJobStateFailed, types.BackupJobStateAborted, types.BackupJobStateExpired, types.BackupJobStatePartial:
 		return true
@@ -263,7 +263,7 @@ func NewCopyJobWaiter(api DescribeCopyJobAPI, optFns ...func(*WaiterOptions)) *C
 }
 
 // Wait polls DescribeCopyJob until the job is COMPLETED or reaches FAILED,
-// PARTIAL or ABORTED (a *JobFailedError); see BackupJobWaiter.Wait.
+// PARTIAL or ABORTED (a *JobFailedError); see JobWaiter.Wait.
 func (w *CopyJobWaiter) Wait(ctx context.Context, jobID string, maxWait time.Duration, optFns ...func(*WaiterOptions)) (*awsbackup.DescribeCopyJobOutput, error) {
 	return waitJob(ctx, w.opts, optFns, "COPY", jobID, maxWait,
 		func(ctx context.Context) (*awsbackup.DescribeCopyJobOutput, error) {
@@ -310,7 +310,7 @@ func NewRestoreJobWaiter(api DescribeRestoreJobAPI, optFns ...func(*WaiterOption
 }
 
 // Wait polls DescribeRestoreJob until the job is COMPLETED or reaches
-// FAILED or ABORTED (a *JobFailedError); see BackupJobWaiter.Wait.
+// FAILED or ABORTED (a *JobFailedError); see JobWaiter.Wait.
 func (w *RestoreJobWaiter) Wait(ctx context.Context, jobID string, maxWait time.Duration, optFns ...func(*WaiterOptions)) (*awsbackup.DescribeRestoreJobOutput, error) {
 	return waitJob(ctx, w.opts, optFns, "RESTORE", jobID, maxWait,
 		func(ctx context.Context) (*awsbackup.DescribeRestoreJobOutput, error) {

@@ -76,7 +76,7 @@ func TestWaitersTerminalFailures(t *testing.T) {
 func TestWaiterNotFound(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, 0)
-	w := NewBackupJobWaiter(e.api, func(o *WaiterOptions) { o.MinDelay, o.Sleep = time.Second, e.sleep })
+	w := NewJobWaiter(e.api, func(o *WaiterOptions) { o.MinDelay, o.Sleep = time.Second, e.sleep })
 	_, err := w.Wait(t.Context(), "no-such-job", time.Hour)
 	if !IsNotFound(err) {
 		t.Fatalf("Wait(missing) error = %v; want not found", err)
@@ -100,7 +100,7 @@ func TestWaiterKeepsWaitingThroughThrottlingAnd5xx(t *testing.T) {
 	raw := e.srv.Client(func(o *awsbackup.Options) { o.Retryer = fastRetryer(1) })
 	e.srv.InjectFault(backuptest.Fault{Operation: "DescribeBackupJob", ErrorCode: "ThrottlingException", Count: 3})
 	e.srv.InjectFault(backuptest.Fault{Operation: "DescribeBackupJob", ErrorCode: "ServiceUnavailableException", HTTPStatus: 500, Count: 2})
-	w := NewBackupJobWaiter(raw, func(o *WaiterOptions) { o.MinDelay, o.MaxDelay, o.Sleep = time.Minute, 5*time.Minute, e.sleep })
+	w := NewJobWaiter(raw, func(o *WaiterOptions) { o.MinDelay, o.MaxDelay, o.Sleep = time.Minute, 5*time.Minute, e.sleep })
 	out, err := w.Wait(t.Context(), job.ID, 4*time.Hour)
 	if err != nil {
 		t.Fatalf("Wait: %v", err)
@@ -132,7 +132,7 @@ func TestCopyJobWaiterCrossRegion(t *testing.T) {
 		t.Fatal(err)
 	}
 	cj, err := e.c.StartCopy(ctx, CopyInput{SourceVaultName: testVlt, RecoveryPointARN: aws.ToString(out.RecoveryPointArn), IAMRoleARN: role,
-		DestinationVaultName: "dr", DestinationRegion: drRegion, Lifecycle: &Lifecycle{DeleteAfter: Days(35)}})
+		DestinationVaultName: "dr", DestinationRegion: drRegion, Lifecycle: Lifecycle{DeleteAfter: Days(35)}})
 	if err != nil {
 		t.Fatalf("StartCopy: %v", err)
 	}
@@ -230,7 +230,7 @@ func TestChaosNoDuplicateJobs(t *testing.T) {
 	jobs := map[string]bool{}
 	for round := range 3 { // every StartBackup is issued three times
 		for _, r := range resources {
-			job, err := c.StartBackup(ctx, BackupInput{VaultName: testVlt, ResourceARN: r, IAMRoleARN: role})
+			job, err := c.StartBackup(ctx, JobInput{VaultName: testVlt, ResourceARN: r, IAMRoleARN: role})
 			if err != nil {
 				t.Fatalf("round %d StartBackup(%s): %v", round, r, err)
 			}
@@ -245,7 +245,7 @@ func TestChaosNoDuplicateJobs(t *testing.T) {
 	}
 	e.srv.ClearFaults()
 	listed := 0
-	for _, err := range c.BackupJobs(ctx, JobFilter{}) {
+	for _, err := range c.Jobs(ctx, JobFilter{}) {
 		if err != nil {
 			t.Fatal(err)
 		}

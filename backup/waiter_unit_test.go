@@ -64,7 +64,7 @@ func TestWaiterDelaysAreJitteredWithinBounds(t *testing.T) {
 	steps[len(steps)-1] = state(types.BackupJobStateCompleted)
 	f := &scriptedBackupJobs{steps: steps}
 	rs := &recordingSleep{}
-	w := NewBackupJobWaiter(f, func(o *WaiterOptions) {
+	w := NewJobWaiter(f, func(o *WaiterOptions) {
 		o.MinDelay, o.MaxDelay, o.Sleep = 2*time.Second, 30*time.Second, rs.sleep
 	})
 	out, err := w.Wait(t.Context(), "job-1", 24*time.Hour)
@@ -95,7 +95,7 @@ func TestWaiterDelaysAreJitteredWithinBounds(t *testing.T) {
 func TestWaiterRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	f := &scriptedBackupJobs{steps: []func() (*awsbackup.DescribeBackupJobOutput, error){state(types.BackupJobStateCompleted)}}
-	w := NewBackupJobWaiter(f)
+	w := NewJobWaiter(f)
 	for _, mw := range []time.Duration{0, -time.Second} {
 		if _, err := w.Wait(t.Context(), "j", mw); err == nil {
 			t.Errorf("Wait(maxWait=%v) error = nil; want error", mw)
@@ -116,7 +116,7 @@ func TestWaiterTimeout(t *testing.T) {
 	t.Parallel()
 	f := &scriptedBackupJobs{steps: []func() (*awsbackup.DescribeBackupJobOutput, error){state(types.BackupJobStateRunning)}}
 	rs := &recordingSleep{}
-	w := NewBackupJobWaiter(f, func(o *WaiterOptions) { o.MinDelay, o.MaxDelay, o.Sleep = time.Second, 10*time.Second, rs.sleep })
+	w := NewJobWaiter(f, func(o *WaiterOptions) { o.MinDelay, o.MaxDelay, o.Sleep = time.Second, 10*time.Second, rs.sleep })
 	_, err := w.Wait(t.Context(), "job-t", time.Minute)
 	if !errors.Is(err, ErrWaitTimeout) {
 		t.Fatalf("Wait error = %v; want ErrWaitTimeout", err)
@@ -134,7 +134,7 @@ func TestWaiterContextCanceledDuringSleep(t *testing.T) {
 	t.Parallel()
 	f := &scriptedBackupJobs{steps: []func() (*awsbackup.DescribeBackupJobOutput, error){state(types.BackupJobStateRunning)}}
 	ctx, cancel := context.WithCancel(t.Context())
-	w := NewBackupJobWaiter(f, func(o *WaiterOptions) { o.MinDelay = time.Hour; o.MaxDelay = 2 * time.Hour })
+	w := NewJobWaiter(f, func(o *WaiterOptions) { o.MinDelay = time.Hour; o.MaxDelay = 2 * time.Hour })
 	done := make(chan error, 1)
 	go func() {
 		_, err := w.Wait(ctx, "job-c", 24*time.Hour)
@@ -179,7 +179,7 @@ func TestWaiterErrorClassification(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := &scriptedBackupJobs{steps: tt.steps}
-			w := NewBackupJobWaiter(f, func(o *WaiterOptions) { o.MinDelay, o.Sleep = time.Second, (&recordingSleep{}).sleep })
+			w := NewJobWaiter(f, func(o *WaiterOptions) { o.MinDelay, o.Sleep = time.Second, (&recordingSleep{}).sleep })
 			out, err := w.Wait(t.Context(), "job-x", time.Hour)
 			if tt.wantErr == nil && err != nil {
 				t.Fatalf("Wait error = %v; want nil", err)
@@ -209,8 +209,8 @@ func TestTerminalStateTables(t *testing.T) {
 	t.Parallel()
 	for s, want := range map[types.BackupJobState]bool{"CREATED": false, "PENDING": false, "RUNNING": false, "ABORTING": false,
 		"COMPLETED": false, "FAILED": true, "ABORTED": true, "EXPIRED": true, "PARTIAL": true} {
-		if got := BackupJobStateFailed(s); got != want {
-			t.Errorf("BackupJobStateFailed(%s) = %v; want %v", s, got, want)
+		if got := JobStateFailed(s); got != want {
+			t.Errorf("JobStateFailed(%s) = %v; want %v", s, got, want)
 		}
 	}
 	for s, want := range map[types.CopyJobState]bool{"CREATED": false, "RUNNING": false, "COMPLETED": false, "FAILED": true, "PARTIAL": true, "ABORTED": true} {

@@ -14,6 +14,7 @@ import (
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/plan"
 )
 
@@ -159,17 +160,16 @@ func Advise(in AdvisorInput, opts AdvisorOptions) ([]Finding, error) {
 		}
 		for _, r := range p.Plan.Rules {
 			res := planRes + "/" + r.Name
-			del := time.Duration(int(r.Lifecycle.DeleteAfter)) * 24 * time.Hour
-			cold := int(r.Lifecycle.MoveToColdStorageAfter)
-			if int(r.Lifecycle.DeleteAfter) > 0 && del < opts.MinRetention {
+			del, cold := r.Lifecycle.DeleteAfter, r.Lifecycle.MoveToColdStorageAfter
+			if del > 0 && del < opts.MinRetention {
 				add(CheckShortRetention, "retention", SeverityMedium, res,
 					"Keep recovery points at least as long as your recovery objectives require; set DeleteAfterDays accordingly.",
-					"recovery points are deleted after %d days (minimum %v)", int(r.Lifecycle.DeleteAfter), opts.MinRetention)
+					"recovery points are deleted after %d days (minimum %v)", del/backup.Day, opts.MinRetention)
 			}
-			if (int(r.Lifecycle.DeleteAfter) <= 0 || del > opts.ColdStorageAfter) && cold <= 0 && !r.Lifecycle.OptInToArchive && !r.ContinuousBackup {
+			if (del <= 0 || del > opts.ColdStorageAfter) && cold <= 0 && !r.Lifecycle.OptInToArchive && !r.ContinuousBackup {
 				keep := "forever"
-				if int(r.Lifecycle.DeleteAfter) > 0 {
-					keep = fmt.Sprintf("%d days", int(r.Lifecycle.DeleteAfter))
+				if del > 0 {
+					keep = fmt.Sprintf("%d days", del/backup.Day)
 				}
 				add(CheckNoColdStorage, "retention", SeverityLow, res,
 					"Add MoveToColdStorageAfterDays (or OptInToArchiveForSupportedResources) for long retention; cold storage needs DeleteAfterDays ≥ cold + 90.",
@@ -242,7 +242,7 @@ func Advise(in AdvisorInput, opts AdvisorOptions) ([]Finding, error) {
 			if !rc.Protected() {
 				add(CheckUnprotected, "disaster-recovery", SeverityHigh, rc.ARN,
 					"Add the resource to a backup plan selection (by tag or ARN).",
-					"no backup plan selection matches this %s resource", orDash(rc.Type))
+					"no backup plan selection matches this %s resource", orDash(string(rc.Type)))
 				continue
 			}
 			if !rc.CrossRegion {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/plan"
 )
 
@@ -27,11 +28,11 @@ func advisorWorld() AdvisorInput {
 		Plans: []PlanSelections{
 			{PlanID: "p-good", Plan: &plan.Plan{Name: "daily", Tags: map[string]string{"managed-by": "backupkit"}, Rules: []plan.Rule{{
 				Name: "daily", TargetVault: "main", Schedule: "cron(0 5 ? * * *)",
-				Lifecycle:   plan.Lifecycle{MoveToColdStorageAfter: 30, DeleteAfter: 365},
+				Lifecycle:   backup.Lifecycle{MoveToColdStorageAfter: backup.Days(30), DeleteAfter: backup.Days(365)},
 				CopyActions: []plan.CopyAction{{DestinationVaultARN: "arn:aws:backup:eu-west-1:210987654321:backup-vault:dr"}},
 			}}}, Selections: []*plan.Selection{{Name: "tagged", IAMRole: "arn:aws:iam::123456789012:role/AWSBackupKitBackupRole", ListOfTags: []plan.TagCondition{{Key: "backup", Value: "daily"}}}}},
 			{PlanID: "p-bad", Plan: &plan.Plan{Name: "clickops", Rules: []plan.Rule{
-				{Name: "short", TargetVault: "main", Lifecycle: plan.Lifecycle{DeleteAfter: 3}},
+				{Name: "short", TargetVault: "main", Lifecycle: backup.Lifecycle{DeleteAfter: backup.Days(3)}},
 				{Name: "forever", TargetVault: "main"},
 			}}, Selections: []*plan.Selection{{Name: "none", IAMRole: "arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole", Resources: []string{"arn:aws:s3:::nothing"}}}},
 		},

@@ -3,6 +3,8 @@ package compliance
 import (
 	"strings"
 	"testing"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 func balanced(s string) bool {
@@ -23,7 +25,7 @@ func balanced(s string) bool {
 
 func TestAthenaDDL(t *testing.T) {
 	t.Parallel()
-	for _, tmpl := range ReportTemplates {
+	for _, tmpl := range ReportTemplates() {
 		t.Run(string(tmpl), func(t *testing.T) {
 			t.Parallel()
 			ddl, err := AthenaDDL(tmpl, "backup_reports", "jobs", "s3://my-bucket/reports")
@@ -48,7 +50,7 @@ func TestAthenaDDL(t *testing.T) {
 			}
 		})
 	}
-	if _, err := AthenaDDL("NOPE", "Bad-DB", "t;drop", "http://x'"); len(ValidationErrors(err)) != 4 {
+	if _, err := AthenaDDL("NOPE", "Bad-DB", "t;drop", "http://x'"); len(backup.ValidationErrors(err)) != 4 {
 		t.Errorf("got %v; want 4 validation errors", err)
 	}
 }
@@ -113,7 +115,7 @@ func TestAthenaCSVDDL(t *testing.T) {
 	if !balanced(ddl) {
 		t.Errorf("unbalanced:\n%s", ddl)
 	}
-	if _, err := AthenaCSVDDL("db", "t", "s3://b", []string{"Account ID", "account_id", "!!"}); len(ValidationErrors(err)) != 2 {
+	if _, err := AthenaCSVDDL("db", "t", "s3://b", []string{"Account ID", "account_id", "!!"}); len(backup.ValidationErrors(err)) != 2 {
 		t.Errorf("got %v; want duplicate and empty column errors", err)
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	cstypes "github.com/aws/aws-sdk-go-v2/service/configservice/types"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 // ConfigAPI is the part of the AWS Config client this package uses.
@@ -89,15 +91,15 @@ func (r ConfigRule) Validate() error {
 
 // configTypePrefix maps AWS Backup resource types to the prefixes of the
 // per-type AWS Config rules (EBS_RESOURCES_PROTECTED_BY_BACKUP_PLAN, …).
-var configTypePrefix = map[string]string{
+var configTypePrefix = map[backup.ResourceType]string{
 	"Aurora": "AURORA", "DynamoDB": "DYNAMODB", "EBS": "EBS", "EC2": "EC2",
 	"EFS": "EFS", "FSx": "FSX", "RDS": "RDS", "S3": "S3",
 	"Storage Gateway": "STORAGEGATEWAY", "VirtualMachine": "VIRTUALMACHINE",
 }
 
-func typePrefix(resourceType string) (string, bool) {
+func typePrefix(resourceType backup.ResourceType) (string, bool) {
 	for k, v := range configTypePrefix {
-		if strings.EqualFold(k, resourceType) {
+		if strings.EqualFold(string(k), string(resourceType)) {
 			return v, true
 		}
 	}
@@ -177,7 +179,7 @@ type ProtectedOptions struct {
 // ConfigResourcesProtected deploys <TYPE>_RESOURCES_PROTECTED_BY_BACKUP_PLAN
 // for an AWS Backup resource type ("EBS", "RDS", "DynamoDB", …): resources
 // of the type must be in a backup plan, optionally with copies and a lock.
-func ConfigResourcesProtected(resourceType string, opts ProtectedOptions) ConfigRule {
+func ConfigResourcesProtected(resourceType backup.ResourceType, opts ProtectedOptions) ConfigRule {
 	prefix, ok := typePrefix(resourceType)
 	params := map[string]string{}
 	if len(opts.Tags) > 0 {
@@ -228,7 +230,7 @@ func ConfigResourcesProtected(resourceType string, opts ProtectedOptions) Config
 // ConfigLastRecoveryPointCreated deploys
 // <TYPE>_LAST_BACKUP_RECOVERY_POINT_CREATED: a recovery point must exist
 // younger than maxAge (recoveryPointAgeValue/Unit).
-func ConfigLastRecoveryPointCreated(resourceType string, maxAge time.Duration) ConfigRule {
+func ConfigLastRecoveryPointCreated(resourceType backup.ResourceType, maxAge time.Duration) ConfigRule {
 	prefix, ok := typePrefix(resourceType)
 	unit, value, perr := ageParams(maxAge)
 	r := newConfigRule(prefix+"_LAST_BACKUP_RECOVERY_POINT_CREATED", true, map[string]string{"recoveryPointAgeUnit": unit, "recoveryPointAgeValue": value})
@@ -243,7 +245,7 @@ func ConfigLastRecoveryPointCreated(resourceType string, maxAge time.Duration) C
 
 // ConfigRestoreTimeMeetsTarget deploys <TYPE>_MEETS_RESTORE_TIME_TARGET:
 // the latest restore must take at most maxTime (maxRestoreTime, minutes).
-func ConfigRestoreTimeMeetsTarget(resourceType string, maxTime time.Duration) ConfigRule {
+func ConfigRestoreTimeMeetsTarget(resourceType backup.ResourceType, maxTime time.Duration) ConfigRule {
 	prefix, ok := typePrefix(resourceType)
 	mins := int(maxTime / time.Minute)
 	r := newConfigRule(prefix+"_MEETS_RESTORE_TIME_TARGET", true, map[string]string{"maxRestoreTime": strconv.Itoa(mins)})
@@ -308,7 +310,7 @@ func (c *ConfigClient) EnsureRules(ctx context.Context, rules ...ConfigRule) ([]
 	var ps problems
 	names := map[string]bool{}
 	for i, r := range rules {
-		for _, ve := range ValidationErrors(r.Validate()) {
+		for _, ve := range backup.ValidationErrors(r.Validate()) {
 			ps.add(fmt.Sprintf("Rules[%d].%s", i, ve.Field), "%s", ve.Reason)
 		}
 		if names[r.Name] {

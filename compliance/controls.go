@@ -70,7 +70,7 @@ type Control struct {
 // of the three.
 type Scope struct {
 	ResourceIDs   []string
-	ResourceTypes []string
+	ResourceTypes []backup.ResourceType
 	// TagKey and TagValue select resources with that tag; an empty
 	// TagValue matches any value of the key.
 	TagKey, TagValue string
@@ -92,14 +92,14 @@ func (c Control) with(field, format string, args ...any) Control {
 
 // ForResources scopes the control to resource ids (1–100) of one AWS
 // Backup resource type, as AWS requires for a resource-id scope.
-func (c Control) ForResources(resourceType string, ids ...string) Control {
-	c.Scope = Scope{ResourceTypes: []string{resourceType}, ResourceIDs: slices.Clone(ids)}
+func (c Control) ForResources(resourceType backup.ResourceType, ids ...string) Control {
+	c.Scope = Scope{ResourceTypes: []backup.ResourceType{resourceType}, ResourceIDs: slices.Clone(ids)}
 	return c
 }
 
 // ForResourceTypes scopes the control to AWS Backup resource types
 // ("EBS", "RDS", …).
-func (c Control) ForResourceTypes(types ...string) Control {
+func (c Control) ForResourceTypes(types ...backup.ResourceType) Control {
 	c.Scope = Scope{ResourceTypes: slices.Clone(types)}
 	return c
 }
@@ -319,7 +319,7 @@ func (c Control) validate(i int, ps *problems) {
 		ps.add(prefix+".Scope.ResourceIDs", "at most %d, got %d", MaxScopeResourceIDs, len(s.ResourceIDs))
 	}
 	for j, t := range s.ResourceTypes {
-		if _, err := backup.ParseResourceType(t); err != nil {
+		if _, err := backup.ParseResourceType(string(t)); err != nil {
 			ps.add(fmt.Sprintf("%s.Scope.ResourceTypes[%d]", prefix, j), "unknown AWS Backup resource type %q", t)
 		}
 	}
@@ -337,7 +337,7 @@ func (c Control) toSDK() types.FrameworkControl {
 		fc.ControlInputParameters = append(fc.ControlInputParameters, types.ControlInputParameter{ParameterName: aws.String(k), ParameterValue: aws.String(c.Parameters[k])})
 	}
 	if !c.Scope.IsZero() {
-		sc := &types.ControlScope{ComplianceResourceIds: slices.Clone(c.Scope.ResourceIDs), ComplianceResourceTypes: slices.Clone(c.Scope.ResourceTypes)}
+		sc := &types.ControlScope{ComplianceResourceIds: slices.Clone(c.Scope.ResourceIDs), ComplianceResourceTypes: typeStrings(c.Scope.ResourceTypes)}
 		if c.Scope.TagKey != "" {
 			sc.Tags = map[string]string{c.Scope.TagKey: c.Scope.TagValue}
 		}
@@ -357,7 +357,7 @@ func ControlFromSDK(fc types.FrameworkControl) Control {
 	}
 	if sc := fc.ControlScope; sc != nil {
 		c.Scope.ResourceIDs = slices.Clone(sc.ComplianceResourceIds)
-		c.Scope.ResourceTypes = slices.Clone(sc.ComplianceResourceTypes)
+		c.Scope.ResourceTypes = typesOf(sc.ComplianceResourceTypes)
 		for k, v := range sc.Tags {
 			c.Scope.TagKey, c.Scope.TagValue = k, v
 		}
@@ -375,8 +375,30 @@ func (c Control) key() string {
 	}
 	ids := slices.Clone(c.Scope.ResourceIDs)
 	sort.Strings(ids)
-	ts := slices.Clone(c.Scope.ResourceTypes)
+	ts := typeStrings(c.Scope.ResourceTypes)
 	sort.Strings(ts)
 	fmt.Fprintf(&b, "|ids=%s|types=%s|tag=%s=%s", strings.Join(ids, ","), strings.Join(ts, ","), c.Scope.TagKey, c.Scope.TagValue)
 	return b.String()
+}
+
+func typeStrings(ts []backup.ResourceType) []string {
+	if ts == nil {
+		return nil
+	}
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t)
+	}
+	return out
+}
+
+func typesOf(ss []string) []backup.ResourceType {
+	if ss == nil {
+		return nil
+	}
+	out := make([]backup.ResourceType, len(ss))
+	for i, s := range ss {
+		out[i] = backup.ResourceType(s)
+	}
+	return out
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 func TestControlParameters(t *testing.T) {
@@ -40,7 +42,7 @@ func TestControlParameters(t *testing.T) {
 		{"vault lock max < min", ResourcesProtectedByVaultLock(30*24*time.Hour, 7*24*time.Hour), nil, "maxRetentionDays"},
 		{"restore time", RestoreTimeMeetsTarget(12 * time.Hour), map[string]string{"maxRestoreTime": "720"}, ""},
 		{"restore time seconds", RestoreTimeMeetsTarget(90 * time.Second), nil, "maxRestoreTime"},
-		{"scope two kinds", Control{Name: "X", Scope: Scope{ResourceTypes: []string{"EBS"}, TagKey: "k"}}, nil, "Scope"},
+		{"scope two kinds", Control{Name: "X", Scope: Scope{ResourceTypes: []backup.ResourceType{"EBS"}, TagKey: "k"}}, nil, "Scope"},
 		{"scope unknown type", ResourcesProtectedByBackupPlan().ForResourceTypes("EBS", "Floppy"), nil, "Scope.ResourceTypes[1]"},
 		{"scope ids need one type", Control{Name: "X", Scope: Scope{ResourceIDs: []string{"vol-1"}}}, nil, "Scope.ResourceTypes"},
 		{"scope 101 ids", ResourcesProtectedByBackupPlan().ForResources("EBS", make([]string, 101)...), nil, "Scope.ResourceIDs"},
@@ -59,7 +61,7 @@ func TestControlParameters(t *testing.T) {
 				return
 			}
 			found := false
-			for _, ve := range ValidationErrors(err) {
+			for _, ve := range backup.ValidationErrors(err) {
 				if strings.Contains(ve.Field, tt.wantErr) {
 					found = true
 				}
@@ -95,7 +97,7 @@ func TestFrameworkValidateNameAndLimits(t *testing.T) {
 				}
 			}
 			var got []string
-			for _, ve := range ValidationErrors(tt.f.Validate()) {
+			for _, ve := range backup.ValidationErrors(tt.f.Validate()) {
 				got = append(got, ve.Field)
 			}
 			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
@@ -116,7 +118,7 @@ func TestControlRoundTripSDK(t *testing.T) {
 	if c.Scope.TagKey != "env" {
 		t.Error("ForResourceTypes changed the original control")
 	}
-	if got := ControlFromSDK(scoped.toSDK()).Scope.ResourceTypes; strings.Join(got, ",") != "EBS,RDS" {
+	if got := ControlFromSDK(scoped.toSDK()).Scope.ResourceTypes; joinTypes(got) != "EBS, RDS" {
 		t.Errorf("resource types = %v; want EBS,RDS", got)
 	}
 }
@@ -139,7 +141,7 @@ func TestReportPlanValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var got []string
-			for _, ve := range ValidationErrors(tt.p.Validate()) {
+			for _, ve := range backup.ValidationErrors(tt.p.Validate()) {
 				got = append(got, ve.Field)
 			}
 			if strings.Join(got, ",") != strings.Join(tt.want, ",") {

@@ -20,9 +20,9 @@ import (
 
 // Resource is one resource of an inventory: its ARN and tags.
 type Resource struct {
-	ARN  string            `json:"arn"`
-	Type string            `json:"type,omitempty"` // AWS Backup type, from the ARN when empty
-	Tags map[string]string `json:"tags,omitempty"`
+	ARN  string              `json:"arn"`
+	Type backup.ResourceType `json:"type,omitempty"` // AWS Backup type, from the ARN when empty
+	Tags map[string]string   `json:"tags,omitempty"`
 }
 
 // PlanSelections is a live backup plan with its selections.
@@ -279,7 +279,7 @@ func buildReport(inventory []Resource, plans []PlanSelections, refs []selRef, ru
 		res := inventory[r]
 		if res.Type == "" {
 			if t, err := backup.ResourceTypeFromARN(res.ARN); err == nil {
-				res.Type = string(t)
+				res.Type = t
 			}
 		}
 		rc := ResourceCoverage{Resource: res}

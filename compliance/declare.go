@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 // Declaration is a compliance setup declared in one YAML file: Audit
@@ -76,10 +79,10 @@ type ControlDecl struct {
 
 // ScopeDecl declares a control scope.
 type ScopeDecl struct {
-	ResourceIDs   []string `yaml:"resourceIds"`
-	ResourceTypes []string `yaml:"resourceTypes"`
-	TagKey        string   `yaml:"tagKey"`
-	TagValue      string   `yaml:"tagValue"`
+	ResourceIDs   []string              `yaml:"resourceIds"`
+	ResourceTypes []backup.ResourceType `yaml:"resourceTypes"`
+	TagKey        string                `yaml:"tagKey"`
+	TagValue      string                `yaml:"tagValue"`
 }
 
 // ReportPlanDecl declares a report plan. Frameworks are names of declared
@@ -101,21 +104,21 @@ type ReportPlanDecl struct {
 // ConfigRuleDecl declares an AWS Config rule by short name (see
 // [ConfigRuleKinds]).
 type ConfigRuleDecl struct {
-	Rule         string            `yaml:"rule"`
-	Name         string            `yaml:"name"`
-	ResourceType string            `yaml:"resourceType"`
-	Frequency    Duration          `yaml:"frequency"`
-	Retention    Duration          `yaml:"retention"`
-	MaxAge       Duration          `yaml:"maxAge"`
-	MaxTime      Duration          `yaml:"maxRestoreTime"`
-	Principals   []string          `yaml:"principals"`
-	Tags         map[string]string `yaml:"tags"`
-	ResourceID   string            `yaml:"resourceId"`
-	CrossRegions []string          `yaml:"crossRegions"`
-	CrossAccts   []string          `yaml:"crossAccounts"`
-	VaultLock    bool              `yaml:"vaultLock"`
-	MinLock      Duration          `yaml:"minLockRetention"`
-	MaxLock      Duration          `yaml:"maxLockRetention"`
+	Rule         string              `yaml:"rule"`
+	Name         string              `yaml:"name"`
+	ResourceType backup.ResourceType `yaml:"resourceType"`
+	Frequency    Duration            `yaml:"frequency"`
+	Retention    Duration            `yaml:"retention"`
+	MaxAge       Duration            `yaml:"maxAge"`
+	MaxTime      Duration            `yaml:"maxRestoreTime"`
+	Principals   []string            `yaml:"principals"`
+	Tags         map[string]string   `yaml:"tags"`
+	ResourceID   string              `yaml:"resourceId"`
+	CrossRegions []string            `yaml:"crossRegions"`
+	CrossAccts   []string            `yaml:"crossAccounts"`
+	VaultLock    bool                `yaml:"vaultLock"`
+	MinLock      Duration            `yaml:"minLockRetention"`
+	MaxLock      Duration            `yaml:"maxLockRetention"`
 }
 
 // Duration is a time.Duration that YAML spells "36h", "90m" or "35d".
@@ -149,9 +152,11 @@ func ParseDuration(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// ControlKinds maps the declaration's short control names to AWS control
-// names.
-var ControlKinds = map[string]string{
+// ControlKinds returns the map from the declaration's short control names
+// to AWS control names (a new map on each call).
+func ControlKinds() map[string]string { return maps.Clone(controlKinds) }
+
+var controlKinds = map[string]string{
 	"resources-protected-by-backup-plan":      ControlResourcesProtectedByBackupPlan,
 	"plan-min-frequency-and-retention":        ControlPlanMinFrequencyAndMinRetention,
 	"recovery-point-minimum-retention":        ControlRecoveryPointMinimumRetention,
@@ -165,10 +170,13 @@ var ControlKinds = map[string]string{
 	"resources-in-logically-air-gapped-vault": ControlResourcesInLogicallyAirGappedVault,
 }
 
-// ConfigRuleKinds lists the declaration's short Config rule names.
-var ConfigRuleKinds = []string{
-	"plan-min-frequency-and-retention", "recovery-point-encrypted", "recovery-point-manual-deletion-disabled",
-	"recovery-point-minimum-retention", "resources-protected", "last-recovery-point-created", "restore-time-meets-target",
+// ConfigRuleKinds returns the declaration's short Config rule names (a new
+// slice on each call).
+func ConfigRuleKinds() []string {
+	return []string{
+		"plan-min-frequency-and-retention", "recovery-point-encrypted", "recovery-point-manual-deletion-disabled",
+		"recovery-point-minimum-retention", "resources-protected", "last-recovery-point-created", "restore-time-meets-target",
+	}
 }
 
 // ParseDeclaration parses and validates a declaration; every problem is
@@ -187,10 +195,10 @@ func ParseDeclaration(b []byte) (*Declaration, error) {
 }
 
 func (c ControlDecl) build() (Control, error) {
-	name, ok := ControlKinds[c.Control]
+	name, ok := controlKinds[c.Control]
 	if !ok {
 		name = c.Control // also accept the AWS name
-		for _, v := range ControlKinds {
+		for _, v := range controlKinds {
 			ok = ok || v == name
 		}
 	}
@@ -245,7 +253,7 @@ func (r ConfigRuleDecl) build() (ConfigRule, error) {
 	case "restore-time-meets-target":
 		cr = ConfigRestoreTimeMeetsTarget(r.ResourceType, time.Duration(r.MaxTime))
 	default:
-		return ConfigRule{}, fmt.Errorf("unknown Config rule %q (known: %s)", r.Rule, strings.Join(ConfigRuleKinds, ", "))
+		return ConfigRule{}, fmt.Errorf("unknown Config rule %q (known: %s)", r.Rule, strings.Join(ConfigRuleKinds(), ", "))
 	}
 	if r.Name != "" {
 		cr = cr.WithName(r.Name)
@@ -270,7 +278,7 @@ func (d *Declaration) Build() ([]Framework, []ReportPlan, []ConfigRule, error) {
 			}
 			f.Controls = append(f.Controls, ctl)
 		}
-		for _, ve := range ValidationErrors(f.Validate()) {
+		for _, ve := range backup.ValidationErrors(f.Validate()) {
 			ps.add(fmt.Sprintf("frameworks[%d].%s", i, ve.Field), "%s", ve.Reason)
 		}
 		if names[f.Name] {
@@ -296,7 +304,7 @@ func (d *Declaration) Build() ([]Framework, []ReportPlan, []ConfigRule, error) {
 	for i, rd := range d.ReportPlans {
 		p := ReportPlan{Name: rd.Name, Description: rd.Description, Template: ReportTemplate(rd.Template), Bucket: rd.Bucket, Prefix: rd.Prefix,
 			Formats: slices.Clone(rd.Formats), FrameworkARNs: slices.Clone(rd.Frameworks), Accounts: rd.Accounts, OrganizationUnits: rd.OrganizationUnits, Regions: rd.Regions, Tags: rd.Tags}
-		for _, ve := range ValidationErrors(p.Validate()) {
+		for _, ve := range backup.ValidationErrors(p.Validate()) {
 			ps.add(fmt.Sprintf("reportPlans[%d].%s", i, ve.Field), "%s", ve.Reason)
 		}
 		for j, f := range rd.Frameworks {
@@ -313,7 +321,7 @@ func (d *Declaration) Build() ([]Framework, []ReportPlan, []ConfigRule, error) {
 			ps.add(fmt.Sprintf("configRules[%d].rule", i), "%v", err)
 			continue
 		}
-		for _, ve := range ValidationErrors(cr.Validate()) {
+		for _, ve := range backup.ValidationErrors(cr.Validate()) {
 			ps.add(fmt.Sprintf("configRules[%d].%s", i, ve.Field), "%s", ve.Reason)
 		}
 		crs = append(crs, cr)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
 	"github.com/backupkit/backupkit/compliance"
 	"github.com/backupkit/backupkit/plan"
@@ -17,7 +18,7 @@ func ExampleLastRecoveryPointCreated() {
 	fmt.Println(c.Name, c.Parameters["recoveryPointAgeUnit"], c.Parameters["recoveryPointAgeValue"], c.Scope.ResourceTypes)
 
 	bad := compliance.Framework{Name: "f", Controls: []compliance.Control{compliance.LastRecoveryPointCreated(45 * 24 * time.Hour)}}
-	for _, ve := range compliance.ValidationErrors(bad.Validate()) {
+	for _, ve := range backup.ValidationErrors(bad.Validate()) {
 		fmt.Println(ve.Field)
 	}
 	// Output:
@@ -54,7 +55,7 @@ func ExampleClient_EnsureFramework() {
 }
 
 func ExampleBackupRole() {
-	role, err := compliance.BackupRole([]string{"DynamoDB"}, func(o *compliance.RoleOptions) {
+	role, err := compliance.BackupRole([]backup.ResourceType{"DynamoDB"}, func(o *compliance.RoleOptions) {
 		o.AccountID = "123456789012"
 		o.TagSelections = false
 	})
@@ -87,7 +88,7 @@ func ExampleActionMatches() {
 func ExampleLint() {
 	doc, _ := compliance.ParsePolicyDocument([]byte(`{"Version":"2012-10-17","Statement":[
 	  {"Sid":"Broad","Effect":"Allow","Action":"ec2:*","Resource":"*"}]}`))
-	for _, f := range compliance.Lint(doc, compliance.LintOptions{Types: []string{"EBS"}}) {
+	for _, f := range compliance.Lint(doc, compliance.LintOptions{Types: []backup.ResourceType{"EBS"}}) {
 		fmt.Println(f)
 	}
 	// Output:

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
 	"github.com/backupkit/backupkit/compliance"
 )
@@ -95,7 +96,7 @@ func TestFrameworkLifecycleAgainstEmulator(t *testing.T) {
 	}
 
 	before := len(srv.Calls())
-	if _, _, err := c.EnsureFramework(ctx, compliance.Framework{Name: "bad-name", Controls: []compliance.Control{compliance.LastRecoveryPointCreated(0)}}); len(compliance.ValidationErrors(err)) != 2 {
+	if _, _, err := c.EnsureFramework(ctx, compliance.Framework{Name: "bad-name", Controls: []compliance.Control{compliance.LastRecoveryPointCreated(0)}}); len(backup.ValidationErrors(err)) != 2 {
 		t.Errorf("invalid framework: got %v; want 2 validation errors", err)
 	}
 	if len(srv.Calls()) != before {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 // PolicyDocument is an IAM policy document (identity, trust or resource
@@ -171,7 +173,7 @@ type RoleOptions struct {
 type Role struct {
 	Name string
 	// Types are the AWS Backup resource types the role serves, sorted.
-	Types []string
+	Types []backup.ResourceType
 	// Restore is true for a restore role.
 	Restore bool
 	// Trust lets backup.amazonaws.com assume the role, only on behalf of
@@ -185,9 +187,19 @@ type Role struct {
 	PassRole PolicyDocument
 }
 
-// IAMResourceTypes are the resource types [BackupRole] and [RestoreRole]
-// know, in AWS Backup's spelling.
-var IAMResourceTypes = []string{"Aurora", "DynamoDB", "EBS", "EC2", "EFS", "FSx", "RDS"}
+// IAMResourceTypes returns the resource types [BackupRole] and
+// [RestoreRole] know (a new slice on each call).
+func IAMResourceTypes() []backup.ResourceType {
+	return []backup.ResourceType{backup.Aurora, backup.DynamoDB, backup.EBS, backup.EC2, backup.EFS, backup.FSx, backup.RDS}
+}
+
+func joinTypes(ts []backup.ResourceType) string {
+	ss := make([]string, len(ts))
+	for i, t := range ts {
+		ss[i] = string(t)
+	}
+	return strings.Join(ss, ", ")
+}
 
 // grant is one permission a resource type needs: actions on resources
 // (ARN templates with {p} partition, {r} Region, {a} account) and an optional
@@ -235,7 +247,7 @@ const (
 
 // backupGrants lists, per resource type, what a backup job needs. Each
 // action is one AWS's managed AWSBackupServiceRolePolicyForBackup grants.
-var backupGrants = map[string][]grant{
+var backupGrants = map[backup.ResourceType][]grant{
 	"EBS": {
 		{sid: "EBSSnapshot", actions: []string{"ec2:CreateSnapshot"}, resources: []string{arnVolume, arnSnapshot}},
 		{sid: "EBSSnapshotManage", actions: []string{"ec2:CreateTags", "ec2:DeleteSnapshot"}, resources: []string{arnSnapshot}},
@@ -284,7 +296,7 @@ var backupGrants = map[string][]grant{
 
 // restoreGrants lists, per resource type, what a restore job needs. Each
 // action is one AWS's managed AWSBackupServiceRolePolicyForRestores grants.
-var restoreGrants = map[string][]grant{
+var restoreGrants = map[backup.ResourceType][]grant{
 	"EBS": {
 		{sid: "EBSRestore", actions: []string{"ec2:CreateVolume", "ec2:DeleteVolume"}, resources: []string{arnSnapshot, arnVolume}},
 		{sid: "EBSRestoreTags", actions: []string{"ec2:CreateTags"}, resources: []string{arnVolume}, cond: map[string]map[string]StringList{"StringEquals": {"ec2:CreateAction": {"CreateVolume"}}}},
@@ -347,7 +359,7 @@ var commonRestoreGrants = []grant{
 // resource ARNs to the account (and Region, when set) wherever the managed
 // policy uses "*:*", and never grants an action wildcard. Describe* actions
 // that do not support resource-level permissions keep Resource "*".
-func BackupRole(types []string, optFns ...func(*RoleOptions)) (*Role, error) {
+func BackupRole(types []backup.ResourceType, optFns ...func(*RoleOptions)) (*Role, error) {
 	return buildRole(types, false, optFns)
 }
 
@@ -357,11 +369,11 @@ func BackupRole(types []string, optFns ...func(*RoleOptions)) (*Role, error) {
 // actions, scoped to the account; the only action outside that list is the
 // optional iam:PassRole for EC2 instance profiles (see
 // RoleOptions.EC2InstanceRoleARN).
-func RestoreRole(types []string, optFns ...func(*RoleOptions)) (*Role, error) {
+func RestoreRole(types []backup.ResourceType, optFns ...func(*RoleOptions)) (*Role, error) {
 	return buildRole(types, true, optFns)
 }
 
-func buildRole(types []string, restore bool, optFns []func(*RoleOptions)) (*Role, error) {
+func buildRole(types []backup.ResourceType, restore bool, optFns []func(*RoleOptions)) (*Role, error) {
 	o := RoleOptions{Partition: "aws", Region: "*", TagSelections: true}
 	for _, fn := range optFns {
 		fn(&o)
@@ -383,12 +395,12 @@ func buildRole(types []string, restore bool, optFns []func(*RoleOptions)) (*Role
 	if restore {
 		table = restoreGrants
 	}
-	seen := map[string]bool{}
-	var norm []string
+	seen := map[backup.ResourceType]bool{}
+	var norm []backup.ResourceType
 	for i, t := range types {
 		canon := canonicalType(t)
 		if _, ok := table[canon]; !ok {
-			ps.add(fmt.Sprintf("Types[%d]", i), "unsupported resource type %q (supported: %s)", t, strings.Join(IAMResourceTypes, ", "))
+			ps.add(fmt.Sprintf("Types[%d]", i), "unsupported resource type %q (supported: %s)", t, joinTypes(IAMResourceTypes()))
 			continue
 		}
 		if !seen[canon] {
@@ -396,13 +408,13 @@ func buildRole(types []string, restore bool, optFns []func(*RoleOptions)) (*Role
 			norm = append(norm, canon)
 		}
 	}
-	if o.EC2InstanceRoleARN != "" && (!restore || !seen["EC2"]) {
+	if o.EC2InstanceRoleARN != "" && (!restore || !seen[backup.EC2]) {
 		ps.add("EC2InstanceRoleARN", "only meaningful for a restore role that includes EC2")
 	}
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
-	sort.Strings(norm)
+	slices.Sort(norm)
 	expand := func(tmpl string) string {
 		return strings.NewReplacer("{p}", o.Partition, "{r}", o.Region, "{a}", o.AccountID).Replace(tmpl)
 	}
@@ -459,10 +471,10 @@ func buildRole(types []string, restore bool, optFns []func(*RoleOptions)) (*Role
 
 // canonicalType maps case-insensitive spellings ("ebs", "dynamodb") to AWS
 // Backup's resource type names.
-func canonicalType(t string) string {
-	t = strings.TrimSpace(t)
-	for _, k := range IAMResourceTypes {
-		if strings.EqualFold(k, t) {
+func canonicalType(t backup.ResourceType) backup.ResourceType {
+	t = backup.ResourceType(strings.TrimSpace(string(t)))
+	for _, k := range IAMResourceTypes() {
+		if strings.EqualFold(string(k), string(t)) {
 			return k
 		}
 	}
@@ -484,7 +496,7 @@ func isAccountID(s string) bool {
 // NeededActions returns the sorted actions a backup (or restore) role for
 // the types needs, with or without copies: the yardstick [Lint] measures
 // policies against.
-func NeededActions(types []string, restore, copies bool) []string {
+func NeededActions(types []backup.ResourceType, restore, copies bool) []string {
 	table, common := backupGrants, commonBackupGrants
 	if restore {
 		table, common = restoreGrants, commonRestoreGrants
@@ -506,7 +518,7 @@ func NeededActions(types []string, restore, copies bool) []string {
 	add(common)
 	if !restore {
 		set["tag:GetResources"] = true
-	} else if slices.ContainsFunc(types, func(t string) bool { return canonicalType(t) == "EC2" }) {
+	} else if slices.ContainsFunc(types, func(t backup.ResourceType) bool { return canonicalType(t) == backup.EC2 }) {
 		set["iam:PassRole"] = true
 	}
 	out := make([]string, 0, len(set))

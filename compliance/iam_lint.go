@@ -3,6 +3,8 @@ package compliance
 import (
 	"fmt"
 	"strings"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 // LintFinding is one problem [Lint] found in a policy document.
@@ -26,7 +28,7 @@ func (f LintFinding) String() string {
 type LintOptions struct {
 	// Types are the AWS Backup resource types the role serves; any granted
 	// action not needed by them (see [NeededActions]) is flagged.
-	Types []string
+	Types []backup.ResourceType
 	// Restore: the policy is for a restore role.
 	Restore bool
 	// Copies: the role serves plans with copy actions.
@@ -37,7 +39,7 @@ type LintOptions struct {
 // granting them on "*" is broader than AWS requires.
 var scopable = func() map[string]bool {
 	m := map[string]bool{}
-	for _, table := range []map[string][]grant{backupGrants, restoreGrants} {
+	for _, table := range []map[backup.ResourceType][]grant{backupGrants, restoreGrants} {
 		for _, gs := range table {
 			for _, g := range gs {
 				if len(g.resources) == 1 && g.resources[0] == "*" {
@@ -111,7 +113,7 @@ func Lint(doc PolicyDocument, opts LintOptions) []LintFinding {
 					add(SeverityHigh, a, "iam:PassRole on every role; name the role ARN")
 				}
 				if needed != nil && !needed[la] {
-					add(SeverityMedium, a, "not needed by %s", strings.Join(opts.Types, ", "))
+					add(SeverityMedium, a, "not needed by %s", joinTypes(opts.Types))
 				}
 				continue
 			}
@@ -119,7 +121,7 @@ func Lint(doc PolicyDocument, opts LintOptions) []LintFinding {
 				add(SeverityLow, a, "supports resource-level permissions but is granted on Resource \"*\"")
 			}
 			if needed != nil && !needed[la] {
-				add(SeverityMedium, a, "not needed by %s", strings.Join(opts.Types, ", "))
+				add(SeverityMedium, a, "not needed by %s", joinTypes(opts.Types))
 			}
 		}
 	}

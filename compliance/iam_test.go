@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 func loadActions(t *testing.T, name string) []string {
@@ -66,11 +68,11 @@ func TestGeneratedRolesNarrowerThanManaged(t *testing.T) {
 	t.Parallel()
 	managedBackup := loadActions(t, "AWSBackupServiceRolePolicyForBackup")
 	managedRestore := loadActions(t, "AWSBackupServiceRolePolicyForRestores")
-	typeSets := [][]string{{"EBS"}, {"EC2"}, {"RDS"}, {"Aurora"}, {"DynamoDB"}, {"EFS"}, {"FSx"}, {"EBS", "RDS"}, {"EBS", "RDS", "DynamoDB"}, IAMResourceTypes}
+	typeSets := [][]backup.ResourceType{{"EBS"}, {"EC2"}, {"RDS"}, {"Aurora"}, {"DynamoDB"}, {"EFS"}, {"FSx"}, {"EBS", "RDS"}, {"EBS", "RDS", "DynamoDB"}, IAMResourceTypes()}
 	for _, types := range typeSets {
 		for _, restore := range []bool{false, true} {
 			for _, copies := range []bool{false, true} {
-				name := strings.Join(types, "+")
+				name := joinTypes(types)
 				gen, managed := BackupRole, managedBackup
 				if restore {
 					gen, managed = RestoreRole, managedRestore
@@ -138,7 +140,7 @@ func TestGeneratedRolesNarrowerThanManaged(t *testing.T) {
 
 func TestRoleNeedsOnlyItsTypes(t *testing.T) {
 	t.Parallel()
-	ebs, err := BackupRole([]string{"ebs"}, func(o *RoleOptions) { o.AccountID = "123456789012"; o.Region = "eu-west-1" })
+	ebs, err := BackupRole([]backup.ResourceType{"ebs"}, func(o *RoleOptions) { o.AccountID = "123456789012"; o.Region = "eu-west-1" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +170,7 @@ func TestRoleNeedsOnlyItsTypes(t *testing.T) {
 
 func TestRestoreRoleEC2PassRole(t *testing.T) {
 	t.Parallel()
-	role, err := RestoreRole([]string{"EC2"}, func(o *RoleOptions) {
+	role, err := RestoreRole([]backup.ResourceType{"EC2"}, func(o *RoleOptions) {
 		o.AccountID = "123456789012"
 		o.EC2InstanceRoleARN = "arn:aws:iam::123456789012:role/app"
 	})
@@ -178,22 +180,22 @@ func TestRestoreRoleEC2PassRole(t *testing.T) {
 	if !slices.Contains(role.Permissions.Actions(), "iam:PassRole") {
 		t.Fatal("no iam:PassRole for the instance role")
 	}
-	if f := Lint(role.Permissions, LintOptions{Types: []string{"EC2"}, Restore: true}); len(f) != 0 {
+	if f := Lint(role.Permissions, LintOptions{Types: []backup.ResourceType{"EC2"}, Restore: true}); len(f) != 0 {
 		t.Errorf("Lint: got %v; want none", f)
 	}
 }
 
 func TestRoleValidation(t *testing.T) {
 	t.Parallel()
-	_, err := BackupRole([]string{"EBS", "Floppy"}, func(o *RoleOptions) { o.AccountID = "12" })
-	ves := ValidationErrors(err)
+	_, err := BackupRole([]backup.ResourceType{"EBS", "Floppy"}, func(o *RoleOptions) { o.AccountID = "12" })
+	ves := backup.ValidationErrors(err)
 	if len(ves) != 2 {
 		t.Fatalf("got %v; want 2 validation errors", err)
 	}
 	if ves[0].Field != "AccountID" || ves[1].Field != "Types[1]" {
 		t.Errorf("fields = %s, %s; want AccountID, Types[1]", ves[0].Field, ves[1].Field)
 	}
-	if _, err := BackupRole([]string{"EBS"}, func(o *RoleOptions) { o.AccountID = "123456789012"; o.EC2InstanceRoleARN = "arn:aws:iam::1:role/x" }); err == nil {
+	if _, err := BackupRole([]backup.ResourceType{"EBS"}, func(o *RoleOptions) { o.AccountID = "123456789012"; o.EC2InstanceRoleARN = "arn:aws:iam::1:role/x" }); err == nil {
 		t.Error("EC2InstanceRoleARN on a backup role: got nil error")
 	}
 }
@@ -215,7 +217,7 @@ func TestLintFlagsBroadPolicies(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string]bool{}
-	for _, f := range Lint(doc, LintOptions{Types: []string{"EBS"}}) {
+	for _, f := range Lint(doc, LintOptions{Types: []backup.ResourceType{"EBS"}}) {
 		got[f.Statement+" "+f.Action+" "+f.Severity.String()] = true
 	}
 	for _, want := range []string{

@@ -7,6 +7,7 @@ import (
 
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
 	"github.com/backupkit/backupkit/compliance"
 	"github.com/backupkit/backupkit/fleet"
@@ -152,7 +153,7 @@ func TestOrgSetupAndPolicy(t *testing.T) {
 func TestBackupPolicyValidate(t *testing.T) {
 	t.Parallel()
 	err := compliance.BackupPolicy{Name: "", Content: []byte(`{"x":1}`), Targets: []string{"nope"}}.Validate()
-	if got := len(compliance.ValidationErrors(err)); got != 3 {
+	if got := len(backup.ValidationErrors(err)); got != 3 {
 		t.Errorf("got %d problems (%v); want 3", got, err)
 	}
 	if _, err := compliance.NewOrgClient(backuptest.NewOrgFake()).Setup(t.Context(), "12"); err == nil {

@@ -27,8 +27,10 @@ const (
 	ControlComplianceReport  ReportTemplate = "CONTROL_COMPLIANCE_REPORT"
 )
 
-// ReportTemplates lists every template.
-var ReportTemplates = []ReportTemplate{BackupJobReport, CopyJobReport, RestoreJobReport, ScanJobReport, ResourceComplianceReport, ControlComplianceReport}
+// ReportTemplates returns every template (a new slice on each call).
+func ReportTemplates() []ReportTemplate {
+	return []ReportTemplate{BackupJobReport, CopyJobReport, RestoreJobReport, ScanJobReport, ResourceComplianceReport, ControlComplianceReport}
+}
 
 // IsCompliance reports whether the template reports on frameworks (and so
 // needs framework ARNs).
@@ -73,7 +75,7 @@ func (p ReportPlan) Validate() error {
 	if len(p.Description) > 1024 {
 		ps.add("Description", "at most 1024 characters, got %d", len(p.Description))
 	}
-	if !slices.Contains(ReportTemplates, p.Template) {
+	if !slices.Contains(ReportTemplates(), p.Template) {
 		ps.add("Template", "unknown report template %q", p.Template)
 	}
 	if p.Bucket == "" {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 // ReportRow is one item of a delivered AWS Backup Audit Manager report,
@@ -31,10 +33,11 @@ type ReportRow struct {
 	PeriodStart, PeriodEnd time.Time
 	AccountID, Region      string
 	// JobID is backupJobId, copyJobId, restoreJobId or scanJobId.
-	JobID, JobStatus, StatusMessage         string
-	ResourceType, ResourceARN, ResourceName string
-	BackupPlanARN, BackupRuleID             string
-	BackupVaultARN, RecoveryPointARN        string
+	JobID, JobStatus, StatusMessage  string
+	ResourceType                     backup.ResourceType
+	ResourceARN, ResourceName        string
+	BackupPlanARN, BackupRuleID      string
+	BackupVaultARN, RecoveryPointARN string
 	// DestinationVaultARN is where a copy job copied to.
 	DestinationVaultARN string
 	// Created is the job's creation (or initiation) time, Completed its
@@ -79,7 +82,7 @@ var reportFields = []struct {
 	{"jobId", []string{"backupJobId", "copyJobId", "restoreJobId", "scanJobId"}, func(r *ReportRow, v string) error { r.JobID = v; return nil }},
 	{"jobStatus", []string{"status", "state"}, func(r *ReportRow, v string) error { r.JobStatus = v; return nil }},
 	{"statusMessage", nil, func(r *ReportRow, v string) error { r.StatusMessage = v; return nil }},
-	{"resourceType", nil, func(r *ReportRow, v string) error { r.ResourceType = v; return nil }},
+	{"resourceType", nil, func(r *ReportRow, v string) error { r.ResourceType = backup.ResourceType(v); return nil }},
 	{"resourceArn", []string{"sourceResourceArn", "resourceId"}, func(r *ReportRow, v string) error { r.ResourceARN = v; return nil }},
 	{"resourceName", nil, func(r *ReportRow, v string) error { r.ResourceName = v; return nil }},
 	{"backupPlanArn", nil, func(r *ReportRow, v string) error { r.BackupPlanARN = v; return nil }},

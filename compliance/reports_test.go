@@ -51,7 +51,7 @@ func TestParseReportJSON(t *testing.T) {
 		{"Region", r.Region, "us-west-2"},
 		{"JobID", r.JobID, "FCCB040A-9426-2A49-2EA9-5EAFFAC656AC"},
 		{"JobStatus", r.JobStatus, "COMPLETED"},
-		{"ResourceType", r.ResourceType, "EC2"},
+		{"ResourceType", string(r.ResourceType), "EC2"},
 		{"ResourceName", r.ResourceName, "MyEC2Instance"},
 		{"BackupRuleID", r.BackupRuleID, "ab88bbf8-ff4e-4f1b-92e7-e13d3e65dcfb"},
 		{"Raw schedule", r.Raw["backupRuleSchedule"], "cron(0 5 ? * * *)"},

@@ -222,7 +222,7 @@ func (b *Builder) Add(r *restore.Report) {
 		if passed {
 			ds.targetsPassed++
 		}
-		td := b.typeDay(t.ResourceType, day)
+		td := b.typeDay(string(t.ResourceType), day)
 		td.n++
 		td.sumRTO += t.RTOTotalSeconds
 		td.maxRTO = max(td.maxRTO, t.RTOTotalSeconds)
@@ -242,7 +242,7 @@ func (b *Builder) Add(r *restore.Report) {
 		}
 		rs := b.res[t.ResourceARN]
 		if rs == nil {
-			rs = &resStats{typ: t.ResourceType}
+			rs = &resStats{typ: string(t.ResourceType)}
 			b.res[t.ResourceARN] = rs
 		}
 		rs.drills++
@@ -262,7 +262,7 @@ func (b *Builder) Add(r *restore.Report) {
 				if msg == "" {
 					msg = failureReason(t)
 				}
-				fd.Errors = append(fd.Errors, TargetError{ResourceARN: t.ResourceARN, ResourceType: t.ResourceType, Error: msg})
+				fd.Errors = append(fd.Errors, TargetError{ResourceARN: t.ResourceARN, ResourceType: string(t.ResourceType), Error: msg})
 			}
 		}
 	}

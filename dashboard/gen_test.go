@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/restore"
 )
 
@@ -32,7 +33,7 @@ func genReport(i, targets, pool int, start time.Time, interval time.Duration) *r
 	for j := range targets {
 		typ, a := genARN((i*targets + j) % pool)
 		rto := 300 + rng.Float64()*1800
-		t := restore.TargetResult{ResourceARN: a, ResourceType: typ, RecoveryPointARN: a + ":rp", RestoreJobID: fmt.Sprintf("job-%d-%d", i, j),
+		t := restore.TargetResult{ResourceARN: a, ResourceType: backup.ResourceType(typ), RecoveryPointARN: a + ":rp", RestoreJobID: fmt.Sprintf("job-%d-%d", i, j),
 			CreatedResourceARN: a + "-restored", RPOSeconds: 3600 + rng.Float64()*40000, RTORestoreSeconds: rto * 0.8, RTOTotalSeconds: rto,
 			MaxRTOSeconds: 3600, MaxRPOSeconds: 86400, RPOMet: true, RTOMet: true, Validation: restore.Passed, Cleanup: restore.Deleted,
 			Status: restore.Passed, PhaseSeconds: map[string]float64{"select": 0.2, "restore": rto * 0.8, "validate": rto * 0.2, "cleanup": 30},

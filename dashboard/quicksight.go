@@ -71,7 +71,7 @@ func RowsOf(r *restore.Report) []Row {
 			a2, r2 := arnPlace(t.RecoveryPointARN)
 			acct, region = cmpOr(acct, a2), cmpOr(region, r2)
 		}
-		rows = append(rows, Row{Date: r.StartedAt.UTC(), DrillID: r.DrillID, Account: acct, Region: region, Type: t.ResourceType,
+		rows = append(rows, Row{Date: r.StartedAt.UTC(), DrillID: r.DrillID, Account: acct, Region: region, Type: string(t.ResourceType),
 			Resource: t.ResourceARN, Verdict: t.Status, RTO: t.RTOTotalSeconds, RTORestore: t.RTORestoreSeconds, RPO: t.RPOSeconds,
 			MaxRTO: t.MaxRTOSeconds, MaxRPO: t.MaxRPOSeconds, RTOMet: t.RTOMet, RPOMet: t.RPOMet, Objective: t.Objective, Policy: policy, Error: t.Error})
 	}

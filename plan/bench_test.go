@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 func tenRulePlan() *Plan {
@@ -13,8 +15,8 @@ func tenRulePlan() *Plan {
 		p.Rules = append(p.Rules, Rule{Name: fmt.Sprintf("r%d", i), TargetVault: "Default",
 			Schedule: fmt.Sprintf("cron(%d %d ? * MON-FRI *)", i, i), Timezone: "America/New_York",
 			StartWindow: time.Hour, CompletionWindow: 3 * time.Hour,
-			Lifecycle:   Lifecycle{MoveToColdStorageAfter: 30, DeleteAfter: 365},
-			CopyActions: []CopyAction{{DestinationVaultARN: testVaultARN, Lifecycle: Lifecycle{DeleteAfter: 90}}}})
+			Lifecycle:   backup.Lifecycle{MoveToColdStorageAfter: backup.Days(30), DeleteAfter: backup.Days(365)},
+			CopyActions: []CopyAction{{DestinationVaultARN: testVaultARN, Lifecycle: backup.Lifecycle{DeleteAfter: backup.Days(90)}}}})
 	}
 	return p
 }

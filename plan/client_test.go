@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
 	"github.com/backupkit/backupkit/plan"
 )
@@ -59,8 +61,8 @@ func TestCreateGetRoundTrip(t *testing.T) {
 	srv, _, c := newEnv(t)
 	p := mustBuild(t, plan.DailyWeeklyMonthly5Year("prod", "Default").Tag("team", "storage").WindowsVSS(true).
 		AddRule(plan.NewRule("hourly", "Other").Schedule("cron(10 * * * ? *)").Timezone("Europe/Berlin").
-			StartWithin(time.Hour).CompleteWithin(3*time.Hour).DeleteAfter(2).RecoveryPointTag("k", "v").
-			CopyTo("arn:aws:backup:eu-west-1:210987654321:backup-vault:dr", plan.Lifecycle{DeleteAfter: 30}).Index("EBS")))
+			StartWithin(time.Hour).CompleteWithin(3*time.Hour).DeleteAfter(backup.Days(2)).RecoveryPointTag("k", "v").
+			CopyTo("arn:aws:backup:eu-west-1:210987654321:backup-vault:dr", backup.Lifecycle{DeleteAfter: backup.Days(30)}).Index("EBS")))
 	live, err := c.Create(t.Context(), p)
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +124,7 @@ func TestCreateRetriesThrottling(t *testing.T) {
 func TestCreateValidatesFirst(t *testing.T) {
 	t.Parallel()
 	srv, _, c := newEnv(t)
-	bad := &plan.Plan{Name: "bad", Rules: []plan.Rule{{Name: "r", TargetVault: "Default", Lifecycle: plan.Lifecycle{MoveToColdStorageAfter: 30, DeleteAfter: 90}}}}
+	bad := &plan.Plan{Name: "bad", Rules: []plan.Rule{{Name: "r", TargetVault: "Default", Lifecycle: backup.Lifecycle{MoveToColdStorageAfter: backup.Days(30), DeleteAfter: backup.Days(90)}}}}
 	_, err := c.Create(t.Context(), bad)
 	var ve *plan.ValidationError
 	if !errors.As(err, &ve) || ve.Field != "Rules[0].Lifecycle.DeleteAfterDays" {
@@ -210,8 +212,8 @@ func TestEnsure(t *testing.T) {
 	if got := writes(); got != before {
 		t.Errorf("write calls for an unchanged plan = %d; want 0", got-before)
 	}
-	changed := mustBuild(t, plan.FromPlan(p).AddRules(plan.Rule{Name: "extra", TargetVault: "Other", Lifecycle: plan.Lifecycle{DeleteAfter: 3}}))
-	changed.Rules[0].Lifecycle.DeleteAfter = 40
+	changed := mustBuild(t, plan.FromPlan(p).AddRules(plan.Rule{Name: "extra", TargetVault: "Other", Lifecycle: backup.Lifecycle{DeleteAfter: backup.Days(3)}}))
+	changed.Rules[0].Lifecycle.DeleteAfter = backup.Days(40)
 	r3, err := c.Ensure(t.Context(), changed)
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"github.com/backupkit/backupkit/backup"
+
 	"fmt"
 	"slices"
 	"strings"
@@ -51,12 +53,6 @@ func (cs Changes) String() string {
 	}
 	return b.String()
 }
-
-// AWS's values for unset rule fields, which Diff treats as equal to unset.
-const (
-	DefaultStartWindow      = 8 * time.Hour
-	DefaultCompletionWindow = 7 * 24 * time.Hour
-)
 
 // Diff returns what would change if live were replaced by desired. Values
 // left unset are compared as AWS's defaults (schedule DefaultSchedule, zone
@@ -175,8 +171,8 @@ func (d *differ) rule(path string, o, n Rule) {
 	d.str(f("TargetBackupVaultName"), o.TargetVault, n.TargetVault)
 	d.str(f("ScheduleExpression"), normSchedule(o.Schedule), normSchedule(n.Schedule))
 	d.str(f("ScheduleExpressionTimezone"), normZone(o.Timezone), normZone(n.Timezone))
-	d.str(f("StartWindowMinutes"), minutes(o.StartWindow, DefaultStartWindow), minutes(n.StartWindow, DefaultStartWindow))
-	d.str(f("CompletionWindowMinutes"), minutes(o.CompletionWindow, DefaultCompletionWindow), minutes(n.CompletionWindow, DefaultCompletionWindow))
+	d.str(f("StartWindowMinutes"), minutes(o.StartWindow, backup.DefaultStartWindow), minutes(n.StartWindow, backup.DefaultStartWindow))
+	d.str(f("CompletionWindowMinutes"), minutes(o.CompletionWindow, backup.DefaultCompletionWindow), minutes(n.CompletionWindow, backup.DefaultCompletionWindow))
 	d.lifecycle(f("Lifecycle"), o.Lifecycle, n.Lifecycle)
 	d.str(f("EnableContinuousBackup"), boolStr(o.ContinuousBackup), boolStr(n.ContinuousBackup))
 	d.str(f("TargetLogicallyAirGappedBackupVaultArn"), o.AirGappedVaultARN, n.AirGappedVaultARN)
@@ -198,7 +194,7 @@ func (d *differ) rule(path string, o, n Rule) {
 	d.str(f("IndexActions"), indexStr(o.IndexActions), indexStr(n.IndexActions))
 }
 
-func (d *differ) lifecycle(path string, o, n Lifecycle) {
+func (d *differ) lifecycle(path string, o, n backup.Lifecycle) {
 	d.str(path+".MoveToColdStorageAfterDays", daysStr(o.MoveToColdStorageAfter), daysStr(n.MoveToColdStorageAfter))
 	d.str(path+".DeleteAfterDays", daysStr(o.DeleteAfter), daysStr(n.DeleteAfter))
 	d.str(path+".OptInToArchiveForSupportedResources", boolStr(o.OptInToArchive), boolStr(n.OptInToArchive))
@@ -226,11 +222,11 @@ func minutes(d, def time.Duration) string {
 	return fmt.Sprintf("%d", d/time.Minute)
 }
 
-func daysStr(d Days) string {
+func daysStr(d time.Duration) string {
 	if d == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%d", d)
+	return fmt.Sprintf("%d", daysOf(d))
 }
 
 func boolStr(b bool) string {
@@ -243,13 +239,17 @@ func boolStr(b bool) string {
 func indexStr(ia []IndexAction) string {
 	var parts []string
 	for _, a := range ia {
-		parts = append(parts, strings.Join(a.ResourceTypes, "+"))
+		var ts []string
+		for _, t := range a.ResourceTypes {
+			ts = append(ts, string(t))
+		}
+		parts = append(parts, strings.Join(ts, "+"))
 	}
 	return strings.Join(parts, ",")
 }
 
-func copyMap(cs []CopyAction) map[string]Lifecycle {
-	m := map[string]Lifecycle{}
+func copyMap(cs []CopyAction) map[string]backup.Lifecycle {
+	m := map[string]backup.Lifecycle{}
 	for _, c := range cs {
 		m[c.DestinationVaultARN] = c.Lifecycle
 	}
@@ -259,7 +259,7 @@ func copyMap(cs []CopyAction) map[string]Lifecycle {
 func advancedMap(as []AdvancedSetting) map[string]map[string]string {
 	m := map[string]map[string]string{}
 	for _, a := range as {
-		m[a.ResourceType] = a.Options
+		m[string(a.ResourceType)] = a.Options
 	}
 	return m
 }
@@ -275,19 +275,19 @@ func mergeKeys[V any](a, b map[string]V) map[string]struct{} {
 	return m
 }
 
-func describeLifecycle(l Lifecycle) string {
+func describeLifecycle(l backup.Lifecycle) string {
 	if l.IsZero() {
 		return "default lifecycle"
 	}
 	var parts []string
 	if l.MoveToColdStorageAfter != 0 {
-		parts = append(parts, fmt.Sprintf("cold after %d days", l.MoveToColdStorageAfter))
+		parts = append(parts, fmt.Sprintf("cold after %d days", daysOf(l.MoveToColdStorageAfter)))
 	}
 	switch {
-	case l.DeleteAfter == KeepForever:
+	case l.DeleteAfter == backup.KeepForever:
 		parts = append(parts, "keep forever")
 	case l.DeleteAfter != 0:
-		parts = append(parts, fmt.Sprintf("delete after %d days", l.DeleteAfter))
+		parts = append(parts, fmt.Sprintf("delete after %d days", daysOf(l.DeleteAfter)))
 	}
 	if l.OptInToArchive {
 		parts = append(parts, "archive")

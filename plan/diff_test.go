@@ -4,31 +4,33 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 func TestDiff(t *testing.T) {
 	t.Parallel()
 	live := &Plan{Name: "p", Rules: []Rule{
 		{Name: "a", TargetVault: "V", Schedule: "cron(0 5 ? * * *)", Timezone: "Etc/UTC", StartWindow: 8 * time.Hour,
-			CompletionWindow: 7 * 24 * time.Hour, Lifecycle: Lifecycle{DeleteAfter: 35},
-			CopyActions: []CopyAction{{DestinationVaultARN: testVaultARN, Lifecycle: Lifecycle{DeleteAfter: 10}}}},
+			CompletionWindow: 7 * 24 * time.Hour, Lifecycle: backup.Lifecycle{DeleteAfter: backup.Days(35)},
+			CopyActions: []CopyAction{{DestinationVaultARN: testVaultARN, Lifecycle: backup.Lifecycle{DeleteAfter: backup.Days(10)}}}},
 		{Name: "gone", TargetVault: "V"},
 	}, AdvancedSettings: []AdvancedSetting{{ResourceType: "EC2", Options: map[string]string{"WindowsVSS": "enabled"}}}}
 	// Equal once AWS defaults are taken into account.
 	same := &Plan{Name: "p", Rules: []Rule{
 		{Name: "gone", TargetVault: "V"},
-		{Name: "a", TargetVault: "V", Lifecycle: Lifecycle{DeleteAfter: 35},
-			CopyActions: []CopyAction{{DestinationVaultARN: testVaultARN, Lifecycle: Lifecycle{DeleteAfter: 10}}}},
+		{Name: "a", TargetVault: "V", Lifecycle: backup.Lifecycle{DeleteAfter: backup.Days(35)},
+			CopyActions: []CopyAction{{DestinationVaultARN: testVaultARN, Lifecycle: backup.Lifecycle{DeleteAfter: backup.Days(10)}}}},
 	}, AdvancedSettings: []AdvancedSetting{{ResourceType: "EC2", Options: map[string]string{"WindowsVSS": "enabled"}}}}
 	if d := Diff(live, same); len(d) != 0 {
 		t.Errorf("Diff(defaults) = %s; want none", d)
 	}
 	desired := &Plan{Name: "p2", Rules: []Rule{
 		{Name: "a", TargetVault: "W", Schedule: "cron(0 6 ? * * *)", Timezone: "Europe/Berlin", StartWindow: 2 * time.Hour,
-			Lifecycle: Lifecycle{MoveToColdStorageAfter: 1, DeleteAfter: 91, OptInToArchive: true}, ContinuousBackup: true,
-			RecoveryPointTags: map[string]string{"k": "v"}, IndexActions: []IndexAction{{ResourceTypes: []string{"S3"}}},
+			Lifecycle: backup.Lifecycle{MoveToColdStorageAfter: backup.Days(1), DeleteAfter: backup.Days(91), OptInToArchive: true}, ContinuousBackup: true,
+			RecoveryPointTags: map[string]string{"k": "v"}, IndexActions: []IndexAction{{ResourceTypes: []backup.ResourceType{"S3"}}},
 			CopyActions: []CopyAction{{DestinationVaultARN: testVaultARN + "2"}}},
-		{Name: "new", TargetVault: "V", Lifecycle: Lifecycle{DeleteAfter: KeepForever}},
+		{Name: "new", TargetVault: "V", Lifecycle: backup.Lifecycle{DeleteAfter: backup.KeepForever}},
 	}}
 	got := Diff(live, desired).String()
 	for _, want := range []string{

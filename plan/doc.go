@@ -10,15 +10,18 @@
 //		AddRule(plan.NewRule("daily", "Default").
 //			Schedule("cron(0 5 ? * * *)").Timezone("Europe/Berlin").
 //			StartWithin(time.Hour).CompleteWithin(8 * time.Hour).
-//			MoveToColdAfter(30).DeleteAfter(120).
-//			CopyTo("arn:aws:backup:eu-west-1:210987654321:backup-vault:dr", plan.Lifecycle{DeleteAfter: 35})).
+//			MoveToColdAfter(backup.Days(30)).DeleteAfter(backup.Days(120)).
+//			CopyTo("arn:aws:backup:eu-west-1:210987654321:backup-vault:dr", backup.Lifecycle{DeleteAfter: backup.Days(35)})).
 //		Build()
 //
 // Build (and Validate) return every problem at once, as an errors.Join of
-// *ValidationError whose Field is the AWS path of the value
-// ("Rules[1].Lifecycle.DeleteAfterDays") and whose Reason says what AWS
-// allows. Durations are time.Duration and retention is Days in the Go API;
-// they become AWS minutes and days only in ToSDK and the file formats.
+// *backup.ValidationError (the one validation error type of backupkit;
+// ValidationError here is an alias of it) whose Field is the AWS path of
+// the value ("Rules[1].Lifecycle.DeleteAfterDays") and whose Reason says
+// what AWS allows; backup.ValidationErrors lists them. Windows and
+// retention are time.Duration in the Go API (rules use backup.Lifecycle,
+// in whole days via backup.Days, or backup.KeepForever); they become AWS
+// minutes and days only in ToSDK and the file formats.
 //
 // Client (NewClient) creates, reads, updates (new versions), deletes and
 // ensures plans and selections through the AWS Backup API; Diff compares a
@@ -56,12 +59,12 @@
 //     Terraform modules and CDK constructs document (unconfirmed in AWS's
 //     own reference), and this package follows it.
 //   - Lifecycle (rule and copy action): days are 1-36,500 or -1
-//     (KeepForever); DeleteAfterDays at least MoveToColdStorageAfterDays +
+//     (backup.KeepForever); DeleteAfterDays at least MoveToColdStorageAfterDays +
 //     90 (cold storage lasts at least 90 days), so "cold after 30, delete
 //     after 90" is refused. Zero means unset; an explicit 0 in a file is
 //     refused by the parsers.
 //   - Continuous backup (point-in-time restore): retention 1-35 days (not
-//     KeepForever), no cold storage, no archive tier. Leaving
+//     backup.KeepForever), no cold storage, no archive tier. Leaving
 //     DeleteAfterDays unset is accepted.
 //   - Copy actions: at most 5 per rule [quota]; destination must be a backup
 //     vault ARN, arn:PARTITION:backup:REGION:ACCOUNT:backup-vault:NAME, with

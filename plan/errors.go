@@ -4,50 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
-// ValidationError is one problem found in a plan or selection. Field is the
-// path of the offending value, e.g. "Rules[1].Lifecycle.DeleteAfterDays";
-// Reason says what is wrong and what AWS allows.
-type ValidationError struct {
-	Field  string
-	Reason string
-}
-
-// Error returns "Field: Reason".
-func (e *ValidationError) Error() string {
-	if e.Field == "" {
-		return e.Reason
-	}
-	return e.Field + ": " + e.Reason
-}
-
-// ValidationErrors returns every *ValidationError inside err (which is usually
-// the errors.Join returned by Build or Validate), in order.
-func ValidationErrors(err error) []*ValidationError {
-	var out []*ValidationError
-	var walk func(error)
-	walk = func(e error) {
-		if e == nil {
-			return
-		}
-		var ve *ValidationError
-		if errors.As(e, &ve) && ve == e {
-			out = append(out, ve)
-			return
-		}
-		switch u := e.(type) {
-		case interface{ Unwrap() []error }:
-			for _, x := range u.Unwrap() {
-				walk(x)
-			}
-		case interface{ Unwrap() error }:
-			walk(u.Unwrap())
-		}
-	}
-	walk(err)
-	return out
-}
+// ValidationError is backup.ValidationError, the one validation error
+// type of backupkit: Field is the AWS path of the offending value, e.g.
+// "Rules[1].Lifecycle.DeleteAfterDays"; Reason says what is wrong and what
+// AWS allows. List every problem in an error with backup.ValidationErrors.
+type ValidationError = backup.ValidationError
 
 // problems collects validation errors under a field-path prefix.
 type problems struct {

@@ -11,6 +11,7 @@ import (
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
 	"github.com/backupkit/backupkit/plan"
 )
@@ -20,8 +21,8 @@ func ExampleNew() {
 		AddRule(plan.NewRule("daily", "Default").
 			Schedule("cron(0 5 ? * * *)").Timezone("Europe/Berlin").
 			StartWithin(time.Hour).CompleteWithin(8*time.Hour).
-			MoveToColdAfter(30).DeleteAfter(120).
-			CopyTo("arn:aws:backup:eu-west-1:210987654321:backup-vault:dr", plan.Lifecycle{DeleteAfter: 35})).
+			MoveToColdAfter(backup.Days(30)).DeleteAfter(backup.Days(120)).
+			CopyTo("arn:aws:backup:eu-west-1:210987654321:backup-vault:dr", backup.Lifecycle{DeleteAfter: backup.Days(35)})).
 		Tag("team", "storage").
 		Build()
 	if err != nil {
@@ -35,9 +36,9 @@ func ExampleNew() {
 func ExampleBuilder_Build() {
 	// Cold after 30 days, delete after 90: AWS needs 90 days in cold storage.
 	_, err := plan.New("bad plan").
-		AddRule(plan.NewRule("r", "Default").StartWithin(30 * time.Minute).MoveToColdAfter(30).DeleteAfter(90)).
+		AddRule(plan.NewRule("r", "Default").StartWithin(30 * time.Minute).MoveToColdAfter(backup.Days(30)).DeleteAfter(backup.Days(90))).
 		Build()
-	for _, ve := range plan.ValidationErrors(err) {
+	for _, ve := range backup.ValidationErrors(err) {
 		fmt.Println(ve.Field)
 	}
 	// Output:
@@ -99,7 +100,7 @@ func ExamplePreset() {
 		log.Fatal(err)
 	}
 	for _, r := range p.Rules {
-		fmt.Println(r.Name, r.Schedule, r.Lifecycle.MoveToColdStorageAfter, r.Lifecycle.DeleteAfter)
+		fmt.Println(r.Name, r.Schedule, r.Lifecycle.MoveToColdStorageAfter.Hours()/24, r.Lifecycle.DeleteAfter.Hours()/24)
 	}
 	// Output:
 	// Daily cron(0 5 * * ? *) 0 35
@@ -112,8 +113,8 @@ func ExampleDaily7() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(p.Rules[0].Schedule, p.Rules[0].Lifecycle.DeleteAfter.Duration())
-	// Output: cron(0 5 * * ? *) 168h0m0s
+	fmt.Println(p.Rules[0].Schedule, p.Rules[0].Lifecycle.DeleteAfter.Hours()/24)
+	// Output: cron(0 5 * * ? *) 7
 }
 
 func ExampleNewSelection() {
@@ -150,7 +151,7 @@ func ExampleParseCLI() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(p.Name, p.Rules[0].StartWindow, p.Rules[0].Lifecycle.DeleteAfter, p.Tags["team"], p.Validate())
+	fmt.Println(p.Name, p.Rules[0].StartWindow, p.Rules[0].Lifecycle.DeleteAfter.Hours()/24, p.Tags["team"], p.Validate())
 	// Output: cli 2h0m0s 7 a <nil>
 }
 
@@ -270,7 +271,7 @@ func ExampleMarshalOrgPolicy() {
 func ExampleDiff() {
 	live, _ := plan.Daily35("p", "Default").Build()
 	desired, _ := plan.Daily35("p", "Default").Build()
-	desired.Rules[0].Lifecycle.DeleteAfter = 60
+	desired.Rules[0].Lifecycle.DeleteAfter = backup.Days(60)
 	fmt.Print(plan.Diff(live, desired))
 	// Output: ~ Rules["Daily"].Lifecycle.DeleteAfterDays: 35 -> 60
 }
@@ -282,7 +283,7 @@ func ExampleFromSDK() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(p.Rules[0].StartWindow, p.Rules[0].Lifecycle.DeleteAfter)
+	fmt.Println(p.Rules[0].StartWindow, p.Rules[0].Lifecycle.DeleteAfter.Hours()/24)
 	// Output: 8h0m0s 30
 }
 
@@ -314,7 +315,7 @@ func ExampleNewClient() {
 		}
 		fmt.Println(res.Action)
 	}
-	p.Rules[0].Lifecycle.DeleteAfter = 60
+	p.Rules[0].Lifecycle.DeleteAfter = backup.Days(60)
 	res, err := c.Ensure(ctx, p)
 	if err != nil {
 		log.Fatal(err)
@@ -357,7 +358,7 @@ func ExampleParseTerraform() {
 		log.Fatal(err)
 	}
 	r := specs[0].Plan.Rules[0]
-	fmt.Println(specs[0].Plan.Name, r.TargetVault, r.Lifecycle.DeleteAfter)
+	fmt.Println(specs[0].Plan.Name, r.TargetVault, r.Lifecycle.DeleteAfter.Hours()/24)
 	// Output: tf_plan main-vault 14
 }
 

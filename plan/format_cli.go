@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"github.com/backupkit/backupkit/backup"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -52,12 +54,12 @@ type cliCopyAction struct {
 }
 
 type cliIndexAction struct {
-	ResourceTypes []string `json:"ResourceTypes"`
+	ResourceTypes []backup.ResourceType `json:"ResourceTypes"`
 }
 
 type cliAdvancedSetting struct {
-	ResourceType  string            `json:"ResourceType"`
-	BackupOptions map[string]string `json:"BackupOptions"`
+	ResourceType  backup.ResourceType `json:"ResourceType"`
+	BackupOptions map[string]string   `json:"BackupOptions"`
 }
 
 type cliSelectionFile struct {
@@ -198,17 +200,17 @@ func minutesPtr(d time.Duration) *int64 {
 	return &m
 }
 
-func lifecycleToCLI(l Lifecycle) *cliLifecycle {
+func lifecycleToCLI(l backup.Lifecycle) *cliLifecycle {
 	if l.IsZero() {
 		return nil
 	}
 	out := &cliLifecycle{}
 	if l.MoveToColdStorageAfter != 0 {
-		v := int64(l.MoveToColdStorageAfter)
+		v := daysOf(l.MoveToColdStorageAfter)
 		out.MoveToColdStorageAfterDays = &v
 	}
 	if l.DeleteAfter != 0 {
-		v := int64(l.DeleteAfter)
+		v := daysOf(l.DeleteAfter)
 		out.DeleteAfterDays = &v
 	}
 	if l.OptInToArchive {
@@ -263,25 +265,25 @@ func wireMinutes(pr *problems, field string, v *int64) time.Duration {
 	return time.Duration(*v) * time.Minute
 }
 
-func wireDays(pr *problems, field string, v *int64) Days {
+func wireDays(pr *problems, field string, v *int64) time.Duration {
 	switch {
 	case v == nil:
 		return 0
 	case *v == 0:
 		pr.add(field, "must be 1-%d days, or -1 to keep forever, got 0", MaxLifecycleDays)
 		return 0
-	case *v < -1 || *v > 10*MaxLifecycleDays:
+	case *v < -1 || *v > maxWireDays:
 		pr.add(field, "must be 1-%d days, or -1 to keep forever, got %d", MaxLifecycleDays, *v)
 		return 0
 	}
-	return Days(*v)
+	return durationDays(*v)
 }
 
-func lifecycleFromCLI(pr *problems, field string, l *cliLifecycle) Lifecycle {
+func lifecycleFromCLI(pr *problems, field string, l *cliLifecycle) backup.Lifecycle {
 	if l == nil {
-		return Lifecycle{}
+		return backup.Lifecycle{}
 	}
-	return Lifecycle{
+	return backup.Lifecycle{
 		MoveToColdStorageAfter: wireDays(pr, field+".MoveToColdStorageAfterDays", l.MoveToColdStorageAfterDays),
 		DeleteAfter:            wireDays(pr, field+".DeleteAfterDays", l.DeleteAfterDays),
 		OptInToArchive:         l.OptInToArchiveForSupportedResources != nil && *l.OptInToArchiveForSupportedResources,

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 func TestCLIRoundTrip(t *testing.T) {
@@ -34,7 +36,7 @@ func TestParseCLIForms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Name != "p" || p.Rules[0].Lifecycle.DeleteAfter != 7 || p.Rules[0].StartWindow.Minutes() != 60 {
+	if p.Name != "p" || p.Rules[0].Lifecycle.DeleteAfter != backup.Days(7) || p.Rules[0].StartWindow.Minutes() != 60 {
 		t.Errorf("bare = %+v", p)
 	}
 	wrapped := `{"BackupPlan":` + bare + `,"BackupPlanTags":{"a":"b"},"CreatorRequestId":"x"}`

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"github.com/backupkit/backupkit/backup"
+
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -144,16 +146,16 @@ func MarshalOrgPolicy(specs ...Spec) ([]byte, error) {
 
 func assign(v any) map[string]any { return map[string]any{"@@assign": v} }
 
-func orgLifecycle(l Lifecycle) map[string]any {
+func orgLifecycle(l backup.Lifecycle) map[string]any {
 	if l.IsZero() {
 		return nil
 	}
 	m := map[string]any{}
 	if l.MoveToColdStorageAfter != 0 {
-		m["move_to_cold_storage_after_days"] = assign(strconv.Itoa(int(l.MoveToColdStorageAfter)))
+		m["move_to_cold_storage_after_days"] = assign(strconv.FormatInt(daysOf(l.MoveToColdStorageAfter), 10))
 	}
 	if l.DeleteAfter != 0 {
-		m["delete_after_days"] = assign(strconv.Itoa(int(l.DeleteAfter)))
+		m["delete_after_days"] = assign(strconv.FormatInt(daysOf(l.DeleteAfter), 10))
 	}
 	if l.OptInToArchive {
 		m["opt_in_to_archive_for_supported_resources"] = assign("true")
@@ -499,34 +501,34 @@ func orgRule(path, name string, raw json.RawMessage) (Rule, error) {
 	return r, n.done()
 }
 
-func orgLifecycleFrom(path string, raw json.RawMessage) (Lifecycle, error) {
+func orgLifecycleFrom(path string, raw json.RawMessage) (backup.Lifecycle, error) {
 	n, err := orgObject(path, raw)
 	if err != nil {
-		return Lifecycle{}, err
+		return backup.Lifecycle{}, err
 	}
-	var l Lifecycle
-	days := func(key string, dst *Days) error {
+	var l backup.Lifecycle
+	days := func(key string, dst *time.Duration) error {
 		if v := n.take(key); v != nil {
 			d, err := orgInt(path+"."+key, v)
 			if err != nil {
 				return err
 			}
-			if d == 0 || d < -1 || d > 10*MaxLifecycleDays {
+			if d == 0 || d < -1 || int64(d) > maxWireDays {
 				return fmt.Errorf("%s.%s: must be 1-%d days, or -1 to keep forever, got %d", path, key, MaxLifecycleDays, d)
 			}
-			*dst = Days(d)
+			*dst = durationDays(int64(d))
 		}
 		return nil
 	}
 	if err := days("move_to_cold_storage_after_days", &l.MoveToColdStorageAfter); err != nil {
-		return Lifecycle{}, err
+		return backup.Lifecycle{}, err
 	}
 	if err := days("delete_after_days", &l.DeleteAfter); err != nil {
-		return Lifecycle{}, err
+		return backup.Lifecycle{}, err
 	}
 	if v := n.take("opt_in_to_archive_for_supported_resources"); v != nil {
 		if l.OptInToArchive, err = orgBool(path+".opt_in_to_archive_for_supported_resources", v); err != nil {
-			return Lifecycle{}, err
+			return backup.Lifecycle{}, err
 		}
 	}
 	return l, n.done()

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 func orgSpec() Spec {
@@ -15,11 +17,11 @@ func orgSpec() Spec {
 			Rules: []Rule{
 				{Name: "Daily", TargetVault: "FortKnox", Schedule: "cron(0 5 ? * * *)", Timezone: "Europe/Stockholm",
 					StartWindow: 8 * time.Hour, CompletionWindow: 7 * 24 * time.Hour,
-					Lifecycle:         Lifecycle{MoveToColdStorageAfter: 180, DeleteAfter: 270, OptInToArchive: true},
+					Lifecycle:         backup.Lifecycle{MoveToColdStorageAfter: backup.Days(180), DeleteAfter: backup.Days(270), OptInToArchive: true},
 					RecoveryPointTags: map[string]string{"Owner": "Backup"},
 					CopyActions: []CopyAction{{DestinationVaultARN: "arn:aws:backup:us-west-2:$account:backup-vault:Default",
-						Lifecycle: Lifecycle{DeleteAfter: 30}}}},
-				{Name: "Pitr", TargetVault: "FortKnox", ContinuousBackup: true, Lifecycle: Lifecycle{DeleteAfter: 35}},
+						Lifecycle: backup.Lifecycle{DeleteAfter: backup.Days(30)}}}},
+				{Name: "Pitr", TargetVault: "FortKnox", ContinuousBackup: true, Lifecycle: backup.Lifecycle{DeleteAfter: backup.Days(35)}},
 			},
 			AdvancedSettings: []AdvancedSetting{{ResourceType: "EC2", Options: map[string]string{"WindowsVSS": "enabled"}}},
 			Tags:             map[string]string{"Stage": "Beta"},
@@ -37,7 +39,7 @@ func TestOrgPolicyRoundTrip(t *testing.T) {
 	}
 	// Sent straight to AWS, "$account" is wrong: Validate says so for each ARN.
 	var fields []string
-	for _, ve := range ValidationErrors(sp.Validate()) {
+	for _, ve := range backup.ValidationErrors(sp.Validate()) {
 		if strings.Contains(ve.Reason, `"$account" is an Organizations backup policy placeholder`) {
 			fields = append(fields, ve.Field)
 		}
@@ -96,8 +98,8 @@ func TestParseOrgPolicyDocExample(t *testing.T) {
 		t.Errorf("Validate: %v", err)
 	}
 	r := sp.Plan.Rules[0]
-	if len(sp.Regions) != 3 || r.Name != "Hourly" || r.StartWindow != 8*time.Hour || r.Lifecycle.DeleteAfter != 270 ||
-		r.CopyActions[0].Lifecycle.DeleteAfter != 28 || len(sp.Selections[0].ListOfTags) != 2 {
+	if len(sp.Regions) != 3 || r.Name != "Hourly" || r.StartWindow != 8*time.Hour || r.Lifecycle.DeleteAfter != backup.Days(270) ||
+		r.CopyActions[0].Lifecycle.DeleteAfter != backup.Days(28) || len(sp.Selections[0].ListOfTags) != 2 {
 		t.Errorf("parsed = %+v", sp)
 	}
 }
@@ -127,7 +129,9 @@ func TestOrgPolicyErrors(t *testing.T) {
 		mutate func(*Spec)
 		want   string
 	}{
-		{"index", func(s *Spec) { s.Plan.Rules[0].IndexActions = []IndexAction{{ResourceTypes: []string{"EBS"}}} }, "no index actions"},
+		{"index", func(s *Spec) {
+			s.Plan.Rules[0].IndexActions = []IndexAction{{ResourceTypes: []backup.ResourceType{"EBS"}}}
+		}, "no index actions"},
 		{"air gap", func(s *Spec) { s.Plan.Rules[0].AirGappedVaultARN = testVaultARN }, "no air-gapped"},
 		{"s3 settings", func(s *Spec) {
 			s.Plan.AdvancedSettings = []AdvancedSetting{{ResourceType: "S3", Options: map[string]string{"BackupACLs": "enabled"}}}

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"github.com/backupkit/backupkit/backup"
+
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -70,8 +72,8 @@ type tfCopy struct {
 }
 
 type tfAdv struct {
-	BackupOptions map[string]string `json:"backup_options"`
-	ResourceType  string            `json:"resource_type"`
+	BackupOptions map[string]string   `json:"backup_options"`
+	ResourceType  backup.ResourceType `json:"resource_type"`
 }
 
 type tfSelection struct {
@@ -239,17 +241,17 @@ func tfMinutes(d time.Duration) *tfInt {
 	return &v
 }
 
-func tfLifecycleOf(l Lifecycle) tfBlocks[tfLifecycle] {
+func tfLifecycleOf(l backup.Lifecycle) tfBlocks[tfLifecycle] {
 	if l.IsZero() {
 		return nil
 	}
 	var out tfLifecycle
 	if l.MoveToColdStorageAfter != 0 {
-		v := tfInt(l.MoveToColdStorageAfter)
+		v := tfInt(daysOf(l.MoveToColdStorageAfter))
 		out.ColdStorageAfter = &v
 	}
 	if l.DeleteAfter != 0 {
-		v := tfInt(l.DeleteAfter)
+		v := tfInt(daysOf(l.DeleteAfter))
 		out.DeleteAfter = &v
 	}
 	if l.OptInToArchive {
@@ -355,17 +357,17 @@ func ParseTerraform(data []byte) ([]Spec, error) {
 	return out, pr.err()
 }
 
-func tfLifecycleFrom(b tfBlocks[tfLifecycle]) Lifecycle {
+func tfLifecycleFrom(b tfBlocks[tfLifecycle]) backup.Lifecycle {
 	if len(b) == 0 {
-		return Lifecycle{}
+		return backup.Lifecycle{}
 	}
 	l := b[0]
-	var out Lifecycle
+	var out backup.Lifecycle
 	if l.ColdStorageAfter != nil {
-		out.MoveToColdStorageAfter = Days(*l.ColdStorageAfter)
+		out.MoveToColdStorageAfter = durationDays(int64(*l.ColdStorageAfter))
 	}
 	if l.DeleteAfter != nil {
-		out.DeleteAfter = Days(*l.DeleteAfter)
+		out.DeleteAfter = durationDays(int64(*l.DeleteAfter))
 	}
 	out.OptInToArchive = l.OptInToArchive != nil && *l.OptInToArchive
 	return out

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 func tfSpec() Spec {
@@ -87,7 +89,7 @@ func TestParseTerraformHandWritten(t *testing.T) {
 		t.Errorf("Validate = %v", err)
 	}
 	r := sp.Plan.Rules[0]
-	if r.TargetVault != "main-vault" || r.StartWindow != time.Hour || r.Lifecycle.DeleteAfter != 14 ||
+	if r.TargetVault != "main-vault" || r.StartWindow != time.Hour || r.Lifecycle.DeleteAfter != backup.Days(14) ||
 		sp.Plan.AdvancedSettings[0].Options["WindowsVSS"] != "enabled" ||
 		sp.Selections[0].ListOfTags[0] != (TagCondition{"foo", "bar"}) || sp.Selections[0].Conditions[0].Value != "rds" {
 		t.Errorf("parsed = %+v %+v", sp.Plan, sp.Selections[0])

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"github.com/backupkit/backupkit/backup"
+
 	"bytes"
 	"errors"
 	"fmt"
@@ -74,8 +76,8 @@ type yamlPlan struct {
 }
 
 type yamlAdvanced struct {
-	ResourceType  string            `yaml:"resourceType"`
-	BackupOptions map[string]string `yaml:"backupOptions"`
+	ResourceType  backup.ResourceType `yaml:"resourceType"`
+	BackupOptions map[string]string   `yaml:"backupOptions"`
 }
 
 type yamlRule struct {
@@ -111,6 +113,9 @@ func (d *yamlDays) UnmarshalYAML(n *yaml.Node) error {
 	if v == 0 {
 		return fmt.Errorf("line %d: days must be 1-%d, or -1 to keep forever; leave the key out to unset it", n.Line, MaxLifecycleDays)
 	}
+	if int64(v) > maxWireDays || v < -1 {
+		return fmt.Errorf("line %d: days must be 1-%d, or -1 to keep forever, got %d", n.Line, MaxLifecycleDays, v)
+	}
 	*d = yamlDays(v)
 	return nil
 }
@@ -121,7 +126,7 @@ type yamlCopy struct {
 }
 
 type yamlIndex struct {
-	ResourceTypes []string `yaml:"resourceTypes"`
+	ResourceTypes []backup.ResourceType `yaml:"resourceTypes"`
 }
 
 type yamlSelection struct {
@@ -221,18 +226,18 @@ func ParseYAML(data []byte) ([]Spec, error) {
 	return specs, nil
 }
 
-func lifecycleFromYAML(l *yamlLifecycle) Lifecycle {
+func lifecycleFromYAML(l *yamlLifecycle) backup.Lifecycle {
 	if l == nil {
-		return Lifecycle{}
+		return backup.Lifecycle{}
 	}
-	return Lifecycle{MoveToColdStorageAfter: Days(l.MoveToColdStorageAfterDays), DeleteAfter: Days(l.DeleteAfterDays), OptInToArchive: l.OptInToArchive}
+	return backup.Lifecycle{MoveToColdStorageAfter: durationDays(int64(l.MoveToColdStorageAfterDays)), DeleteAfter: durationDays(int64(l.DeleteAfterDays)), OptInToArchive: l.OptInToArchive}
 }
 
-func lifecycleToYAML(l Lifecycle) *yamlLifecycle {
+func lifecycleToYAML(l backup.Lifecycle) *yamlLifecycle {
 	if l.IsZero() {
 		return nil
 	}
-	return &yamlLifecycle{MoveToColdStorageAfterDays: yamlDays(l.MoveToColdStorageAfter), DeleteAfterDays: yamlDays(l.DeleteAfter), OptInToArchive: l.OptInToArchive}
+	return &yamlLifecycle{MoveToColdStorageAfterDays: yamlDays(daysOf(l.MoveToColdStorageAfter)), DeleteAfterDays: yamlDays(daysOf(l.DeleteAfter)), OptInToArchive: l.OptInToArchive}
 }
 
 func specFromYAML(yp yamlPlan) (Spec, error) {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 func testSpec() Spec {
@@ -67,8 +69,8 @@ func TestParseYAMLExampleFile(t *testing.T) {
 		}
 	}
 	r := specs[0].Plan.Rules[0]
-	if r.StartWindow != time.Hour || r.CompletionWindow != 8*time.Hour || r.Lifecycle.DeleteAfter != 120 ||
-		r.CopyActions[0].Lifecycle.DeleteAfter != 35 || specs[0].Selections[0].Conditions[0].Op != StringEquals {
+	if r.StartWindow != time.Hour || r.CompletionWindow != 8*time.Hour || r.Lifecycle.DeleteAfter != backup.Days(120) ||
+		r.CopyActions[0].Lifecycle.DeleteAfter != backup.Days(35) || specs[0].Selections[0].Conditions[0].Op != StringEquals {
 		t.Errorf("parsed = %+v", specs[0])
 	}
 	if specs[1].Selections[0].ListOfTags[0] != (TagCondition{"backup", "pitr"}) {
@@ -110,7 +112,7 @@ func TestSpecValidate(t *testing.T) {
 	sp.Selections[0].IAMRole = ""
 	err := sp.Validate()
 	fields := map[string]bool{}
-	for _, ve := range ValidationErrors(err) {
+	for _, ve := range backup.ValidationErrors(err) {
 		fields[ve.Field] = true
 	}
 	if !fields["Selections[1].SelectionName"] || !fields["Selections[0].IamRoleArn"] {
@@ -128,7 +130,7 @@ func TestSpecSelectionQuota(t *testing.T) {
 		sp.Selections = append(sp.Selections, &Selection{Name: "s" + strings.Repeat("x", i%40) + string(rune('a'+i%26)) + time.Duration(i).String(), IAMRole: testRoleARN})
 	}
 	var found bool
-	for _, ve := range ValidationErrors(sp.Validate()) {
+	for _, ve := range backup.ValidationErrors(sp.Validate()) {
 		if ve.Field == "Selections" && strings.Contains(ve.Reason, "at most 100 selections per plan") {
 			found = true
 		}

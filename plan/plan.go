@@ -2,46 +2,13 @@ package plan
 
 import (
 	"maps"
+	"math"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/backupkit/backupkit/backup"
 )
-
-// Days is a number of days, the unit AWS Backup uses for retention and
-// cold-storage transitions. Zero means "not set".
-type Days int
-
-// KeepForever is the Lifecycle value AWS Backup reads as "never": a
-// recovery point with DeleteAfter = KeepForever is kept indefinitely, and
-// MoveToColdStorageAfter = KeepForever never moves it to cold storage.
-const KeepForever Days = -1
-
-// Duration returns d as a time.Duration (KeepForever and 0 give 0).
-func (d Days) Duration() time.Duration {
-	if d <= 0 {
-		return 0
-	}
-	return time.Duration(d) * 24 * time.Hour
-}
-
-// Lifecycle says when a recovery point moves to cold storage and when it is
-// deleted. The zero value means "no lifecycle": keep warm, forever.
-type Lifecycle struct {
-	// MoveToColdStorageAfter is the number of days after creation before the
-	// recovery point moves to cold storage; AWS ignores it for resource
-	// types without cold storage.
-	MoveToColdStorageAfter Days
-	// DeleteAfter is the number of days after creation before the recovery
-	// point is deleted. It must be at least MoveToColdStorageAfter + 90.
-	DeleteAfter Days
-	// OptInToArchive moves resource types that support the archive tier
-	// there according to MoveToColdStorageAfter
-	// (OptInToArchiveForSupportedResources).
-	OptInToArchive bool
-}
-
-// IsZero reports whether l sets nothing.
-func (l Lifecycle) IsZero() bool { return l == Lifecycle{} }
 
 // CopyAction copies each recovery point a rule creates to another vault,
 // possibly in another Region or account.
@@ -50,14 +17,14 @@ type CopyAction struct {
 	// arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME.
 	DestinationVaultARN string
 	// Lifecycle of the copy; zero means AWS applies the source's lifecycle.
-	Lifecycle Lifecycle
+	Lifecycle backup.Lifecycle
 }
 
 // IndexAction asks AWS Backup to build a backup index (for search) of the
 // recovery points a rule creates. AWS accepts one resource type per action:
-// "EBS" or "S3".
+// backup.EBS or backup.S3.
 type IndexAction struct {
-	ResourceTypes []string
+	ResourceTypes []backup.ResourceType
 }
 
 // Rule is one scheduled backup task of a plan.
@@ -74,13 +41,15 @@ type Rule struct {
 	Timezone string
 	// StartWindow is how long after the scheduled time a job may start
 	// before AWS cancels it (StartWindowMinutes). Zero means AWS's default,
-	// 8 hours. At least 1 hour.
+	// backup.DefaultStartWindow (8 hours). At least 1 hour.
 	StartWindow time.Duration
 	// CompletionWindow is how long after the scheduled time a job must
-	// complete (CompletionWindowMinutes). Zero means AWS's default, 7 days.
+	// complete (CompletionWindowMinutes). Zero means AWS's default,
+	// backup.DefaultCompletionWindow (7 days).
 	CompletionWindow time.Duration
-	// Lifecycle of the recovery points the rule creates.
-	Lifecycle Lifecycle
+	// Lifecycle of the recovery points the rule creates (in whole days or
+	// backup.KeepForever; the zero value: keep warm, forever).
+	Lifecycle backup.Lifecycle
 	// RecoveryPointTags are copied onto each recovery point.
 	RecoveryPointTags map[string]string
 	// CopyActions copy each new recovery point elsewhere (at most 5).
@@ -100,7 +69,7 @@ type Rule struct {
 // (AdvancedBackupSettings): "EC2" with {"WindowsVSS": "enabled"|"disabled"},
 // or "S3" with {"BackupACLs"|"BackupObjectTags": "enabled"|"disabled"}.
 type AdvancedSetting struct {
-	ResourceType string
+	ResourceType backup.ResourceType
 	Options      map[string]string
 }
 
@@ -222,7 +191,7 @@ func (b *Builder) Tag(key, value string) *Builder {
 
 // AdvancedSetting sets the backup options for a resource type, replacing
 // any earlier setting for that type.
-func (b *Builder) AdvancedSetting(resourceType string, options map[string]string) *Builder {
+func (b *Builder) AdvancedSetting(resourceType backup.ResourceType, options map[string]string) *Builder {
 	for i, a := range b.p.AdvancedSettings {
 		if a.ResourceType == resourceType {
 			b.p.AdvancedSettings[i].Options = maps.Clone(options)
@@ -236,13 +205,13 @@ func (b *Builder) AdvancedSetting(resourceType string, options map[string]string
 // WindowsVSS turns Windows Volume Shadow Copy Service backups of EC2
 // instances on or off (AdvancedBackupSettings EC2/WindowsVSS).
 func (b *Builder) WindowsVSS(enabled bool) *Builder {
-	return b.AdvancedSetting("EC2", map[string]string{"WindowsVSS": enabledString(enabled)})
+	return b.AdvancedSetting(backup.EC2, map[string]string{"WindowsVSS": enabledString(enabled)})
 }
 
 // S3BackupOptions says whether S3 backups include ACLs and object tags
 // (both are included by AWS by default).
 func (b *Builder) S3BackupOptions(acls, objectTags bool) *Builder {
-	return b.AdvancedSetting("S3", map[string]string{"BackupACLs": enabledString(acls), "BackupObjectTags": enabledString(objectTags)})
+	return b.AdvancedSetting(backup.S3, map[string]string{"BackupACLs": enabledString(acls), "BackupObjectTags": enabledString(objectTags)})
 }
 
 func enabledString(on bool) string {
@@ -297,15 +266,17 @@ func (rb *RuleBuilder) CompleteWithin(d time.Duration) *RuleBuilder {
 	return rb
 }
 
-// MoveToColdAfter moves recovery points to cold storage after days.
-func (rb *RuleBuilder) MoveToColdAfter(days Days) *RuleBuilder {
-	rb.r.Lifecycle.MoveToColdStorageAfter = days
+// MoveToColdAfter moves recovery points to cold storage after d, a whole
+// number of days (backup.Days(n)).
+func (rb *RuleBuilder) MoveToColdAfter(d time.Duration) *RuleBuilder {
+	rb.r.Lifecycle.MoveToColdStorageAfter = d
 	return rb
 }
 
-// DeleteAfter deletes recovery points after days (KeepForever: never).
-func (rb *RuleBuilder) DeleteAfter(days Days) *RuleBuilder {
-	rb.r.Lifecycle.DeleteAfter = days
+// DeleteAfter deletes recovery points after d, a whole number of days
+// (backup.Days(n); backup.KeepForever: never).
+func (rb *RuleBuilder) DeleteAfter(d time.Duration) *RuleBuilder {
+	rb.r.Lifecycle.DeleteAfter = d
 	return rb
 }
 
@@ -316,7 +287,7 @@ func (rb *RuleBuilder) OptInToArchive() *RuleBuilder {
 }
 
 // Lifecycle replaces the whole lifecycle.
-func (rb *RuleBuilder) Lifecycle(l Lifecycle) *RuleBuilder { rb.r.Lifecycle = l; return rb }
+func (rb *RuleBuilder) Lifecycle(l backup.Lifecycle) *RuleBuilder { rb.r.Lifecycle = l; return rb }
 
 // RecoveryPointTag tags each recovery point the rule creates.
 func (rb *RuleBuilder) RecoveryPointTag(key, value string) *RuleBuilder {
@@ -329,7 +300,7 @@ func (rb *RuleBuilder) RecoveryPointTag(key, value string) *RuleBuilder {
 
 // CopyTo copies each recovery point to the vault with ARN vaultARN, kept
 // there according to l (zero: the source's lifecycle).
-func (rb *RuleBuilder) CopyTo(vaultARN string, l Lifecycle) *RuleBuilder {
+func (rb *RuleBuilder) CopyTo(vaultARN string, l backup.Lifecycle) *RuleBuilder {
 	rb.r.CopyActions = append(rb.r.CopyActions, CopyAction{DestinationVaultARN: vaultARN, Lifecycle: l})
 	return rb
 }
@@ -338,9 +309,9 @@ func (rb *RuleBuilder) CopyTo(vaultARN string, l Lifecycle) *RuleBuilder {
 // must then be 1-35 days without cold storage.
 func (rb *RuleBuilder) Continuous() *RuleBuilder { rb.r.ContinuousBackup = true; return rb }
 
-// Index asks for a backup index of resourceType ("EBS" or "S3").
-func (rb *RuleBuilder) Index(resourceType string) *RuleBuilder {
-	rb.r.IndexActions = append(rb.r.IndexActions, IndexAction{ResourceTypes: []string{resourceType}})
+// Index asks for a backup index of resourceType (backup.EBS or backup.S3).
+func (rb *RuleBuilder) Index(resourceType backup.ResourceType) *RuleBuilder {
+	rb.r.IndexActions = append(rb.r.IndexActions, IndexAction{ResourceTypes: []backup.ResourceType{resourceType}})
 	return rb
 }
 
@@ -349,6 +320,20 @@ func (rb *RuleBuilder) Index(resourceType string) *RuleBuilder {
 func (rb *RuleBuilder) AirGappedVault(arn string) *RuleBuilder {
 	rb.r.AirGappedVaultARN = arn
 	return rb
+}
+
+// maxWireDays is the largest day count a time.Duration holds (about 292
+// years, far above AWS's 36,500-day limit). Parsers refuse larger counts.
+const maxWireDays = int64(math.MaxInt64 / int64(backup.Day))
+
+// daysOf returns d in AWS's whole days (backup.KeepForever is -1).
+func daysOf(d time.Duration) int64 { return int64(d / backup.Day) }
+
+// durationDays converts a day count from a plan document to a Duration,
+// saturating at ±maxWireDays so that a huge count stays too long for
+// validation instead of overflowing.
+func durationDays(n int64) time.Duration {
+	return time.Duration(min(max(n, -maxWireDays), maxWireDays)) * backup.Day
 }
 
 func loadZone(tz string) (*time.Location, error) {

@@ -3,6 +3,8 @@ package plan
 import (
 	"fmt"
 	"sort"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 // Rule presets, with the names, schedules and retention of the AWS CDK's
@@ -11,37 +13,37 @@ import (
 
 // DailyRule backs up daily at 05:00 UTC and keeps recovery points 35 days.
 func DailyRule(vault string) *RuleBuilder {
-	return NewRule("Daily", vault).Schedule("cron(0 5 * * ? *)").DeleteAfter(35)
+	return NewRule("Daily", vault).Schedule("cron(0 5 * * ? *)").DeleteAfter(backup.Days(35))
 }
 
 // WeeklyRule backs up Saturdays at 05:00 UTC and keeps recovery points 90
 // days.
 func WeeklyRule(vault string) *RuleBuilder {
-	return NewRule("Weekly", vault).Schedule("cron(0 5 ? * SAT *)").DeleteAfter(90)
+	return NewRule("Weekly", vault).Schedule("cron(0 5 ? * SAT *)").DeleteAfter(backup.Days(90))
 }
 
 // Monthly1YearRule backs up on the 1st at 05:00 UTC, moves to cold storage
 // after 30 days and deletes after 365.
 func Monthly1YearRule(vault string) *RuleBuilder {
-	return NewRule("Monthly1Year", vault).Schedule("cron(0 5 1 * ? *)").MoveToColdAfter(30).DeleteAfter(365)
+	return NewRule("Monthly1Year", vault).Schedule("cron(0 5 1 * ? *)").MoveToColdAfter(backup.Days(30)).DeleteAfter(backup.Days(365))
 }
 
 // Monthly5YearRule backs up on the 1st at 05:00 UTC, moves to cold storage
 // after 90 days and deletes after 1825 (5 years).
 func Monthly5YearRule(vault string) *RuleBuilder {
-	return NewRule("Monthly5Year", vault).Schedule("cron(0 5 1 * ? *)").MoveToColdAfter(90).DeleteAfter(1825)
+	return NewRule("Monthly5Year", vault).Schedule("cron(0 5 1 * ? *)").MoveToColdAfter(backup.Days(90)).DeleteAfter(backup.Days(1825))
 }
 
 // Monthly7YearRule backs up on the 1st at 05:00 UTC, moves to cold storage
 // after 90 days and deletes after 2555 (7 years).
 func Monthly7YearRule(vault string) *RuleBuilder {
-	return NewRule("Monthly7Year", vault).Schedule("cron(0 5 1 * ? *)").MoveToColdAfter(90).DeleteAfter(2555)
+	return NewRule("Monthly7Year", vault).Schedule("cron(0 5 1 * ? *)").MoveToColdAfter(backup.Days(90)).DeleteAfter(backup.Days(2555))
 }
 
 // Daily7DayRule is the simplest useful rule: daily at 05:00 UTC, kept 7
 // days.
 func Daily7DayRule(vault string) *RuleBuilder {
-	return NewRule("Daily7Day", vault).Schedule("cron(0 5 * * ? *)").DeleteAfter(7)
+	return NewRule("Daily7Day", vault).Schedule("cron(0 5 * * ? *)").DeleteAfter(backup.Days(7))
 }
 
 // Plan presets (AWS CDK BackupPlan.daily35DayRetention and friends).

@@ -3,16 +3,18 @@ package plan
 import (
 	"reflect"
 	"testing"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 func TestPresets(t *testing.T) {
 	t.Parallel()
-	daily := Rule{Name: "Daily", TargetVault: "V1", Schedule: "cron(0 5 * * ? *)", Lifecycle: Lifecycle{DeleteAfter: 35}}
-	weekly := Rule{Name: "Weekly", TargetVault: "V1", Schedule: "cron(0 5 ? * SAT *)", Lifecycle: Lifecycle{DeleteAfter: 90}}
-	m1 := Rule{Name: "Monthly1Year", TargetVault: "V1", Schedule: "cron(0 5 1 * ? *)", Lifecycle: Lifecycle{MoveToColdStorageAfter: 30, DeleteAfter: 365}}
-	m5 := Rule{Name: "Monthly5Year", TargetVault: "V1", Schedule: "cron(0 5 1 * ? *)", Lifecycle: Lifecycle{MoveToColdStorageAfter: 90, DeleteAfter: 1825}}
-	m7 := Rule{Name: "Monthly7Year", TargetVault: "V1", Schedule: "cron(0 5 1 * ? *)", Lifecycle: Lifecycle{MoveToColdStorageAfter: 90, DeleteAfter: 2555}}
-	d7 := Rule{Name: "Daily7Day", TargetVault: "V1", Schedule: "cron(0 5 * * ? *)", Lifecycle: Lifecycle{DeleteAfter: 7}}
+	daily := Rule{Name: "Daily", TargetVault: "V1", Schedule: "cron(0 5 * * ? *)", Lifecycle: backup.Lifecycle{DeleteAfter: backup.Days(35)}}
+	weekly := Rule{Name: "Weekly", TargetVault: "V1", Schedule: "cron(0 5 ? * SAT *)", Lifecycle: backup.Lifecycle{DeleteAfter: backup.Days(90)}}
+	m1 := Rule{Name: "Monthly1Year", TargetVault: "V1", Schedule: "cron(0 5 1 * ? *)", Lifecycle: backup.Lifecycle{MoveToColdStorageAfter: backup.Days(30), DeleteAfter: backup.Days(365)}}
+	m5 := Rule{Name: "Monthly5Year", TargetVault: "V1", Schedule: "cron(0 5 1 * ? *)", Lifecycle: backup.Lifecycle{MoveToColdStorageAfter: backup.Days(90), DeleteAfter: backup.Days(1825)}}
+	m7 := Rule{Name: "Monthly7Year", TargetVault: "V1", Schedule: "cron(0 5 1 * ? *)", Lifecycle: backup.Lifecycle{MoveToColdStorageAfter: backup.Days(90), DeleteAfter: backup.Days(2555)}}
+	d7 := Rule{Name: "Daily7Day", TargetVault: "V1", Schedule: "cron(0 5 * * ? *)", Lifecycle: backup.Lifecycle{DeleteAfter: backup.Days(7)}}
 	tests := []struct {
 		preset string
 		want   []Rule
@@ -48,8 +50,8 @@ func TestPresets(t *testing.T) {
 	}
 	// Each preset call returns a fresh builder.
 	a, b := DailyRule("V"), DailyRule("V")
-	a.DeleteAfter(1)
-	if b.Rule().Lifecycle.DeleteAfter != 35 {
+	a.DeleteAfter(backup.Days(1))
+	if b.Rule().Lifecycle.DeleteAfter != backup.Days(35) {
 		t.Errorf("DailyRule builders share state")
 	}
 }

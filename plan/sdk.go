@@ -1,9 +1,10 @@
 package plan
 
 import (
+	"github.com/backupkit/backupkit/backup"
+
 	"errors"
 	"maps"
-	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -21,7 +22,7 @@ func (p *Plan) ToSDK() *types.BackupPlanInput {
 	}
 	for _, a := range p.AdvancedSettings {
 		in.AdvancedBackupSettings = append(in.AdvancedBackupSettings, types.AdvancedBackupSetting{
-			ResourceType: aws.String(a.ResourceType), BackupOptions: maps.Clone(a.Options)})
+			ResourceType: aws.String(string(a.ResourceType)), BackupOptions: maps.Clone(a.Options)})
 	}
 	return in
 }
@@ -63,7 +64,7 @@ func (r Rule) toSDK() types.BackupRuleInput {
 			DestinationBackupVaultArn: aws.String(c.DestinationVaultARN), Lifecycle: lifecycleToSDK(c.Lifecycle)})
 	}
 	for _, a := range r.IndexActions {
-		out.IndexActions = append(out.IndexActions, types.IndexAction{ResourceTypes: slices.Clone(a.ResourceTypes)})
+		out.IndexActions = append(out.IndexActions, types.IndexAction{ResourceTypes: resourceTypeStrings(a.ResourceTypes)})
 	}
 	if r.AirGappedVaultARN != "" {
 		out.TargetLogicallyAirGappedBackupVaultArn = aws.String(r.AirGappedVaultARN)
@@ -71,30 +72,15 @@ func (r Rule) toSDK() types.BackupRuleInput {
 	return out
 }
 
-func lifecycleToSDK(l Lifecycle) *types.Lifecycle {
-	if l.IsZero() {
-		return nil
-	}
-	out := &types.Lifecycle{}
-	if l.MoveToColdStorageAfter != 0 {
-		out.MoveToColdStorageAfterDays = aws.Int64(int64(l.MoveToColdStorageAfter))
-	}
-	if l.DeleteAfter != 0 {
-		out.DeleteAfterDays = aws.Int64(int64(l.DeleteAfter))
-	}
-	if l.OptInToArchive {
-		out.OptInToArchiveForSupportedResources = aws.Bool(true)
-	}
-	return out
-}
+func lifecycleToSDK(l backup.Lifecycle) *types.Lifecycle { return l.SDK() }
 
-func lifecycleFromSDK(l *types.Lifecycle) Lifecycle {
+func lifecycleFromSDK(l *types.Lifecycle) backup.Lifecycle {
 	if l == nil {
-		return Lifecycle{}
+		return backup.Lifecycle{}
 	}
-	return Lifecycle{
-		MoveToColdStorageAfter: Days(aws.ToInt64(l.MoveToColdStorageAfterDays)),
-		DeleteAfter:            Days(aws.ToInt64(l.DeleteAfterDays)),
+	return backup.Lifecycle{
+		MoveToColdStorageAfter: durationDays(aws.ToInt64(l.MoveToColdStorageAfterDays)),
+		DeleteAfter:            durationDays(aws.ToInt64(l.DeleteAfterDays)),
 		OptInToArchive:         aws.ToBool(l.OptInToArchiveForSupportedResources),
 	}
 }
@@ -142,7 +128,7 @@ func FromSDKInput(in *types.BackupPlanInput) (*Plan, error) {
 func advancedFromSDK(in []types.AdvancedBackupSetting) []AdvancedSetting {
 	var out []AdvancedSetting
 	for _, a := range in {
-		out = append(out, AdvancedSetting{ResourceType: aws.ToString(a.ResourceType), Options: maps.Clone(a.BackupOptions)})
+		out = append(out, AdvancedSetting{ResourceType: backup.ResourceType(aws.ToString(a.ResourceType)), Options: maps.Clone(a.BackupOptions)})
 	}
 	return out
 }
@@ -165,7 +151,29 @@ func ruleFromSDK(r types.BackupRuleInput) Rule {
 			DestinationVaultARN: aws.ToString(c.DestinationBackupVaultArn), Lifecycle: lifecycleFromSDK(c.Lifecycle)})
 	}
 	for _, a := range r.IndexActions {
-		out.IndexActions = append(out.IndexActions, IndexAction{ResourceTypes: slices.Clone(a.ResourceTypes)})
+		out.IndexActions = append(out.IndexActions, IndexAction{ResourceTypes: resourceTypesOf(a.ResourceTypes)})
+	}
+	return out
+}
+
+func resourceTypeStrings(ts []backup.ResourceType) []string {
+	if ts == nil {
+		return nil
+	}
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t)
+	}
+	return out
+}
+
+func resourceTypesOf(ss []string) []backup.ResourceType {
+	if ss == nil {
+		return nil
+	}
+	out := make([]backup.ResourceType, len(ss))
+	for i, s := range ss {
+		out[i] = backup.ResourceType(s)
 	}
 	return out
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 func TestSDKRoundTrip(t *testing.T) {
@@ -23,7 +25,7 @@ func TestSDKRoundTrip(t *testing.T) {
 		t.Errorf("continuous not set")
 	}
 	if aws.ToInt64(in.Rules[3].Lifecycle.DeleteAfterDays) != -1 {
-		t.Errorf("KeepForever not -1")
+		t.Errorf("backup.KeepForever not -1")
 	}
 	got, err := FromSDKInput(in)
 	if err != nil {
@@ -71,7 +73,7 @@ func TestCreatorRequestID(t *testing.T) {
 		t.Errorf("CreatorRequestID = %q; want name prefix, 1-50 of [A-Za-z0-9-_.]", id)
 	}
 	q := p.Clone()
-	q.Rules[0].Lifecycle.DeleteAfter = 8
+	q.Rules[0].Lifecycle.DeleteAfter = backup.Days(8)
 	if CreatorRequestID(q) == id {
 		t.Errorf("changed plan kept the same CreatorRequestID")
 	}

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 // TagCondition is one ListOfTags entry: the resource must carry tag Key with
@@ -116,8 +118,8 @@ var resourceTypePatterns = map[string]string{
 
 // ResourceTypePattern returns the ARN pattern that selects every resource of
 // the AWS Backup resource type t ("EBS", "RDS", "DynamoDB", …).
-func ResourceTypePattern(t string) (string, bool) {
-	p, ok := resourceTypePatterns[t]
+func ResourceTypePattern(t backup.ResourceType) (string, bool) {
+	p, ok := resourceTypePatterns[string(t)]
 	return p, ok
 }
 
@@ -125,11 +127,11 @@ func ResourceTypePattern(t string) (string, bool) {
 // ("EBS", "EC2", "RDS", "Aurora", "DynamoDB", "EFS", "FSx", "S3",
 // "Redshift", "Storage Gateway", "Timestream", "CloudFormation"). An
 // unknown type is recorded as-is so that Build reports it.
-func (b *SelectionBuilder) AllOfType(t string) *SelectionBuilder {
-	if p, ok := resourceTypePatterns[t]; ok {
+func (b *SelectionBuilder) AllOfType(t backup.ResourceType) *SelectionBuilder {
+	if p, ok := resourceTypePatterns[string(t)]; ok {
 		return b.Resources(p)
 	}
-	return b.Resources("unknown-resource-type:" + t)
+	return b.Resources("unknown-resource-type:" + string(t))
 }
 
 // Exclude adds NotResources ARNs or patterns.

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 func TestSelectionMatches(t *testing.T) {
@@ -144,7 +146,7 @@ func TestSelectionValidate(t *testing.T) {
 			tt.mutate(s)
 			err := s.Validate()
 			var found bool
-			for _, ve := range ValidationErrors(err) {
+			for _, ve := range backup.ValidationErrors(err) {
 				if ve.Field == tt.field && strings.Contains(ve.Reason, tt.reason) {
 					found = true
 				}

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 // AWS Backup limits the validator encodes. Sources: the AWS Backup API
@@ -36,7 +38,7 @@ var (
 	iamRolePattern   = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):iam::(\d{12}|\$account):role/[\w+=,.@/-]{1,512}$`)
 	nameRule         = "must be 1-50 characters of letters, digits, '-', '_' and '.'"
 	vaultRule        = "must be 2-50 characters of letters, digits, '-' and '_'"
-	advancedSettings = map[string]map[string]bool{
+	advancedSettings = map[backup.ResourceType]map[string]bool{
 		"EC2": {"WindowsVSS": true},
 		// The SDK's model documents BackupACLs/BackupObjectTags; the current
 		// API reference page says S3BackupACLs/S3BackupObjectTags. Both
@@ -74,7 +76,7 @@ func (p *Plan) validate(pr *problems, prefix string) {
 			seen[r.Name] = i
 		}
 	}
-	types := map[string]bool{}
+	types := map[backup.ResourceType]bool{}
 	for i, a := range p.AdvancedSettings {
 		af := f(idx("AdvancedBackupSettings", i))
 		allowed, ok := advancedSettings[a.ResourceType]
@@ -143,10 +145,10 @@ func (r Rule) validate(pr *problems, prefix string) {
 	if r.ContinuousBackup {
 		l := r.Lifecycle
 		switch {
-		case l.DeleteAfter == KeepForever:
-			pr.add(f("Lifecycle.DeleteAfterDays"), "continuous backups are kept at most %d days; KeepForever (-1) is not allowed", MaxContinuousDays)
-		case l.DeleteAfter > MaxContinuousDays:
-			pr.add(f("Lifecycle.DeleteAfterDays"), "continuous backups are kept 1-%d days, got %d", MaxContinuousDays, l.DeleteAfter)
+		case l.DeleteAfter == backup.KeepForever:
+			pr.add(f("Lifecycle.DeleteAfterDays"), "continuous backups are kept at most %d days; backup.KeepForever (-1) is not allowed", MaxContinuousDays)
+		case l.DeleteAfter > MaxContinuousDays*backup.Day:
+			pr.add(f("Lifecycle.DeleteAfterDays"), "continuous backups are kept 1-%d days, got %d", MaxContinuousDays, daysOf(l.DeleteAfter))
 		}
 		if l.MoveToColdStorageAfter != 0 {
 			pr.add(f("Lifecycle.MoveToColdStorageAfterDays"), "continuous backups cannot move to cold storage; leave it unset")
@@ -210,23 +212,25 @@ func checkWindow(pr *problems, prefix, field string, d, minimum time.Duration) {
 	}
 }
 
-func checkDays(pr *problems, prefix, field string, d Days) bool {
-	if d == 0 || d == KeepForever || (d > 0 && d <= MaxLifecycleDays) {
+func checkDays(pr *problems, prefix, field string, d time.Duration) bool {
+	if d == 0 || d == backup.KeepForever || (d > 0 && d%backup.Day == 0 && d <= MaxLifecycleDays*backup.Day) {
 		return true
 	}
 	field = join(prefix, field)
 	switch {
-	case d < KeepForever:
-		pr.add(field, "must be 1-%d days, or -1 to keep forever, got %d", MaxLifecycleDays, d)
-	case d > MaxLifecycleDays:
-		pr.add(field, "must be at most %d days (100 years), got %d", MaxLifecycleDays, d)
+	case d%backup.Day != 0:
+		pr.add(field, "must be a whole number of days, got %s", d)
+	case d < backup.KeepForever:
+		pr.add(field, "must be 1-%d days, or -1 to keep forever, got %d", MaxLifecycleDays, daysOf(d))
+	case d > MaxLifecycleDays*backup.Day:
+		pr.add(field, "must be at most %d days (100 years), got %d", MaxLifecycleDays, daysOf(d))
 	default:
 		return true
 	}
 	return false
 }
 
-func checkLifecycle(pr *problems, parent, name string, l Lifecycle) {
+func checkLifecycle(pr *problems, parent, name string, l backup.Lifecycle) {
 	if l.IsZero() {
 		return
 	}
@@ -234,10 +238,11 @@ func checkLifecycle(pr *problems, parent, name string, l Lifecycle) {
 	okCold := checkDays(pr, prefix, "MoveToColdStorageAfterDays", l.MoveToColdStorageAfter)
 	okDel := checkDays(pr, prefix, "DeleteAfterDays", l.DeleteAfter)
 	if okCold && okDel && l.MoveToColdStorageAfter > 0 && l.DeleteAfter > 0 &&
-		l.DeleteAfter < l.MoveToColdStorageAfter+MinColdStorageDays {
+		l.DeleteAfter < l.MoveToColdStorageAfter+MinColdStorageDays*backup.Day {
+		cold := daysOf(l.MoveToColdStorageAfter)
 		pr.add(join(prefix, "DeleteAfterDays"),
 			"must be at least %d days after MoveToColdStorageAfterDays (cold storage lasts at least 90 days): cold after %d, so delete after %d or more, got %d",
-			MinColdStorageDays, l.MoveToColdStorageAfter, l.MoveToColdStorageAfter+MinColdStorageDays, l.DeleteAfter)
+			MinColdStorageDays, cold, cold+MinColdStorageDays, daysOf(l.DeleteAfter))
 	}
 }
 

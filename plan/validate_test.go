@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 const (
@@ -20,15 +22,15 @@ func validPlan() *Plan {
 		Rules: []Rule{
 			{Name: "hourly", TargetVault: "Default", Schedule: "cron(15 * * * ? *)", Timezone: "Europe/Berlin",
 				StartWindow: time.Hour, CompletionWindow: 2 * time.Hour,
-				Lifecycle:         Lifecycle{DeleteAfter: 7},
+				Lifecycle:         backup.Lifecycle{DeleteAfter: backup.Days(7)},
 				RecoveryPointTags: map[string]string{"tier": "hourly"}},
 			{Name: "monthly", TargetVault: "Default", Schedule: "cron(0 5 1 * ? *)",
-				Lifecycle: Lifecycle{MoveToColdStorageAfter: 30, DeleteAfter: 120, OptInToArchive: true},
+				Lifecycle: backup.Lifecycle{MoveToColdStorageAfter: backup.Days(30), DeleteAfter: backup.Days(120), OptInToArchive: true},
 				CopyActions: []CopyAction{{DestinationVaultARN: testVaultARN,
-					Lifecycle: Lifecycle{MoveToColdStorageAfter: 1, DeleteAfter: 91}}},
-				IndexActions: []IndexAction{{ResourceTypes: []string{"EBS"}}}},
-			{Name: "pitr", TargetVault: "pitr_vault", ContinuousBackup: true, Lifecycle: Lifecycle{DeleteAfter: 35}},
-			{Name: "forever", TargetVault: "Default", Lifecycle: Lifecycle{MoveToColdStorageAfter: KeepForever, DeleteAfter: KeepForever}},
+					Lifecycle: backup.Lifecycle{MoveToColdStorageAfter: backup.Days(1), DeleteAfter: backup.Days(91)}}},
+				IndexActions: []IndexAction{{ResourceTypes: []backup.ResourceType{"EBS"}}}},
+			{Name: "pitr", TargetVault: "pitr_vault", ContinuousBackup: true, Lifecycle: backup.Lifecycle{DeleteAfter: backup.Days(35)}},
+			{Name: "forever", TargetVault: "Default", Lifecycle: backup.Lifecycle{MoveToColdStorageAfter: backup.KeepForever, DeleteAfter: backup.KeepForever}},
 		},
 		AdvancedSettings: []AdvancedSetting{{ResourceType: "EC2", Options: map[string]string{"WindowsVSS": "enabled"}},
 			{ResourceType: "S3", Options: map[string]string{"BackupACLs": "disabled", "BackupObjectTags": "enabled"}}},
@@ -86,13 +88,13 @@ func TestValidateRules(t *testing.T) {
 			"Rules[0].StartWindowMinutes", "at most 52,560,000 minutes"},
 		{"completion window > 100 years", func(p *Plan) { p.Rules[0].CompletionWindow = MaxWindow + time.Minute }, "Rules[0].CompletionWindowMinutes", "at most 52,560,000 minutes"},
 		{"completion window within start + 60", func(p *Plan) { p.Rules[0].CompletionWindow = 119 * time.Minute }, "Rules[0].CompletionWindowMinutes", "at least 60 minutes longer than the start window (60 min), got 119 min"},
-		{"cold 30 delete 90 (roadmap trap)", func(p *Plan) { p.Rules[1].Lifecycle.DeleteAfter = 90 }, "Rules[1].Lifecycle.DeleteAfterDays", "cold after 30, so delete after 120 or more, got 90"},
-		{"delete > 36500", func(p *Plan) { p.Rules[0].Lifecycle.DeleteAfter = 36501 }, "Rules[0].Lifecycle.DeleteAfterDays", "at most 36500 days"},
-		{"cold > 36500", func(p *Plan) { p.Rules[3].Lifecycle.MoveToColdStorageAfter = 36501 }, "Rules[3].Lifecycle.MoveToColdStorageAfterDays", "at most 36500 days"},
-		{"delete < -1", func(p *Plan) { p.Rules[0].Lifecycle.DeleteAfter = -2 }, "Rules[0].Lifecycle.DeleteAfterDays", "or -1 to keep forever"},
-		{"continuous > 35 days", func(p *Plan) { p.Rules[2].Lifecycle.DeleteAfter = 36 }, "Rules[2].Lifecycle.DeleteAfterDays", "continuous backups are kept 1-35 days, got 36"},
-		{"continuous forever", func(p *Plan) { p.Rules[2].Lifecycle.DeleteAfter = KeepForever }, "Rules[2].Lifecycle.DeleteAfterDays", "KeepForever (-1) is not allowed"},
-		{"continuous cold", func(p *Plan) { p.Rules[2].Lifecycle.MoveToColdStorageAfter = 1 }, "Rules[2].Lifecycle.MoveToColdStorageAfterDays", "cannot move to cold storage"},
+		{"cold 30 delete 90 (roadmap trap)", func(p *Plan) { p.Rules[1].Lifecycle.DeleteAfter = backup.Days(90) }, "Rules[1].Lifecycle.DeleteAfterDays", "cold after 30, so delete after 120 or more, got 90"},
+		{"delete > 36500", func(p *Plan) { p.Rules[0].Lifecycle.DeleteAfter = backup.Days(36501) }, "Rules[0].Lifecycle.DeleteAfterDays", "at most 36500 days"},
+		{"cold > 36500", func(p *Plan) { p.Rules[3].Lifecycle.MoveToColdStorageAfter = backup.Days(36501) }, "Rules[3].Lifecycle.MoveToColdStorageAfterDays", "at most 36500 days"},
+		{"delete < -1", func(p *Plan) { p.Rules[0].Lifecycle.DeleteAfter = backup.Days(-2) }, "Rules[0].Lifecycle.DeleteAfterDays", "or -1 to keep forever"},
+		{"continuous > 35 days", func(p *Plan) { p.Rules[2].Lifecycle.DeleteAfter = backup.Days(36) }, "Rules[2].Lifecycle.DeleteAfterDays", "continuous backups are kept 1-35 days, got 36"},
+		{"continuous forever", func(p *Plan) { p.Rules[2].Lifecycle.DeleteAfter = backup.KeepForever }, "Rules[2].Lifecycle.DeleteAfterDays", "backup.KeepForever (-1) is not allowed"},
+		{"continuous cold", func(p *Plan) { p.Rules[2].Lifecycle.MoveToColdStorageAfter = backup.Days(1) }, "Rules[2].Lifecycle.MoveToColdStorageAfterDays", "cannot move to cold storage"},
 		{"continuous archive", func(p *Plan) { p.Rules[2].Lifecycle.OptInToArchive = true }, "Rules[2].Lifecycle.OptInToArchiveForSupportedResources", "cannot move to the archive tier"},
 		{"more than 5 copy actions", func(p *Plan) {
 			for range 5 {
@@ -112,7 +114,7 @@ func TestValidateRules(t *testing.T) {
 		{"copy ARN bad vault name", func(p *Plan) {
 			p.Rules[1].CopyActions[0].DestinationVaultARN = "arn:aws:backup:eu-west-1:210987654321:backup-vault:a.b"
 		}, "Rules[1].CopyActions[0].DestinationBackupVaultArn", "vault name in the ARN must be 2-50"},
-		{"copy lifecycle", func(p *Plan) { p.Rules[1].CopyActions[0].Lifecycle.DeleteAfter = 90 }, "Rules[1].CopyActions[0].Lifecycle.DeleteAfterDays", "must be at least 90 days after MoveToColdStorageAfterDays"},
+		{"copy lifecycle", func(p *Plan) { p.Rules[1].CopyActions[0].Lifecycle.DeleteAfter = backup.Days(90) }, "Rules[1].CopyActions[0].Lifecycle.DeleteAfterDays", "must be at least 90 days after MoveToColdStorageAfterDays"},
 		{"air-gapped vault ARN", func(p *Plan) { p.Rules[0].AirGappedVaultARN = "vault" }, "Rules[0].TargetLogicallyAirGappedBackupVaultArn", "must be a backup vault ARN"},
 		{"recovery point tags > 10", func(p *Plan) { p.Rules[0].RecoveryPointTags = tags(11) }, "Rules[0].RecoveryPointTags", "at most 10 tags, got 11"},
 		{"recovery point tag aws:", func(p *Plan) { p.Rules[0].RecoveryPointTags = map[string]string{"aws:x": "v"} }, `Rules[0].RecoveryPointTags["aws:x"]`, `must not start with "aws:"`},
@@ -120,10 +122,10 @@ func TestValidateRules(t *testing.T) {
 		{"tag value too long", func(p *Plan) { p.Tags = map[string]string{"k": strings.Repeat("v", 257)} }, `Tags["k"]`, "at most 256 characters"},
 		{"plan tags > 50", func(p *Plan) { p.Tags = tags(51) }, "Tags", "at most 50 tags"},
 		{"two index actions", func(p *Plan) {
-			p.Rules[1].IndexActions = append(p.Rules[1].IndexActions, IndexAction{ResourceTypes: []string{"S3"}})
+			p.Rules[1].IndexActions = append(p.Rules[1].IndexActions, IndexAction{ResourceTypes: []backup.ResourceType{"S3"}})
 		}, "Rules[1].IndexActions", "at most one index action per rule"},
-		{"index two types", func(p *Plan) { p.Rules[1].IndexActions[0].ResourceTypes = []string{"EBS", "S3"} }, "Rules[1].IndexActions[0].ResourceTypes", "exactly one resource type"},
-		{"index type", func(p *Plan) { p.Rules[1].IndexActions[0].ResourceTypes = []string{"RDS"} }, "Rules[1].IndexActions[0].ResourceTypes[0]", `must be "EBS" or "S3"`},
+		{"index two types", func(p *Plan) { p.Rules[1].IndexActions[0].ResourceTypes = []backup.ResourceType{"EBS", "S3"} }, "Rules[1].IndexActions[0].ResourceTypes", "exactly one resource type"},
+		{"index type", func(p *Plan) { p.Rules[1].IndexActions[0].ResourceTypes = []backup.ResourceType{"RDS"} }, "Rules[1].IndexActions[0].ResourceTypes[0]", `must be "EBS" or "S3"`},
 		{"advanced type", func(p *Plan) { p.AdvancedSettings[0].ResourceType = "RDS" }, "AdvancedBackupSettings[0].ResourceType", "must be EC2 (Windows VSS) or S3"},
 		{"advanced duplicate", func(p *Plan) { p.AdvancedSettings[1] = p.AdvancedSettings[0] }, "AdvancedBackupSettings[1].ResourceType", "duplicate advanced backup setting for EC2"},
 		{"advanced option key", func(p *Plan) { p.AdvancedSettings[0].Options = map[string]string{"BackupACLs": "enabled"} }, "AdvancedBackupSettings[0].BackupOptions.BackupACLs", "not a backup option for EC2"},
@@ -141,7 +143,7 @@ func TestValidateRules(t *testing.T) {
 				t.Fatalf("Validate() = nil; want error on %s", tt.field)
 			}
 			var found bool
-			for _, ve := range ValidationErrors(err) {
+			for _, ve := range backup.ValidationErrors(err) {
 				if ve.Field == tt.field && strings.Contains(ve.Reason, tt.reason) {
 					found = true
 				}
@@ -156,12 +158,12 @@ func TestValidateRules(t *testing.T) {
 func TestBuildReportsEveryProblem(t *testing.T) {
 	t.Parallel()
 	_, err := New("bad name").
-		AddRule(NewRule("a", "v").Schedule("rate(1 day)").MoveToColdAfter(30).DeleteAfter(90)).
+		AddRule(NewRule("a", "v").Schedule("rate(1 day)").MoveToColdAfter(backup.Days(30)).DeleteAfter(backup.Days(90))).
 		AddRule(NewRule("a", "Default").StartWithin(10 * time.Minute)).
 		Build()
 	want := []string{"Name", "Rules[0].TargetBackupVaultName", "Rules[0].ScheduleExpression",
 		"Rules[0].Lifecycle.DeleteAfterDays", "Rules[1].StartWindowMinutes", "Rules[1].Name"}
-	got := ValidationErrors(err)
+	got := backup.ValidationErrors(err)
 	if len(got) != len(want) {
 		t.Fatalf("got %d problems %v; want %d", len(got), err, len(want))
 	}
@@ -180,7 +182,7 @@ func TestBuilderNoSharedState(t *testing.T) {
 	t.Parallel()
 	rb := NewRule("daily", "Default").RecoveryPointTag("a", "1")
 	b1 := New("p1").AddRule(rb).Tag("k", "v")
-	rb.RecoveryPointTag("a", "changed").DeleteAfter(3)
+	rb.RecoveryPointTag("a", "changed").DeleteAfter(backup.Days(3))
 	p1, err := b1.Build()
 	if err != nil {
 		t.Fatal(err)
@@ -188,7 +190,7 @@ func TestBuilderNoSharedState(t *testing.T) {
 	if got := p1.Rules[0].RecoveryPointTags["a"]; got != "1" {
 		t.Errorf("rule tag after mutating the RuleBuilder = %q; want 1", got)
 	}
-	if p1.Rules[0].Lifecycle.DeleteAfter != 0 {
+	if p1.Rules[0].Lifecycle.DeleteAfter != backup.Days(0) {
 		t.Errorf("DeleteAfter leaked from RuleBuilder: %d", p1.Rules[0].Lifecycle.DeleteAfter)
 	}
 	p1.Tags["k"] = "mutated"
@@ -219,10 +221,10 @@ func TestBuilderMethods(t *testing.T) {
 	t.Parallel()
 	p, err := New("all").
 		AddRule(NewRule("r1", "Default").Schedule("cron(0 3 ? * MON-FRI *)").Timezone("America/New_York").
-			StartWithin(time.Hour).CompleteWithin(4*time.Hour).MoveToColdAfter(10).DeleteAfter(100).OptInToArchive().
-			RecoveryPointTag("k", "v").CopyTo(testVaultARN, Lifecycle{DeleteAfter: 30}).Index("S3").
+			StartWithin(time.Hour).CompleteWithin(4*time.Hour).MoveToColdAfter(backup.Days(10)).DeleteAfter(backup.Days(100)).OptInToArchive().
+			RecoveryPointTag("k", "v").CopyTo(testVaultARN, backup.Lifecycle{DeleteAfter: backup.Days(30)}).Index("S3").
 			AirGappedVault("arn:aws:backup:us-east-1:123456789012:backup-vault:lag")).
-		AddRules(Rule{Name: "r2", TargetVault: "Other", Lifecycle: Lifecycle{DeleteAfter: 5}}, NewRule("r3", "x").Name("r3b").Vault("Default").Continuous().Lifecycle(Lifecycle{DeleteAfter: 10}).Rule()).
+		AddRules(Rule{Name: "r2", TargetVault: "Other", Lifecycle: backup.Lifecycle{DeleteAfter: backup.Days(5)}}, NewRule("r3", "x").Name("r3b").Vault("Default").Continuous().Lifecycle(backup.Lifecycle{DeleteAfter: backup.Days(10)}).Rule()).
 		WindowsVSS(false).S3BackupOptions(true, false).Tag("team", "a").
 		Build()
 	if err != nil {
@@ -230,7 +232,7 @@ func TestBuilderMethods(t *testing.T) {
 	}
 	r := p.Rules[0]
 	if r.Schedule != "cron(0 3 ? * MON-FRI *)" || r.Timezone != "America/New_York" || r.StartWindow != time.Hour ||
-		r.CompletionWindow != 4*time.Hour || r.Lifecycle != (Lifecycle{10, 100, true}) || r.RecoveryPointTags["k"] != "v" ||
+		r.CompletionWindow != 4*time.Hour || r.Lifecycle != (backup.Lifecycle{MoveToColdStorageAfter: backup.Days(10), DeleteAfter: backup.Days(100), OptInToArchive: true}) || r.RecoveryPointTags["k"] != "v" ||
 		len(r.CopyActions) != 1 || r.IndexActions[0].ResourceTypes[0] != "S3" || r.AirGappedVaultARN == "" {
 		t.Errorf("rule = %+v", r)
 	}
@@ -251,8 +253,9 @@ func TestBuilderMethods(t *testing.T) {
 	if err != nil || s.Location().String() != "America/New_York" {
 		t.Errorf("ParsedSchedule = %v, %v", s, err)
 	}
-	if d := Days(2).Duration(); d != 48*time.Hour {
-		t.Errorf("Days(2).Duration() = %s; want 48h", d)
+	frac := &Plan{Name: "p", Rules: []Rule{{Name: "f", TargetVault: "Default", Lifecycle: backup.Lifecycle{DeleteAfter: 36 * time.Hour}}}}
+	if ves := backup.ValidationErrors(frac.Validate()); len(ves) != 1 || ves[0].Field != "Rules[0].Lifecycle.DeleteAfterDays" {
+		t.Errorf("Validate(DeleteAfter 36h) = %v; want one error on Rules[0].Lifecycle.DeleteAfterDays", ves)
 	}
 }
 

@@ -99,7 +99,7 @@ func seedConcurrently(b *testing.B, e *env, resources []backuptest.Resource) {
 		}
 		ids[i] = aws.ToString(out.BackupJobId)
 	}
-	w := backup.NewBackupJobWaiter(e.api, fastWaiter)
+	w := backup.NewJobWaiter(e.api, fastWaiter)
 	for _, id := range ids {
 		if _, err := w.Wait(ctx, id, time.Minute); err != nil {
 			b.Fatal(err)

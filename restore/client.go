@@ -51,8 +51,8 @@ type Options struct {
 	// used by the built-in handlers (validation, tagging, cleanup) of drills.
 	Services Services
 	// Handlers override or add per-resource-type handlers, keyed by the
-	// AWS Backup resource type ("EBS", …).
-	Handlers map[string]Handler
+	// AWS Backup resource type (backup.EBS, …).
+	Handlers map[backup.ResourceType]Handler
 	// OnEvent, when set, receives drill progress events. It is called from
 	// the drill's goroutines and must be safe for concurrent use.
 	OnEvent func(Event)
@@ -120,7 +120,7 @@ type Job struct {
 	// ID is the restore job id.
 	ID string
 	// ResourceType is the AWS Backup resource type restored.
-	ResourceType string
+	ResourceType backup.ResourceType
 	// RecoveryPointARN is the recovery point restored.
 	RecoveryPointARN string
 	// CreatedResourceARN is the resource the job created.
@@ -189,7 +189,7 @@ func (c *Client) startOptions(optFns []func(*StartOptions)) StartOptions {
 	return so
 }
 
-func (c *Client) startJob(ctx context.Context, rpARN, resourceType string, md map[string]string, so StartOptions) (string, error) {
+func (c *Client) startJob(ctx context.Context, rpARN string, resourceType backup.ResourceType, md map[string]string, so StartOptions) (string, error) {
 	token := so.IdempotencyToken
 	if token == "" {
 		token = restoreToken(rpARN, resourceType, so.IAMRoleARN, md)
@@ -197,7 +197,7 @@ func (c *Client) startJob(ctx context.Context, rpARN, resourceType string, md ma
 	in := &awsbackup.StartRestoreJobInput{
 		RecoveryPointArn:                 aws.String(rpARN),
 		Metadata:                         md,
-		ResourceType:                     aws.String(resourceType),
+		ResourceType:                     aws.String(string(resourceType)),
 		IdempotencyToken:                 aws.String(token),
 		CopySourceTagsToRestoredResource: so.CopySourceTags,
 	}
@@ -296,7 +296,7 @@ func (c *Client) waiterOptions(o *backup.WaiterOptions) {
 func jobFromOutput(out *awsbackup.DescribeRestoreJobOutput) *Job {
 	return &Job{
 		ID:                 aws.ToString(out.RestoreJobId),
-		ResourceType:       aws.ToString(out.ResourceType),
+		ResourceType:       backup.ResourceType(aws.ToString(out.ResourceType)),
 		RecoveryPointARN:   aws.ToString(out.RecoveryPointArn),
 		CreatedResourceARN: aws.ToString(out.CreatedResourceArn),
 		Status:             string(out.Status),

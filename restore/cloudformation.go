@@ -1,6 +1,10 @@
 package restore
 
-import "regexp"
+import (
+	"regexp"
+
+	"github.com/backupkit/backupkit/backup"
+)
 
 var cfnNameRE = regexp.MustCompile(`^[a-zA-Z][-a-zA-Z0-9]{0,127}$`)
 
@@ -20,7 +24,7 @@ type CloudFormation struct {
 }
 
 // ResourceType implements Input.
-func (CloudFormation) ResourceType() string { return "CloudFormation" }
+func (CloudFormation) ResourceType() backup.ResourceType { return backup.CloudFormation }
 
 // Metadata implements Input.
 func (c CloudFormation) Metadata() (map[string]string, error) {

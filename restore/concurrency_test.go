@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
 	"github.com/backupkit/backupkit/restore"
 )
@@ -15,20 +16,20 @@ func TestDrillConcurrencyBounds(t *testing.T) {
 	tests := []struct {
 		name        string
 		concurrency int
-		perType     map[string]int
-		wantMax     map[string]int // per type
+		perType     map[backup.ResourceType]int
+		wantMax     map[backup.ResourceType]int // per type
 		wantTotal   int
 	}{
-		{name: "overall", concurrency: 3, wantMax: map[string]int{"EBS": 3, "DynamoDB": 3}, wantTotal: 3},
-		{name: "per type", concurrency: 8, perType: map[string]int{"EBS": 2, "DynamoDB": 1}, wantMax: map[string]int{"EBS": 2, "DynamoDB": 1}, wantTotal: 3},
+		{name: "overall", concurrency: 3, wantMax: map[backup.ResourceType]int{"EBS": 3, "DynamoDB": 3}, wantTotal: 3},
+		{name: "per type", concurrency: 8, perType: map[backup.ResourceType]int{"EBS": 2, "DynamoDB": 1}, wantMax: map[backup.ResourceType]int{"EBS": 2, "DynamoDB": 1}, wantTotal: 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var (
 				mu       sync.Mutex
-				inFlight = map[string]int{}
-				maxSeen  = map[string]int{}
+				inFlight = map[backup.ResourceType]int{}
+				maxSeen  = map[backup.ResourceType]int{}
 				total    int
 				maxTotal int
 			)

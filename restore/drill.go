@@ -84,7 +84,7 @@ type Drill struct {
 	// PerTypeConcurrency bounds targets in flight per resource type (for
 	// example to respect a service's API rate). A target waiting for its
 	// type's turn holds one of the Concurrency slots.
-	PerTypeConcurrency map[string]int
+	PerTypeConcurrency map[backup.ResourceType]int
 	// Validators run on every target after the built-in validation.
 	Validators []Validator
 	// Tags are extra tags put on restored resources.
@@ -115,7 +115,7 @@ type Target struct {
 	// ResourceARN is the protected resource; required.
 	ResourceARN string
 	// ResourceType is the AWS Backup type. Default: from the ARN.
-	ResourceType string
+	ResourceType backup.ResourceType
 	// RecoveryPointARN pins the recovery point. Default: the latest
 	// completed one.
 	RecoveryPointARN string
@@ -187,7 +187,7 @@ type Restored struct {
 	// SourceARN is the protected resource that was restored.
 	SourceARN string
 	// ResourceType is its AWS Backup type.
-	ResourceType string
+	ResourceType backup.ResourceType
 	// RecoveryPointARN is the recovery point restored.
 	RecoveryPointARN string
 	// RestoreJobID is the restore job.
@@ -215,7 +215,8 @@ type Event struct {
 	// DrillID is the drill's id.
 	DrillID string
 	// ResourceARN and ResourceType name the target.
-	ResourceARN, ResourceType string
+	ResourceARN  string
+	ResourceType backup.ResourceType
 	// Phase is one of the Phase constants.
 	Phase string
 	// Done is false when the phase starts and true when it ends.
@@ -230,7 +231,7 @@ type Event struct {
 type drillRun struct {
 	d        *Drill
 	start    time.Time
-	handlers map[string]Handler
+	handlers map[backup.ResourceType]Handler
 	vaultRPs map[string]types.RecoveryPointByBackupVault // latest completed per resource
 	role     string
 }
@@ -291,7 +292,7 @@ func (c *Client) Run(ctx context.Context, d *Drill) (*Report, error) {
 		Policy:        d.Policy,
 	}
 	results := make([]TargetResult, len(targets))
-	sems := map[string]*semaphore.Weighted{}
+	sems := map[backup.ResourceType]*semaphore.Weighted{}
 	for typ, n := range d.PerTypeConcurrency {
 		if n > 0 {
 			sems[typ] = semaphore.NewWeighted(int64(n))
@@ -400,9 +401,9 @@ func (c *Client) resolveTargets(ctx context.Context, r *drillRun) ([]Target, err
 		seen[t.ResourceARN] = true
 		if t.ResourceType == "" {
 			if rp, ok := r.vaultRPs[t.ResourceARN]; ok && rp.ResourceType != nil {
-				t.ResourceType = *rp.ResourceType
+				t.ResourceType = backup.ResourceType(*rp.ResourceType)
 			} else if typ, err := backup.ResourceTypeFromARN(t.ResourceARN); err == nil {
-				t.ResourceType = string(typ)
+				t.ResourceType = typ
 			}
 		}
 		out = append(out, t)
@@ -417,7 +418,7 @@ func (c *Client) resolveTargets(ctx context.Context, r *drillRun) ([]Target, err
 			if d.Selection != nil && !d.AllInVault {
 				var tags map[string]string
 				if d.Selection.needsTags() {
-					h := r.handlers[aws.ToString(rp.ResourceType)]
+					h := r.handlers[backup.ResourceType(aws.ToString(rp.ResourceType))]
 					if h == nil {
 						continue
 					}
@@ -432,7 +433,7 @@ func (c *Client) resolveTargets(ctx context.Context, r *drillRun) ([]Target, err
 					continue
 				}
 			}
-			add(Target{ResourceARN: a, ResourceType: aws.ToString(rp.ResourceType)})
+			add(Target{ResourceARN: a, ResourceType: backup.ResourceType(aws.ToString(rp.ResourceType))})
 		}
 	}
 	return out, nil
@@ -584,7 +585,7 @@ func (c *Client) freshBackup(ctx context.Context, r *drillRun, tr *targetRun) er
 		return fmt.Errorf("start backup job of %s: %w", tr.t.ResourceARN, err)
 	}
 	tr.res.BackupJobID = aws.ToString(out.BackupJobId)
-	job, err := backup.NewBackupJobWaiter(c.api, c.waiterOptions).Wait(ctx, tr.res.BackupJobID, c.opts.MaxWait)
+	job, err := backup.NewJobWaiter(c.api, c.waiterOptions).Wait(ctx, tr.res.BackupJobID, c.opts.MaxWait)
 	if err != nil {
 		return fmt.Errorf("wait for backup job %s: %w", tr.res.BackupJobID, err)
 	}
@@ -651,23 +652,23 @@ func stagingName(drillID string, idx int) string {
 
 // stagingMetadata gives a restore of resourceType a unique new name, so a
 // drill never restores over (or collides with) the source.
-func stagingMetadata(resourceType, name string) map[string]string {
+func stagingMetadata(resourceType backup.ResourceType, name string) map[string]string {
 	switch resourceType {
-	case "RDS":
+	case backup.RDS:
 		return map[string]string{"DBInstanceIdentifier": name}
-	case "Aurora", "DocumentDB", "Neptune":
+	case backup.Aurora, backup.DocumentDB, backup.Neptune:
 		return map[string]string{"dbClusterIdentifier": name}
-	case "DynamoDB":
+	case backup.DynamoDB:
 		return map[string]string{"targetTableName": name}
-	case "EFS":
+	case backup.EFS:
 		return map[string]string{"newFileSystem": "true", "CreationToken": name}
-	case "S3":
+	case backup.S3:
 		return map[string]string{"DestinationBucketName": name, "NewBucket": "true"}
-	case "Redshift":
+	case backup.Redshift:
 		return map[string]string{"ClusterIdentifier": name}
-	case "Timestream":
+	case backup.Timestream:
 		return map[string]string{"TableName": name}
-	case "CloudFormation":
+	case backup.CloudFormation:
 		return map[string]string{"StackName": name, "ChangeSetName": name}
 	}
 	return nil
@@ -693,7 +694,7 @@ func (c *Client) restoreTarget(ctx context.Context, r *drillRun, tr *targetRun) 
 		}
 		md = MergeMetadata(md, user)
 	}
-	if tr.t.ResourceType == "EFS" {
+	if tr.t.ResourceType == backup.EFS {
 		md = MergeMetadata(md, map[string]string{"newFileSystem": "true"}) // never restore into the source
 	}
 	so := StartOptions{IAMRoleARN: r.role, IdempotencyToken: restoreToken(r.d.ID, tr.t.ResourceARN, tr.res.RecoveryPointARN)}

@@ -9,6 +9,7 @@ import (
 
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
 	"github.com/backupkit/backupkit/restore"
 )
@@ -39,7 +40,7 @@ func TestDrillWaitsUntilReady(t *testing.T) {
 		o.IAMRoleARN = testRole
 		o.Waiter = fastWaiter
 		o.DeletePollInterval = 2 * time.Millisecond
-		o.Handlers = map[string]restore.Handler{"DynamoDB": h} // a user-supplied handler
+		o.Handlers = map[backup.ResourceType]restore.Handler{"DynamoDB": h} // a user-supplied handler
 	})
 	rep, err := client.Run(t.Context(), &restore.Drill{Vault: testVault, Targets: []restore.Target{{ResourceARN: sources[0]}}})
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
 	"github.com/backupkit/backupkit/restore"
 )
@@ -22,7 +23,7 @@ func TestDrillAllTypes(t *testing.T) {
 
 	rep, err := e.client.Run(t.Context(), &restore.Drill{
 		ID: "drill-all", Vault: testVault, AllInVault: true, MaxRTO: time.Minute, MaxRPO: time.Hour, Concurrency: 3,
-		PerTypeConcurrency: map[string]int{"EBS": 1},
+		PerTypeConcurrency: map[backup.ResourceType]int{"EBS": 1},
 	})
 	if err != nil {
 		t.Fatalf("Run() error = %v", err)

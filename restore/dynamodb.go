@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 var tableNameRE = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
@@ -30,7 +32,7 @@ type DynamoDB struct {
 }
 
 // ResourceType implements Input.
-func (DynamoDB) ResourceType() string { return "DynamoDB" }
+func (DynamoDB) ResourceType() backup.ResourceType { return backup.DynamoDB }
 
 // Metadata implements Input.
 func (d DynamoDB) Metadata() (map[string]string, error) {

@@ -1,5 +1,7 @@
 package restore
 
+import "github.com/backupkit/backupkit/backup"
+
 // EBS restores an Amazon EBS snapshot recovery point to a new volume.
 // Zero values are omitted so the recovery point's own metadata applies.
 type EBS struct {
@@ -27,7 +29,7 @@ type EBS struct {
 }
 
 // ResourceType implements Input.
-func (EBS) ResourceType() string { return "EBS" }
+func (EBS) ResourceType() backup.ResourceType { return backup.EBS }
 
 // Metadata implements Input.
 func (e EBS) Metadata() (map[string]string, error) {

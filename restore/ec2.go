@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 // EC2 restores an Amazon EC2 instance recovery point to a new instance.
@@ -40,7 +42,7 @@ type EC2 struct {
 var instanceTypeRE = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
 
 // ResourceType implements Input.
-func (EC2) ResourceType() string { return "EC2" }
+func (EC2) ResourceType() backup.ResourceType { return backup.EC2 }
 
 // Metadata implements Input.
 func (e EC2) Metadata() (map[string]string, error) {

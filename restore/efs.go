@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
 	efstypes "github.com/aws/aws-sdk-go-v2/service/efs/types"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 // EFS restores an Amazon EFS recovery point. Drills always restore to a
@@ -41,7 +43,7 @@ type EFS struct {
 }
 
 // ResourceType implements Input.
-func (EFS) ResourceType() string { return "EFS" }
+func (EFS) ResourceType() backup.ResourceType { return backup.EFS }
 
 // Metadata implements Input.
 func (e EFS) Metadata() (map[string]string, error) {

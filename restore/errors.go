@@ -3,21 +3,16 @@ package restore
 import (
 	"errors"
 	"fmt"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
-// ValidationError reports one problem with a restore input, a restore
-// testing builder or a drill. Functions that validate return every problem
-// at once as an errors.Join of *ValidationError values.
-type ValidationError struct {
-	// Field is the path of the offending field, e.g. "EBS.VolumeSizeGiB".
-	Field string
-	// Reason says what is wrong and what is allowed.
-	Reason string
-}
-
-func (e *ValidationError) Error() string {
-	return fmt.Sprintf("%s: %s", e.Field, e.Reason)
-}
+// ValidationError is backup.ValidationError, the one validation error
+// type of backupkit. Restore inputs, restore testing builders and drills
+// that fail validation return every problem at once as an errors.Join of
+// them, each naming its field (e.g. "EBS.VolumeSizeGiB"); list them with
+// backup.ValidationErrors.
+type ValidationError = backup.ValidationError
 
 // ErrNoHandler is returned (wrapped) when a drill target has a resource
 // type for which no Handler is configured: the drill refuses to restore what

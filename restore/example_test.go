@@ -94,7 +94,7 @@ func exampleEmulator() (*backuptest.Server, string) {
 	if err != nil {
 		panic(err)
 	}
-	if _, err := backup.NewBackupJobWaiter(api, fastWaiter).Wait(ctx, aws.ToString(job.BackupJobId), time.Minute); err != nil {
+	if _, err := backup.NewJobWaiter(api, fastWaiter).Wait(ctx, aws.ToString(job.BackupJobId), time.Minute); err != nil {
 		panic(err)
 	}
 	return srv, volume

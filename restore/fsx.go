@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
 	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 // FSxKind is the Amazon FSx file system type a restore creates.
@@ -48,7 +50,7 @@ type FSx struct {
 }
 
 // ResourceType implements Input.
-func (FSx) ResourceType() string { return "FSx" }
+func (FSx) ResourceType() backup.ResourceType { return backup.FSx }
 
 var fsxRules = map[FSxKind]struct {
 	deployments []string

@@ -8,6 +8,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/smithy-go"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 // ErrNotReady is returned (wrapped) by Handler.Validate while a restored
@@ -56,29 +58,29 @@ type Services struct {
 
 // handlers returns the built-in handlers for the configured services,
 // overlaid with Options.Handlers.
-func (c *Client) handlers() map[string]Handler {
+func (c *Client) handlers() map[backup.ResourceType]Handler {
 	s := c.opts.Services
-	h := map[string]Handler{}
+	h := map[backup.ResourceType]Handler{}
 	if s.EC2 != nil {
-		h["EBS"] = &ebsHandler{api: s.EC2}
-		h["EC2"] = &ec2Handler{api: s.EC2}
+		h[backup.EBS] = &ebsHandler{api: s.EC2}
+		h[backup.EC2] = &ec2Handler{api: s.EC2}
 	}
 	if s.RDS != nil {
-		h["RDS"] = &rdsHandler{api: s.RDS}
+		h[backup.RDS] = &rdsHandler{api: s.RDS}
 		ch := &clusterHandler{api: s.RDS}
-		h["Aurora"], h["DocumentDB"], h["Neptune"] = ch, ch, ch
+		h[backup.Aurora], h[backup.DocumentDB], h[backup.Neptune] = ch, ch, ch
 	}
 	if s.DynamoDB != nil {
-		h["DynamoDB"] = &dynamoDBHandler{api: s.DynamoDB}
+		h[backup.DynamoDB] = &dynamoDBHandler{api: s.DynamoDB}
 	}
 	if s.EFS != nil {
-		h["EFS"] = &efsHandler{api: s.EFS}
+		h[backup.EFS] = &efsHandler{api: s.EFS}
 	}
 	if s.FSx != nil {
-		h["FSx"] = &fsxHandler{api: s.FSx}
+		h[backup.FSx] = &fsxHandler{api: s.FSx}
 	}
 	if s.S3 != nil {
-		h["S3"] = &s3Handler{api: s.S3}
+		h[backup.S3] = &s3Handler{api: s.S3}
 	}
 	for k, v := range c.opts.Handlers {
 		h[k] = v

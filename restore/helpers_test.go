@@ -115,7 +115,7 @@ func (e *env) seed(t testing.TB, resources ...backuptest.Resource) []string {
 		}
 		arns[i], ids[i] = r.ARN, aws.ToString(out.BackupJobId)
 	}
-	w := backup.NewBackupJobWaiter(e.api, fastWaiter)
+	w := backup.NewJobWaiter(e.api, fastWaiter)
 	for _, id := range ids {
 		if _, err := w.Wait(ctx, id, time.Minute); err != nil {
 			t.Fatalf("backup job %s: %v", id, err)

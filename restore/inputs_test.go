@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -15,7 +17,7 @@ func TestInputMetadata(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      Input
-		typ     string
+		typ     backup.ResourceType
 		want    map[string]string // subset that must be present
 		wantErr []string          // fields that must be named
 	}{

@@ -10,14 +10,16 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 // Input is a typed restore input for one resource type. Metadata checks the
 // input and returns the StartRestoreJob metadata map; errors are an
 // errors.Join of *ValidationError naming each field.
 type Input interface {
-	// ResourceType is the AWS Backup resource type string ("EBS", "RDS", …).
-	ResourceType() string
+	// ResourceType is the AWS Backup resource type restored.
+	ResourceType() backup.ResourceType
 	// Metadata returns the restore metadata keys for StartRestoreJob.
 	Metadata() (map[string]string, error)
 }
@@ -25,14 +27,14 @@ type Input interface {
 // Raw is an untyped restore input: a resource type and metadata keys used
 // as given. Use it for keys this package does not model.
 type Raw struct {
-	// Type is the AWS Backup resource type string.
-	Type string
+	// Type is the AWS Backup resource type.
+	Type backup.ResourceType
 	// Values are the metadata keys and values.
 	Values map[string]string
 }
 
 // ResourceType implements Input.
-func (r Raw) ResourceType() string { return r.Type }
+func (r Raw) ResourceType() backup.ResourceType { return r.Type }
 
 // Metadata implements Input; it only checks that Type is set.
 func (r Raw) Metadata() (map[string]string, error) {

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 // dbIdentifierRE is the RDS identifier rule: 1–63 letters, digits or
@@ -53,7 +55,7 @@ type RDS struct {
 }
 
 // ResourceType implements Input.
-func (RDS) ResourceType() string { return "RDS" }
+func (RDS) ResourceType() backup.ResourceType { return backup.RDS }
 
 // Metadata implements Input.
 func (r RDS) Metadata() (map[string]string, error) {
@@ -150,7 +152,7 @@ func (c Cluster) metadata(typ string, engines ...string) (map[string]string, err
 type Aurora struct{ Cluster }
 
 // ResourceType implements Input.
-func (Aurora) ResourceType() string { return "Aurora" }
+func (Aurora) ResourceType() backup.ResourceType { return backup.Aurora }
 
 // Metadata implements Input.
 func (a Aurora) Metadata() (map[string]string, error) {
@@ -162,7 +164,7 @@ func (a Aurora) Metadata() (map[string]string, error) {
 type DocumentDB struct{ Cluster }
 
 // ResourceType implements Input.
-func (DocumentDB) ResourceType() string { return "DocumentDB" }
+func (DocumentDB) ResourceType() backup.ResourceType { return backup.DocumentDB }
 
 // Metadata implements Input.
 func (d DocumentDB) Metadata() (map[string]string, error) { return d.metadata("DocumentDB", "docdb") }
@@ -172,7 +174,7 @@ func (d DocumentDB) Metadata() (map[string]string, error) { return d.metadata("D
 type Neptune struct{ Cluster }
 
 // ResourceType implements Input.
-func (Neptune) ResourceType() string { return "Neptune" }
+func (Neptune) ResourceType() backup.ResourceType { return backup.Neptune }
 
 // Metadata implements Input.
 func (n Neptune) Metadata() (map[string]string, error) { return n.metadata("Neptune", "neptune") }

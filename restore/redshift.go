@@ -1,6 +1,10 @@
 package restore
 
-import "regexp"
+import (
+	"regexp"
+
+	"github.com/backupkit/backupkit/backup"
+)
 
 var redshiftClusterRE = regexp.MustCompile(`^[a-z](?:[a-z0-9]|-[a-z0-9]){0,62}$`)
 
@@ -27,7 +31,7 @@ type Redshift struct {
 }
 
 // ResourceType implements Input.
-func (Redshift) ResourceType() string { return "Redshift" }
+func (Redshift) ResourceType() backup.ResourceType { return backup.Redshift }
 
 // Metadata implements Input.
 func (r Redshift) Metadata() (map[string]string, error) {

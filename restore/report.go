@@ -9,6 +9,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 // ReportSchemaVersion is the version of the JSON report schema documented
@@ -67,8 +69,8 @@ type Summary struct {
 // time.Duration and exported in JSON as seconds.
 type TargetResult struct {
 	// ResourceARN and ResourceType identify the protected resource.
-	ResourceARN  string `json:"resourceArn"`
-	ResourceType string `json:"resourceType"`
+	ResourceARN  string              `json:"resourceArn"`
+	ResourceType backup.ResourceType `json:"resourceType"`
 	// Status is Passed or Failed.
 	Status string `json:"status"`
 	// BackupJobID is the fresh backup's job, with Drill.FreshBackup.
@@ -292,7 +294,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	s := junitSuite{Name: "restore-drill " + r.DrillID, Tests: len(r.Targets), Fails: r.Summary.Failed,
 		Time: r.DurationSeconds, Timestamp: r.StartedAt.UTC().Format(time.RFC3339)}
 	for _, t := range r.Targets {
-		c := junitCase{Name: t.ResourceARN, ClassName: "backupkit.drill." + t.ResourceType, Time: t.RTOTotalSeconds,
+		c := junitCase{Name: t.ResourceARN, ClassName: "backupkit.drill." + string(t.ResourceType), Time: t.RTOTotalSeconds,
 			SystemOut: fmt.Sprintf("recoveryPoint=%s restoreJob=%s created=%s rpo=%.3fs rtoRestore=%.3fs rtoTotal=%.3fs validation=%s cleanup=%s",
 				t.RecoveryPointARN, t.RestoreJobID, t.CreatedResourceARN, t.RPOSeconds, t.RTORestoreSeconds, t.RTOTotalSeconds, t.Validation, t.Cleanup)}
 		if t.Status != Passed {

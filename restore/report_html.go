@@ -52,7 +52,7 @@ func buildChart(title string, r *Report, value func(TargetResult) (time.Duration
 		if i := strings.LastIndexAny(name, "/:"); i >= 0 && i < len(name)-1 {
 			name = name[i+1:]
 		}
-		label := t.ResourceType + " " + name
+		label := string(t.ResourceType) + " " + name
 		if r := []rune(label); len(r) > 44 {
 			label = string(r[:20]) + "…" + string(r[len(r)-23:])
 		}

@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 var bucketNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
@@ -43,7 +45,7 @@ type S3 struct {
 }
 
 // ResourceType implements Input.
-func (S3) ResourceType() string { return "S3" }
+func (S3) ResourceType() backup.ResourceType { return backup.S3 }
 
 // Metadata implements Input.
 func (s S3) Metadata() (map[string]string, error) {

@@ -1,6 +1,10 @@
 package restore
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/backupkit/backupkit/backup"
+)
 
 // SAPHANA restores an SAP HANA on Amazon EC2 database recovery point into
 // a target database.
@@ -18,7 +22,7 @@ type SAPHANA struct {
 }
 
 // ResourceType implements Input.
-func (SAPHANA) ResourceType() string { return "SAP HANA on Amazon EC2" }
+func (SAPHANA) ResourceType() backup.ResourceType { return backup.SAPHANA }
 
 // Metadata implements Input.
 func (s SAPHANA) Metadata() (map[string]string, error) {

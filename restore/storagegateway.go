@@ -3,6 +3,8 @@ package restore
 import (
 	"regexp"
 	"strings"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 var sgTargetNameRE = regexp.MustCompile(`^[a-z0-9.-]{1,200}$`)
@@ -29,7 +31,7 @@ type StorageGateway struct {
 }
 
 // ResourceType implements Input.
-func (StorageGateway) ResourceType() string { return "Storage Gateway" }
+func (StorageGateway) ResourceType() backup.ResourceType { return backup.StorageGateway }
 
 // Metadata implements Input.
 func (s StorageGateway) Metadata() (map[string]string, error) {

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 // AWS restore testing defaults and limits.
@@ -31,7 +33,7 @@ const (
 var testingNameRE = regexp.MustCompile(`^[a-zA-Z0-9_]{1,50}$`)
 
 // testingTypes are the resource types restore testing supports.
-var testingTypes = []string{"Aurora", "DocumentDB", "DynamoDB", "EBS", "EC2", "EFS", "FSx", "Neptune", "RDS", "S3"}
+var testingTypes = []backup.ResourceType{backup.Aurora, backup.DocumentDB, backup.DynamoDB, backup.EBS, backup.EC2, backup.EFS, backup.FSx, backup.Neptune, backup.RDS, backup.S3}
 
 // TestingPlan describes an AWS restore testing plan: when AWS Backup runs
 // restore tests and which recovery points it picks. Zero values take AWS's
@@ -170,7 +172,7 @@ type TestingSelection struct {
 	Name string
 	// ResourceType is one of Aurora, DocumentDB, DynamoDB, EBS, EC2, EFS,
 	// FSx, Neptune, RDS, S3; required.
-	ResourceType string
+	ResourceType backup.ResourceType
 	// IAMRoleARN is the role AWS Backup uses to restore; required.
 	IAMRoleARN string
 	// ResourceARNs are specific protected resources, at most 30.
@@ -202,7 +204,7 @@ func (s *TestingSelection) Input() (*awsbackup.CreateRestoreTestingSelectionInpu
 		fail("Name", "is %q; want 1–50 letters, digits or '_'", s.Name)
 	}
 	if !slices.Contains(testingTypes, s.ResourceType) {
-		fail("ResourceType", "is %q; want one of %s", s.ResourceType, strings.Join(testingTypes, ", "))
+		fail("ResourceType", "is %q; want one of %s", s.ResourceType, joinTypes(testingTypes))
 	}
 	if !strings.HasPrefix(s.IAMRoleARN, "arn:") || !strings.Contains(s.IAMRoleARN, ":iam::") {
 		fail("IAMRoleARN", "is %q; want an IAM role ARN", s.IAMRoleARN)
@@ -234,7 +236,7 @@ func (s *TestingSelection) Input() (*awsbackup.CreateRestoreTestingSelectionInpu
 	}
 	sel := &types.RestoreTestingSelectionForCreate{
 		RestoreTestingSelectionName: aws.String(s.Name),
-		ProtectedResourceType:       aws.String(s.ResourceType),
+		ProtectedResourceType:       aws.String(string(s.ResourceType)),
 		IamRoleArn:                  aws.String(s.IAMRoleARN),
 		RestoreMetadataOverrides:    maps.Clone(s.MetadataOverrides),
 	}
@@ -270,4 +272,12 @@ func keyValues(m map[string]string) []types.KeyValue {
 		out = append(out, types.KeyValue{Key: aws.String(k), Value: aws.String(m[k])})
 	}
 	return out
+}
+
+func joinTypes(ts []backup.ResourceType) string {
+	ss := make([]string, len(ts))
+	for i, t := range ts {
+		ss[i] = string(t)
+	}
+	return strings.Join(ss, ", ")
 }

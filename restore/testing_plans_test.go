@@ -96,7 +96,7 @@ func TestTestingSelection(t *testing.T) {
 				return
 			}
 			s := in.RestoreTestingSelection
-			if aws.ToString(in.RestoreTestingPlanName) != "p" || aws.ToString(s.ProtectedResourceType) != tt.sel.ResourceType || aws.ToString(s.IamRoleArn) != role {
+			if aws.ToString(in.RestoreTestingPlanName) != "p" || aws.ToString(s.ProtectedResourceType) != string(tt.sel.ResourceType) || aws.ToString(s.IamRoleArn) != role {
 				t.Errorf("input = %+v; want plan p, type %s, role %s", s, tt.sel.ResourceType, role)
 			}
 			if len(tt.sel.StringEquals) > 0 {

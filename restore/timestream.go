@@ -1,6 +1,10 @@
 package restore
 
-import "regexp"
+import (
+	"regexp"
+
+	"github.com/backupkit/backupkit/backup"
+)
 
 var timestreamNameRE = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,256}$`)
 
@@ -21,7 +25,7 @@ type Timestream struct {
 }
 
 // ResourceType implements Input.
-func (Timestream) ResourceType() string { return "Timestream" }
+func (Timestream) ResourceType() backup.ResourceType { return backup.Timestream }
 
 // Metadata implements Input.
 func (t Timestream) Metadata() (map[string]string, error) {

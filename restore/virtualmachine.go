@@ -1,5 +1,7 @@
 package restore
 
+import "github.com/backupkit/backupkit/backup"
+
 // VirtualMachine restores a VMware virtual machine recovery point (AWS
 // Backup gateway) to EC2, to EBS or back to VMware. Set RestoreTo and
 // exactly the matching target: EC2, EBS, or VMware keys (VMName,
@@ -18,7 +20,7 @@ type VirtualMachine struct {
 }
 
 // ResourceType implements Input.
-func (VirtualMachine) ResourceType() string { return "VirtualMachine" }
+func (VirtualMachine) ResourceType() backup.ResourceType { return backup.VirtualMachine }
 
 // Metadata implements Input.
 func (v VirtualMachine) Metadata() (map[string]string, error) {

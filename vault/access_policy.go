@@ -33,9 +33,11 @@ type Statement struct {
 	Condition map[string]map[string]any `json:"Condition,omitempty"`
 }
 
-// RecoveryPointDeletionActions are the actions the deny statement blocks:
-// deleting recovery points and shortening their lifecycle.
-var RecoveryPointDeletionActions = []string{"backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"}
+// RecoveryPointDeletionActions returns the actions the deny statement
+// blocks: deleting recovery points and shortening their lifecycle.
+func RecoveryPointDeletionActions() []string {
+	return []string{"backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"}
+}
 
 var orgIDRE = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
 
@@ -55,7 +57,7 @@ func NewAccessPolicy() *AccessPolicyBuilder { return &AccessPolicyBuilder{} }
 // aws:PrincipalArn.
 func (b *AccessPolicyBuilder) DenyRecoveryPointDeletion(exceptPrincipalARNs ...string) *AccessPolicyBuilder {
 	st := Statement{Sid: "DenyRecoveryPointDeletion", Effect: "Deny", Principal: "*",
-		Action: slices.Clone(RecoveryPointDeletionActions), Resource: "*"}
+		Action: RecoveryPointDeletionActions(), Resource: "*"}
 	for i, p := range exceptPrincipalARNs {
 		if _, err := arn.Parse(p); err != nil {
 			b.errs = append(b.errs, &backup.ValidationError{Field: fmt.Sprintf("DenyRecoveryPointDeletion.except[%d]", i), Reason: "must be an IAM principal ARN"})

@@ -42,7 +42,7 @@ func TestAccessPolicyAllowsListedAccountCopies(t *testing.T) {
 	if err := bc.SetCrossAccountBackup(ctx, true); err != nil {
 		t.Fatal(err)
 	}
-	job, err := bc.StartBackup(ctx, backup.BackupInput{VaultName: "src", ResourceARN: delVol1, IAMRoleARN: delRole})
+	job, err := bc.StartBackup(ctx, backup.JobInput{VaultName: "src", ResourceARN: delVol1, IAMRoleARN: delRole})
 	if err != nil {
 		t.Fatal(err)
 	}

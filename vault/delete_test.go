@@ -47,7 +47,7 @@ func TestDeleteKeepsHeldAndLockedPoints(t *testing.T) {
 	})
 	point := func(vault, resource string) string {
 		t.Helper()
-		job, err := bc.StartBackup(ctx, backup.BackupInput{VaultName: vault, ResourceARN: resource, IAMRoleARN: delRole, IdempotencyToken: vault + resource + clk.Now().String()})
+		job, err := bc.StartBackup(ctx, backup.JobInput{VaultName: vault, ResourceARN: resource, IAMRoleARN: delRole, IdempotencyToken: vault + resource + clk.Now().String()})
 		if err != nil {
 			t.Fatal(err)
 		}

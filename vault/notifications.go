@@ -15,22 +15,28 @@ import (
 	"github.com/backupkit/backupkit/backup"
 )
 
-// SupportedEvents are the vault notification events AWS still delivers.
-// The other BackupVaultEvent values (BACKUP_JOB_SUCCESSFUL,
+// SupportedEvents returns the vault notification events AWS still
+// delivers. The other BackupVaultEvent values (BACKUP_JOB_SUCCESSFUL,
 // BACKUP_JOB_FAILED, BACKUP_JOB_EXPIRED, RESTORE_JOB_SUCCESSFUL, …) are
-// deprecated: AWS accepts them but sends nothing.
-var SupportedEvents = []types.BackupVaultEvent{
-	types.BackupVaultEventBackupJobStarted, types.BackupVaultEventBackupJobCompleted,
-	types.BackupVaultEventCopyJobStarted, types.BackupVaultEventCopyJobSuccessful, types.BackupVaultEventCopyJobFailed,
-	types.BackupVaultEventRestoreJobStarted, types.BackupVaultEventRestoreJobCompleted, types.BackupVaultEventRecoveryPointModified,
-	types.BackupVaultEventS3BackupObjectFailed, types.BackupVaultEventS3RestoreObjectFailed,
+// deprecated: AWS accepts them but sends nothing. Each call returns a new
+// slice.
+func SupportedEvents() []types.BackupVaultEvent {
+	return []types.BackupVaultEvent{
+		types.BackupVaultEventBackupJobStarted, types.BackupVaultEventBackupJobCompleted,
+		types.BackupVaultEventCopyJobStarted, types.BackupVaultEventCopyJobSuccessful, types.BackupVaultEventCopyJobFailed,
+		types.BackupVaultEventRestoreJobStarted, types.BackupVaultEventRestoreJobCompleted, types.BackupVaultEventRecoveryPointModified,
+		types.BackupVaultEventS3BackupObjectFailed, types.BackupVaultEventS3RestoreObjectFailed,
+	}
 }
 
-// JobEvents is a useful default: every job start and end.
-var JobEvents = []types.BackupVaultEvent{
-	types.BackupVaultEventBackupJobStarted, types.BackupVaultEventBackupJobCompleted,
-	types.BackupVaultEventCopyJobStarted, types.BackupVaultEventCopyJobSuccessful, types.BackupVaultEventCopyJobFailed,
-	types.BackupVaultEventRestoreJobStarted, types.BackupVaultEventRestoreJobCompleted,
+// JobEvents returns a useful default: every job start and end. Each call
+// returns a new slice.
+func JobEvents() []types.BackupVaultEvent {
+	return []types.BackupVaultEvent{
+		types.BackupVaultEventBackupJobStarted, types.BackupVaultEventBackupJobCompleted,
+		types.BackupVaultEventCopyJobStarted, types.BackupVaultEventCopyJobSuccessful, types.BackupVaultEventCopyJobFailed,
+		types.BackupVaultEventRestoreJobStarted, types.BackupVaultEventRestoreJobCompleted,
+	}
 }
 
 // Notifications is a vault's SNS notification configuration.
@@ -49,8 +55,9 @@ func (n Notifications) Validate() error {
 	if len(n.Events) == 0 {
 		errs = append(errs, &backup.ValidationError{Field: "Events", Reason: "list at least one event"})
 	}
+	supported := SupportedEvents()
 	for i, e := range n.Events {
-		if !slices.Contains(SupportedEvents, e) {
+		if !slices.Contains(supported, e) {
 			errs = append(errs, &backup.ValidationError{Field: fmt.Sprintf("Events[%d]", i), Reason: fmt.Sprintf("%s is not delivered by AWS (unknown or deprecated)", e)})
 		}
 	}

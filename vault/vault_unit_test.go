@@ -50,7 +50,7 @@ func TestCreatorRequestIDDeterministic(t *testing.T) {
 
 func TestNotificationsValidate(t *testing.T) {
 	t.Parallel()
-	ok := Notifications{TopicARN: "arn:aws:sns:us-east-1:123456789012:t", Events: JobEvents}
+	ok := Notifications{TopicARN: "arn:aws:sns:us-east-1:123456789012:t", Events: JobEvents()}
 	if err := ok.Validate(); err != nil {
 		t.Errorf("Validate(JobEvents) = %v; want nil", err)
 	}

@@ -27,7 +27,7 @@ func newBackupCmd() *cobra.Command {
 func newBackupStartCmd() *cobra.Command {
 	var (
 		af                        awsFlags
-		in                        backup.BackupInput
+		in                        backup.JobInput
 		tags                      []string
 		wait                      bool
 		maxWait, minDelay, maxDly time.Duration
@@ -53,7 +53,7 @@ or PARTIAL exits with status 2.`,
 				return err
 			}
 			if deleteAfterDays > 0 {
-				in.Lifecycle = &backup.Lifecycle{DeleteAfter: backup.Days(deleteAfterDays)}
+				in.Lifecycle = backup.Lifecycle{DeleteAfter: backup.Days(deleteAfterDays)}
 			}
 			cfg, err := af.load(ctx)
 			if err != nil {

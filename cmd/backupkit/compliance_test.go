@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
 	"github.com/backupkit/backupkit/compliance"
 	"github.com/backupkit/backupkit/plan"
@@ -73,7 +74,7 @@ func TestIAMCommand(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "ec2:*") || !strings.Contains(out, "rds:CreateDBSnapshot") {
 		t.Errorf("lint broad: exit %d\n%s; want 1 with ec2:* and rds:CreateDBSnapshot", code, out)
 	}
-	role, err := compliance.BackupRole([]string{"EBS"}, func(o *compliance.RoleOptions) { o.AccountID = "123456789012" })
+	role, err := compliance.BackupRole([]backup.ResourceType{"EBS"}, func(o *compliance.RoleOptions) { o.AccountID = "123456789012" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +141,7 @@ func seedCoverage(t *testing.T, srv *backuptest.Server) {
 	}
 	pc := plan.NewClient(client)
 	p := &plan.Plan{Name: "daily", Rules: []plan.Rule{{Name: "daily", TargetVault: "main", Schedule: "cron(0 5 ? * * *)",
-		Lifecycle:   plan.Lifecycle{DeleteAfter: 35},
+		Lifecycle:   backup.Lifecycle{DeleteAfter: backup.Days(35)},
 		CopyActions: []plan.CopyAction{{DestinationVaultARN: "arn:aws:backup:eu-west-1:123456789012:backup-vault:dr"}}}}}
 	live, err := pc.Create(ctx, p)
 	if err != nil {

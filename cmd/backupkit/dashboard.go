@@ -176,7 +176,7 @@ func runDashboard(ctx context.Context, stdout, stderr io.Writer, f *dashboardFla
 			return err
 		}
 		for _, r := range cov.Resources {
-			inventory = append(inventory, dashboard.Resource{ARN: r.ARN, Type: r.Type, Protected: r.Protected()})
+			inventory = append(inventory, dashboard.Resource{ARN: r.ARN, Type: string(r.Type), Protected: r.Protected()})
 		}
 		fmt.Fprintf(stdout, "Coverage: %d resources, %d unprotected.\n", len(cov.Resources), len(cov.Unprotected))
 	}

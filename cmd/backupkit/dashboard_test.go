@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
 	"github.com/backupkit/backupkit/history"
 	"github.com/backupkit/backupkit/restore"
@@ -29,7 +30,7 @@ func seedHistory(t *testing.T, st history.Store) {
 	now := time.Now().UTC()
 	for i, arn := range []string{"arn:aws:ec2:us-east-1:123456789012:volume/vol-dash1", "arn:aws:rds:us-east-1:123456789012:db:dash2"} {
 		r := &restore.Report{SchemaVersion: restore.ReportSchemaVersion, DrillID: "drill-dash-" + string(rune('a'+i)), StartedAt: now.Add(-time.Duration(i*40*24) * time.Hour),
-			Passed: i == 0, Targets: []restore.TargetResult{{ResourceARN: arn, ResourceType: []string{"EBS", "RDS"}[i], Status: []string{restore.Passed, restore.Failed}[i],
+			Passed: i == 0, Targets: []restore.TargetResult{{ResourceARN: arn, ResourceType: []backup.ResourceType{backup.EBS, backup.RDS}[i], Status: []string{restore.Passed, restore.Failed}[i],
 				RTOTotalSeconds: 120, RPOSeconds: 3600, MaxRTOSeconds: 600, RTOMet: true, RPOMet: true, Error: []string{"", "restore job failed: quota"}[i]}}}
 		if _, err := h.Append(t.Context(), r); err != nil {
 			t.Fatal(err)

@@ -287,7 +287,7 @@ func seedDrillDemo(ctx context.Context, out io.Writer, srv *backuptest.Server, f
 		}
 		ids[i] = aws.ToString(j.BackupJobId)
 	}
-	w := backup.NewBackupJobWaiter(api, wait)
+	w := backup.NewJobWaiter(api, wait)
 	for _, id := range ids {
 		if _, err := w.Wait(ctx, id, 10*time.Minute); err != nil {
 			return "", err

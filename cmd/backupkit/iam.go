@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/compliance"
 )
 
@@ -28,10 +29,10 @@ finds wildcards, iam:PassRole without iam:PassedToService, or actions the
 types do not need.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var ts []string
+			var ts []backup.ResourceType
 			for _, t := range strings.Split(types, ",") {
 				if t = strings.TrimSpace(t); t != "" {
-					ts = append(ts, t)
+					ts = append(ts, backup.ResourceType(t))
 				}
 			}
 			out := cmd.OutOrStdout()
@@ -85,7 +86,7 @@ types do not need.`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&types, "types", "", "AWS Backup resource types, comma-separated ("+strings.Join(compliance.IAMResourceTypes, ",")+")")
+	cmd.Flags().StringVar(&types, "types", "", "AWS Backup resource types, comma-separated ("+typeList(compliance.IAMResourceTypes())+")")
 	cmd.Flags().StringVar(&account, "account", "", "12-digit account id the role lives in (required unless --lint)")
 	cmd.Flags().StringVar(&region, "region", "", "scope resource ARNs to one Region (default: every Region)")
 	cmd.Flags().StringVar(&roleName, "role-name", "", "role name for the iam:PassRole policy")
@@ -94,4 +95,12 @@ types do not need.`,
 	cmd.Flags().StringVar(&instanceRole, "ec2-instance-role", "", "restore role for EC2: the instance profile role it may pass to EC2")
 	cmd.Flags().StringVar(&lint, "lint", "", "lint this policy document instead of generating one")
 	return cmd
+}
+
+func typeList(ts []backup.ResourceType) string {
+	ss := make([]string, len(ts))
+	for i, t := range ts {
+		ss[i] = string(t)
+	}
+	return strings.Join(ss, ",")
 }

@@ -15,6 +15,7 @@ import (
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/spf13/cobra"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/plan"
 )
 
@@ -98,7 +99,7 @@ func printPlanProblems(w io.Writer, prefix string, err error) bool {
 	if err == nil {
 		return false
 	}
-	ves := plan.ValidationErrors(err)
+	ves := backup.ValidationErrors(err)
 	if len(ves) == 0 {
 		fmt.Fprintf(w, "%s: %v\n", prefix, err)
 		return true

@@ -100,7 +100,7 @@ func seed(ctx context.Context, srv *backuptest.Server) error {
 	if err != nil {
 		return err
 	}
-	_, err = backup.NewBackupJobWaiter(api, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond }).
+	_, err = backup.NewJobWaiter(api, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond }).
 		Wait(ctx, aws.ToString(out.BackupJobId), time.Minute)
 	return err
 }

@@ -94,7 +94,7 @@ func run(ctx context.Context, cfg aws.Config, out io.Writer) error {
 
 	waitOpts := func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = minDelay, 10*minDelay }
 	c := backup.New(api)
-	job, err := c.StartBackup(ctx, backup.BackupInput{VaultName: sourceVault, ResourceARN: resourceARN, IAMRoleARN: roleARN})
+	job, err := c.StartBackup(ctx, backup.JobInput{VaultName: sourceVault, ResourceARN: resourceARN, IAMRoleARN: roleARN})
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func run(ctx context.Context, cfg aws.Config, out io.Writer) error {
 		IAMRoleARN:           roleARN,
 		DestinationVaultName: destVault,
 		DestinationRegion:    destRegion,
-		Lifecycle:            &backup.Lifecycle{DeleteAfter: backup.Days(90)},
+		Lifecycle:            backup.Lifecycle{DeleteAfter: backup.Days(90)},
 	})
 	if err != nil {
 		return err

@@ -73,7 +73,7 @@ func run(ctx context.Context, out io.Writer, srv *backuptest.Server, dir string,
 		if err != nil {
 			return err
 		}
-		if _, err := backup.NewBackupJobWaiter(api, fast).Wait(ctx, aws.ToString(j.BackupJobId), time.Minute); err != nil {
+		if _, err := backup.NewJobWaiter(api, fast).Wait(ctx, aws.ToString(j.BackupJobId), time.Minute); err != nil {
 			return err
 		}
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/compliance"
 )
 
@@ -49,14 +50,14 @@ const broadPolicy = `{
 }`
 
 func run(_ context.Context, _ aws.Config, out io.Writer) error {
-	types := []string{"EBS", "RDS"}
+	types := []backup.ResourceType{backup.EBS, backup.RDS}
 	opts := func(o *compliance.RoleOptions) {
 		o.AccountID = account
 		if region != "" {
 			o.Region = region
 		}
 	}
-	for _, gen := range []func([]string, ...func(*compliance.RoleOptions)) (*compliance.Role, error){compliance.BackupRole, compliance.RestoreRole} {
+	for _, gen := range []func([]backup.ResourceType, ...func(*compliance.RoleOptions)) (*compliance.Role, error){compliance.BackupRole, compliance.RestoreRole} {
 		role, err := gen(types, opts)
 		if err != nil {
 			return err

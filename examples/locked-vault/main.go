@@ -92,14 +92,14 @@ func run(ctx context.Context, cfg aws.Config, out io.Writer) error {
 
 	// 2. Notifications: the events, and the topic policy that lets AWS
 	//    Backup publish (apply it with sns SetTopicAttributes "Policy").
-	if err := vc.PutNotifications(ctx, opts.vaultName, vault.Notifications{TopicARN: opts.topic, Events: vault.JobEvents}); err != nil {
+	if err := vc.PutNotifications(ctx, opts.vaultName, vault.Notifications{TopicARN: opts.topic, Events: vault.JobEvents()}); err != nil {
 		return err
 	}
 	topicPolicy, err := vault.TopicPolicy(opts.topic)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "notifications: %d events to %s\nSNS topic policy:\n%s\n", len(vault.JobEvents), opts.topic, topicPolicy)
+	fmt.Fprintf(out, "notifications: %d events to %s\nSNS topic policy:\n%s\n", len(vault.JobEvents()), opts.topic, topicPolicy)
 
 	// 3. Nobody deletes recovery points or shortens their retention.
 	policy, err := vault.NewAccessPolicy().DenyRecoveryPointDeletion().Build()

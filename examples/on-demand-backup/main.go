@@ -80,12 +80,12 @@ func run(ctx context.Context, cfg aws.Config, out io.Writer) error {
 		return err
 	}
 	c := backup.New(api)
-	job, err := c.StartBackup(ctx, backup.BackupInput{
+	job, err := c.StartBackup(ctx, backup.JobInput{
 		VaultName:         vaultName,
 		ResourceARN:       resourceARN,
 		IAMRoleARN:        roleARN,
 		StartWindow:       time.Hour,
-		Lifecycle:         &backup.Lifecycle{DeleteAfter: backup.Days(35)},
+		Lifecycle:         backup.Lifecycle{DeleteAfter: backup.Days(35)},
 		RecoveryPointTags: map[string]string{"reason": "on-demand example"},
 		// IdempotencyToken left empty: derived from these fields, so
 		// re-running the example returns the same job.

@@ -29,6 +29,7 @@ import (
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
 	"github.com/backupkit/backupkit/plan"
 )
@@ -70,9 +71,9 @@ func run(ctx context.Context, cfg aws.Config, out io.Writer) error {
 	// 1. The roadmap's lifecycle trap is caught before any call: AWS needs
 	//    recovery points in cold storage for at least 90 days.
 	_, err := plan.New("example").
-		AddRule(plan.NewRule("daily", vaultName).MoveToColdAfter(30).DeleteAfter(90)).
+		AddRule(plan.NewRule("daily", vaultName).MoveToColdAfter(backup.Days(30)).DeleteAfter(backup.Days(90))).
 		Build()
-	for _, ve := range plan.ValidationErrors(err) {
+	for _, ve := range backup.ValidationErrors(err) {
 		fmt.Fprintf(out, "invalid: %s: %s\n", ve.Field, ve.Reason)
 	}
 
@@ -81,7 +82,7 @@ func run(ctx context.Context, cfg aws.Config, out io.Writer) error {
 		AddRule(plan.NewRule("monthly", vaultName).
 			Schedule("cron(0 3 ? * 1#1 *)").Timezone("Europe/Berlin"). // first Sunday, 03:00 Berlin
 			StartWithin(time.Hour).CompleteWithin(6*time.Hour).
-			MoveToColdAfter(30).DeleteAfter(365)).
+			MoveToColdAfter(backup.Days(30)).DeleteAfter(backup.Days(365))).
 		Tag("managed-by", "backupkit").
 		Build()
 	if err != nil {
@@ -134,7 +135,7 @@ func run(ctx context.Context, cfg aws.Config, out io.Writer) error {
 		sel.Matches("arn:aws:ec2:us-east-1:123456789012:volume/vol-1", map[string]string{"backup": "daily"}))
 
 	// 5. Change retention: Ensure updates the plan (a new version) and says what changed.
-	p.Rules[0].Lifecycle.DeleteAfter = 14
+	p.Rules[0].Lifecycle.DeleteAfter = backup.Days(14)
 	res, err = c.Ensure(ctx, p)
 	if err != nil {
 		return err

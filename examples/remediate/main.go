@@ -104,7 +104,7 @@ func run(ctx context.Context, cfg aws.Config, out io.Writer, pub backup.PublishA
 	}
 	waitOpts := func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = minDelay, 10*minDelay }
 	c := backup.New(api)
-	job, err := c.StartBackup(ctx, backup.BackupInput{VaultName: vaultName, ResourceARN: resourceARN, IAMRoleARN: roleARN,
+	job, err := c.StartBackup(ctx, backup.JobInput{VaultName: vaultName, ResourceARN: resourceARN, IAMRoleARN: roleARN,
 		IdempotencyToken: backup.DeriveToken("remediate-example", time.Now().String())})
 	if err != nil {
 		return err
@@ -150,13 +150,13 @@ func run(ctx context.Context, cfg aws.Config, out io.Writer, pub backup.PublishA
 	if restarted == "" {
 		return nil
 	}
-	nd, err := backup.NewBackupJobWaiter(api).Wait(ctx, restarted, 4*time.Hour, waitOpts)
+	nd, err := backup.NewJobWaiter(api).Wait(ctx, restarted, 4*time.Hour, waitOpts)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "restarted job %s %s: %s\n", restarted, nd.State, aws.ToString(nd.RecoveryPointArn))
 	jobs := 0
-	for _, err := range c.BackupJobs(ctx, backup.JobFilter{ResourceARN: resourceARN}) {
+	for _, err := range c.Jobs(ctx, backup.JobFilter{ResourceARN: resourceARN}) {
 		if err != nil {
 			return err
 		}

@@ -154,7 +154,7 @@ func seed(ctx context.Context, srv *backuptest.Server) (*resiliencetest.Hub, err
 		return nil, err
 	}
 	arns := []string{"arn:aws:ec2:us-east-1:123456789012:volume/vol-0shop", "arn:aws:dynamodb:us-east-1:123456789012:table/carts"}
-	w := backup.NewBackupJobWaiter(api, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = 20*time.Millisecond, 100*time.Millisecond })
+	w := backup.NewJobWaiter(api, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = 20*time.Millisecond, 100*time.Millisecond })
 	for _, a := range arns {
 		if err := srv.PutResource(backuptest.Resource{ARN: a, SizeBytes: 1 << 30}); err != nil {
 			return nil, err

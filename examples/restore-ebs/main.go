@@ -113,7 +113,7 @@ func seed(ctx context.Context, srv *backuptest.Server) error {
 	if err != nil {
 		return err
 	}
-	_, err = backup.NewBackupJobWaiter(api, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = 20*time.Millisecond, time.Second }).
+	_, err = backup.NewJobWaiter(api, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = 20*time.Millisecond, time.Second }).
 		Wait(ctx, aws.ToString(job.BackupJobId), time.Minute)
 	return err
 }
