@@ -24,9 +24,12 @@ import (
 //	GET    /_backupkit/clock            {"now": RFC 3339, "manual": bool}
 //	POST   /_backupkit/clock            {"advance":"1h"} or {"set":"2026-01-02T03:04:05Z"} (manual clock only)
 //	POST   /_backupkit/reset            forget all state, calls, events, faults and job failures
+//	POST   /_backupkit/invoke           {"operation":"StartRestoreJob","input":{PascalCase members}} (control_invoke.go)
 func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, controlPrefix), "/")
 	switch {
+	case path == "invoke" && r.Method == http.MethodPost:
+		e.serveInvoke(w, r)
 	case path == "health" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "implemented": len(e.ops)})
 	case path == "resources" && r.Method == http.MethodGet:

@@ -1,0 +1,498 @@
+package automation
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/backupkit/backupkit/automation/asl"
+	"github.com/backupkit/backupkit/backup"
+)
+
+// Placeholders in rendered definitions. CloudFormation fills them through
+// the state machine's DefinitionSubstitutions; set Options to render
+// concrete ARNs instead.
+const (
+	FunctionARNPlaceholder = "${FunctionArn}"
+	TopicARNPlaceholder    = "${TopicArn}"
+)
+
+// Defaults of Options.
+const (
+	DefaultMaxConcurrency             = 10
+	DefaultToleratedFailurePercentage = 10
+)
+
+// Options shape the rendered workflows. They are fixed when the state
+// machines are deployed; what to drill is each execution's input
+// (DrillInput).
+type Options struct {
+	// Partition of the integration ARNs. Default "aws".
+	Partition string
+	// FunctionARN is the backupkit Lambda function. Default
+	// FunctionARNPlaceholder.
+	FunctionARN string
+	// TopicARN receives drill summaries and remediation outcomes. Default
+	// TopicARNPlaceholder.
+	TopicARN string
+	// MaxConcurrency bounds the targets drilled at once (the Distributed
+	// Map's child executions): 1–10,000. Default 10.
+	MaxConcurrency int
+	// ToleratedFailurePercentage is the share (0–100) of workflow items
+	// that may fail before the Map stops. A target whose restore or
+	// validation fails does not fail its item (the failure is in its
+	// report entry); items fail only when the workflow's own steps keep
+	// failing. Default 10; nil-like zero means 0 only with
+	// NoToleratedFailures.
+	ToleratedFailurePercentage int
+	// NoToleratedFailures renders ToleratedFailurePercentage 0.
+	NoToleratedFailures bool
+	// Poll sets the Wait delays of job poll loops. Default 5s–120s, like
+	// the backup package's waiters.
+	Poll Poll
+	// CrossAccount makes every AWS Backup call of a drill item run with
+	// Credentials {"RoleArn.$": "$.target.roleArn"}, so one workflow
+	// drills targets in many accounts; each target then needs a roleArn.
+	CrossAccount bool
+	// ThrottleRetries is how often an AWS Backup call is retried on
+	// throttling or service unavailability (with jittered backoff from
+	// 2s, capped at 60s). Default 6.
+	ThrottleRetries int
+}
+
+func (o Options) withDefaults() Options {
+	if o.Partition == "" {
+		o.Partition = "aws"
+	}
+	if o.FunctionARN == "" {
+		o.FunctionARN = FunctionARNPlaceholder
+	}
+	if o.TopicARN == "" {
+		o.TopicARN = TopicARNPlaceholder
+	}
+	if o.MaxConcurrency == 0 {
+		o.MaxConcurrency = DefaultMaxConcurrency
+	}
+	if o.ToleratedFailurePercentage == 0 && !o.NoToleratedFailures {
+		o.ToleratedFailurePercentage = DefaultToleratedFailurePercentage
+	}
+	if o.ThrottleRetries == 0 {
+		o.ThrottleRetries = 6
+	}
+	o.Poll = o.Poll.withDefaults()
+	return o
+}
+
+// Check reports every setting Step Functions would refuse, naming the
+// field, before anything is rendered.
+func (o Options) Check() error {
+	o = o.withDefaults()
+	var errs []error
+	fail := func(field, format string, args ...any) {
+		errs = append(errs, &backup.ValidationError{Field: field, Reason: fmt.Sprintf(format, args...)})
+	}
+	if o.MaxConcurrency < 1 || o.MaxConcurrency > asl.MaxConcurrency {
+		fail("MaxConcurrency", "is %d; want 1–%d (Distributed Map child executions)", o.MaxConcurrency, asl.MaxConcurrency)
+	}
+	if o.ToleratedFailurePercentage < 0 || o.ToleratedFailurePercentage > 100 {
+		fail("ToleratedFailurePercentage", "is %d; want 0–100", o.ToleratedFailurePercentage)
+	}
+	if o.ThrottleRetries < 0 || o.ThrottleRetries > asl.MaxRetryAttempts {
+		fail("ThrottleRetries", "is %d; want 0–%d", o.ThrottleRetries, asl.MaxRetryAttempts)
+	}
+	errs = append(errs, o.Poll.check("Poll")...)
+	return errors.Join(errs...)
+}
+
+// State names the tests and the interpreter harness refer to.
+const (
+	StatePlan            = "Plan drill"
+	StateDrillTargets    = "Drill targets"
+	StatePrepare         = "Prepare target"
+	StateFreshBackup     = "Fresh backup?"
+	StateStartBackup     = "Start backup job"
+	StateRecordBackup    = "Record backup"
+	StateGetMetadata     = "Get restore metadata"
+	StateRestoreInput    = "Prepare restore"
+	StateStartRestore    = "Start restore job"
+	StateValidate        = "Validate restore"
+	StateValidated       = "Validation done?"
+	StateValidateWait    = "Wait for validation"
+	StateReportResult    = "Report validation result"
+	StateCleanup         = "Clean up"
+	StateCleaned         = "Cleanup done?"
+	StateCleanupWait     = "Wait for cleanup"
+	StateTargetDone      = "Target done"
+	StateFindUnfinished  = "Find unfinished targets"
+	StateSweepTargets    = "Clean up unfinished targets"
+	StateSweep           = "Sweep target"
+	StateSwept           = "Sweep done?"
+	StateSweepWait       = "Wait to sweep"
+	StateSweepDone       = "Target swept"
+	StateReport          = "Write reports"
+	StatePublish         = "Publish summary"
+	StatePlanFailed      = "Drill not planned"
+	StateRemediate       = "Remediate"
+	StateRestarted       = "Restarted?"
+	StateNothingToFollow = "Nothing to follow"
+	StatePublishOutcome  = "Publish remediation outcome"
+)
+
+// Lambda steps: the "step" of the payload each Lambda Task sends.
+const (
+	StepPlan         = "plan"
+	StepPrepare      = "prepare"
+	StepBackedUp     = "backed-up"
+	StepRestoreInput = "restore-input"
+	StepValidate     = "validate"
+	StepCleanup      = "cleanup"
+	StepUnfinished   = "unfinished"
+	StepReport       = "report"
+	StepRemediate    = "remediate"
+)
+
+func (o Options) arn(service string) string {
+	return fmt.Sprintf("arn:%s:states:::%s", o.Partition, service)
+}
+
+// lambdaRetry retries the Lambda service's transient errors and, because
+// every step is idempotent, a failed step twice.
+func lambdaRetry() []asl.Retrier {
+	return []asl.Retrier{
+		{ErrorEquals: []string{"Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"},
+			IntervalSeconds: 2, MaxAttempts: asl.Attempts(6), BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: "FULL"},
+		{ErrorEquals: []string{asl.ErrorTaskFailed}, IntervalSeconds: 2, MaxAttempts: asl.Attempts(2), BackoffRate: 2},
+	}
+}
+
+// backupRetry retries throttling and unavailability with jittered
+// backoff, and any other task failure twice: every AWS Backup call the
+// workflows make is a read or carries an idempotency token.
+func (o Options) backupRetry() []asl.Retrier {
+	return []asl.Retrier{
+		{ErrorEquals: []string{"Backup.ThrottlingException", "Backup.ServiceUnavailableException", "Backup.LimitExceededException"},
+			IntervalSeconds: 2, MaxAttempts: asl.Attempts(o.ThrottleRetries), BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: "FULL"},
+		{ErrorEquals: []string{asl.ErrorTaskFailed}, IntervalSeconds: 2, MaxAttempts: asl.Attempts(2), BackoffRate: 2},
+	}
+}
+
+// lambda is a Lambda step: the payload is {"step", "item": the state's
+// data}, and the function returns the new data.
+func (o Options) lambda(step, next string, extra map[string]any) *asl.Task {
+	payload := map[string]any{"step": step, "item.$": "$"}
+	for k, v := range extra {
+		payload[k] = v
+	}
+	return &asl.Task{
+		Resource:   o.arn("lambda:invoke"),
+		Parameters: map[string]any{"FunctionName": o.FunctionARN, "Payload": payload},
+		OutputPath: "$.Payload",
+		Retry:      lambdaRetry(),
+		Next:       next,
+	}
+}
+
+// sdk is an AWS Backup call through the AWS SDK integration.
+func (o Options) sdk(action string, item bool) asl.Task {
+	t := asl.Task{Resource: o.arn("aws-sdk:backup:" + action), Retry: o.backupRetry()}
+	if item && o.CrossAccount {
+		t.Credentials = &asl.Credentials{RoleARNPath: "$.target.roleArn"}
+	}
+	return t
+}
+
+func catchTo(next, path string) []asl.Catcher {
+	return []asl.Catcher{{ErrorEquals: []string{asl.ErrorAll}, Next: next, ResultPath: path}}
+}
+
+// DrillMachine returns the drill workflow:
+//
+//  1. "Plan drill" (Lambda) resolves the execution's targets with the
+//     restore package's selection rules and writes them to the report
+//     bucket;
+//  2. "Drill targets", a DISTRIBUTED Map over that file, runs one child
+//     execution per target: optional fresh backup (startBackupJob and a
+//     poll loop), getRecoveryPointRestoreMetadata, "Prepare restore"
+//     (Lambda: the restore package's metadata merge and staging name),
+//     startRestoreJob and a poll loop with growing Waits, "Validate
+//     restore" (Lambda: the restore package's validators),
+//     putRestoreValidationResult, and "Clean up" (Lambda: the restore
+//     package's guarded cleanup, which also writes the target's result).
+//     Every failing Task is caught and goes to "Clean up";
+//  3. "Find unfinished targets" and "Clean up unfinished targets" sweep
+//     any item that did not finish (a failed child execution);
+//  4. "Write reports" (Lambda) builds the restore.Report and writes its
+//     JSON, JUnit, Markdown and HTML forms to S3; "Publish summary" sends
+//     it to SNS.
+func DrillMachine(optFns ...func(*Options)) (*asl.StateMachine, error) {
+	o := Options{}
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	if err := o.Check(); err != nil {
+		return nil, err
+	}
+	o = o.withDefaults()
+	states := map[string]asl.State{}
+
+	plan := o.lambda(StepPlan, StateDrillTargets, map[string]any{"drillId.$": "$$.Execution.Name"})
+	plan.Catch = catchTo(StatePlanFailed, "$.error")
+	states[StatePlan] = plan
+	states[StatePlanFailed] = &asl.Fail{Error: "backupkit.DrillNotPlanned", Cause: "the drill's targets could not be resolved; see the execution history"}
+
+	tolerated := o.ToleratedFailurePercentage
+	states[StateDrillTargets] = &asl.Map{
+		Comment:    "One child execution per target; each ends in its own result file, never in a failed item for a failed restore.",
+		Label:      "drill",
+		ItemReader: o.itemReader("$.items"),
+		ItemSelector: map[string]any{
+			"drill.$":  "$.drill",
+			"target.$": "$$.Map.Item.Value",
+		},
+		ItemProcessor:              o.itemProcessor(),
+		MaxConcurrency:             o.MaxConcurrency,
+		ToleratedFailurePercentage: &tolerated,
+		ResultWriter:               o.resultWriter("map-results"),
+		ResultPath:                 "$.mapRun",
+		Catch:                      catchTo(StateFindUnfinished, "$.mapError"),
+		Next:                       StateFindUnfinished,
+	}
+	o.addSweep(states)
+	return &asl.StateMachine{
+		Comment: "backupkit restore drill: restore to staging, validate, clean up, report (generated by backupkit)",
+		StartAt: StatePlan,
+		States:  states,
+	}, nil
+}
+
+// SweepMachine returns the workflow that finishes a drill execution that
+// was stopped, timed out or failed: started by EventBridge with the
+// "Step Functions Execution Status Change" event, it finds the targets of
+// that execution that have no result yet, runs the same guarded cleanup
+// for each (re-sending a restore start with its idempotency token to learn
+// the job, waiting for it to end, deleting only what it created and what
+// carries the drill tag) and writes the cancelled drill's reports.
+func SweepMachine(optFns ...func(*Options)) (*asl.StateMachine, error) {
+	o := Options{}
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	if err := o.Check(); err != nil {
+		return nil, err
+	}
+	o = o.withDefaults()
+	states := map[string]asl.State{}
+	o.addSweep(states)
+	return &asl.StateMachine{
+		Comment: "backupkit drill sweep: clean up after a stopped drill execution (generated by backupkit)",
+		StartAt: StateFindUnfinished,
+		States:  states,
+	}, nil
+}
+
+func (o Options) itemReader(path string) *asl.ItemReader {
+	return &asl.ItemReader{
+		Resource:     o.arn("s3:getObject"),
+		ReaderConfig: map[string]any{"InputType": "JSON"},
+		Parameters:   map[string]any{"Bucket.$": path + ".bucket", "Key.$": path + ".key"},
+	}
+}
+
+func (o Options) resultWriter(name string) *asl.ResultWriter {
+	return &asl.ResultWriter{
+		Resource:   o.arn("s3:putObject"),
+		Parameters: map[string]any{"Bucket.$": "$.items.bucket", "Prefix.$": "States.Format('{}" + name + "', $.items.prefix)"},
+	}
+}
+
+// addSweep adds the states from "Find unfinished targets" to the end.
+func (o Options) addSweep(states map[string]asl.State) {
+	states[StateFindUnfinished] = o.lambda(StepUnfinished, StateSweepTargets, nil)
+	sweep := map[string]asl.State{}
+	clean := o.lambda(StepCleanup, StateSwept, nil)
+	sweep[StateSweep] = clean
+	sweep[StateSwept] = &asl.Choice{
+		Choices: []asl.ChoiceRule{{Condition: asl.IsTrue("$.state.done"), Next: StateSweepDone}},
+		Default: StateSweepWait,
+	}
+	sweep[StateSweepWait] = &asl.Wait{SecondsPath: "$.state.retryDelaySeconds", Next: StateSweep}
+	sweep[StateSweepDone] = &asl.Succeed{}
+	states[StateSweepTargets] = &asl.Map{
+		Comment:    "Targets with a recorded start and no result: the same guarded cleanup as a finished target.",
+		Label:      "sweep",
+		ItemReader: o.itemReader("$.sweep"),
+		ItemSelector: map[string]any{
+			"drill.$":  "$.drill",
+			"target.$": "$$.Map.Item.Value.target",
+			"state.$":  "$$.Map.Item.Value.state",
+		},
+		ItemProcessor:  &asl.Processor{Mode: "DISTRIBUTED", ExecutionType: "STANDARD", StartAt: StateSweep, States: sweep},
+		MaxConcurrency: o.MaxConcurrency,
+		ResultWriter:   o.resultWriter("sweep-results"),
+		ResultPath:     "$.sweepRun",
+		Catch:          catchTo(StateReport, "$.sweepError"),
+		Next:           StateReport,
+	}
+	states[StateReport] = o.lambda(StepReport, StatePublish, nil)
+	states[StatePublish] = &asl.Task{
+		Resource: o.arn("sns:publish"),
+		Parameters: map[string]any{
+			"TopicArn":  o.TopicARN,
+			"Subject.$": "$.summary.subject",
+			"Message.$": "$.summary.message",
+		},
+		Retry:      []asl.Retrier{{ErrorEquals: []string{"SNS.ThrottledException", "SNS.InternalErrorException", asl.ErrorTaskFailed}, IntervalSeconds: 2, MaxAttempts: asl.Attempts(4), BackoffRate: 2, JitterStrategy: "FULL"}},
+		ResultPath: asl.Discard,
+		End:        true,
+	}
+}
+
+// itemProcessor is one target's child workflow.
+func (o Options) itemProcessor() *asl.Processor {
+	s := map[string]asl.State{}
+	prepare := o.lambda(StepPrepare, StateFreshBackup, nil)
+	prepare.Catch = catchTo(StateCleanup, "$.error")
+	s[StatePrepare] = prepare
+	s[StateFreshBackup] = &asl.Choice{
+		Choices: []asl.ChoiceRule{{Condition: asl.Present("$.state.startBackup"), Next: StateStartBackup}},
+		Default: StateGetMetadata,
+	}
+
+	// Fresh backup: start, then poll describeBackupJob.
+	start := o.sdk("startBackupJob", true)
+	start.InputPath = "$.state.startBackup"
+	start.ResultSelector = map[string]any{"BackupJobId.$": "$.BackupJobId"}
+	start.ResultPath = "$.backupJob"
+	start.Catch = catchTo(StateCleanup, "$.error")
+	describeBackup := o.sdk("describeBackupJob", true)
+	describeBackup.Parameters = map[string]any{"BackupJobId.$": "$.backupJob.BackupJobId"}
+	start.Next = addPoll(s, o.Poll, pollSpec{
+		label: "backup job", describe: describeBackup, statusPath: "$.State", resultPath: "$.job",
+		done: []string{"COMPLETED"}, doneNext: StateRecordBackup,
+		failed: []string{"FAILED", "ABORTED", "EXPIRED", "PARTIAL"}, failedNext: StateCleanup,
+		deadlinePath: "$.state.deadline", catchNext: StateCleanup,
+	})
+	s[StateStartBackup] = &start
+	record := o.lambda(StepBackedUp, StateGetMetadata, nil)
+	record.Catch = catchTo(StateCleanup, "$.error")
+	s[StateRecordBackup] = record
+
+	// Restore: metadata, merge, start, poll describeRestoreJob.
+	md := o.sdk("getRecoveryPointRestoreMetadata", true)
+	md.Parameters = map[string]any{"BackupVaultName.$": "$.state.vault", "RecoveryPointArn.$": "$.state.recoveryPointArn"}
+	md.ResultSelector = map[string]any{"RestoreMetadata.$": "$.RestoreMetadata"}
+	md.ResultPath = "$.restoreMetadata"
+	md.Catch = catchTo(StateCleanup, "$.error")
+	md.Next = StateRestoreInput
+	s[StateGetMetadata] = &md
+	in := o.lambda(StepRestoreInput, StateStartRestore, nil)
+	in.Catch = catchTo(StateCleanup, "$.error")
+	s[StateRestoreInput] = in
+	startRestore := o.sdk("startRestoreJob", true)
+	startRestore.InputPath = "$.state.startRestore"
+	startRestore.ResultSelector = map[string]any{"RestoreJobId.$": "$.RestoreJobId"}
+	startRestore.ResultPath = "$.restoreJob"
+	startRestore.Catch = catchTo(StateCleanup, "$.error")
+	describeRestore := o.sdk("describeRestoreJob", true)
+	describeRestore.Parameters = map[string]any{"RestoreJobId.$": "$.restoreJob.RestoreJobId"}
+	startRestore.Next = addPoll(s, o.Poll, pollSpec{
+		label: "restore job", describe: describeRestore, statusPath: "$.Status", resultPath: "$.job",
+		done: []string{"COMPLETED"}, doneNext: StateValidate,
+		failed: []string{"FAILED", "ABORTED"}, failedNext: StateCleanup,
+		deadlinePath: "$.state.deadline", catchNext: StateCleanup,
+	})
+	s[StateStartRestore] = &startRestore
+
+	// Validate (until the restored resource is ready), report, clean up.
+	validate := o.lambda(StepValidate, StateValidated, nil)
+	validate.Catch = catchTo(StateCleanup, "$.error")
+	s[StateValidate] = validate
+	s[StateValidated] = &asl.Choice{
+		Choices: []asl.ChoiceRule{{Condition: asl.Present("$.state.putValidation"), Next: StateReportResult}},
+		Default: StateValidateWait,
+	}
+	s[StateValidateWait] = &asl.Wait{SecondsPath: "$.state.retryDelaySeconds", Next: StateValidate}
+	put := o.sdk("putRestoreValidationResult", true)
+	put.InputPath = "$.state.putValidation"
+	put.ResultPath = asl.Discard
+	put.Catch = catchTo(StateCleanup, "$.reportError")
+	put.Next = StateCleanup
+	s[StateReportResult] = &put
+
+	s[StateCleanup] = o.lambda(StepCleanup, StateCleaned, nil)
+	s[StateCleaned] = &asl.Choice{
+		Choices: []asl.ChoiceRule{{Condition: asl.IsTrue("$.state.done"), Next: StateTargetDone}},
+		Default: StateCleanupWait,
+	}
+	s[StateCleanupWait] = &asl.Wait{SecondsPath: "$.state.retryDelaySeconds", Next: StateCleanup}
+	s[StateTargetDone] = &asl.Succeed{}
+	return &asl.Processor{Mode: "DISTRIBUTED", ExecutionType: "STANDARD", StartAt: StatePrepare, States: s}
+}
+
+// RemediateMachine returns the remediation workflow, the target of the
+// EventBridge rule on failed backup and copy jobs: "Remediate" runs the
+// backup package's Remediator in the Lambda function (idempotent: the
+// restarted job's token derives from the failed job, and the remediator
+// notifies SNS itself), then, when a job was restarted, a poll loop
+// follows the new job to its end and "Publish remediation outcome" tells
+// SNS how it ended — which a Lambda function alone, limited to 15
+// minutes, could not wait for.
+func RemediateMachine(optFns ...func(*Options)) (*asl.StateMachine, error) {
+	o := Options{}
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	if err := o.Check(); err != nil {
+		return nil, err
+	}
+	o = o.withDefaults()
+	s := map[string]asl.State{}
+	s[StateRemediate] = o.lambda(StepRemediate, StateRestarted, nil)
+	describeBackup := o.sdk("describeBackupJob", false)
+	describeBackup.Parameters = map[string]any{"BackupJobId.$": "$.result.newJobId"}
+	backupPoll := addPoll(s, o.Poll, pollSpec{
+		label: "restarted backup job", describe: describeBackup, statusPath: "$.State", resultPath: "$.job",
+		done: []string{"COMPLETED"}, doneNext: StatePublishOutcome,
+		failed: []string{"FAILED", "ABORTED", "EXPIRED", "PARTIAL"}, failedNext: StatePublishOutcome,
+		catchNext: StatePublishOutcome,
+	})
+	describeCopy := o.sdk("describeCopyJob", false)
+	describeCopy.Parameters = map[string]any{"CopyJobId.$": "$.result.newJobId"}
+	copyPoll := addPoll(s, o.Poll, pollSpec{
+		label: "restarted copy job", describe: describeCopy, statusPath: "$.CopyJob.State", resultPath: "$.job",
+		done: []string{"COMPLETED"}, doneNext: StatePublishOutcome,
+		failed: []string{"FAILED", "ABORTED", "PARTIAL"}, failedNext: StatePublishOutcome,
+		catchNext: StatePublishOutcome,
+	})
+	s[StateRestarted] = &asl.Choice{
+		Choices: []asl.ChoiceRule{
+			{Condition: asl.AllOf(asl.Equals("$.result.action", backup.ActionRestarted), asl.Equals("$.result.jobType", backup.JobTypeBackup)), Next: backupPoll},
+			{Condition: asl.AllOf(asl.Equals("$.result.action", backup.ActionRestarted), asl.Equals("$.result.jobType", backup.JobTypeCopy)), Next: copyPoll},
+		},
+		Default: StateNothingToFollow,
+	}
+	s[StateNothingToFollow] = &asl.Succeed{Comment: "Ignored or not retryable: the remediator already notified SNS."}
+	s[StatePublishOutcome] = &asl.Task{
+		Resource: o.arn("sns:publish"),
+		Parameters: map[string]any{
+			"TopicArn":  o.TopicARN,
+			"Subject.$": "States.Format('AWS Backup remediation: restarted {} job {}', $.result.jobType, $.result.failedJobId)",
+			"Message.$": "States.JsonToString($)",
+		},
+		Retry:      []asl.Retrier{{ErrorEquals: []string{"SNS.ThrottledException", "SNS.InternalErrorException", asl.ErrorTaskFailed}, IntervalSeconds: 2, MaxAttempts: asl.Attempts(4), BackoffRate: 2, JitterStrategy: "FULL"}},
+		ResultPath: asl.Discard,
+		End:        true,
+	}
+	return &asl.StateMachine{
+		Comment: "backupkit remediation: restart failed backup and copy jobs, follow the restarted job, notify (generated by backupkit)",
+		StartAt: StateRemediate,
+		States:  s,
+	}, nil
+}
+
+// waitSeconds converts a delay for a Wait state, rounding up to whole
+// seconds (at least 1).
+func waitSeconds(d time.Duration) int {
+	s := int((d + time.Second - 1) / time.Second)
+	return max(s, 1)
+}
