@@ -68,17 +68,24 @@ func TestValidateRefuses(t *testing.T) {
 		edit  func(m *asl.StateMachine)
 		field string
 	}{
-		{"name over 80 chars", func(m *asl.StateMachine) { m.States[long] = &asl.Succeed{}; m.States["B"].(*asl.Pass).End, m.States["B"].(*asl.Pass).Next = false, long }, "States." + long},
+		{"name over 80 chars", func(m *asl.StateMachine) {
+			m.States[long] = &asl.Succeed{}
+			m.States["B"].(*asl.Pass).End, m.States["B"].(*asl.Pass).Next = false, long
+		}, "States." + long},
 		{"unknown next", func(m *asl.StateMachine) { m.States["A"].(*asl.Task).Next = "Z" }, "States.A"},
 		{"unreachable", func(m *asl.StateMachine) { m.States["D"] = &asl.Succeed{} }, "States.D"},
 		{"missing StartAt", func(m *asl.StateMachine) { m.StartAt = "Q" }, "StartAt"},
 		{"next and end", func(m *asl.StateMachine) { m.States["B"].(*asl.Pass).Next = "C" }, "States.B"},
-		{"States.ALL not alone", func(m *asl.StateMachine) { m.States["A"].(*asl.Task).Catch[0].ErrorEquals = []string{"X", asl.ErrorAll} }, "States.A.Catch[0].ErrorEquals"},
+		{"States.ALL not alone", func(m *asl.StateMachine) {
+			m.States["A"].(*asl.Task).Catch[0].ErrorEquals = []string{"X", asl.ErrorAll}
+		}, "States.A.Catch[0].ErrorEquals"},
 		{"States.ALL not last", func(m *asl.StateMachine) {
 			m.States["A"].(*asl.Task).Retry = []asl.Retrier{{ErrorEquals: []string{asl.ErrorAll}}, {ErrorEquals: []string{"X"}}}
 		}, "States.A.Retry[0].ErrorEquals"},
 		{"backoff below 1", func(m *asl.StateMachine) { m.States["A"].(*asl.Task).Retry[0].BackoffRate = 0.5 }, "States.A.Retry[0].BackoffRate"},
-		{"attempts over limit", func(m *asl.StateMachine) { m.States["A"].(*asl.Task).Retry[0].MaxAttempts = asl.Attempts(asl.MaxRetryAttempts + 1) }, "States.A.Retry[0].MaxAttempts"},
+		{"attempts over limit", func(m *asl.StateMachine) {
+			m.States["A"].(*asl.Task).Retry[0].MaxAttempts = asl.Attempts(asl.MaxRetryAttempts + 1)
+		}, "States.A.Retry[0].MaxAttempts"},
 		{"wait over a year", func(m *asl.StateMachine) {
 			m.States["A"].(*asl.Task).Next = "W"
 			m.States["W"] = &asl.Wait{Seconds: asl.Seconds(asl.MaxWaitSeconds + 1), Next: "B"}
@@ -91,7 +98,10 @@ func TestValidateRefuses(t *testing.T) {
 		{"map tolerated percentage", func(m *asl.StateMachine) { mapState(m).ToleratedFailurePercentage = asl.Percent(101) }, "States.M.ToleratedFailurePercentage"},
 		{"map tolerated negative", func(m *asl.StateMachine) { mapState(m).ToleratedFailurePercentage = asl.Percent(-1) }, "States.M.ToleratedFailurePercentage"},
 		{"nested unknown next", func(m *asl.StateMachine) { mapState(m).ItemProcessor.States["I"] = &asl.Pass{Next: "nowhere"} }, "States.M.ItemProcessor.States.I"},
-		{"duplicate nested name", func(m *asl.StateMachine) { mapState(m).ItemProcessor.States = map[string]asl.State{"A": &asl.Succeed{}}; mapState(m).ItemProcessor.StartAt = "A" }, "States.A"},
+		{"duplicate nested name", func(m *asl.StateMachine) {
+			mapState(m).ItemProcessor.States = map[string]asl.State{"A": &asl.Succeed{}}
+			mapState(m).ItemProcessor.StartAt = "A"
+		}, "States.A"},
 		{"choice path op", func(m *asl.StateMachine) {
 			m.States["A"].(*asl.Task).Next = "Ch"
 			m.States["Ch"] = &asl.Choice{Choices: []asl.ChoiceRule{{Condition: asl.Condition{Variable: "$.a", Op: "TimestampGreaterThanPath", Value: "x"}, Next: "B"}}}
