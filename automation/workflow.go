@@ -51,7 +51,7 @@ type Options struct {
 	// the backup package's waiters.
 	Poll Poll
 	// CrossAccount makes every AWS Backup call of a drill item run with
-	// Credentials {"RoleArn.$": "$.target.roleArn"}, so one workflow
+	// Credentials {"RoleArn.$": "$.state.roleArn"}, so one workflow
 	// drills targets in many accounts; each target then needs a roleArn.
 	CrossAccount bool
 	// ThrottleRetries is how often an AWS Backup call is retried on
@@ -155,10 +155,17 @@ func (o Options) arn(service string) string {
 	return fmt.Sprintf("arn:%s:states:::%s", o.Partition, service)
 }
 
+// ErrorTargetFailed is the error name of a Lambda step that ends its
+// target (no recovery point, failed backup, bad metadata…): never
+// retried, caught by the cleanup step.
+const ErrorTargetFailed = "backupkit.TargetFailed"
+
 // lambdaRetry retries the Lambda service's transient errors and, because
-// every step is idempotent, a failed step twice.
+// every step is idempotent, a failed step twice — but not a step that
+// ended its target.
 func lambdaRetry() []asl.Retrier {
 	return []asl.Retrier{
+		{ErrorEquals: []string{ErrorTargetFailed}, MaxAttempts: asl.Attempts(0)},
 		{ErrorEquals: []string{"Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"},
 			IntervalSeconds: 2, MaxAttempts: asl.Attempts(6), BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: "FULL"},
 		{ErrorEquals: []string{asl.ErrorTaskFailed}, IntervalSeconds: 2, MaxAttempts: asl.Attempts(2), BackoffRate: 2},
@@ -196,7 +203,7 @@ func (o Options) lambda(step, next string, extra map[string]any) *asl.Task {
 func (o Options) sdk(action string, item bool) asl.Task {
 	t := asl.Task{Resource: o.arn("aws-sdk:backup:" + action), Retry: o.backupRetry()}
 	if item && o.CrossAccount {
-		t.Credentials = &asl.Credentials{RoleARNPath: "$.target.roleArn"}
+		t.Credentials = &asl.Credentials{RoleARNPath: "$.state.roleArn"}
 	}
 	return t
 }
@@ -247,7 +254,8 @@ func DrillMachine(optFns ...func(*Options)) (*asl.StateMachine, error) {
 		ItemReader: o.itemReader("$.items"),
 		ItemSelector: map[string]any{
 			"drill.$":  "$.drill",
-			"target.$": "$$.Map.Item.Value",
+			"target.$": "$$.Map.Item.Value.target",
+			"state.$":  "$$.Map.Item.Value.state",
 		},
 		ItemProcessor:              o.itemProcessor(),
 		MaxConcurrency:             o.MaxConcurrency,
@@ -379,7 +387,7 @@ func (o Options) itemProcessor() *asl.Processor {
 
 	// Restore: metadata, merge, start, poll describeRestoreJob.
 	md := o.sdk("getRecoveryPointRestoreMetadata", true)
-	md.Parameters = map[string]any{"BackupVaultName.$": "$.state.vault", "RecoveryPointArn.$": "$.state.recoveryPointArn"}
+	md.Parameters = map[string]any{"BackupVaultName.$": "$.target.vault", "RecoveryPointArn.$": "$.target.recoveryPointArn"}
 	md.ResultSelector = map[string]any{"RestoreMetadata.$": "$.RestoreMetadata"}
 	md.ResultPath = "$.restoreMetadata"
 	md.Catch = catchTo(StateCleanup, "$.error")

@@ -194,17 +194,7 @@ func (c *Client) startJob(ctx context.Context, rpARN string, resourceType backup
 	if token == "" {
 		token = restoreToken(rpARN, resourceType, so.IAMRoleARN, md)
 	}
-	in := &awsbackup.StartRestoreJobInput{
-		RecoveryPointArn:                 aws.String(rpARN),
-		Metadata:                         md,
-		ResourceType:                     aws.String(string(resourceType)),
-		IdempotencyToken:                 aws.String(token),
-		CopySourceTagsToRestoredResource: so.CopySourceTags,
-	}
-	if so.IAMRoleARN != "" {
-		in.IamRoleArn = aws.String(so.IAMRoleARN)
-	}
-	out, err := c.api.StartRestoreJob(ctx, in)
+	out, err := c.api.StartRestoreJob(ctx, startInput(rpARN, resourceType, token, md, so))
 	if err != nil {
 		return "", fmt.Errorf("start restore job of %s: %w", rpARN, err)
 	}

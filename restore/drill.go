@@ -281,16 +281,7 @@ func (c *Client) Run(ctx context.Context, d *Drill) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{
-		SchemaVersion: ReportSchemaVersion,
-		DrillID:       d.ID,
-		Vault:         d.Vault,
-		StartedAt:     r.start,
-		Concurrency:   d.Concurrency,
-		MaxRTOSeconds: d.MaxRTO.Seconds(),
-		MaxRPOSeconds: d.MaxRPO.Seconds(),
-		Policy:        d.Policy,
-	}
+	rep := newReport(d, r.start)
 	results := make([]TargetResult, len(targets))
 	sems := map[backup.ResourceType]*semaphore.Weighted{}
 	for typ, n := range d.PerTypeConcurrency {
@@ -548,17 +539,7 @@ func (c *Client) runTarget(ctx context.Context, r *drillRun, idx int, t Target) 
 		tr.res.fail(err)
 		return
 	}
-	if !tr.res.RecoveryPointCreated.IsZero() {
-		// AWS reports creation dates to the millisecond: compare at that
-		// precision, or a point created just after the drill started
-		// (a fresh backup) could look up to 1ms old.
-		tr.res.RPO = max(0, r.start.Truncate(time.Millisecond).Sub(tr.res.RecoveryPointCreated))
-	}
-	if p := r.d.Policy; p != nil && p.Objective != nil && t.MaxRTO == 0 && t.MaxRPO == 0 {
-		if name, rto, rpo, ok := p.Objective(t.ResourceARN, tr.res.RecoveryPointARN); ok {
-			tr.res.Objective, tr.res.MaxRTO, tr.res.MaxRPO = name, rto, rpo
-		}
-	}
+	r.measureRPO(tr)
 	if err := c.phase(ctx, r, tr, PhaseRestore, func() error { return c.restoreTarget(ctx, r, tr) }); err != nil {
 		tr.res.fail(err)
 		return
@@ -572,15 +553,7 @@ func (c *Client) runTarget(ctx context.Context, r *drillRun, idx int, t Target) 
 }
 
 func (c *Client) freshBackup(ctx context.Context, r *drillRun, tr *targetRun) error {
-	in := &awsbackup.StartBackupJobInput{
-		BackupVaultName:  aws.String(r.d.Vault),
-		ResourceArn:      aws.String(tr.t.ResourceARN),
-		IdempotencyToken: aws.String(restoreToken(r.d.ID, tr.t.ResourceARN, "backup")),
-	}
-	if r.role != "" {
-		in.IamRoleArn = aws.String(r.role)
-	}
-	out, err := c.api.StartBackupJob(ctx, in)
+	out, err := c.api.StartBackupJob(ctx, r.backupJobInput(tr))
 	if err != nil {
 		return fmt.Errorf("start backup job of %s: %w", tr.t.ResourceARN, err)
 	}
@@ -686,18 +659,11 @@ func (c *Client) restoreTarget(ctx context.Context, r *drillRun, tr *targetRun) 
 		}
 		base = out.RestoreMetadata
 	}
-	md := MergeMetadata(base, stagingMetadata(tr.t.ResourceType, stagingName(r.d.ID, tr.idx)))
-	if tr.t.Input != nil {
-		user, err := tr.t.Input.Metadata()
-		if err != nil {
-			return err
-		}
-		md = MergeMetadata(md, user)
+	md, err := r.restoreMetadata(tr, base)
+	if err != nil {
+		return err
 	}
-	if tr.t.ResourceType == backup.EFS {
-		md = MergeMetadata(md, map[string]string{"newFileSystem": "true"}) // never restore into the source
-	}
-	so := StartOptions{IAMRoleARN: r.role, IdempotencyToken: restoreToken(r.d.ID, tr.t.ResourceARN, tr.res.RecoveryPointARN)}
+	so := r.restoreStartOptions(tr)
 	id, err := c.startJob(ctx, tr.res.RecoveryPointARN, tr.t.ResourceType, md, so)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -722,11 +688,7 @@ func (c *Client) restoreTarget(ctx context.Context, r *drillRun, tr *targetRun) 
 	if tr.created == "" {
 		return fmt.Errorf("restore job %s completed without a created resource ARN", id)
 	}
-	tags := map[string]string{}
-	maps.Copy(tags, r.d.Tags)
-	tags[DrillTagKey] = r.d.ID
-	tags[DrillSourceTagKey] = tr.t.ResourceARN
-	if err := tr.h.Tag(ctx, tr.created, tags); err != nil {
+	if err := tr.h.Tag(ctx, tr.created, r.drillTags(tr)); err != nil {
 		return err
 	}
 	tr.tagged = true
@@ -735,25 +697,11 @@ func (c *Client) restoreTarget(ctx context.Context, r *drillRun, tr *targetRun) 
 
 func (c *Client) validate(ctx context.Context, r *drillRun, tr *targetRun) error {
 	err := c.validateResource(ctx, r, tr)
-	status, msg := types.RestoreValidationStatusSuccessful, "validated by backupkit drill "+r.d.ID
-	tr.res.Validation = Passed
-	if err != nil {
-		status, msg = types.RestoreValidationStatusFailed, err.Error()
-		tr.res.Validation = Failed
-		tr.res.ValidationMessage = err.Error()
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			tr.res.Validation = Skipped
-			return err
-		}
+	put := r.validationOutcome(tr, err)
+	if put == nil {
+		return err
 	}
-	if len(msg) > 1000 {
-		msg = msg[:1000]
-	}
-	if _, perr := c.api.PutRestoreValidationResult(ctx, &awsbackup.PutRestoreValidationResultInput{
-		RestoreJobId:            aws.String(tr.jobID),
-		ValidationStatus:        status,
-		ValidationStatusMessage: aws.String(msg),
-	}); perr != nil {
+	if _, perr := c.api.PutRestoreValidationResult(ctx, put); perr != nil {
 		c.opts.Logger.WarnContext(ctx, "cannot report validation result to AWS Backup", "job", tr.jobID, "err", perr)
 		tr.res.Notes = append(tr.res.Notes, "PutRestoreValidationResult: "+perr.Error())
 	}
@@ -763,16 +711,22 @@ func (c *Client) validate(ctx context.Context, r *drillRun, tr *targetRun) error
 func (c *Client) validateResource(ctx context.Context, r *drillRun, tr *targetRun) error {
 	deadline := c.opts.Now().Add(c.opts.MaxWait)
 	for {
-		err := tr.h.Validate(ctx, tr.created, tr.t.ResourceARN)
-		if err == nil {
-			break
-		}
+		err := c.validateOnce(ctx, r, tr)
 		if !errors.Is(err, ErrNotReady) || c.opts.Now().After(deadline) {
 			return err
 		}
 		if err := sleep(ctx, c.opts.DeletePollInterval); err != nil {
 			return err
 		}
+	}
+}
+
+// validateOnce checks the restored resource once with its type's handler
+// (which returns ErrNotReady while it is transitioning), then runs the
+// drill's and the target's validators.
+func (c *Client) validateOnce(ctx context.Context, r *drillRun, tr *targetRun) error {
+	if err := tr.h.Validate(ctx, tr.created, tr.t.ResourceARN); err != nil {
+		return err
 	}
 	rs := Restored{DrillID: r.d.ID, SourceARN: tr.t.ResourceARN, ResourceType: tr.t.ResourceType,
 		RecoveryPointARN: tr.res.RecoveryPointARN, RestoreJobID: tr.jobID, CreatedResourceARN: tr.created}
@@ -863,38 +817,8 @@ func (c *Client) cleanupResource(ctx context.Context, r *drillRun, tr *targetRun
 			tr.res.CreatedResourceARN = job.CreatedResourceARN
 		}
 	}
-	if tr.job.CreatedResourceARN == "" {
-		tr.res.Cleanup = Skipped // nothing was created
-		return nil
-	}
-	if tr.created != tr.job.CreatedResourceARN {
-		return fmt.Errorf("%w: %s is not restore job %s's created resource %s", ErrNotDrillOutput, tr.created, tr.jobID, tr.job.CreatedResourceARN)
-	}
-	if tr.h == nil {
-		return fmt.Errorf("%w %q", ErrNoHandler, tr.t.ResourceType)
-	}
-	tags, err := tr.h.Tags(ctx, tr.created)
-	if errors.Is(err, ErrNotFound) {
-		tr.res.Cleanup = Deleted
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if _, ok := tags[DrillTagKey]; !ok && !tr.tagged {
-		// Created by our job but the drill stopped before tagging it.
-		if err := tr.h.Tag(ctx, tr.created, map[string]string{DrillTagKey: r.d.ID, DrillSourceTagKey: tr.t.ResourceARN}); err != nil {
-			return err
-		}
-		tr.tagged = true
-		if tags, err = tr.h.Tags(ctx, tr.created); err != nil {
-			return err
-		}
-	}
-	if tags[DrillTagKey] != r.d.ID {
-		return fmt.Errorf("%w: %s has %s=%q; want %q", ErrNotDrillOutput, tr.created, DrillTagKey, tags[DrillTagKey], r.d.ID)
-	}
-	if err := tr.h.Delete(ctx, tr.created); err != nil {
+	started, err := c.deleteOwn(ctx, r, tr)
+	if err != nil || !started {
 		return err
 	}
 	for {
@@ -907,4 +831,47 @@ func (c *Client) cleanupResource(ctx context.Context, r *drillRun, tr *targetRun
 			return fmt.Errorf("%s still exists: %w", tr.created, err)
 		}
 	}
+}
+
+// deleteOwn deletes the resource tr's restore job created: only that
+// resource, and only when it carries this drill's tag (a resource the
+// drill stopped before tagging gets the tag first). It returns false when
+// there is nothing to delete (nothing was created, or it is gone already;
+// Cleanup says which) and true once the deletion started.
+func (c *Client) deleteOwn(ctx context.Context, r *drillRun, tr *targetRun) (bool, error) {
+	if tr.job.CreatedResourceARN == "" {
+		tr.res.Cleanup = Skipped // nothing was created
+		return false, nil
+	}
+	if tr.created != tr.job.CreatedResourceARN {
+		return false, fmt.Errorf("%w: %s is not restore job %s's created resource %s", ErrNotDrillOutput, tr.created, tr.jobID, tr.job.CreatedResourceARN)
+	}
+	if tr.h == nil {
+		return false, fmt.Errorf("%w %q", ErrNoHandler, tr.t.ResourceType)
+	}
+	tags, err := tr.h.Tags(ctx, tr.created)
+	if errors.Is(err, ErrNotFound) {
+		tr.res.Cleanup = Deleted
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if _, ok := tags[DrillTagKey]; !ok && !tr.tagged {
+		// Created by our job but the drill stopped before tagging it.
+		if err := tr.h.Tag(ctx, tr.created, map[string]string{DrillTagKey: r.d.ID, DrillSourceTagKey: tr.t.ResourceARN}); err != nil {
+			return false, err
+		}
+		tr.tagged = true
+		if tags, err = tr.h.Tags(ctx, tr.created); err != nil {
+			return false, err
+		}
+	}
+	if tags[DrillTagKey] != r.d.ID {
+		return false, fmt.Errorf("%w: %s has %s=%q; want %q", ErrNotDrillOutput, tr.created, DrillTagKey, tags[DrillTagKey], r.d.ID)
+	}
+	if err := tr.h.Delete(ctx, tr.created); err != nil {
+		return false, err
+	}
+	return true, nil
 }
