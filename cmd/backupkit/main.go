@@ -87,5 +87,6 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newAdviseCmd())
 	root.AddCommand(newIAMCmd())
 	root.AddCommand(newDashboardCmd())
+	root.AddCommand(newAutomationCmd())
 	return root
 }

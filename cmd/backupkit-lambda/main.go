@@ -1,0 +1,76 @@
+// Command backupkit-lambda is the AWS Lambda function of backupkit's Step
+// Functions workflows (see the automation package): one binary, named
+// bootstrap in its zip, for the provided.al2023 runtime on arm64. It
+// dispatches on the event: a workflow step ({"step": "plan" | "prepare" |
+// "backed-up" | "restore-input" | "validate" | "cleanup" | "unfinished" |
+// "report" | "remediate", "item": …}) or a raw AWS Backup EventBridge event
+// (remediation).
+//
+// Build and zip it with `backupkit automation package --out DIR`. It reads
+// BACKUPKIT_REPORT_BUCKET (drill records and reports), BACKUPKIT_TOPIC_ARN
+// (remediation notices) and BACKUPKIT_RESTORE_ROLE_ARN (the default role
+// of restore jobs), and uses the function's role through the default
+// credential chain.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/config"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
+	"github.com/aws/aws-sdk-go-v2/service/fsx"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"github.com/backupkit/backupkit/automation"
+	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/restore"
+)
+
+func main() {
+	h, err := newHandler(context.Background())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "backupkit-lambda:", err)
+		os.Exit(1)
+	}
+	lambda.Start(automation.LambdaFunc(h))
+}
+
+// newHandler builds the handler from the environment. Clients are created
+// without calling AWS, so the function is ready within milliseconds.
+func newHandler(ctx context.Context) (*automation.Handler, error) {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load AWS config: %w", err)
+	}
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	api := awsbackup.NewFromConfig(cfg)
+	s3c := s3.NewFromConfig(cfg)
+	rc := restore.New(api, func(o *restore.Options) {
+		o.IAMRoleARN = os.Getenv(automation.EnvRestoreRole)
+		o.Logger = logger
+		o.Services = restore.Services{
+			EC2: ec2.NewFromConfig(cfg), RDS: rds.NewFromConfig(cfg), DynamoDB: dynamodb.NewFromConfig(cfg),
+			EFS: efs.NewFromConfig(cfg), FSx: fsx.NewFromConfig(cfg), S3: s3c,
+		}
+	})
+	rem := backup.NewRemediator(api, func(o *backup.RemediatorOptions) {
+		o.SNS, o.TopicARN, o.Logger = sns.NewFromConfig(cfg), os.Getenv(automation.EnvTopicARN), logger
+	})
+	return automation.NewHandler(func(o *automation.HandlerOptions) {
+		o.Restore, o.Remediator = rc, rem
+		o.Store, o.Bucket = s3c, os.Getenv(automation.EnvReportBucket)
+		if p := os.Getenv(automation.EnvReportPrefix); p != "" {
+			o.Prefix = p
+		}
+		o.Logger = logger
+	}), nil
+}
