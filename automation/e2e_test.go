@@ -359,3 +359,207 @@ func mapsValues(m map[string]string) func(func(string) bool) {
 		}
 	}
 }
+
+// manyResources returns n resources cycling through the six demo types.
+func manyResources(n int) []backuptest.Resource {
+	var out []backuptest.Resource
+	for i := 0; len(out) < n; i++ {
+		for _, r := range demoResources(fmt.Sprintf("m%03d", i)) {
+			if len(out) < n {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+func throttle(w *world, rate float64) {
+	for _, op := range []string{"ListRecoveryPointsByBackupVault", "GetRecoveryPointRestoreMetadata", "StartRestoreJob", "DescribeRestoreJob", "PutRestoreValidationResult"} {
+		w.srv.InjectFault(backuptest.Fault{Operation: op, ErrorCode: "ThrottlingException", Rate: rate})
+	}
+}
+
+// TestDrillWorkflowFailuresAndThrottling is the "same verdicts, same
+// cleanup" figure: 100 targets, 30% of AWS Backup calls throttled, two
+// restores FAILED. The workflow and the in-process runner give every
+// target the same outcome, and nothing restored is left behind.
+func TestDrillWorkflowFailuresAndThrottling(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, nil)
+	arns := w.seed(t, nil, manyResources(100)...)
+	failing := []string{arns[7], arns[42]}
+	failRestores := func() {
+		for _, a := range failing {
+			w.srv.FailJobs(backuptest.JobFailure{JobType: "RESTORE", ResourceARN: a, Count: 1, StatusMessage: "Restore failed: injected"})
+		}
+	}
+	failRestores()
+	throttle(w, 0.3)
+	def := render(t, automation.DrillMachine, func(o *automation.Options) { o.MaxConcurrency = 25 })
+	input := automation.DrillInput{Vault: testVault, AllInVault: true, IAMRoleARN: testRole}
+	res := w.run(t, def, "drill-100", input, nil)
+	require.Empty(t, res.ErrorName, res.ErrorMessage)
+	retried := 0
+	for _, e := range res.Events {
+		if e.Type == "StateRetried" {
+			retried++
+		}
+	}
+	assert.Positive(t, retried, "throttled Tasks were retried by the workflow")
+	rep := w.report(t, "drill-100")
+	assert.Equal(t, restore.Summary{Targets: 100, Passed: 98, Failed: 2}, rep.Summary)
+	for _, tr := range rep.Targets {
+		if slices.Contains(failing, tr.ResourceARN) {
+			assert.Equal(t, restore.Failed, tr.Status)
+			assert.Contains(t, tr.Error, "FAILED")
+			assert.Equal(t, restore.Skipped, tr.Validation)
+		}
+	}
+	assert.Empty(t, w.restored(), "nothing restored is left behind")
+
+	failRestores()
+	inproc, err := w.restore.Run(t.Context(), input.Drill("inprocess-100"))
+	require.NoError(t, err)
+	w.srv.ClearFaults()
+	assert.Equal(t, outcomes(inproc), outcomes(rep))
+	assert.Empty(t, w.restored())
+	t.Logf("100 targets, 30%% throttling: %d workflow retries, %d Lambda invocations", retried, w.lambdas)
+}
+
+// TestDrillWorkflowAbortedThenSwept stops a drill execution while its
+// restores run (the interpreter's abort, StopExecution's local twin). The
+// sweep workflow, which EventBridge starts for the stopped execution,
+// cleans up every restore the drill started — re-sending the recorded
+// start with its idempotency token to learn the job — and the guard
+// still holds: a restored resource whose drill tag was changed is left
+// (and reported), and a resource carrying the drill tag that no restore
+// job of the drill created is not touched.
+func TestDrillWorkflowAbortedThenSwept(t *testing.T) {
+	t.Parallel()
+	clock := backuptest.NewManualClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+	w := newWorld(t, func(o *backuptest.Options) { o.Clock, o.JobDuration = clock, time.Hour })
+	arns := w.seed(t, func() { clock.Advance(2 * time.Hour) }, demoResources("ab")[:3]...)
+	decoy := backuptest.Resource{ARN: "arn:aws:ec2:us-east-1:123456789012:volume/vol-decoy", SizeBytes: 1 << 30,
+		Tags: map[string]string{restore.DrillTagKey: "drill-abort"}}
+	require.NoError(t, w.srv.PutResource(decoy))
+
+	def := render(t, automation.DrillMachine)
+	input := automation.DrillInput{Vault: testVault, Targets: []automation.TargetInput{{ResourceARN: arns[0]}, {ResourceARN: arns[1]}, {ResourceARN: arns[2]}}, IAMRoleARN: testRole}
+	started := 0
+	res := w.run(t, def, "drill-abort", input, func(c *sfnlocal.Config) {
+		c.WaitMs = 5
+		c.OnEvent = func(e sfnlocal.Event) bool {
+			if e.Type == "StateExited" && e.State == automation.StateStartRestore {
+				started++
+			}
+			return started == len(arns)
+		}
+	})
+	require.True(t, res.Aborted, "execution aborted")
+	assert.Empty(t, w.publishedCopy(), "an aborted execution reports nothing itself")
+	// Time passes: the restores finish while nobody watches.
+	clock.Advance(2 * time.Hour)
+	w.srv.Advance()
+	restored := w.restored()
+	require.Len(t, restored, 3, "the stopped drill's restores completed")
+	// Someone else claims one restored resource: the guard must keep it.
+	claimed := restored[0].ARN
+	require.NoError(t, w.srv.PutResource(withTag(restored[0], restore.DrillTagKey, "another-drill")))
+
+	sweep := render(t, automation.SweepMachine)
+	event := map[string]any{"source": "aws.states", "detail-type": "Step Functions Execution Status Change",
+		"detail": map[string]any{"name": "drill-abort", "status": "ABORTED", "executionArn": "arn:aws:states:us-east-1:123456789012:execution:drill:drill-abort"}}
+	sres := w.run(t, sweep, "sweep-drill-abort", event, func(c *sfnlocal.Config) { c.WaitMs = 5 })
+	require.Empty(t, sres.ErrorName, sres.ErrorMessage)
+	assert.Equal(t, 3, sres.Entered(automation.StateSweep)-countRetries(sres, automation.StateSweep), "each unfinished target swept")
+
+	rep := w.report(t, "drill-abort")
+	assert.True(t, rep.Canceled)
+	assert.False(t, rep.Passed)
+	assert.Equal(t, []string{claimed}, rep.LeftBehind, "the guard refused the resource that no longer carries this drill's tag")
+	left := w.restored()
+	require.Len(t, left, 1)
+	assert.Equal(t, claimed, left[0].ARN)
+	_, ok := w.srv.Resource(decoy.ARN)
+	assert.True(t, ok, "a resource the drill's jobs did not create is never deleted")
+	for _, tr := range rep.Targets {
+		if tr.CreatedResourceARN == claimed {
+			assert.Equal(t, restore.Left, tr.Cleanup)
+			assert.Contains(t, tr.Error, "not output of this drill")
+		} else {
+			assert.Equal(t, restore.Deleted, tr.Cleanup, tr.ResourceARN)
+		}
+	}
+	pub := w.publishedCopy()
+	require.Len(t, pub, 1)
+	assert.Contains(t, pub[0]["Subject"], "drill-abort: FAILED")
+}
+
+func withTag(r backuptest.Resource, k, v string) backuptest.Resource {
+	tags := map[string]string{}
+	for a, b := range r.Tags {
+		tags[a] = b
+	}
+	tags[k] = v
+	r.Tags = tags
+	return r
+}
+
+func countRetries(r *sfnlocal.Result, state string) int {
+	n := 0
+	for _, e := range r.Events {
+		if e.Type == "StateRetried" && e.State == state {
+			n++
+		}
+	}
+	return n
+}
+
+func (w *world) publishedCopy() []map[string]any {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.published)
+}
+
+// TestRemediationWorkflow: a failed backup job's EventBridge event starts
+// the remediation workflow; the remediator restarts the job (idempotent
+// token), the workflow follows the new job to COMPLETED and publishes the
+// outcome.
+func TestRemediationWorkflow(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, nil)
+	vol := demoResources("rem")[0]
+	require.NoError(t, w.srv.PutResource(vol))
+	w.srv.FailJobs(backuptest.JobFailure{JobType: "BACKUP", ResourceARN: vol.ARN, Count: 1, StatusMessage: "An internal error occurred; try again"})
+	out, err := w.api.StartBackupJob(t.Context(), &awsbackup.StartBackupJobInput{BackupVaultName: aws.String(testVault), ResourceArn: aws.String(vol.ARN), IamRoleArn: aws.String(testRole)})
+	require.NoError(t, err)
+	_, err = backup.NewBackupJobWaiter(w.api, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, 5*time.Millisecond }).Wait(t.Context(), aws.ToString(out.BackupJobId), time.Minute)
+	require.Error(t, err)
+	var event json.RawMessage
+	for _, ev := range w.srv.Events() {
+		if ev.DetailType == backup.DetailTypeBackupJob && strings.Contains(string(ev.JSON()), `"FAILED"`) {
+			event = ev.JSON()
+		}
+	}
+	require.NotNil(t, event, "the emulator emitted the failure event")
+	def := render(t, automation.RemediateMachine)
+	res := w.run(t, def, "remediate-1", event, nil)
+	require.Empty(t, res.ErrorName, res.ErrorMessage)
+	var result struct {
+		Result backup.Result `json:"result"`
+		Job    struct{ Status string }
+	}
+	require.NoError(t, json.Unmarshal(res.Output, &result))
+	assert.Equal(t, backup.ActionRestarted, result.Result.Action)
+	assert.Equal(t, "COMPLETED", result.Job.Status, "the workflow followed the restarted job to its end")
+	pub := w.publishedCopy()
+	require.Len(t, pub, 1)
+	assert.Contains(t, pub[0]["Subject"], "restarted BACKUP job "+aws.ToString(out.BackupJobId))
+
+	// A second delivery of the same event restarts nothing new.
+	res2 := w.run(t, def, "remediate-2", event, nil)
+	require.Empty(t, res2.ErrorName, res2.ErrorMessage)
+	var again struct{ Result backup.Result }
+	require.NoError(t, json.Unmarshal(res2.Output, &again))
+	assert.Equal(t, result.Result.NewJobID, again.Result.NewJobID)
+}
