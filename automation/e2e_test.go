@@ -237,7 +237,7 @@ func (w *world) seed(t *testing.T, advance func(), resources ...backuptest.Resou
 	if advance != nil {
 		advance()
 	}
-	wt := backup.NewBackupJobWaiter(w.api, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, 5*time.Millisecond })
+	wt := backup.NewJobWaiter(w.api, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, 5*time.Millisecond })
 	for _, id := range ids {
 		_, err := wt.Wait(ctx, id, time.Minute)
 		require.NoError(t, err)
@@ -314,7 +314,7 @@ func TestDrillWorkflowSixTypes(t *testing.T) {
 	assert.Empty(t, rep.LeftBehind)
 	got := map[string]string{}
 	for _, tr := range rep.Targets {
-		got[tr.ResourceARN] = tr.ResourceType
+		got[tr.ResourceARN] = string(tr.ResourceType)
 		assert.Equal(t, restore.Passed, tr.Validation, tr.ResourceARN)
 		assert.Equal(t, restore.Deleted, tr.Cleanup, tr.ResourceARN)
 		assert.NotEmpty(t, tr.RestoreJobID)
@@ -533,7 +533,7 @@ func TestRemediationWorkflow(t *testing.T) {
 	w.srv.FailJobs(backuptest.JobFailure{JobType: "BACKUP", ResourceARN: vol.ARN, Count: 1, StatusMessage: "An internal error occurred; try again"})
 	out, err := w.api.StartBackupJob(t.Context(), &awsbackup.StartBackupJobInput{BackupVaultName: aws.String(testVault), ResourceArn: aws.String(vol.ARN), IamRoleArn: aws.String(testRole)})
 	require.NoError(t, err)
-	_, err = backup.NewBackupJobWaiter(w.api, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, 5*time.Millisecond }).Wait(t.Context(), aws.ToString(out.BackupJobId), time.Minute)
+	_, err = backup.NewJobWaiter(w.api, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, 5*time.Millisecond }).Wait(t.Context(), aws.ToString(out.BackupJobId), time.Minute)
 	require.Error(t, err)
 	var event json.RawMessage
 	for _, ev := range w.srv.Events() {

@@ -60,12 +60,12 @@ type DrillInput struct {
 
 // TargetInput is one explicit target.
 type TargetInput struct {
-	ResourceARN      string            `json:"resourceArn"`
-	ResourceType     string            `json:"resourceType,omitempty"`
-	RecoveryPointARN string            `json:"recoveryPointArn,omitempty"`
-	Metadata         map[string]string `json:"metadata,omitempty"`
-	MaxRTOSeconds    float64           `json:"maxRtoSeconds,omitempty"`
-	MaxRPOSeconds    float64           `json:"maxRpoSeconds,omitempty"`
+	ResourceARN      string              `json:"resourceArn"`
+	ResourceType     backup.ResourceType `json:"resourceType,omitempty"`
+	RecoveryPointARN string              `json:"recoveryPointArn,omitempty"`
+	Metadata         map[string]string   `json:"metadata,omitempty"`
+	MaxRTOSeconds    float64             `json:"maxRtoSeconds,omitempty"`
+	MaxRPOSeconds    float64             `json:"maxRpoSeconds,omitempty"`
 	// RoleARN is the role in the target's account that the workflow's
 	// AWS Backup calls use (Options.CrossAccount).
 	RoleARN string `json:"roleArn,omitempty"`

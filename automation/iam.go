@@ -3,6 +3,7 @@ package automation
 import (
 	"strings"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/compliance"
 	"github.com/backupkit/backupkit/restore"
 )
@@ -14,7 +15,7 @@ const templateAccount = "000000000000"
 
 // DrillTypes are the resource types the template's roles serve: those
 // with both a compliance role grant and a built-in restore handler.
-var drillTypes = []string{"Aurora", "DynamoDB", "EBS", "EC2", "EFS", "FSx", "RDS"}
+var drillTypes = []backup.ResourceType{backup.Aurora, backup.DynamoDB, backup.EBS, backup.EC2, backup.EFS, backup.FSx, backup.RDS}
 
 func allow(sid string, actions []string, resources ...string) compliance.Statement {
 	return compliance.Statement{Sid: sid, Effect: "Allow", Action: actions, Resource: resources}
