@@ -3,6 +3,7 @@ package backuptest
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/backupkit/backupkit/backuptest/internal/orgstate"
 	"net/http"
 	"strings"
 	"time"
@@ -144,11 +145,13 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// Reset forgets all state, calls, events, faults and job failures.
+// Reset forgets all state, calls, events, faults and job failures, and
+// the organization (call Organization again for the new one).
 func (e *Emulator) Reset() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.st = newState()
+	e.org = orgstate.New(e.opts.AccountID, e.opts.Clock)
 	e.calls, e.events, e.faults, e.failures = nil, nil, nil, nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/backupkit/backupkit/backuptest/internal/orgstate"
 	"github.com/backupkit/backupkit/backuptest/internal/serve"
 )
 
@@ -87,6 +88,8 @@ type Emulator struct {
 	// failures are pending job failures injected with FailJobs.
 	failures []*JobFailure
 	random   *rand.Rand
+	// org is the emulated AWS Organizations organization (orgfake.go).
+	org *orgstate.Org
 }
 
 // New returns an Emulator with empty state.
@@ -114,6 +117,7 @@ func New(optFns ...func(*Options)) *Emulator {
 		o.MaxBodyBytes = 10 << 20
 	}
 	e := &Emulator{opts: o, router: newRouter(), st: newState()}
+	e.org = orgstate.New(o.AccountID, o.Clock)
 	e.ops = map[string]operation{}
 	e.registerOperations()
 	e.services = newServices()

@@ -24,9 +24,11 @@ package backuptest
 // DocumentDB, FSx, Neptune, RDS, SAP HANA on Amazon EC2).
 //
 // Known difference: ListBackupJobs/ListCopyJobs/ListRestoreJobs with
-// ByAccountId "*" list the jobs of every account in the Region without
-// checking AWS Organizations membership; another 12-digit account lists
-// that account's jobs.
+// another account's ByAccountId, or "*", answer only the organization's
+// management account or AWS Backup's delegated administrator (as AWS
+// does; see org_access.go), but list every account in the Region without
+// checking membership, and without needing cross-account monitoring
+// turned on.
 //
 // Known difference: a cross-account StartCopyJob needs the source account's
 // global setting isCrossAccountBackupEnabled = "true" (UpdateGlobalSettings,
@@ -881,6 +883,9 @@ func describeBackupJob(c *opCtx, in *awsbackup.DescribeBackupJobInput) (*awsback
 func (c *opCtx) jobRegions(byAccount *string) ([]*regionState, error) {
 	if byAccount == nil || *byAccount == "" || *byAccount == c.account {
 		return []*regionState{c.rs()}, nil
+	}
+	if err := c.crossAccountAllowed(); err != nil {
+		return nil, err
 	}
 	if *byAccount == "*" {
 		var out []*regionState
