@@ -40,10 +40,25 @@
 // (DynamoDB targetTableName, RDS DBInstanceIdentifier, …), and reports it
 // as the job's CreatedResourceArn. NewFakes returns in-process fakes of the
 // EC2, RDS, DynamoDB, EFS, FSx and S3 calls a restore drill validates and
-// cleans up with, over the same inventory; ConfigFake and OrgFake
-// stand in for the AWS Config and Organizations calls of package
-// compliance. The Resource Groups Tagging API's GetResources is served on
-// the same endpoint (routed by the SigV4 signing name) over the inventory.
+// cleans up with, over the same inventory; ConfigFake stands in for the
+// AWS Config calls of package compliance. The Resource Groups Tagging
+// API's GetResources is served on the same endpoint (routed by the SigV4
+// signing name) over the inventory.
+//
+// # Organizations and STS
+//
+// Every emulator has an AWS Organizations organization
+// (Emulator.Organization, an *OrgFake) managed by Options.AccountID: seed
+// it with AddOU, AddAccount, TagAccount and PutRole. Its endpoint serves
+// it over the Organizations API (awsJson 1.1) and STS (awsQuery):
+// AssumeRole of a member account's role (OrganizationAccountAccessRole by
+// default) answers credentials whose access key id ends in that account,
+// so every later call lands in that account's partition; a role the
+// account does not have, an account outside the organization or a trust
+// policy that does not name the caller answers AccessDenied.
+// GetCallerIdentity names the caller, assumed-role sessions included.
+// Listing other accounts' jobs (ByAccountId) is for the management account
+// and AWS Backup's delegated administrator, as in AWS.
 //
 // # Jobs and time
 //
@@ -128,9 +143,10 @@
 //     denies DeleteRecoveryPoint is stored but not enforced, and a
 //     cross-account copy checks the destination policy for
 //     backup:CopyIntoBackupVault as text.
-//   - Accounts: ByAccountId "*" and the summaries' ANY/AGGREGATE_ALL cover
-//     every account in the Region, and any account may change global
-//     settings; AWS requires AWS Organizations for both.
+//   - Accounts: ByAccountId "*" covers every account in the Region (not
+//     only the organization's members), and the summaries' ANY/AGGREGATE_ALL
+//     too; any account may change global settings. Roles are a list of
+//     trusted accounts and an external id, not IAM policy documents.
 //   - Content: restore metadata is a plausible fixed key set per type
 //     (overridden by the resource's Attributes); no report files are
 //     written; tiering configurations move no data; continuous backups are

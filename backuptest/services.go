@@ -12,23 +12,26 @@ import (
 	"github.com/backupkit/backupkit/backuptest/internal/ec2"
 	"github.com/backupkit/backupkit/backuptest/internal/efs"
 	"github.com/backupkit/backupkit/backuptest/internal/fsx"
+	"github.com/backupkit/backupkit/backuptest/internal/organizations"
 	"github.com/backupkit/backupkit/backuptest/internal/rds"
 	"github.com/backupkit/backupkit/backuptest/internal/s3"
 	"github.com/backupkit/backupkit/backuptest/internal/serve"
+	"github.com/backupkit/backupkit/backuptest/internal/sts"
 	"github.com/backupkit/backupkit/backuptest/internal/tagging"
 )
 
 // The emulator's one endpoint serves, beside AWS Backup, the services a
 // restore drill and the coverage report call, each in its own wire
 // protocol and each in its own folder under internal/: ec2, rds, dynamodb,
-// efs, fsx, s3 and tagging (the Resource Groups Tagging API). A request is
+// efs, fsx, s3 and tagging (the Resource Groups Tagging API), and sts and
+// organizations over the emulated organization. A request is
 // routed by its SigV4 signing name (an unsigned JSON request by its
 // X-Amz-Target). Every service shares the inventory, the faults, the
 // latency injection and the call log.
 
 func newServices() map[string]*serve.Service {
 	m := map[string]*serve.Service{}
-	for _, s := range []*serve.Service{ec2.New(), rds.New(), dynamodb.New(), efs.New(), fsx.New(), s3.New(), tagging.New()} {
+	for _, s := range []*serve.Service{ec2.New(), rds.New(), dynamodb.New(), efs.New(), fsx.New(), s3.New(), tagging.New(), sts.New(), organizations.New()} {
 		m[s.SigningName] = s
 	}
 	return m
@@ -137,7 +140,7 @@ func (e *Emulator) invokeService(r *http.Request, svc *serve.Service, name strin
 	e.st.Advance(now)
 	req := &serve.Request{
 		Context: r.Context(), Operation: name, Account: account, Region: region, DefaultAccount: e.opts.AccountID,
-		Now: now, RequestID: reqID, Inventory: &e.st.Store, DeleteDuration: e.opts.DeleteDuration, HTTP: r,
+		Now: now, RequestID: reqID, Inventory: &e.st.Store, DeleteDuration: e.opts.DeleteDuration, HTTP: r, Org: e.org,
 	}
 	return op.Call(req, in)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/backupkit/backupkit/backuptest/internal/inventory"
+	"github.com/backupkit/backupkit/backuptest/internal/orgstate"
 )
 
 // Request is what a handler sees. The inventory is locked for the
@@ -41,6 +42,10 @@ type Request struct {
 	DeleteDuration time.Duration
 	// HTTP is the request as received (headers, host).
 	HTTP *http.Request
+	// Org is the emulated AWS Organizations organization (accounts, OUs,
+	// roles, STS sessions), served by internal/organizations and
+	// internal/sts and consulted by AWS Backup's cross-account listing.
+	Org *orgstate.Org
 }
 
 // ARN builds an ARN of service in the caller's account and Region.
