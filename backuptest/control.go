@@ -24,6 +24,7 @@ import (
 //	GET    /_backupkit/events           EventBridge events emitted so far
 //	GET    /_backupkit/clock            {"now": RFC 3339, "manual": bool}
 //	POST   /_backupkit/clock            {"advance":"1h"} or {"set":"2026-01-02T03:04:05Z"} (manual clock only)
+//	POST   /_backupkit/organization     seed the organization (an OrgSpec: OUs, accounts, tags, roles)
 //	POST   /_backupkit/reset            forget all state, calls, events, faults and job failures
 //	POST   /_backupkit/invoke           {"operation":"StartRestoreJob","input":{PascalCase members}} (control_invoke.go)
 func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
@@ -55,6 +56,17 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"deleted": arn})
+	case path == "organization" && r.Method == http.MethodPost:
+		var spec OrgSpec
+		if err := decodeStrict(r, &spec); err != nil {
+			controlError(w, http.StatusBadRequest, err)
+			return
+		}
+		if err := e.SeedOrganization(spec); err != nil {
+			controlError(w, http.StatusBadRequest, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]int{"ous": len(spec.OUs), "accounts": len(spec.Accounts)})
 	case path == "faults" && r.Method == http.MethodGet:
 		e.mu.Lock()
 		list := make([]Fault, 0, len(e.faults))

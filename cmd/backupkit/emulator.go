@@ -57,6 +57,10 @@ an access key id ending in 12 digits selects that account.
 
 --resources FILE seeds the inventory of protectable resources: a JSON array of
   {"arn": "arn:aws:ec2:us-east-1:123456789012:volume/vol-1", "tags": {"env": "prod"}, "sizeBytes": 8589934592}
+or an object {"resources": [...], "organization": {"ous": [{"name": "prod"}],
+"accounts": [{"id": "111111111111", "ou": "prod", "tags": {...}}]}} that also
+seeds the AWS Organizations organization STS and Organizations serve (members
+get OrganizationAccountAccessRole unless "roles" says otherwise).
 --state FILE keeps the emulator's state across restarts: it is loaded at start
 when the file exists, and written atomically shortly after every change and on
 shutdown. Backup plans run on their schedules (--run-plans=false turns that
@@ -114,10 +118,14 @@ func runEmulator(ctx context.Context, stdout, stderr io.Writer, f emulatorFlags)
 		return err
 	}
 	var resources []backuptest.Resource
+	var org *backuptest.OrgSpec
 	if f.resources != "" {
 		b, err := os.ReadFile(f.resources)
 		if err != nil {
 			return fmt.Errorf("--resources: %w", err)
+		}
+		if b, org, err = splitResourcesFile(b); err != nil {
+			return fmt.Errorf("--resources %s: %w", f.resources, err)
 		}
 		resources, err = parseResources(b)
 		if err != nil {
@@ -139,6 +147,11 @@ func runEmulator(ctx context.Context, stdout, stderr io.Writer, f emulatorFlags)
 			msg := strings.TrimPrefix(err.Error(), "backuptest: ")
 			msg = strings.Replace(msg, "set Resource.Type", `set "type" to one of AWS Backup's resource types`, 1)
 			return fmt.Errorf("--resources %s: entry %d: field \"arn\": %s", f.resources, i, msg)
+		}
+	}
+	if org != nil {
+		if err := e.SeedOrganization(*org); err != nil {
+			return fmt.Errorf("--resources %s: organization: %w", f.resources, err)
 		}
 	}
 

@@ -197,3 +197,34 @@ func (f *Org) DeregisterDelegatedAdministrator(_ context.Context, in *organizati
 	f.delegated[sp] = slices.Delete(f.delegated[sp], i, i+1)
 	return &organizations.DeregisterDelegatedAdministratorOutput{}, nil
 }
+
+// AddOUWithID creates an organizational unit with a given id and name
+// under parent (the root or an OU).
+func (f *Org) AddOUWithID(id, name, parent string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !awsid.OrganizationalUnitID(id) {
+		return fmt.Errorf("backuptest: %q is not an OU id (ou-xxxx-xxxxxxxx)", id)
+	}
+	if f.exists(id) {
+		return fmt.Errorf("backuptest: %s already exists in the organization", id)
+	}
+	if !f.exists(parent) || f.accounts[parent] {
+		return fmt.Errorf("backuptest: parent %q is not the root or an OU", parent)
+	}
+	f.parents[id] = parent
+	f.ouNames[id] = name
+	return nil
+}
+
+// OUByName returns the id of the OU with this name ("" if none).
+func (f *Org) OUByName(name string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, id := range slices.Sorted(maps.Keys(f.ouNames)) {
+		if f.ouNames[id] == name {
+			return id
+		}
+	}
+	return ""
+}
