@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 
@@ -61,11 +60,12 @@ func BenchmarkCoverageFleet(b *testing.B) {
 	const concurrency = 16
 	srv := backuptest.NewServer(b)
 	var accounts []fleet.Account
-	var roles []string
 	for i := range nAcct {
 		id := fmt.Sprintf("%012d", 500000000000+i)
 		accounts = append(accounts, fleet.Account{ID: id})
-		roles = append(roles, role(id))
+		if err := srv.Organization().AddAccount(id, backuptest.OrgRootID); err != nil {
+			b.Fatal(err)
+		}
 		for _, reg := range benchRegions[:nReg] {
 			for j := range nRes {
 				if err := srv.PutResource(backuptest.Resource{ARN: fmt.Sprintf("arn:aws:ec2:%s:%s:volume/vol-%06d", reg, id, j), SizeBytes: 1 << 30}); err != nil {
@@ -79,12 +79,8 @@ func BenchmarkCoverageFleet(b *testing.B) {
 	targets := nAcct * nReg
 	pages := (nRes+49)/50 + 1 // GetResources at 50 per page, then ListBackupPlans
 	ideal := time.Duration(pages) * latency * time.Duration(targets) / concurrency
-	run := func(scope fleet.Scope) (time.Duration, int, *fakeSTS) {
-		fs := newFakeSTS(mgmt, roles...)
-		r, err := fleet.New(srv.ConfigFor(mgmt, "us-east-1"), func(o *fleet.Options) {
-			o.NewSTS = func(aws.Config) fleet.STSAPI { return fs }
-			o.Concurrency = concurrency
-		})
+	run := func(scope fleet.Scope) (time.Duration, int, map[string]int) {
+		r, err := fleet.New(srv.ConfigFor(mgmt, "us-east-1"), func(o *fleet.Options) { o.Concurrency = concurrency })
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -103,19 +99,27 @@ func BenchmarkCoverageFleet(b *testing.B) {
 				b.Fatalf("%s/%s: %d resources; want %d", rs.Account, rs.Region, rs.Value, nRes)
 			}
 		}
-		return wall, len(srv.Calls()) - before, fs
+		calls := srv.Calls()[before:]
+		assumes := map[string]int{}
+		for _, c := range calls {
+			if c.Operation == "AssumeRole" {
+				assumes[c.Account]++ // the caller's account: count per run below
+			}
+		}
+		return wall, len(calls), assumes
 	}
 	b.ResetTimer()
 	for b.Loop() {
 		// Baseline, same run: one target alone, so the per-call time
 		// includes this machine's timer and scheduling delays.
 		one, oneCalls, _ := run(fleet.Scope{Accounts: accounts[:1], Regions: benchRegions[:1]})
-		wall, calls, fs := run(scope)
-		for _, ro := range roles {
-			if n := fs.calls(ro); n != 1 {
-				b.Fatalf("AssumeRole %s: %d calls in one run; want 1", ro, n)
-			}
+		oneCalls-- // its AssumeRole
+		wall, calls, assumes := run(scope)
+		if n := assumes[mgmt]; n != nAcct {
+			b.Fatalf("%d AssumeRole calls for %d accounts in one run; want exactly one per account", n, nAcct)
 		}
+		calls -= nAcct // the AssumeRole calls are not the targets'
+
 		perCall := one / time.Duration(oneCalls)
 		baseline := perCall * time.Duration(pages) * time.Duration(targets) / concurrency
 		b.ReportMetric(float64(wall)/float64(ideal), "wall/ideal")
@@ -124,5 +128,73 @@ func BenchmarkCoverageFleet(b *testing.B) {
 		b.ReportMetric(float64(calls)/float64(targets), "calls/target")
 		b.ReportMetric(float64(pages), "pages/target")
 		b.ReportMetric(1, "assumes/account")
+	}
+}
+
+// BenchmarkFleetDeniedAndThrottled runs 200 targets (50 accounts × 4
+// Regions) where 5 accounts (10% of the targets) have no role to assume
+// and 30% of all calls answer ThrottlingException, and checks the run ends
+// with exactly those 10% failed and every other target complete.
+func BenchmarkFleetDeniedAndThrottled(b *testing.B) {
+	const nAcct, nRes = 50, 60
+	srv := backuptest.NewServer(b, func(o *backuptest.Options) { o.Seed = 42 })
+	org := srv.Organization()
+	var accounts []fleet.Account
+	denied := map[string]bool{}
+	for i := range nAcct {
+		id := fmt.Sprintf("%012d", 600000000000+i)
+		accounts = append(accounts, fleet.Account{ID: id})
+		if err := org.AddAccount(id, backuptest.OrgRootID); err != nil {
+			b.Fatal(err)
+		}
+		if i%10 == 3 {
+			org.DeleteRole(id, backuptest.DefaultOrgRole)
+			denied[id] = true
+		}
+		for _, reg := range benchRegions[:4] {
+			for j := range nRes {
+				if err := srv.PutResource(backuptest.Resource{ARN: fmt.Sprintf("arn:aws:ec2:%s:%s:volume/vol-%06d", reg, id, j)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+	srv.InjectFault(backuptest.Fault{ErrorCode: "ThrottlingException", Rate: 0.3})
+	scope := fleet.Scope{Accounts: accounts, Regions: benchRegions[:4]}
+	for b.Loop() {
+		r, err := fleet.New(srv.ConfigFor(mgmt, "us-east-1"), func(o *fleet.Options) {
+			// The SDK's throttling backoff starts at 1s; a shorter one keeps
+			// the benchmark's run time down without changing what it checks.
+			o.Backoff = retryFast{}
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := fleet.Run(b.Context(), r, scope, coverageTarget)
+		if err != nil {
+			b.Fatal(err)
+		}
+		failed := 0
+		for _, rs := range res {
+			switch {
+			case denied[rs.Account] && rs.Err == nil:
+				b.Fatalf("%s/%s: succeeded without a role", rs.Account, rs.Region)
+			case !denied[rs.Account] && rs.Err != nil:
+				b.Fatalf("%s/%s: %v", rs.Account, rs.Region, rs.Err)
+			case !denied[rs.Account] && rs.Value != nRes:
+				b.Fatalf("%s/%s: %d resources; want %d", rs.Account, rs.Region, rs.Value, nRes)
+			case rs.Err != nil:
+				failed++
+			}
+		}
+		throttled := 0
+		for _, c := range srv.Calls() {
+			if c.ErrorCode == "ThrottlingException" {
+				throttled++
+			}
+		}
+		b.ReportMetric(float64(len(res)), "targets")
+		b.ReportMetric(float64(failed)/float64(len(res)), "failed/targets")
+		b.ReportMetric(float64(throttled)/float64(len(srv.Calls())), "throttled/calls")
 	}
 }
