@@ -38,12 +38,30 @@
 // completed restore job creates a new inventory resource with the source's
 // fingerprint, named from the restore metadata where the type has a name
 // (DynamoDB targetTableName, RDS DBInstanceIdentifier, …), and reports it
-// as the job's CreatedResourceArn. NewFakes returns in-process fakes of the
-// EC2, RDS, DynamoDB, EFS, FSx and S3 calls a restore drill validates and
-// cleans up with, over the same inventory; ConfigFake stands in for the
-// AWS Config calls of package compliance. The Resource Groups Tagging
-// API's GetResources is served on the same endpoint (routed by the SigV4
-// signing name) over the inventory.
+// as the job's CreatedResourceArn.
+//
+// # One endpoint for every service
+//
+// The same endpoint serves, over the inventory and each in its own wire
+// protocol, the EC2 (ec2 query), RDS (awsQuery), DynamoDB (JSON 1.0), EFS
+// (restJson), FSx (JSON 1.1) and S3 (restXml, path-style and
+// virtual-hosted) calls a restore drill validates and cleans up with, and
+// the Resource Groups Tagging API's GetResources: point any SDK at it with
+// AWS_ENDPOINT_URL or BaseEndpoint. Requests are routed by their SigV4
+// signing name. The handlers live in one folder per service
+// (internal/ec2, internal/rds, …) and share the protocol codecs
+// (internal/protocol/…); faults (Fault.Service), latency and the call log
+// (Call.Service) apply to them as to AWS Backup. Errors are AWS's
+// (InvalidVolume.NotFound, DBInstanceNotFound, ResourceNotFoundException,
+// FileSystemNotFound, NoSuchBucket, …), pages use each service's tokens,
+// and a deleted resource reports its deleting state for
+// Options.DeleteDuration before it is gone (a terminated instance stays
+// describable for an hour), as the SDK waiters expect. An operation a
+// service does not serve answers as AWS's front end does: InvalidAction
+// (query), UnknownOperationException (JSON, REST JSON), NotImplemented
+// (S3). NewFakes returns those services' SDK clients wired to the emulator
+// in process; ConfigFake stands in for the AWS Config calls of package
+// compliance.
 //
 // # Organizations and STS
 //
@@ -153,7 +171,10 @@
 //     not created; restore testing's inferred metadata is the recovery
 //     point's restore metadata.
 //   - Built-in plan templates are five AWS-like presets with fixed ids.
-//   - The fakes of other services (EC2, RDS, …, Config, Organizations,
-//     Resource Groups Tagging) serve only the calls backupkit uses, with
-//     immediate deletion and no eventual consistency.
+//   - EC2, RDS, DynamoDB, EFS, FSx, S3 and the tagging API serve only the
+//     operations a drill, its cleanup and coverage use (each folder's doc
+//     lists them and its filters); resources are described from their
+//     inventory entry; S3 objects exist only as a count; there is no
+//     eventual consistency. ConfigFake and OrgFake serve only the calls
+//     backupkit uses.
 package backuptest
