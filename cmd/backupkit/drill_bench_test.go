@@ -55,7 +55,7 @@ func BenchmarkDrillPaths(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := backup.NewBackupJobWaiter(api, wait).Wait(ctx, aws.ToString(j.BackupJobId), time.Minute); err != nil {
+				if _, err := backup.NewJobWaiter(api, wait).Wait(ctx, aws.ToString(j.BackupJobId), time.Minute); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -67,9 +67,9 @@ func BenchmarkDrillPaths(b *testing.B) {
 					return
 				}
 				h := &controlAPIHandler{base: srv.URL, client: http.DefaultClient}
-				o.Handlers = map[string]restore.Handler{}
+				o.Handlers = map[backup.ResourceType]restore.Handler{}
 				for _, t := range backup.ResourceTypes() {
-					o.Handlers[string(t)] = h
+					o.Handlers[t] = h
 				}
 			}
 			client := restore.New(api, opt)
