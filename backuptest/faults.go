@@ -16,8 +16,9 @@ type Fault struct {
 	// matches every operation.
 	Operation string `json:"operation,omitempty"`
 	// Service is the SigV4 signing name of the service ("backup", "ec2",
-	// "rds", "dynamodb", "elasticfilesystem", "fsx", "s3", "tagging");
-	// empty matches every service.
+	// "rds", "dynamodb", "elasticfilesystem", "fsx", "s3", "tagging"), or
+	// "*" for every service. Empty matches AWS Backup, and the other
+	// services' operations only when Operation names one.
 	Service string `json:"service,omitempty"`
 	// ErrorCode is the error to answer with ("ThrottlingException",
 	// "ServiceUnavailableException", …). Empty with a Latency only delays.
@@ -71,8 +72,16 @@ func (e *Emulator) applyServiceFaults(ctx context.Context, service, op string) e
 		if f.Operation != "" && f.Operation != op {
 			continue
 		}
-		if f.Service != "" && f.Service != service {
-			continue
+		switch f.Service {
+		case "*":
+		case "":
+			if service != "backup" && f.Operation == "" {
+				continue
+			}
+		default:
+			if f.Service != service {
+				continue
+			}
 		}
 		if f.Count > 0 && f.hits >= f.Count {
 			continue
