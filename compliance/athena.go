@@ -21,19 +21,41 @@ import (
 var athenaIdentRE = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,127}$`)
 
 // athenaColumns are the report item fields the tables expose, per template
-// family. Names are AWS's JSON field names; Athena lower-cases them.
+// family: every scalar field of AWS's documented sample report of each
+// template in the family ("Choosing your report template", AWS Backup
+// Developer Guide; the samples are in testdata/reports), so a table over
+// any template of the family reads every field it delivers. Fields a
+// template lacks read as NULL. The nested backupOptions object is left
+// out (a string column cannot hold it). Athena lower-cases the names.
 var athenaColumns = map[string][]string{
 	"job": {
-		"reportTimePeriodStart", "reportTimePeriodEnd", "accountId", "region",
-		"backupJobId", "copyJobId", "restoreJobId", "scanJobId", "jobStatus", "statusMessage",
-		"resourceType", "resourceArn", "resourceName", "backupPlanArn", "backupRuleId",
-		"backupVaultArn", "destinationBackupVaultArn", "recoveryPointArn",
-		"creationDate", "initiationDate", "completionDate", "backupSizeInBytes",
+		"reportTimePeriodStart", "reportTimePeriodEnd", "reportTimePeriod", "accountId", "region",
+		"backupJobId", "copyJobId", "restoreJobId", "scanJobId", "scanId", "malwareScanner",
+		"jobStatus", "scanResultStatus", "statusMessage", "jobRunTime", "percentDone",
+		"resourceType", "resourceArn", "sourceResourceArn", "resourceName",
+		"backupPlanArn", "backupPlanName", "backupRuleId", "backupRuleName", "backupRuleSchedule", "backupRuleTimezone",
+		"initiationDate", "startWindowEnd", "creationDate", "completionDate", "isParentJob", "parentJobId",
+		"recoveryPointArn", "sourceRecoveryPointArn", "destinationRecoveryPointArn", "backupSizeInBytes",
+		"backupVaultName", "backupVaultArn", "sourceBackupVaultArn", "destinationBackupVaultArn",
+		"vaultType", "vaultLockStatus", "isEncrypted", "encryptionKeyArn",
+		"deleteAfterDays", "moveToColdAfterDays", "enableArchive", "iamRoleArn", "scannerRoleArn",
 	},
 	"compliance": {
-		"reportTimePeriodStart", "reportTimePeriodEnd", "accountId", "region",
-		"frameworkName", "controlName", "complianceStatus", "resourceType", "resourceArn", "resourceName",
+		"accountId", "region", "frameworkName", "frameworkDescription", "controlName",
+		"controlComplianceStatus", "resourceComplianceStatus", "resourceId", "resourceType", "lastEvaluationTime",
+		"numResourcesCompliant", "numResourcesNonCompliant", "controlFrequency", "controlScope", "controlParameters",
 	},
+}
+
+// templateFamily is "job" or "compliance".
+func templateFamily(t ReportTemplate) (string, bool) {
+	switch {
+	case t.IsCompliance():
+		return "compliance", true
+	case t == BackupJobReport, t == CopyJobReport, t == RestoreJobReport, t == ScanJobReport:
+		return "job", true
+	}
+	return "", false
 }
 
 // AthenaDDL returns a CREATE EXTERNAL TABLE statement over the JSON report
@@ -50,12 +72,8 @@ func AthenaDDL(template ReportTemplate, database, table, s3Location string) (str
 	if !strings.HasPrefix(s3Location, "s3://") || strings.ContainsAny(s3Location, "'\n\\") {
 		ps.add("s3Location", "must be an s3:// URI without quotes, got %q", s3Location)
 	}
-	family := "job"
-	switch {
-	case template.IsCompliance():
-		family = "compliance"
-	case template == BackupJobReport, template == CopyJobReport, template == RestoreJobReport, template == ScanJobReport:
-	default:
+	family, ok := templateFamily(template)
+	if !ok {
 		ps.add("template", "unknown report template %q", template)
 	}
 	if err := ps.err(); err != nil {
@@ -101,12 +119,14 @@ ORDER BY failed_jobs DESC, account_id`, database, table, days), nil
 
 // QueryRestoreTimePerResource reports, per restored resource, the number
 // of completed restores and their average and maximum duration in minutes,
-// from a RESTORE_JOB_REPORT table.
+// from a RESTORE_JOB_REPORT table. Restore reports name the resource
+// sourceResourceArn (resourceArn is read too); AWS's sample restore report
+// has no completionDate, so only rows that carry one are counted.
 func QueryRestoreTimePerResource(database, table string) (string, error) {
 	if err := checkQueryArgs(database, table); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf(`SELECT item.resourcearn AS resource_arn,
+	return fmt.Sprintf(`SELECT coalesce(item.sourceresourcearn, item.resourcearn) AS resource_arn,
        item.resourcetype AS resource_type,
        count(*) AS restores,
        avg(date_diff('second', from_iso8601_timestamp(item.creationdate), from_iso8601_timestamp(item.completiondate))) / 60.0 AS avg_minutes,
@@ -115,25 +135,86 @@ FROM %s.%s
 CROSS JOIN UNNEST(reportitems) AS t(item)
 WHERE item.jobstatus = 'COMPLETED'
   AND item.completiondate IS NOT NULL
-GROUP BY item.resourcearn, item.resourcetype
+GROUP BY coalesce(item.sourceresourcearn, item.resourcearn), item.resourcetype
 ORDER BY max_minutes DESC`, database, table), nil
 }
 
 // QueryNonCompliantResourcesPerControl counts distinct non-compliant
-// resources per framework and control, from a RESOURCE_COMPLIANCE_REPORT
-// (or CONTROL_COMPLIANCE_REPORT) table.
+// resources (resourceId, e.g. "AWS::EFS::FileSystem/fs-1") per framework
+// and control, from a RESOURCE_COMPLIANCE_REPORT table.
 func QueryNonCompliantResourcesPerControl(database, table string) (string, error) {
 	if err := checkQueryArgs(database, table); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf(`SELECT item.frameworkname AS framework_name,
        item.controlname AS control_name,
-       count(DISTINCT item.resourcearn) AS non_compliant_resources
+       count(DISTINCT item.resourceid) AS non_compliant_resources
 FROM %s.%s
 CROSS JOIN UNNEST(reportitems) AS t(item)
-WHERE item.compliancestatus = 'NON_COMPLIANT'
+WHERE item.resourcecompliancestatus = 'NON_COMPLIANT'
 GROUP BY item.frameworkname, item.controlname
 ORDER BY non_compliant_resources DESC, framework_name, control_name`, database, table), nil
+}
+
+// QueryNonCompliantControls lists the non-compliant controls per
+// framework with their latest count of non-compliant resources, from a
+// CONTROL_COMPLIANCE_REPORT table.
+func QueryNonCompliantControls(database, table string) (string, error) {
+	if err := checkQueryArgs(database, table); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf(`SELECT item.frameworkname AS framework_name,
+       item.controlname AS control_name,
+       max_by(try_cast(item.numresourcesnoncompliant AS bigint), from_iso8601_timestamp(item.lastevaluationtime)) AS non_compliant_resources,
+       max(item.lastevaluationtime) AS last_evaluation_time
+FROM %s.%s
+CROSS JOIN UNNEST(reportitems) AS t(item)
+WHERE item.controlcompliancestatus = 'NON_COMPLIANT'
+GROUP BY item.frameworkname, item.controlname
+ORDER BY non_compliant_resources DESC, framework_name, control_name`, database, table), nil
+}
+
+// AthenaQueries returns the ready queries for a table of template's
+// report files, each with a title: failed jobs by account (job reports),
+// restore time per resource (restore reports), non-compliant resources per
+// control (resource compliance) or non-compliant controls (control
+// compliance).
+func AthenaQueries(template ReportTemplate, database, table string, days int) ([]NamedQuery, error) {
+	var out []NamedQuery
+	add := func(title string, q string, err error) error {
+		if err != nil {
+			return err
+		}
+		out = append(out, NamedQuery{Title: title, SQL: q})
+		return nil
+	}
+	var err error
+	switch template {
+	case ResourceComplianceReport:
+		q, qerr := QueryNonCompliantResourcesPerControl(database, table)
+		err = add("non-compliant resources per control", q, qerr)
+	case ControlComplianceReport:
+		q, qerr := QueryNonCompliantControls(database, table)
+		err = add("non-compliant controls", q, qerr)
+	case RestoreJobReport:
+		q, qerr := QueryRestoreTimePerResource(database, table)
+		if err = add("restore time per resource", q, qerr); err == nil {
+			q, qerr = QueryFailedJobsByAccount(database, table, days)
+			err = add(fmt.Sprintf("failed jobs by account over %d days", days), q, qerr)
+		}
+	case BackupJobReport, CopyJobReport, ScanJobReport:
+		q, qerr := QueryFailedJobsByAccount(database, table, days)
+		err = add(fmt.Sprintf("failed jobs by account over %d days", days), q, qerr)
+	default:
+		err = &ValidationError{Field: "template", Reason: fmt.Sprintf("unknown report template %q", template)}
+	}
+	return out, err
+}
+
+// NamedQuery is a query with a title.
+type NamedQuery struct {
+	Title string
+	SQL   string
 }
 
 func checkQueryArgs(database, table string) error {

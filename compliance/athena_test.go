@@ -74,8 +74,8 @@ func TestAthenaQueries(t *testing.T) {
 		want    []string
 	}{
 		{"failed", failed, []string{"FROM db.backup_jobs", "UNNEST(reportitems)", "INTERVAL '7' DAY", "'FAILED'", "GROUP BY item.accountid", "count(*)"}},
-		{"restore", restore, []string{"FROM db.restore_jobs", "date_diff('second'", "avg(", "max(", "GROUP BY item.resourcearn", "'COMPLETED'"}},
-		{"noncompliant", nc, []string{"FROM db.resource_compliance", "'NON_COMPLIANT'", "count(DISTINCT item.resourcearn)", "GROUP BY item.frameworkname, item.controlname"}},
+		{"restore", restore, []string{"FROM db.restore_jobs", "date_diff('second'", "avg(", "max(", "GROUP BY coalesce(item.sourceresourcearn, item.resourcearn)", "'COMPLETED'"}},
+		{"noncompliant", nc, []string{"FROM db.resource_compliance", "'NON_COMPLIANT'", "count(DISTINCT item.resourceid)", "item.resourcecompliancestatus = 'NON_COMPLIANT'", "GROUP BY item.frameworkname, item.controlname"}},
 	}
 	for _, tt := range tests {
 		if !strings.HasPrefix(tt.q, "SELECT ") {

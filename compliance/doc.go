@@ -8,7 +8,12 @@
 //     durations instead of strings and AWS's limits checked up front;
 //     frameworks and report plans created idempotently ([Client.EnsureFramework],
 //     [Client.EnsureReportPlan]); on-demand report jobs; typed parsers for the
-//     delivered CSV/JSON report files; Athena DDL and ready queries.
+//     delivered CSV/JSON report files; Athena DDL (one table per template,
+//     its columns the fields of AWS's documented sample report files) and
+//     ready queries, run by [AthenaRunner]: StartQueryExecution, a
+//     [QueryWaiter] on GetQueryExecution with the backup waiter conventions,
+//     paginated GetQueryResults, and StopQueryExecution when the caller gives
+//     up.
 //   - AWS Config: the AWS Backup managed rules ([ConfigRule]) deployed over a
 //     narrow client interface, their evaluations read back as findings.
 //   - AWS Organizations: a plan turned into a BACKUP_POLICY, attached to

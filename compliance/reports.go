@@ -154,10 +154,18 @@ func parseReportTime(v string) (time.Time, error) {
 }
 
 // derive fills the typed fields from Raw, visiting columns in sorted order
-// so the result depends only on Raw.
+// so the result depends only on Raw: aliases first, then canonical names,
+// so that a canonical column wins when a report has both (AWS's copy job
+// report has initiationDate and creationDate; Created is creationDate).
 func (r *ReportRow) derive() error {
-	for _, name := range slices.Sorted(maps.Keys(r.Raw)) {
-		if i, ok := reportFieldIndex[normalize(name)]; ok {
+	names := slices.Sorted(maps.Keys(r.Raw))
+	for _, canonical := range []bool{false, true} {
+		for _, name := range names {
+			n := normalize(name)
+			i, ok := reportFieldIndex[n]
+			if !ok || (normalize(reportFields[i].name) == n) != canonical {
+				continue
+			}
 			if err := reportFields[i].set(r, r.Raw[name]); err != nil {
 				return fmt.Errorf("column %q: %w", name, err)
 			}

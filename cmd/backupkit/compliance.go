@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -51,61 +50,6 @@ func newComplianceReportCmd() *cobra.Command {
 	}
 	af.register(cmd)
 	cmd.Flags().DurationVar(&maxWait, "max-wait", 30*time.Minute, "how long to wait for the report job")
-	return cmd
-}
-
-func newComplianceAthenaCmd() *cobra.Command {
-	var database, table, location, template string
-	var days int
-	cmd := &cobra.Command{
-		Use:   "athena --location s3://BUCKET/PREFIX/ --template BACKUP_JOB_REPORT",
-		Short: "Print Athena DDL for delivered report files, and the ready queries",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			t := compliance.ReportTemplate(strings.ToUpper(template))
-			ddl, err := compliance.AthenaDDL(t, database, table, location)
-			if err != nil {
-				return err
-			}
-			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "-- table over %s reports\n%s;\n", t, ddl)
-			var queries []struct{ title, q string }
-			add := func(title string, q string, err error) error {
-				if err != nil {
-					return err
-				}
-				queries = append(queries, struct{ title, q string }{title, q})
-				return nil
-			}
-			switch {
-			case t.IsCompliance():
-				q, err := compliance.QueryNonCompliantResourcesPerControl(database, table)
-				if err := add("non-compliant resources per control", q, err); err != nil {
-					return err
-				}
-			case t == compliance.RestoreJobReport:
-				q, err := compliance.QueryRestoreTimePerResource(database, table)
-				if err := add("restore time per resource", q, err); err != nil {
-					return err
-				}
-				fallthrough
-			default:
-				q, err := compliance.QueryFailedJobsByAccount(database, table, days)
-				if err := add(fmt.Sprintf("failed jobs by account over %d days", days), q, err); err != nil {
-					return err
-				}
-			}
-			for _, q := range queries {
-				fmt.Fprintf(out, "\n-- %s\n%s;\n", q.title, q.q)
-			}
-			return nil
-		},
-	}
-	cmd.Flags().StringVar(&database, "database", "backup_reports", "Athena database")
-	cmd.Flags().StringVar(&table, "table", "backup_jobs", "Athena table")
-	cmd.Flags().StringVar(&location, "location", "", "s3:// location of the delivered report files")
-	cmd.Flags().StringVar(&template, "template", string(compliance.BackupJobReport), "report template of the files")
-	cmd.Flags().IntVar(&days, "days", 7, "window of the failed-jobs query")
 	return cmd
 }
 
