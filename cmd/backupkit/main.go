@@ -88,5 +88,6 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newIAMCmd())
 	root.AddCommand(newDashboardCmd())
 	root.AddCommand(newAutomationCmd())
+	root.AddCommand(newResilienceCmd())
 	return root
 }
