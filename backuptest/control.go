@@ -164,6 +164,8 @@ func (e *Emulator) Reset() {
 	defer e.mu.Unlock()
 	e.st = newState()
 	e.org = orgstate.New(e.opts.AccountID, e.opts.Clock)
+	e.keys.Reset()
+	e.seedKMS()
 	e.calls, e.events, e.faults, e.failures = nil, nil, nil, nil
 }
 

@@ -157,6 +157,12 @@
 //     condition or ARN quotas answers LimitExceededException; deleting a
 //     point under legal hold or inside a vault lock's minimum retention
 //     answers InvalidRequestException.
+//   - KMS (internal/kms) serves the subset vault keys need; it starts with
+//     AWS's documentation example key (ExampleKMSKeyID) enabled in the
+//     default account and Region. CreateBackupVault refuses an
+//     EncryptionKeyArn that KMS does not hold or that is not Enabled
+//     (InvalidParameterValueException; AWS's exact code is not documented;
+//     Options.SkipKMSKeyCheck turns the check off). No data is encrypted.
 //   - Policies are not evaluated as IAM would: a vault access policy that
 //     denies DeleteRecoveryPoint is stored but not enforced, and a
 //     cross-account copy checks the destination policy for

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/backupkit/backupkit/backuptest/internal/kms"
 	"github.com/backupkit/backupkit/backuptest/internal/orgstate"
 	"github.com/backupkit/backupkit/backuptest/internal/serve"
 )
@@ -66,6 +67,10 @@ type Options struct {
 	// request on. A terminated EC2 instance then stays describable as
 	// terminated for an hour, as with AWS.
 	DeleteDuration time.Duration
+	// SkipKMSKeyCheck lets CreateBackupVault accept an EncryptionKeyArn
+	// that the emulator's KMS does not hold (AWS refuses it). Default
+	// false: create the key with KMS CreateKey on the same endpoint first.
+	SkipKMSKeyCheck bool
 }
 
 // Emulator is an in-memory AWS Backup service speaking the restJson1 wire
@@ -79,6 +84,8 @@ type Emulator struct {
 	// services are the other AWS services on the same endpoint, by SigV4
 	// signing name (services.go).
 	services map[string]*serve.Service
+	// keys is KMS's state (internal/kms), also read by CreateBackupVault.
+	keys *kms.Store
 
 	mu     sync.Mutex
 	st     *state
@@ -120,7 +127,9 @@ func New(optFns ...func(*Options)) *Emulator {
 	e.org = orgstate.New(o.AccountID, o.Clock)
 	e.ops = map[string]operation{}
 	e.registerOperations()
-	e.services = newServices()
+	e.keys = kms.NewStore()
+	e.seedKMS()
+	e.services = newServices(e.keys)
 	return e
 }
 

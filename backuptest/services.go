@@ -12,6 +12,7 @@ import (
 	"github.com/backupkit/backupkit/backuptest/internal/ec2"
 	"github.com/backupkit/backupkit/backuptest/internal/efs"
 	"github.com/backupkit/backupkit/backuptest/internal/fsx"
+	"github.com/backupkit/backupkit/backuptest/internal/kms"
 	"github.com/backupkit/backupkit/backuptest/internal/organizations"
 	"github.com/backupkit/backupkit/backuptest/internal/rds"
 	"github.com/backupkit/backupkit/backuptest/internal/s3"
@@ -29,9 +30,9 @@ import (
 // X-Amz-Target). Every service shares the inventory, the faults, the
 // latency injection and the call log.
 
-func newServices() map[string]*serve.Service {
+func newServices(keys *kms.Store) map[string]*serve.Service {
 	m := map[string]*serve.Service{}
-	for _, s := range []*serve.Service{ec2.New(), rds.New(), dynamodb.New(), efs.New(), fsx.New(), s3.New(), tagging.New(), sts.New(), organizations.New()} {
+	for _, s := range []*serve.Service{ec2.New(), rds.New(), dynamodb.New(), efs.New(), fsx.New(), s3.New(), tagging.New(), sts.New(), organizations.New(), kms.New(keys)} {
 		m[s.SigningName] = s
 	}
 	return m

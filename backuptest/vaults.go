@@ -141,6 +141,9 @@ func (c *opCtx) newVault(name, kmsKey, creatorID *string, tags map[string]string
 		if err := checkKMSKey("EncryptionKeyArn", *kmsKey); err != nil {
 			return nil, err
 		}
+		if err := c.e.checkVaultKey(c.account, c.region, *kmsKey); err != nil {
+			return nil, err
+		}
 		v.EncryptionKeyArn = *kmsKey
 		v.EncryptionKeyType = types.EncryptionKeyTypeCustomerManagedKmsKey
 	} else {

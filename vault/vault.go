@@ -63,6 +63,16 @@ type Options struct {
 	// Defaults 5s and 12.
 	EmptyPollInterval time.Duration
 	EmptyPollAttempts int
+	// Keys, when set, checks Spec.KMSKeyARN in Ensure before anything
+	// else, and Ensure refuses a key that fails with the checker's reason
+	// (keys.Provider checks in two KMS calls: enabled, symmetric, in the
+	// vault's Region, a policy that lets the backup role use it).
+	Keys KeyChecker
+}
+
+// KeyChecker checks that a KMS key can encrypt a vault.
+type KeyChecker interface {
+	CheckVaultKey(ctx context.Context, keyARN string) error
 }
 
 // Client manages backup vaults. Create it with New.
@@ -254,6 +264,11 @@ func (e *MismatchError) Error() string {
 func (c *Client) Ensure(ctx context.Context, s Spec) (info *Info, created bool, err error) {
 	if err := s.validate(); err != nil {
 		return nil, false, fmt.Errorf("ensure vault: %w", err)
+	}
+	if s.KMSKeyARN != "" && c.opts.Keys != nil {
+		if err := c.opts.Keys.CheckVaultKey(ctx, s.KMSKeyARN); err != nil {
+			return nil, false, fmt.Errorf("ensure vault %s: %w", s.Name, err)
+		}
 	}
 	info, err = c.Describe(ctx, s.Name)
 	if backup.IsNotFound(err) {

@@ -1,0 +1,35 @@
+package backuptest
+
+import (
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+)
+
+// ExampleKMSKeyID is the key id of AWS's documentation examples
+// ("1234abcd-12ab-34cd-56ef-1234567890ab"). The emulator's KMS starts with
+// this key, enabled, in its default account and Region, so that examples
+// and tests written with it work; any other key must be created first.
+const ExampleKMSKeyID = "1234abcd-12ab-34cd-56ef-1234567890ab"
+
+func (e *Emulator) seedKMS() {
+	e.keys.PutKey(e.opts.AccountID, e.opts.Region, ExampleKMSKeyID, e.opts.Clock.Now())
+}
+
+// checkVaultKey is CreateBackupVault's check of EncryptionKeyArn against
+// the emulator's KMS (internal/kms): the key must exist in KMS and be
+// Enabled. (AWS's exact error code for a missing or disabled key is not
+// documented; the emulator answers InvalidParameterValueException.)
+// Options.SkipKMSKeyCheck turns the check off for tests written before the
+// emulator served KMS.
+func (e *Emulator) checkVaultKey(account, region, keyARN string) error {
+	if e.opts.SkipKMSKeyCheck {
+		return nil
+	}
+	state, ok := e.keys.Lookup(account, region, keyARN)
+	switch {
+	case !ok:
+		return invalidParam("EncryptionKeyArn %s: the KMS key does not exist (create it with KMS CreateKey on this endpoint)", keyARN)
+	case state != kmstypes.KeyStateEnabled:
+		return invalidParam("EncryptionKeyArn %s: the KMS key is %s; AWS Backup needs an enabled key", keyARN, state)
+	}
+	return nil
+}
