@@ -21,7 +21,9 @@ func TestEnsureChecksTheKey(t *testing.T) {
 	srv := backuptest.NewServer(t)
 	ctx := t.Context()
 	kc := kms.NewFromConfig(srv.Config())
-	p := keys.New(kc, func(o *keys.Options) { o.BackupRoleARN, o.Region = "arn:aws:iam::123456789012:role/backup", "us-east-1" })
+	p := keys.New(kc, func(o *keys.Options) {
+		o.BackupRoleARN, o.Region = "arn:aws:iam::123456789012:role/backup", "us-east-1"
+	})
 	k, _, err := p.Ensure(ctx, "alias/vaults", false)
 	if err != nil {
 		t.Fatal(err)
