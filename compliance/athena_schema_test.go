@@ -106,7 +106,7 @@ func TestAthenaDDLReadsAWSReportFiles(t *testing.T) {
 		ResourceComplianceReport: {{"frameworkname"}, {"controlname"}, {"resourceid"}, {"resourcecompliancestatus"}},
 		ControlComplianceReport:  {{"frameworkname"}, {"controlname"}, {"controlcompliancestatus"}, {"numresourcesnoncompliant"}, {"lastevaluationtime"}},
 	}
-	for _, tmpl := range ReportTemplates {
+	for _, tmpl := range ReportTemplates() {
 		t.Run(string(tmpl), func(t *testing.T) {
 			t.Parallel()
 			ddl, err := AthenaDDL(tmpl, "backup_reports", "t", "s3://bucket/reports/")
@@ -153,7 +153,7 @@ func TestAthenaDDLReadsAWSReportFiles(t *testing.T) {
 func TestAthenaColumnsComeFromAWSSamples(t *testing.T) {
 	t.Parallel()
 	seen := map[string]map[string]bool{"job": {}, "compliance": {}}
-	for _, tmpl := range ReportTemplates {
+	for _, tmpl := range ReportTemplates() {
 		fam, _ := templateFamily(tmpl)
 		var doc struct {
 			ReportItems []map[string]any `json:"reportItems"`
@@ -180,7 +180,7 @@ func TestAthenaColumnsComeFromAWSSamples(t *testing.T) {
 // header has one column per field, and every row has that many fields.
 func TestAthenaCSVDDLReadsAWSReportFiles(t *testing.T) {
 	t.Parallel()
-	for _, tmpl := range ReportTemplates {
+	for _, tmpl := range ReportTemplates() {
 		recs, err := csv.NewReader(strings.NewReader(string(reportSample(t, tmpl, "csv")))).ReadAll()
 		if err != nil {
 			t.Fatalf("%s: %v", tmpl, err)
@@ -205,7 +205,7 @@ func TestAthenaCSVDDLReadsAWSReportFiles(t *testing.T) {
 // sample, CSV and JSON alike, into the same typed rows.
 func TestReportParserReadsAWSReportFiles(t *testing.T) {
 	t.Parallel()
-	for _, tmpl := range ReportTemplates {
+	for _, tmpl := range ReportTemplates() {
 		jrows, err := ParseReportJSON(strings.NewReader(string(reportSample(t, tmpl, "json"))))
 		if err != nil {
 			t.Fatalf("%s JSON: %v", tmpl, err)

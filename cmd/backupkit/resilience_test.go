@@ -36,7 +36,7 @@ func TestResilienceFindings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := backup.NewBackupJobWaiter(api, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = 5*time.Millisecond, 20*time.Millisecond }).Wait(ctx, aws.ToString(j.BackupJobId), time.Minute); err != nil {
+	if _, err := backup.NewJobWaiter(api, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = 5*time.Millisecond, 20*time.Millisecond }).Wait(ctx, aws.ToString(j.BackupJobId), time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	const polARN = "arn:aws:resiliencehub:us-east-1:123456789012:resiliency-policy/p"
