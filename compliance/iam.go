@@ -190,7 +190,7 @@ type Role struct {
 // IAMResourceTypes returns the resource types [BackupRole] and
 // [RestoreRole] know (a new slice on each call).
 func IAMResourceTypes() []backup.ResourceType {
-	return []backup.ResourceType{backup.Aurora, backup.DynamoDB, backup.EBS, backup.EC2, backup.EFS, backup.FSx, backup.RDS}
+	return []backup.ResourceType{backup.Aurora, backup.DynamoDB, backup.EBS, backup.EC2, backup.EFS, backup.FSx, backup.RDS, backup.S3}
 }
 
 func joinTypes(ts []backup.ResourceType) string {
@@ -243,6 +243,9 @@ const (
 	arnVault         = "arn:{p}:backup:{r}:{a}:backup-vault:*"
 	arnVaultAnyAcct  = "arn:{p}:backup:*:*:backup-vault:*"
 	arnRecoveryPoint = "arn:{p}:backup:{r}:{a}:recovery-point:*"
+	arnBucket        = "arn:{p}:s3:::*"
+	arnObject        = "arn:{p}:s3:::*/*"
+	arnBackupRule    = "arn:{p}:events:{r}:{a}:rule/AwsBackupManagedRule*"
 )
 
 // backupGrants lists, per resource type, what a backup job needs. Each
@@ -292,6 +295,22 @@ var backupGrants = map[backup.ResourceType][]grant{
 		{sid: "FSxBackupManage", actions: []string{"fsx:DeleteBackup", "fsx:DescribeBackups", "fsx:TagResource"}, resources: []string{arnFSxBackup}},
 		{sid: "FSxCopy", actions: []string{"fsx:CopyBackup"}, resources: []string{arnFSxBackup}, copies: true},
 	},
+	// S3's actions are those of AWSBackupServiceRolePolicyForS3Backup, which
+	// AWS asks to attach beside AWSBackupServiceRolePolicyForBackup. Bucket
+	// names are global, so bucket ARNs cannot be scoped to the account.
+	backup.S3: {
+		{sid: "S3BucketBackup", actions: []string{"s3:GetBucketAcl", "s3:GetBucketLocation", "s3:GetBucketNotification", "s3:GetBucketTagging",
+			"s3:GetBucketVersioning", "s3:GetInventoryConfiguration", "s3:ListBucket", "s3:ListBucketVersions", "s3:PutBucketNotification",
+			"s3:PutInventoryConfiguration"}, resources: []string{arnBucket}},
+		{sid: "S3ObjectBackup", actions: []string{"s3:GetObject", "s3:GetObjectAcl", "s3:GetObjectTagging", "s3:GetObjectVersion",
+			"s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"}, resources: []string{arnObject}},
+		{sid: "S3ListBuckets", actions: []string{"s3:ListAllMyBuckets"}, resources: []string{"*"}},
+		{sid: "S3KMS", actions: []string{"kms:Decrypt", "kms:DescribeKey"}, resources: []string{arnKey}, cond: viaService("s3")},
+		{sid: "S3BackupRules", actions: []string{"events:DeleteRule", "events:DescribeRule", "events:DisableRule", "events:EnableRule",
+			"events:ListTargetsByRule", "events:PutRule", "events:PutTargets", "events:RemoveTargets"}, resources: []string{arnBackupRule}},
+		{sid: "S3ListRules", actions: []string{"events:ListRules"}, resources: []string{"*"}},
+		{sid: "S3Metrics", actions: []string{"cloudwatch:GetMetricData"}, resources: []string{"*"}},
+	},
 }
 
 // restoreGrants lists, per resource type, what a restore job needs. Each
@@ -333,6 +352,15 @@ var restoreGrants = map[backup.ResourceType][]grant{
 		{sid: "FSxRestoreManage", actions: []string{"fsx:DescribeFileSystems", "fsx:TagResource"}, resources: []string{arnFSx}},
 		{sid: "FSxDescribeBackups", actions: []string{"fsx:DescribeBackups"}, resources: []string{arnFSxBackup}},
 		{sid: "FSxDirectories", actions: []string{"ds:DescribeDirectories"}, resources: []string{"*"}},
+	},
+	// S3's actions are those of AWSBackupServiceRolePolicyForS3Restore.
+	backup.S3: {
+		{sid: "S3RestoreBucket", actions: []string{"s3:CreateBucket", "s3:GetBucketLocation", "s3:GetBucketOwnershipControls", "s3:GetBucketVersioning",
+			"s3:ListBucket", "s3:ListBucketVersions", "s3:PutBucketOwnershipControls", "s3:PutBucketVersioning"}, resources: []string{arnBucket}},
+		{sid: "S3RestoreObjects", actions: []string{"s3:DeleteObject", "s3:GetObject", "s3:GetObjectAcl", "s3:GetObjectTagging", "s3:GetObjectVersion",
+			"s3:GetObjectVersionAcl", "s3:ListMultipartUploadParts", "s3:PutObject", "s3:PutObjectAcl", "s3:PutObjectTagging",
+			"s3:PutObjectVersionAcl"}, resources: []string{arnObject}},
+		{sid: "S3KMS", actions: []string{"kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"}, resources: []string{arnKey}, cond: viaService("s3")},
 	},
 }
 

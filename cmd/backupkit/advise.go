@@ -16,7 +16,8 @@ func newAdviseCmd() *cobra.Command {
 	var af awsFlags
 	var asJSON, crossAccount bool
 	var consecutive int
-	var jobWindow, failOn, minSeverity string
+	var failOn, minSeverity string
+	var window time.Duration
 	cmd := &cobra.Command{
 		Use:   "advise",
 		Short: "Check the account against AWS Backup best practices",
@@ -29,9 +30,8 @@ rules, recovery-point freshness and N
 consecutive successful backups.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			window, err := compliance.ParseDuration(jobWindow)
-			if err != nil {
-				return err
+			if window <= 0 {
+				return fmt.Errorf("--job-window %s: must be positive", formatFlagDuration(window))
 			}
 			minSev, err := compliance.ParseSeverity(minSeverity)
 			if err != nil {
@@ -84,7 +84,7 @@ consecutive successful backups.`,
 				return err
 			}
 			if fail {
-				return &exitError{code: 1}
+				return &exitError{code: exitFailed}
 			}
 			return nil
 		},
@@ -93,7 +93,7 @@ consecutive successful backups.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print findings as JSON")
 	cmd.Flags().BoolVar(&crossAccount, "require-cross-account", false, "flag protected resources without cross-account copies")
 	cmd.Flags().IntVar(&consecutive, "consecutive", 3, "N in 'the last N backup jobs succeeded'")
-	cmd.Flags().StringVar(&jobWindow, "job-window", "14d", "how far back to read backup jobs")
+	durationVar(cmd.Flags(), &window, "job-window", 14*24*time.Hour, "how far back to read backup jobs, e.g. 14d or 2w")
 	cmd.Flags().StringVar(&minSeverity, "min-severity", "info", "hide findings below this severity")
 	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when a finding has at least this severity (e.g. high)")
 	return cmd

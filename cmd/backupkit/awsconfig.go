@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -62,19 +66,25 @@ func (f *awsFlags) load(ctx context.Context) (aws.Config, error) {
 	if f.profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(f.profile))
 	}
-	if f.overridden() {
-		// Against an emulator the credential probe below may fall through
-		// to EC2 instance metadata; keep the SDK's warnings about that off
-		// the user's terminal.
-		opts = append(opts, config.WithLogger(logging.Nop{}))
-	}
+	// The credential probe may fall through to EC2 instance metadata; keep
+	// the SDK's warnings about that off the user's terminal (a missing
+	// credential is reported below, in one line).
+	opts = append(opts, config.WithLogger(logging.Nop{}), config.WithHTTPClient(newHTTPClient()))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load AWS config: %w", err)
 	}
+	if cfg.Region != "" && f.region == "" {
+		if err := checkRegion(cfg.Region); err != nil {
+			return aws.Config{}, fmt.Errorf("Region from the environment or shared config: %w", err)
+		}
+	}
 	if !f.overridden() {
 		if cfg.Region == "" {
 			return aws.Config{}, fmt.Errorf("no AWS Region: set --region or AWS_REGION")
+		}
+		if err := checkCredentials(ctx, cfg); err != nil {
+			return aws.Config{}, err
 		}
 		return cfg, nil
 	}
@@ -136,4 +146,45 @@ func (f *awsFlags) resourceServices(cfg aws.Config) restore.Services {
 			o.UsePathStyle = o.UsePathStyle || pathStyle
 		}),
 	}
+}
+
+// HTTP limits of every AWS call the CLI makes. The SDK's default client
+// waits for a response forever, so a server that accepts a connection and
+// never answers would hang the command; these bound each attempt (the SDK
+// retries), and --timeout bounds the whole command.
+var (
+	dialTimeout           = 10 * time.Second
+	tlsHandshakeTimeout   = 10 * time.Second
+	responseHeaderTimeout = 30 * time.Second
+)
+
+// newHTTPClient is the SDK's buildable client with the limits above.
+func newHTTPClient() *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = dialTimeout }).
+		WithTransportOptions(func(t *http.Transport) {
+			t.TLSHandshakeTimeout = tlsHandshakeTimeout
+			t.ResponseHeaderTimeout = responseHeaderTimeout
+		})
+}
+
+// errNoCredentials is the one line a user sees when the default credential
+// chain finds nothing.
+var errNoCredentials = errors.New("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, " +
+	"or pick a profile with --profile or AWS_PROFILE (run 'aws sso login' first for SSO), or run where an IAM role is attached; " +
+	"for a local emulator use --endpoint URL")
+
+// checkCredentials asks the credential chain for credentials once, so that
+// a missing credential is reported before any call, in one line.
+func checkCredentials(ctx context.Context, cfg aws.Config) error {
+	if cfg.Credentials == nil {
+		return errNoCredentials
+	}
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return errNoCredentials
+	}
+	return nil
 }

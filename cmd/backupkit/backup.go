@@ -79,7 +79,7 @@ or PARTIAL exits with status 2.`,
 			switch {
 			case errors.As(err, &jf):
 				fmt.Fprintf(out, "backup job %s ended %s: %s\n", jf.JobID, jf.State, jf.StatusMessage)
-				return &exitError{code: 2}
+				return &exitError{code: exitFailed}
 			case err != nil:
 				return err
 			}
@@ -93,15 +93,15 @@ or PARTIAL exits with status 2.`,
 	f.StringVar(&in.ResourceARN, "resource", "", "ARN of the resource to back up (required)")
 	f.StringVar(&in.IAMRoleARN, "role", "", "IAM role ARN AWS Backup assumes (required)")
 	f.StringVar(&in.IdempotencyToken, "token", "", "idempotency token (default: derived from the parameters and the current hour, so a retry within the hour returns the same job)")
-	f.DurationVar(&in.StartWindow, "start-window", 0, "start window, at least 1h (AWS default 8h)")
-	f.DurationVar(&in.CompletionWindow, "completion-window", 0, "completion window")
+	durationVar(f, &in.StartWindow, "start-window", 0, "start window, at least 1h (AWS default 8h)")
+	durationVar(f, &in.CompletionWindow, "completion-window", 0, "completion window")
 	f.IntVar(&deleteAfterDays, "delete-after-days", 0, "delete the recovery point after this many days")
 	f.StringArrayVar(&tags, "tag", nil, "recovery point tag key=value (repeatable)")
 	f.BoolVar(&in.WindowsVSS, "windows-vss", false, "application-consistent Windows VSS backup (EC2)")
 	f.BoolVar(&wait, "wait", false, "wait for the job to finish, showing progress")
-	f.DurationVar(&maxWait, "max-wait", 8*time.Hour, "give up waiting after this long")
-	f.DurationVar(&minDelay, "min-delay", backup.DefaultMinDelay, "minimum delay between status checks")
-	f.DurationVar(&maxDly, "max-delay", backup.DefaultMaxDelay, "maximum delay between status checks")
+	durationVar(f, &maxWait, "max-wait", 8*time.Hour, "give up waiting after this long")
+	durationVar(f, &minDelay, "min-delay", backup.DefaultMinDelay, "minimum delay between status checks")
+	durationVar(f, &maxDly, "max-delay", backup.DefaultMaxDelay, "maximum delay between status checks")
 	for _, n := range []string{"vault", "resource", "role"} {
 		_ = cmd.MarkFlagRequired(n)
 	}

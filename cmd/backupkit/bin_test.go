@@ -26,6 +26,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// Tests that run the CLI in-process must never reach for EC2 instance
+	// metadata (a real address off this machine) when probing credentials.
+	_ = os.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	code := m.Run()
 	if binDir != "" {
 		_ = os.RemoveAll(binDir)

@@ -49,7 +49,7 @@ func newComplianceReportCmd() *cobra.Command {
 		},
 	}
 	af.register(cmd)
-	cmd.Flags().DurationVar(&maxWait, "max-wait", 30*time.Minute, "how long to wait for the report job")
+	durationVar(cmd.Flags(), &maxWait, "max-wait", 30*time.Minute, "how long to wait for the report job")
 	return cmd
 }
 

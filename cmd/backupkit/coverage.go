@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/spf13/cobra"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/compliance"
 	"github.com/backupkit/backupkit/plan"
 )
@@ -17,7 +19,7 @@ import (
 func newCoverageCmd() *cobra.Command {
 	var af awsFlags
 	var asJSON, failUnprotected bool
-	var horizon string
+	var horizon time.Duration
 	var typeFilters []string
 	cmd := &cobra.Command{
 		Use:   "coverage",
@@ -29,16 +31,23 @@ scheduled backups over --horizon), whether copies reach another Region or
 account, and the unprotected resources.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			h, err := compliance.ParseDuration(horizon)
+			if horizon <= 0 {
+				return fmt.Errorf("--horizon %s: must be positive", formatFlagDuration(horizon))
+			}
+			types, err := backup.ParseResourceTypeNames(typeFilters...)
 			if err != nil {
-				return err
+				return fmt.Errorf("--resource-types: %w", err)
+			}
+			var filters []string
+			for _, t := range types {
+				filters = append(filters, t.TaggingTypes()...)
 			}
 			ctx := cmd.Context()
 			cfg, err := af.load(ctx)
 			if err != nil {
 				return err
 			}
-			inv, err := compliance.Inventory(ctx, tagging.NewFromConfig(cfg), typeFilters...)
+			inv, err := compliance.Inventory(ctx, tagging.NewFromConfig(cfg), filters...)
 			if err != nil {
 				return err
 			}
@@ -46,7 +55,7 @@ account, and the unprotected resources.`,
 			if err != nil {
 				return err
 			}
-			rep, err := compliance.Coverage(inv, plans, compliance.CoverageOptions{Horizon: h})
+			rep, err := compliance.Coverage(inv, plans, compliance.CoverageOptions{Horizon: horizon})
 			if err != nil {
 				return err
 			}
@@ -75,19 +84,33 @@ account, and the unprotected resources.`,
 					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ARN, r.Type, by, rpo, yesNo(r.CrossRegion), yesNo(r.CrossAccount))
 				}
 				_ = tw.Flush()
-				fmt.Fprintf(out, "%d of %d resources protected; %d unprotected\n", len(rep.Resources)-len(rep.Unprotected), len(rep.Resources), len(rep.Unprotected))
+				if len(rep.Resources) > 0 {
+					fmt.Fprintf(out, "%d of %d resources protected; %d unprotected\n", len(rep.Resources)-len(rep.Unprotected), len(rep.Resources), len(rep.Unprotected))
+				}
+			}
+			if len(rep.Resources) == 0 {
+				// A gate that checked nothing must not look like a pass.
+				what := "no resources found"
+				if len(types) > 0 {
+					what = "no resources of type " + joinTypes(types) + " found"
+				}
+				if failUnprotected {
+					return &exitError{code: exitFailed, err: fmt.Errorf("%s: --fail-on-unprotected has nothing to check", what)}
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "backupkit: %s\n", what)
+				return nil
 			}
 			if failUnprotected && len(rep.Unprotected) > 0 {
-				return &exitError{code: 1}
+				return &exitError{code: exitFailed}
 			}
 			return nil
 		},
 	}
 	af.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
-	cmd.Flags().BoolVar(&failUnprotected, "fail-on-unprotected", false, "exit 1 when any resource is unprotected")
-	cmd.Flags().StringVar(&horizon, "horizon", "31d", "period over which schedules are expanded for the RPO")
-	cmd.Flags().StringSliceVar(&typeFilters, "resource-types", nil, "tagging API resource type filters, e.g. ec2:volume,rds:db")
+	cmd.Flags().BoolVar(&failUnprotected, "fail-on-unprotected", false, "exit 2 when any resource is unprotected, or when no resource matched")
+	durationVar(cmd.Flags(), &horizon, "horizon", 31*24*time.Hour, "period over which schedules are expanded for the RPO, e.g. 31d")
+	cmd.Flags().StringSliceVar(&typeFilters, "resource-types", nil, resourceTypesUsage)
 	return cmd
 }
 

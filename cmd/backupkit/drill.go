@@ -69,7 +69,8 @@ RDS, DynamoDB, EFS, FSx and S3 — to that endpoint, e.g. a running 'backupkit e
 or LocalStack: the same validators and cleanup as against AWS.
 
 Reports go to --out (report.json, report.md, report.xml, report.html). The exit status
-is 1 when any target fails, misses its RTO or RPO target, or leaves a resource behind.`,
+is 2 when any target fails, misses its RTO or RPO target, or leaves a resource behind,
+and 1 on an error (bad input, or the drill was interrupted).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDrill(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), &f)
@@ -83,13 +84,13 @@ is 1 when any target fails, misses its RTO or RPO target, or leaves a resource b
 	fl.StringSliceVar(&f.resources, "resources", nil, "resource ARNs to drill (comma-separated)")
 	fl.StringVar(&f.selection, "selection", "", "drill the resources of a backup selection: PLAN_ID/SELECTION_ID")
 	fl.StringVar(&f.role, "role", "", "IAM role ARN for restore (and backup) jobs")
-	fl.DurationVar(&f.maxRTO, "max-rto", 0, "RTO target per resource, e.g. 4h (0: none)")
-	fl.DurationVar(&f.maxRPO, "max-rpo", 0, "RPO target per resource, e.g. 24h (0: none)")
+	durationVar(fl, &f.maxRTO, "max-rto", 0, "RTO target per resource, e.g. 4h (0: none)")
+	durationVar(fl, &f.maxRPO, "max-rpo", 0, "RPO target per resource, e.g. 24h (0: none)")
 	fl.IntVar(&f.concurrency, "concurrency", restore.DefaultDrillConcurrency, "targets drilled at once")
 	fl.BoolVar(&f.freshBackup, "fresh-backup", false, "take an on-demand backup of each target first")
 	fl.IntVar(&f.demoTargets, "demo-targets", 6, "demo: number of resources to seed (cycling EBS, EC2, RDS, DynamoDB, EFS, S3)")
-	fl.DurationVar(&f.restoreDuration, "restore-duration", 300*time.Millisecond, "demo: how long each emulated backup and restore job takes")
-	fl.DurationVar(&f.pollInterval, "poll-interval", 0, "how often to check restore jobs and deleted resources (default: jobs every 5s rising to 2m, deletions every 10s; demo 20ms)")
+	durationVar(fl, &f.restoreDuration, "restore-duration", 300*time.Millisecond, "demo: how long each emulated backup and restore job takes")
+	durationVar(fl, &f.pollInterval, "poll-interval", 0, "how often to check restore jobs and deleted resources (default: jobs every 5s rising to 2m, deletions every 10s; demo 20ms)")
 	fl.StringVar(&f.policyARN, "resiliency-policy", "", "judge targets against this AWS Resilience Hub resiliency policy (replaces --max-rto/--max-rpo)")
 	fl.StringVar(&f.appARN, "resilience-app", "", "judge targets against this Resilience Hub app's policy; drill its resources unless targets are given")
 	fl.StringVar(&f.history, "history", "", "append the report to this drill history: a directory or s3://bucket/prefix (default: drill-history beside --out; off: none)")
@@ -203,12 +204,12 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 	}
 	if runErr != nil {
 		fmt.Fprintf(stderr, "backupkit: drill interrupted: %v\n", runErr)
-		return &exitError{code: 1}
+		return &exitError{code: exitErr}
 	}
 	if !rep.Passed {
 		fmt.Fprintf(stderr, "backupkit: drill FAILED: %d of %d targets failed, %d missed RTO, %d missed RPO, %d resources left behind\n",
 			rep.Summary.Failed, rep.Summary.Targets, rep.Summary.MissedRTO, rep.Summary.MissedRPO, rep.Summary.LeftBehind)
-		return &exitError{code: 1}
+		return &exitError{code: exitFailed}
 	}
 	fmt.Fprintf(stdout, "Drill PASSED: %d targets restored, validated and cleaned up.\n", rep.Summary.Targets)
 	return nil

@@ -111,7 +111,7 @@ func TestDrillDemoScaleAndFailure(t *testing.T) {
 					t.Errorf("summary %+v; want 14 passed", doc.Summary)
 				}
 			}},
-		{name: "missed RTO fails the drill", args: []string{"--demo-targets", "2", "--restore-duration", "20ms", "--max-rto", "1ms"}, wantCode: 1, wantOut: "2 missed RTO",
+		{name: "missed RTO fails the drill", args: []string{"--demo-targets", "2", "--restore-duration", "20ms", "--max-rto", "1ms"}, wantCode: 2, wantOut: "2 missed RTO",
 			check: func(t *testing.T, doc drillReportDoc) {
 				if doc.Passed || doc.Summary.MissedRTO != 2 || doc.Summary.LeftBehind != 0 {
 					t.Errorf("summary %+v passed=%v; want 2 RTO misses, nothing left", doc.Summary, doc.Passed)

@@ -76,7 +76,7 @@ job-failures, calls, events, clock, reset).`,
 	fl.StringVar(&f.resources, "resources", "", "JSON file with the resources the emulator can back up")
 	fl.StringVar(&f.account, "account", backuptest.DefaultAccountID, "default AWS account id")
 	fl.StringVar(&f.region, "region", backuptest.DefaultRegion, "default AWS Region (requests signed for another Region use that one)")
-	fl.DurationVar(&f.jobDuration, "job-duration", time.Second, "how long backup, copy and restore jobs take")
+	durationVar(fl, &f.jobDuration, "job-duration", time.Second, "how long backup, copy and restore jobs take")
 	fl.StringVar(&f.state, "state", "", "file to keep the emulator state in across restarts")
 	fl.BoolVar(&f.verbose, "verbose", false, "log every request to stderr")
 	fl.BoolVar(&f.runPlans, "run-plans", true, "run backup plans on their schedules: each rule starts backup jobs for the resources its plan's selections match (--run-plans=false: plans only store, jobs start only with StartBackupJob)")

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -13,26 +12,31 @@ import (
 )
 
 func newIAMCmd() *cobra.Command {
-	var types, account, region, roleName, lint, instanceRole string
+	var account, region, roleName, lint, instanceRole, profile string
+	var typeNames []string
 	var restore, copies bool
 	cmd := &cobra.Command{
-		Use:   "iam --types EBS,RDS,DynamoDB [--restore]",
+		Use:   "iam --resource-types EBS,RDS,DynamoDB [--restore]",
 		Short: "Print least-privilege IAM policies for AWS Backup roles, or lint a policy",
 		Long: `iam prints, as JSON, the trust policy, permissions policy and iam:PassRole
 policy of a backup role (or with --restore, a restore role) for the given
 resource types. Every action is one AWS's managed
 AWSBackupServiceRolePolicyForBackup / ForRestores grants, and fewer of them,
-scoped to the account.
+scoped to the account. Without --account, the account is the caller's
+(STS GetCallerIdentity with the default credential chain).
 
---lint FILE checks an existing policy document instead and exits 1 when it
+--lint FILE checks an existing policy document instead and exits 2 when it
 finds wildcards, iam:PassRole without iam:PassedToService, or actions the
 types do not need.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var ts []backup.ResourceType
-			for _, t := range strings.Split(types, ",") {
-				if t = strings.TrimSpace(t); t != "" {
-					ts = append(ts, backup.ResourceType(t))
+			ts, err := backup.ParseResourceTypeNames(typeNames...)
+			if err != nil {
+				return fmt.Errorf("--resource-types: %w", err)
+			}
+			if region != "" {
+				if err := checkRegion(region); err != nil {
+					return fmt.Errorf("--region: %w", err)
 				}
 			}
 			out := cmd.OutOrStdout()
@@ -50,7 +54,7 @@ types do not need.`,
 					fmt.Fprintln(out, f)
 				}
 				if len(findings) > 0 {
-					return &exitError{code: 1}
+					return &exitError{code: exitFailed}
 				}
 				fmt.Fprintf(out, "%s: no findings\n", lint)
 				return nil
@@ -58,6 +62,20 @@ types do not need.`,
 			gen := compliance.BackupRole
 			if restore {
 				gen = compliance.RestoreRole
+			}
+			if account == "" {
+				// Check the rest first, so that a bad type is reported
+				// without a call.
+				if _, err := gen(ts, func(o *compliance.RoleOptions) { o.AccountID = "000000000000" }); err != nil {
+					return err
+				}
+				id, err := callerAccount(cmd.Context(), profile)
+				if err != nil {
+					return fmt.Errorf("--account is required: the 12-digit account id the role lives in (it scopes aws:SourceAccount and the resource ARNs); "+
+						"looking up the caller's account failed: %w", err)
+				}
+				account = id
+				fmt.Fprintf(cmd.ErrOrStderr(), "backupkit: account %s (the caller's, from STS GetCallerIdentity)\n", account)
 			}
 			role, err := gen(ts, func(o *compliance.RoleOptions) {
 				o.AccountID, o.Copies, o.EC2InstanceRoleARN = account, copies, instanceRole
@@ -68,9 +86,6 @@ types do not need.`,
 					o.RoleName = roleName
 				}
 			})
-			if err != nil && account == "" {
-				return fmt.Errorf("%w\n--account is required: the 12-digit account id the role lives in (it scopes aws:SourceAccount and the resource ARNs)", err)
-			}
 			if err != nil {
 				return err
 			}
@@ -86,8 +101,12 @@ types do not need.`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&types, "types", "", "AWS Backup resource types, comma-separated ("+typeList(compliance.IAMResourceTypes())+")")
-	cmd.Flags().StringVar(&account, "account", "", "12-digit account id the role lives in (required unless --lint)")
+	cmd.Flags().StringSliceVar(&typeNames, "resource-types", nil, "AWS Backup resource types, comma-separated: "+joinTypes(compliance.IAMResourceTypes()))
+	// The name iam used before every command said --resource-types.
+	cmd.Flags().StringSliceVar(&typeNames, "types", nil, "")
+	_ = cmd.Flags().MarkHidden("types")
+	cmd.Flags().StringVar(&account, "account", "", "12-digit account id the role lives in (default: the caller's, from STS GetCallerIdentity)")
+	cmd.Flags().StringVar(&profile, "profile", "", "shared config profile for the account lookup")
 	cmd.Flags().StringVar(&region, "region", "", "scope resource ARNs to one Region (default: every Region)")
 	cmd.Flags().StringVar(&roleName, "role-name", "", "role name for the iam:PassRole policy")
 	cmd.Flags().BoolVar(&restore, "restore", false, "a restore role instead of a backup role")
@@ -95,12 +114,4 @@ types do not need.`,
 	cmd.Flags().StringVar(&instanceRole, "ec2-instance-role", "", "restore role for EC2: the instance profile role it may pass to EC2")
 	cmd.Flags().StringVar(&lint, "lint", "", "lint this policy document instead of generating one")
 	return cmd
-}
-
-func typeList(ts []backup.ResourceType) string {
-	ss := make([]string, len(ts))
-	for i, t := range ts {
-		ss[i] = string(t)
-	}
-	return strings.Join(ss, ",")
 }

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -30,16 +31,37 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(stderr, "backupkit: internal error: %v\n", r)
-			code = 3
+			code = exitErr
 		}
 	}()
 	root := newRootCmd()
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
+	var timeout time.Duration
+	durationVar(root.PersistentFlags(), &timeout, "timeout", 0,
+		"give up after this long, e.g. 90s, 10m or 2h (0: no limit); every AWS call also has connect and response limits")
+	stopTimer := func() {}
+	defer func() { stopTimer() }()
+	var timed context.Context // the context --timeout ends, when set
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if err := checkCommonFlags(cmd); err != nil {
+			return err
+		}
+		if timeout > 0 {
+			tctx, cancel := context.WithTimeoutCause(cmd.Context(), timeout, errTimeout)
+			stopTimer, timed = cancel, tctx
+			cmd.SetContext(tctx)
+		}
+		return nil
+	}
 	err := root.ExecuteContext(ctx)
 	if err == nil {
-		return 0
+		return exitOK
+	}
+	if timed != nil && errors.Is(context.Cause(timed), errTimeout) {
+		fmt.Fprintf(stderr, "backupkit: timed out after %s (--timeout)\n", formatFlagDuration(timeout))
+		return exitErr
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
@@ -49,8 +71,21 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		return ee.code
 	}
 	fmt.Fprintf(stderr, "backupkit: %v\n", err)
-	return 1
+	return exitErr
 }
+
+// errTimeout is the cause of the context ending at --timeout.
+var errTimeout = errors.New("--timeout reached")
+
+// Exit statuses, the same for every subcommand (README "Exit status"):
+// 0 success; 1 an error (bad input, a failed call, an interruption);
+// 2 the command ran but what it checked failed: a job or drill failed, or a
+// gate tripped (--fail-on-unprotected, --fail-on, iam --lint findings).
+const (
+	exitOK     = 0
+	exitErr    = 1
+	exitFailed = 2
+)
 
 // exitError carries a specific exit status out of a subcommand. A nil err
 // means the subcommand already printed what the user needs to see.
@@ -70,8 +105,16 @@ func (e *exitError) Unwrap() error { return e.err }
 
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
-		Use:           "backupkit",
-		Short:         "Safe, typed AWS Backup: plans, backups, restore drills, compliance, and a local emulator",
+		Use:   "backupkit",
+		Short: "Safe, typed AWS Backup: plans, backups, restore drills, compliance, and a local emulator",
+		Long: `Safe, typed AWS Backup: plans, backups, restore drills, compliance, and a local emulator.
+
+Exit status, the same for every subcommand:
+  0  success
+  1  an error: bad input, a failed call, an interruption
+  2  the command ran, and what it checked failed: a backup job or drill
+     failed, or a gate tripped (coverage --fail-on-unprotected,
+     advise --fail-on, iam --lint findings, status with failed jobs)`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

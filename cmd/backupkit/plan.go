@@ -154,7 +154,7 @@ ARNs; other formats are sent to AWS as they are and may not.`,
 				bad = bad || fileBad
 			}
 			if bad {
-				return &exitError{code: 1}
+				return &exitError{code: exitErr}
 			}
 			return nil
 		},
@@ -184,7 +184,7 @@ The default format, cli, is the AWS CLI's create-backup-plan JSON
 			p, err := b.Build()
 			if err != nil {
 				printPlanProblems(cmd.ErrOrStderr(), "plan "+name, err)
-				return &exitError{code: 1}
+				return &exitError{code: exitErr}
 			}
 			var data []byte
 			switch format {
@@ -235,7 +235,7 @@ func newPlanNextCmd() *cobra.Command {
 			specs, err := loadPlanSpecs(args[0])
 			if err != nil {
 				printPlanProblems(cmd.ErrOrStderr(), args[0], err)
-				return &exitError{code: 1}
+				return &exitError{code: exitErr}
 			}
 			out := cmd.OutOrStdout()
 			bad := false
@@ -261,7 +261,7 @@ func newPlanNextCmd() *cobra.Command {
 				}
 			}
 			if bad {
-				return &exitError{code: 1}
+				return &exitError{code: exitErr}
 			}
 			return nil
 		},
@@ -277,14 +277,14 @@ func loadValidPlans(cmd *cobra.Command, file string) ([]plan.Spec, error) {
 	specs, err := loadPlanSpecs(file)
 	if err != nil {
 		printPlanProblems(cmd.ErrOrStderr(), file, err)
-		return nil, &exitError{code: 1}
+		return nil, &exitError{code: exitErr}
 	}
 	bad := false
 	for _, sp := range specs {
 		bad = printPlanProblems(cmd.ErrOrStderr(), planLabel(file, sp), sp.Validate()) || bad
 	}
 	if bad {
-		return nil, &exitError{code: 1}
+		return nil, &exitError{code: exitErr}
 	}
 	return specs, nil
 }

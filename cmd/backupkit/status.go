@@ -16,7 +16,7 @@ func newStatusCmd() *cobra.Command {
 		since  time.Duration
 		asJSON bool
 		vault  string
-		rtype  string
+		rtypes []string
 	)
 	cmd := &cobra.Command{
 		Use:   "status [--since 24h] [--json]",
@@ -27,19 +27,21 @@ reasons, and for every resource the last successful backup and its age (the
 achieved RPO). Exits with status 2 when any job failed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
 			if since <= 0 {
-				return fmt.Errorf("--since must be positive, got %v", since)
+				return fmt.Errorf("--since %s: must be positive", formatFlagDuration(since))
 			}
 			var f backup.JobFilter
 			f.VaultName = vault
-			if rtype != "" {
-				t, err := backup.ParseResourceType(rtype)
-				if err != nil {
-					return err
-				}
-				f.ResourceType = t
+			types, err := backup.ParseResourceTypeNames(rtypes...)
+			switch {
+			case err != nil:
+				return fmt.Errorf("--resource-types: %w", err)
+			case len(types) > 1:
+				return fmt.Errorf("--resource-types: status filters by one resource type (AWS's ByResourceType); got %s", joinTypes(types))
+			case len(types) == 1:
+				f.ResourceType = types[0]
 			}
-			ctx := cmd.Context()
 			cfg, err := af.load(ctx)
 			if err != nil {
 				return err
@@ -59,15 +61,18 @@ achieved RPO). Exits with status 2 when any job failed.`,
 				return err
 			}
 			if len(rep.Failed) > 0 {
-				return &exitError{code: 2}
+				return &exitError{code: exitFailed}
 			}
 			return nil
 		},
 	}
 	af.register(cmd)
-	cmd.Flags().DurationVar(&since, "since", 24*time.Hour, "report jobs created within this long")
+	durationVar(cmd.Flags(), &since, "since", 24*time.Hour, "report jobs created within this long")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of tables")
 	cmd.Flags().StringVar(&vault, "vault", "", "only backup jobs of this vault")
-	cmd.Flags().StringVar(&rtype, "resource-type", "", "only backup jobs of this resource type (EBS, RDS, …)")
+	cmd.Flags().StringSliceVar(&rtypes, "resource-types", nil, "only backup jobs of this resource type: "+joinTypes(backup.ResourceTypes()))
+	// The name status used before every command said --resource-types.
+	cmd.Flags().StringSliceVar(&rtypes, "resource-type", nil, "")
+	_ = cmd.Flags().MarkHidden("resource-type")
 	return cmd
 }
