@@ -777,7 +777,7 @@ func (c *Client) cleanup(parent context.Context, r *drillRun, tr *targetRun) {
 		// or starts it now so that it can be cleaned up like any other.
 		id, err := tr.pending(ctx)
 		if err != nil {
-			tr.res.Notes = append(tr.res.Notes, "cannot learn whether the restore job started: "+err.Error())
+			unknownRestoreLeft(r, tr, err)
 			return
 		}
 		tr.jobID, tr.res.RestoreJobID = id, id
@@ -797,6 +797,8 @@ func (c *Client) cleanup(parent context.Context, r *drillRun, tr *targetRun) {
 			tr.res.Cleanup = Left
 			if tr.created != "" {
 				tr.res.LeftBehind = []string{tr.created}
+			} else {
+				tr.res.LeftBehind = []string{"unknown: what restore job " + tr.jobID + " created"}
 			}
 			tr.res.fail(fmt.Errorf("cleanup: %w", err))
 		}
@@ -817,27 +819,52 @@ func (c *Client) cleanupResource(ctx context.Context, r *drillRun, tr *targetRun
 			tr.res.CreatedResourceARN = job.CreatedResourceARN
 		}
 	}
+	// A failed delete (a throttled call, an outage) is tried again until
+	// CleanupTimeout; only a resource that is not the drill's stops it.
 	started, err := c.deleteOwn(ctx, r, tr)
+	for err != nil && !errors.Is(err, ErrNotDrillOutput) && !errors.Is(err, ErrNoHandler) {
+		if serr := sleep(ctx, c.opts.DeletePollInterval); serr != nil {
+			return err
+		}
+		started, err = c.deleteOwn(ctx, r, tr)
+	}
 	if err != nil || !started {
 		return err
 	}
+	// Deleted only once the service says the resource is gone.
 	for {
 		_, err := tr.h.Tags(ctx, tr.created)
 		if errors.Is(err, ErrNotFound) {
 			tr.res.Cleanup = Deleted
 			return nil
 		}
-		if err := sleep(ctx, c.opts.DeletePollInterval); err != nil {
-			return fmt.Errorf("%s still exists: %w", tr.created, err)
+		if serr := sleep(ctx, c.opts.DeletePollInterval); serr != nil {
+			if err != nil {
+				return fmt.Errorf("cannot confirm %s is deleted: %w", tr.created, err)
+			}
+			return fmt.Errorf("%s still exists: %w", tr.created, serr)
 		}
 	}
 }
 
+// unknownRestoreLeft records that a restore may have started that nobody
+// will clean up (its start could not be confirmed after a cancel): never
+// report that as nothing left behind.
+func unknownRestoreLeft(r *drillRun, tr *targetRun, err error) {
+	tr.res.Cleanup = Left
+	tr.res.LeftBehind = []string{fmt.Sprintf("unknown: a restore of %s may have started (idempotency token %s)",
+		tr.res.RecoveryPointARN, restoreToken(r.d.ID, tr.t.ResourceARN, tr.res.RecoveryPointARN))}
+	tr.res.fail(fmt.Errorf("cleanup: cannot learn whether the restore job started: %w", err))
+}
+
 // deleteOwn deletes the resource tr's restore job created: only that
-// resource, and only when it carries this drill's tag (a resource the
-// drill stopped before tagging gets the tag first). It returns false when
-// there is nothing to delete (nothing was created, or it is gone already;
-// Cleanup says which) and true once the deletion started.
+// resource. The job's CreatedResourceArn proves the drill created it, so
+// it is deleted even when its tags cannot be read or set (an error on the
+// resource service's side must not leave it behind, and a resource that
+// looks gone is deleted all the same, a no-op, to be confirmed by the
+// caller); only another drill's tag stops the deletion. It returns false
+// when nothing was created (Cleanup says so) and true once the deletion
+// started.
 func (c *Client) deleteOwn(ctx context.Context, r *drillRun, tr *targetRun) (bool, error) {
 	if tr.job.CreatedResourceARN == "" {
 		tr.res.Cleanup = Skipped // nothing was created
@@ -850,28 +877,21 @@ func (c *Client) deleteOwn(ctx context.Context, r *drillRun, tr *targetRun) (boo
 		return false, fmt.Errorf("%w %q", ErrNoHandler, tr.t.ResourceType)
 	}
 	tags, err := tr.h.Tags(ctx, tr.created)
-	if errors.Is(err, ErrNotFound) {
-		tr.res.Cleanup = Deleted
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	if _, ok := tags[DrillTagKey]; !ok && !tr.tagged {
+	var readErr error
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		readErr = err
+	case tags[DrillTagKey] == "" && !tr.tagged:
 		// Created by our job but the drill stopped before tagging it.
-		if err := tr.h.Tag(ctx, tr.created, map[string]string{DrillTagKey: r.d.ID, DrillSourceTagKey: tr.t.ResourceARN}); err != nil {
-			return false, err
+		if err := tr.h.Tag(ctx, tr.created, map[string]string{DrillTagKey: r.d.ID, DrillSourceTagKey: tr.t.ResourceARN}); err == nil {
+			tr.tagged = true
 		}
-		tr.tagged = true
-		if tags, err = tr.h.Tags(ctx, tr.created); err != nil {
-			return false, err
-		}
-	}
-	if tags[DrillTagKey] != r.d.ID {
+	case tags[DrillTagKey] != r.d.ID:
 		return false, fmt.Errorf("%w: %s has %s=%q; want %q", ErrNotDrillOutput, tr.created, DrillTagKey, tags[DrillTagKey], r.d.ID)
 	}
 	if err := tr.h.Delete(ctx, tr.created); err != nil {
-		return false, err
+		return false, errors.Join(err, readErr)
 	}
 	return true, nil
 }

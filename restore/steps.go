@@ -328,7 +328,7 @@ func (c *Client) StepCleanup(ctx context.Context, d *Drill, start time.Time, s *
 		id, err := c.startJob(ctx, aws.ToString(pending.RecoveryPointArn), backup.ResourceType(aws.ToString(pending.ResourceType)), pending.Metadata,
 			StartOptions{IAMRoleARN: aws.ToString(pending.IamRoleArn), IdempotencyToken: aws.ToString(pending.IdempotencyToken)})
 		if err != nil {
-			tr.res.Notes = append(tr.res.Notes, "cannot learn whether the restore job started: "+err.Error())
+			unknownRestoreLeft(r, tr, err)
 			return finish()
 		}
 		tr.jobID, tr.res.RestoreJobID = id, id
