@@ -132,5 +132,6 @@ Exit status, the same for every subcommand:
 	root.AddCommand(newDashboardCmd())
 	root.AddCommand(newAutomationCmd())
 	root.AddCommand(newResilienceCmd())
+	root.AddCommand(newKeysCmd())
 	return root
 }

@@ -1,0 +1,24 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/backupkit/backupkit/backuptest"
+)
+
+func TestRun(t *testing.T) {
+	srv := backuptest.NewServer(t)
+	var out bytes.Buffer
+	if err := run(t.Context(), &out, srv.Config(), "arn:aws:iam::123456789012:role/backupkit-backup", t.TempDir(), true); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"customer managed key alias/backupkit-example-vaults (created true, rotation true)",
+		"imported key alias/backupkit-example-byok: origin EXTERNAL, Enabled", "vault backupkit-example-cmk (created true)",
+		"vault backupkit-example-byok (created true)", "CONNECTED; key alias/backupkit-example-xks origin EXTERNAL_KEY_STORE"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
