@@ -143,7 +143,10 @@ func newWorld(t *testing.T, emuOpts func(*backuptest.Options)) *world {
 		o.Store, o.Bucket = w.store, testBucket
 		o.Retry = automation.Poll{MinDelay: time.Second, MaxDelay: 2 * time.Second}
 	})
-	lh := lambda.NewHandler(automation.LambdaFunc(w.handler))
+	// A Lambda execution environment runs one invocation at a time, and
+	// lambda.Handler reuses its output buffer between invocations; concurrent
+	// invocations are separate environments, so each gets its own handler.
+	fn := automation.LambdaFunc(w.handler)
 	w.tasks = sfnlocal.NewTaskServer(t, func(ctx context.Context, state, resource string, input json.RawMessage) (any, error) {
 		switch {
 		case strings.HasSuffix(resource, ":lambda:invoke"):
@@ -156,7 +159,7 @@ func newWorld(t *testing.T, emuOpts func(*backuptest.Options)) *world {
 			w.mu.Lock()
 			w.lambdas++
 			w.mu.Unlock()
-			out, err := lh.Invoke(ctx, in.Payload)
+			out, err := lambda.NewHandler(fn).Invoke(ctx, in.Payload)
 			if err != nil {
 				var le messages.InvokeResponse_Error
 				if ok := asInvokeError(err, &le); ok {

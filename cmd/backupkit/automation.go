@@ -137,7 +137,7 @@ func newAutomationTemplateCmd() *cobra.Command {
 	fl.StringVar(&code, "code", "", "local path of the Lambda zip for 'aws cloudformation package' (default: CodeBucket/CodeKey parameters)")
 	fl.StringVar(&input, "drill-input", "", "JSON file with the input of scheduled drills (default: every resource in the DrillVault parameter's vault)")
 	fl.IntVar(&memory, "memory", 256, "Lambda memory in MB (128–10240)")
-	fl.DurationVar(&timeout, "timeout", 5*time.Minute, "Lambda timeout (at most 15m)")
+	fl.DurationVar(&timeout, "function-timeout", 5*time.Minute, "Lambda function timeout (at most 15m)")
 	return cmd
 }
 

@@ -141,8 +141,8 @@ func checkCommonFlags(cmd *cobra.Command) error {
 		errs = append(errs, errors.New("--aws and --endpoint cannot be used together: --aws works on real AWS, --endpoint on an emulator"))
 	}
 	if f := cmd.Flags().Lookup("timeout"); f != nil {
-		if d := time.Duration(*f.Value.(*durationValue)); d < 0 {
-			errs = append(errs, nonNegative("timeout", d))
+		if v, ok := f.Value.(*durationValue); ok && time.Duration(*v) < 0 {
+			errs = append(errs, nonNegative("timeout", time.Duration(*v)))
 		}
 	}
 	return errors.Join(errs...)
