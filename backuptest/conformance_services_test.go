@@ -79,7 +79,12 @@ func TestConformanceServicesAWSCLI(t *testing.T) {
 		return m
 	}
 
-	out, errOut, code := run("ec2", "describe-volumes", "--page-size", "5")
+	// What users type: the AWS CLI sends MaxResults=1000 on a plain
+	// describe-volumes (aws-cli tests/functional/ec2/test_describe_volumes.py).
+	out, errOut, code := run("ec2", "describe-volumes")
+	require.Zero(t, code, errOut)
+	assert.Len(t, decode(out)["Volumes"], 12)
+	out, errOut, code = run("ec2", "describe-volumes", "--page-size", "5")
 	require.Zero(t, code, errOut)
 	assert.Len(t, decode(out)["Volumes"], 12, "the CLI follows NextToken across pages")
 	assert.GreaterOrEqual(t, callsOf(t, p.URL, "ec2")["DescribeVolumes"], 3, "12 volumes in pages of 5")

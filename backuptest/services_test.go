@@ -57,7 +57,7 @@ const waitMin, waitMax = 10 * time.Millisecond, 50 * time.Millisecond
 
 func TestEC2OnTheWire(t *testing.T) {
 	t.Parallel()
-	srv := backuptest.NewServer(t, func(o *backuptest.Options) { o.DeleteDuration = 60 * time.Millisecond })
+	srv := backuptest.NewServer(t, func(o *backuptest.Options) { o.DeleteDuration = time.Second }) // long enough to see the deleting state on a loaded machine
 	for i := range 12 {
 		env := "prod"
 		if i%3 == 0 {
@@ -83,6 +83,20 @@ func TestEC2OnTheWire(t *testing.T) {
 		}
 		if pages != 3 || n != 12 {
 			t.Errorf("got %d volumes in %d pages; want 12 in 3 (the eu-west-1 volume is another Region's)", n, pages)
+		}
+	})
+	t.Run("MaxResults range", func(t *testing.T) {
+		// EC2 API reference, DescribeVolumes, MaxResults: "between 5 and
+		// 1000; if MaxResults is given a value larger than 1000, only 1000
+		// results are returned".
+		if _, err := c.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{MaxResults: aws.Int32(4)}); code(err) != "InvalidParameterValue" {
+			t.Errorf("MaxResults 4: %v; want InvalidParameterValue", err)
+		}
+		for _, n := range []int32{1000, 5000} {
+			out, err := c.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{MaxResults: aws.Int32(n)})
+			if err != nil || len(out.Volumes) != 12 || out.NextToken != nil {
+				t.Errorf("MaxResults %d: %d volumes, %v; want all 12 in one page", n, len(out.Volumes), err)
+			}
 		}
 	})
 	t.Run("filters", func(t *testing.T) {
@@ -150,7 +164,7 @@ func TestEC2OnTheWire(t *testing.T) {
 
 func TestRDSOnTheWire(t *testing.T) {
 	t.Parallel()
-	srv := backuptest.NewServer(t, func(o *backuptest.Options) { o.DeleteDuration = 60 * time.Millisecond })
+	srv := backuptest.NewServer(t, func(o *backuptest.Options) { o.DeleteDuration = time.Second }) // long enough to see the deleting state on a loaded machine
 	for i := range 25 {
 		seed(t, srv, backuptest.Resource{ARN: fmt.Sprintf(acct, "rds", fmt.Sprintf("db:db-%02d", i)), Attributes: map[string]string{"engine": "mysql"}})
 	}
@@ -215,7 +229,7 @@ func TestRDSOnTheWire(t *testing.T) {
 
 func TestDynamoDBOnTheWire(t *testing.T) {
 	t.Parallel()
-	srv := backuptest.NewServer(t, func(o *backuptest.Options) { o.DeleteDuration = 60 * time.Millisecond })
+	srv := backuptest.NewServer(t, func(o *backuptest.Options) { o.DeleteDuration = time.Second }) // long enough to see the deleting state on a loaded machine
 	for i := range 7 {
 		seed(t, srv, backuptest.Resource{ARN: fmt.Sprintf(acct, "dynamodb", fmt.Sprintf("table/t%d", i)), Attributes: map[string]string{"itemCount": "42"}})
 	}

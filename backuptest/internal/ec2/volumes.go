@@ -35,7 +35,10 @@ func volume(r *serve.Request, res *inventory.Resource) ec2types.Volume {
 // describeVolumes answers DescribeVolumes: by id (each must exist), or
 // every volume of the account and Region matching the filters volume-id,
 // status, volume-type, availability-zone, tag-key and tag:<key>, in pages
-// of MaxResults (5–500).
+// of MaxResults. The EC2 API reference (DescribeVolumes, MaxResults): "This
+// value can be between 5 and 1000; if MaxResults is given a value larger
+// than 1000, only 1000 results are returned" — so a larger value is capped,
+// not refused (the AWS CLI sends MaxResults=1000 on a plain describe-volumes).
 func describeVolumes(r *serve.Request, in *awsec2.DescribeVolumesInput) (*awsec2.DescribeVolumesOutput, error) {
 	if err := dryRun(in.DryRun); err != nil {
 		return nil, err
@@ -47,9 +50,10 @@ func describeVolumes(r *serve.Request, in *awsec2.DescribeVolumesInput) (*awsec2
 	if in.MaxResults != nil && len(in.VolumeIds) > 0 {
 		return nil, errorf("InvalidParameterCombination", "The parameter volumeSet cannot be used with the parameter maxResults")
 	}
-	if in.MaxResults != nil && (*in.MaxResults < 5 || *in.MaxResults > 500) {
-		return nil, errorf("InvalidParameterValue", "Value ( %d ) for parameter maxResults is invalid. Expecting a value between 5 and 500.", *in.MaxResults)
+	if in.MaxResults != nil && *in.MaxResults < 5 {
+		return nil, errorf("InvalidParameterValue", "Value ( %d ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.", *in.MaxResults)
 	}
+	pageSize := int(min(aws.ToInt32(in.MaxResults), 1000))
 	var list []*inventory.Resource
 	if len(in.VolumeIds) > 0 {
 		for _, id := range in.VolumeIds {
@@ -83,7 +87,7 @@ func describeVolumes(r *serve.Request, in *awsec2.DescribeVolumesInput) (*awsec2
 			matched = append(matched, res)
 		}
 	}
-	page, next, err := serve.Page(matched, arnKey, aws.ToString(in.NextToken), int(aws.ToInt32(in.MaxResults)), "InvalidNextToken")
+	page, next, err := serve.Page(matched, arnKey, aws.ToString(in.NextToken), pageSize, "InvalidNextToken")
 	if err != nil {
 		return nil, err
 	}
