@@ -70,7 +70,7 @@ func (e *Emulator) serveInvoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reqID := newID()
-	out, herr := e.invoke(r.Context(), req.Operation, op, in, account, region, reqID)
+	out, herr := e.invoke(r.Context(), req.Operation, op, in, e.accountPrincipal(account), region, reqID)
 	if herr != nil {
 		var ae *APIError
 		if !errors.As(herr, &ae) {

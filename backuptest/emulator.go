@@ -20,6 +20,7 @@ import (
 	"github.com/backupkit/backupkit/backuptest/internal/kms"
 	"github.com/backupkit/backupkit/backuptest/internal/orgstate"
 	"github.com/backupkit/backupkit/backuptest/internal/serve"
+	"github.com/backupkit/backupkit/internal/iampolicy"
 )
 
 // DefaultAccountID and DefaultRegion are used when a request does not say
@@ -97,6 +98,9 @@ type Emulator struct {
 	random   *rand.Rand
 	// org is the emulated AWS Organizations organization (orgfake.go).
 	org *orgstate.Org
+	// access is the principals behind access keys and the parsed vault
+	// policies (access_policy.go).
+	access accessState
 }
 
 // New returns an Emulator with empty state.
@@ -187,6 +191,8 @@ type opCtx struct {
 	region  string
 	now     time.Time
 	reqID   string
+	// principal is who the request's credentials stand for.
+	principal iampolicy.Principal
 }
 
 // rs is the state of the caller's account and Region.
@@ -266,7 +272,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, reqID, ae)
 		return
 	}
-	out, herr := e.invoke(r.Context(), rt.name, op, in, account, region, reqID)
+	out, herr := e.invoke(r.Context(), rt.name, op, in, e.principalOf(r, account), region, reqID)
 	if herr != nil {
 		var ae *APIError
 		if !errors.As(herr, &ae) {
@@ -303,7 +309,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // invoke runs a handler under the state lock, after moving jobs forward to
 // the current time. A panic in a handler becomes a 500 instead of killing
 // the test binary.
-func (e *Emulator) invoke(ctx context.Context, name string, op operation, in any, account, region, reqID string) (out any, err error) {
+func (e *Emulator) invoke(ctx context.Context, name string, op operation, in any, who iampolicy.Principal, region, reqID string) (out any, err error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	defer func() {
@@ -313,7 +319,10 @@ func (e *Emulator) invoke(ctx context.Context, name string, op operation, in any
 	}()
 	now := e.Now()
 	e.advanceLocked(now)
-	c := &opCtx{e: e, ctx: ctx, op: name, account: account, region: region, now: now, reqID: reqID}
+	c := &opCtx{e: e, ctx: ctx, op: name, account: who.Account, region: region, now: now, reqID: reqID, principal: who}
+	if err := c.authorize(in); err != nil {
+		return nil, err
+	}
 	return op.call(c, in)
 }
 

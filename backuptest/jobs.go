@@ -996,12 +996,6 @@ func stopBackupJob(c *opCtx, in *awsbackup.StopBackupJobInput) (*struct{}, error
 
 // ---- copy jobs ----
 
-// copyPolicyAllows reports whether a vault access policy lets another
-// account copy into the vault (matched as text).
-func copyPolicyAllows(policy string) bool {
-	return strings.Contains(policy, "backup:CopyIntoBackupVault") || strings.Contains(policy, `"backup:*"`) || strings.Contains(policy, `"Action":"*"`) || strings.Contains(policy, `"Action": "*"`)
-}
-
 func startCopyJob(c *opCtx, in *awsbackup.StartCopyJobInput) (*awsbackup.StartCopyJobOutput, error) {
 	rs := c.rs()
 	if id, ok := rs.token("StartCopyJob", aws.ToString(in.IdempotencyToken)); ok {
@@ -1097,14 +1091,13 @@ func (e *Emulator) createCopyJob(rs *regionState, s copyJobSpec) *copyJob {
 		BackupPlanVersion: s.creator.BackupPlanVersion, BackupRuleID: s.creator.BackupRuleID,
 	}
 	j.EndAt = j.CreationDate.Add(j.Duration)
-	crossAccount := s.dAccount != rs.Account
 	switch {
 	case s.failure != nil:
 		j.Failure = s.failure
 	case dv == nil:
 		j.Failure = &JobFailure{State: "FAILED", StatusMessage: fmt.Sprintf("Destination backup vault %s does not exist", s.dARN)}
-	case crossAccount && !copyPolicyAllows(dv.AccessPolicy):
-		j.Failure = &JobFailure{State: "FAILED", StatusMessage: fmt.Sprintf("Access denied: the access policy of backup vault %s does not allow backup:CopyIntoBackupVault from account %s", dv.ARN, rs.Account)}
+	case e.copyIntoDenied(rs, s) != "":
+		j.Failure = &JobFailure{State: "FAILED", StatusMessage: e.copyIntoDenied(rs, s)}
 	case lockViolation(dv, lc) != "":
 		j.Failure = &JobFailure{State: "FAILED", StatusMessage: lockViolation(dv, lc)}
 	default:

@@ -1,7 +1,6 @@
 package backuptest
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -286,15 +285,8 @@ func putBackupVaultAccessPolicy(c *opCtx, in *awsbackup.PutBackupVaultAccessPoli
 	if in.Policy == nil || *in.Policy == "" {
 		return nil, missingParam("Policy")
 	}
-	var doc struct {
-		Version   string            `json:"Version"`
-		Statement []json.RawMessage `json:"Statement"`
-	}
-	if err := json.Unmarshal([]byte(*in.Policy), &doc); err != nil {
-		return nil, invalidParam("Policy is not a valid JSON policy document: %v", err)
-	}
-	if len(doc.Statement) == 0 {
-		return nil, invalidParam("Policy has no Statement")
+	if err := checkAccessPolicy(*in.Policy); err != nil {
+		return nil, err
 	}
 	v.AccessPolicy = *in.Policy
 	return nil, nil
