@@ -130,9 +130,10 @@
 // seconds and query timestamps ISO-8601. Errors carry X-Amzn-ErrorType and
 // a JSON body with __type, Code and Message, with AWS's HTTP status, so
 // errors.As on *types.ResourceNotFoundException works in Go and
-// client.exceptions.ResourceNotFoundException in boto3. An operation the
-// emulator does not implement answers 501 InvalidRequestException naming
-// it; Implemented lists the ones it does.
+// client.exceptions.ResourceNotFoundException in boto3. Every operation of the
+// SDK's model (115) has a handler; Implemented lists them. An operation
+// without one (added to a newer SDK) would answer 501
+// InvalidRequestException naming it.
 //
 // # Known differences from AWS
 //

@@ -372,4 +372,9 @@ func (e *Emulator) registerOperations() {
 	e.registerVaults()
 	e.registerJobAreas()
 	e.registerPlans() // plans.go: plans, selections, templates, audit, restore testing
+	e.registerAccessPoints()
+	e.registerMpa()
+	e.registerScanJobs()
+	e.registerIndexes()
+	e.registerNestedRecoveryPoints()
 }

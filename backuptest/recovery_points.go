@@ -136,7 +136,7 @@ func (e *Emulator) expireRecoveryPoints(rs *regionState, now time.Time) {
 		if rs.RecoveryPoints[rp.ARN] != rp {
 			continue
 		}
-		if rs.heldBy(rp.ARN, now) != "" || rs.inUse(rp.ARN) != "" {
+		if rs.heldBy(rp.ARN, now) != "" || rs.inUse(rp.ARN) != "" || rs.accessPointOn(rp.ARN) != "" {
 			idx.kept = append(idx.kept, rp)
 			continue
 		}
@@ -516,6 +516,9 @@ func deleteRecoveryPoint(c *opCtx, in *awsbackup.DeleteRecoveryPointInput) (*str
 	}
 	if id := rs.heldBy(rp.ARN, c.now); id != "" {
 		return nil, invalidRequest("Recovery point %s is under legal hold %s and cannot be deleted", rp.ARN, id)
+	}
+	if err := rs.accessPointBlocksDeletion(rp.ARN); err != nil {
+		return nil, err
 	}
 	if v.LockConfigured && v.MinRetentionDays != nil {
 		if until := rp.CreationDate.Add(days(*v.MinRetentionDays)); c.now.Before(until) {

@@ -65,7 +65,6 @@ func TestErrorShapeOverHTTP(t *testing.T) {
 		{"invalid parameter", "PUT", "/backup-vaults/a", "{}", 400, "InvalidParameterValueException", "BackupVaultName"},
 		{"no such route", "GET", "/no-such-thing", "", 404, "UnknownOperationException", "/no-such-thing"},
 		{"wrong method", "PATCH", "/backup-vaults/v1", "", 404, "UnknownOperationException", "PATCH"},
-		{"not implemented", "GET", "/backup-access-point", "", 501, "InvalidRequestException", "does not implement"},
 		{"bad JSON", "PUT", "/backup-vaults/v1", `{"BackupVaultTags": `, 400, "SerializationException", "not valid JSON"},
 		{"wrong member type", "PUT", "/backup-vaults/v1", `{"BackupVaultTags": "x"}`, 400, "SerializationException", "BackupVaultTags: expected an object"},
 		{"body too large", "PUT", "/backup-vaults/v1", `{"CreatorRequestId": "` + strings.Repeat("x", 2000) + `"}`, 400, "SerializationException", "larger than 1024 bytes"},

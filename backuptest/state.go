@@ -51,6 +51,15 @@ type regionState struct {
 	RestoreTestingPlans map[string]*restoreTestingPlan
 	TieringConfigs      map[string]*tieringConfig // misc_ops.go; nil until first use
 
+	// access_points.go, scan_jobs.go, indexes.go, mpa.go, continuous.go;
+	// nil until first use.
+	AccessPoints  map[string]*accessPoint     `json:",omitempty"`
+	ScanJobs      map[string]*scanJob         `json:",omitempty"`
+	Indexes       map[string]*recoveryIndex   `json:",omitempty"`
+	MpaTeams      map[string]*mpaAssociation  `json:",omitempty"`
+	RestoreAccess map[string]*restoreAccess   `json:",omitempty"`
+	Continuous    map[string]*continuousPoint `json:",omitempty"`
+
 	// Tags of AWS Backup resources (vaults, plans, recovery points,
 	// frameworks, …) by ARN.
 	Tags map[string]map[string]string

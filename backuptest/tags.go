@@ -50,6 +50,10 @@ func (r *regionState) taggable(a string) bool {
 	if err != nil || p.Service != "backup" {
 		return false
 	}
+	if strings.HasPrefix(p.Resource, "accesspoint/") {
+		ap, ok := r.AccessPoints[a]
+		return ok && ap.DeletedAt.IsZero()
+	}
 	kind, id, _ := strings.Cut(p.Resource, ":")
 	switch kind {
 	case "backup-vault":

@@ -211,12 +211,14 @@ func describeBackupVault(c *opCtx, in *awsbackup.DescribeBackupVaultInput) (*aws
 		return nil, err
 	}
 	m := c.vaultListMember(v)
-	return &awsbackup.DescribeBackupVaultOutput{
+	out := &awsbackup.DescribeBackupVaultOutput{
 		BackupVaultArn: m.BackupVaultArn, BackupVaultName: m.BackupVaultName, CreationDate: m.CreationDate,
 		CreatorRequestId: m.CreatorRequestId, EncryptionKeyArn: m.EncryptionKeyArn, EncryptionKeyType: m.EncryptionKeyType,
 		LockDate: m.LockDate, Locked: m.Locked, MaxRetentionDays: m.MaxRetentionDays, MinRetentionDays: m.MinRetentionDays,
 		NumberOfRecoveryPoints: m.NumberOfRecoveryPoints, VaultState: m.VaultState, VaultType: m.VaultType,
-	}, nil
+	}
+	c.describeMpa(v, out)
+	return out, nil
 }
 
 func (c *opCtx) vaultListMember(v *vault) types.BackupVaultListMember {

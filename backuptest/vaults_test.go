@@ -1,7 +1,6 @@
 package backuptest_test
 
 import (
-	"errors"
 	"testing"
 	"time"
 
@@ -140,14 +139,4 @@ func TestVaultLockCompliance(t *testing.T) {
 	_, err = c.DeleteBackupVaultLockConfiguration(ctx, &awsbackup.DeleteBackupVaultLockConfigurationInput{BackupVaultName: aws.String("worm")})
 	var ire *types.InvalidRequestException
 	require.ErrorAs(t, err, &ire, "a compliance lock past its grace time is immutable")
-}
-
-func TestUnimplementedOperation(t *testing.T) {
-	t.Parallel()
-	srv := backuptest.NewServer(t)
-	_, err := srv.Client().ListBackupAccessPoints(t.Context(), &awsbackup.ListBackupAccessPointsInput{})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "does not implement ListBackupAccessPoints")
-	var ire *types.InvalidRequestException
-	assert.True(t, errors.As(err, &ire))
 }
