@@ -138,7 +138,7 @@ func newWorld(t *testing.T, emuOpts func(*backuptest.Options)) *world {
 		o.Services = restore.Services{EC2: w.fakes.EC2, RDS: w.fakes.RDS, DynamoDB: w.fakes.DynamoDB, EFS: w.fakes.EFS, FSx: w.fakes.FSx, S3: w.fakes.S3}
 	})
 	w.handler = automation.NewHandler(func(o *automation.HandlerOptions) {
-		o.Restore = w.restore
+		o.Restore, o.Jobs = w.restore, api
 		o.Remediator = backup.NewRemediator(api)
 		o.Store, o.Bucket = w.store, testBucket
 		o.Retry = automation.Poll{MinDelay: time.Second, MaxDelay: 2 * time.Second}

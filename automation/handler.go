@@ -208,6 +208,12 @@ type HandlerOptions struct {
 	// RestoreFor, when set, returns the client for a cross-account target's
 	// role (Options.CrossAccount); default: Restore for every target.
 	RestoreFor func(ctx context.Context, roleARN string) (*restore.Client, error)
+	// Jobs describes backup, restore and copy jobs for the workflows' poll
+	// step ("job"). Required for drills and remediation workflows.
+	Jobs JobsAPI
+	// JobsFor, when set, returns the Jobs client for a cross-account
+	// target's role; default: Jobs for every target.
+	JobsFor func(ctx context.Context, roleARN string) (JobsAPI, error)
 	// Validators run on every restored resource after the built-in ones.
 	Validators []restore.Validator
 	// Remediator handles remediation events. Required for remediation.
@@ -262,10 +268,21 @@ func NewHandler(optFns ...func(*HandlerOptions)) *Handler {
 	return &Handler{opts: o}
 }
 
+// JobsAPI is the part of the AWS Backup client the "job" step uses.
+type JobsAPI interface {
+	DescribeBackupJob(context.Context, *awsbackup.DescribeBackupJobInput, ...func(*awsbackup.Options)) (*awsbackup.DescribeBackupJobOutput, error)
+	DescribeRestoreJob(context.Context, *awsbackup.DescribeRestoreJobInput, ...func(*awsbackup.Options)) (*awsbackup.DescribeRestoreJobOutput, error)
+	DescribeCopyJob(context.Context, *awsbackup.DescribeCopyJobInput, ...func(*awsbackup.Options)) (*awsbackup.DescribeCopyJobOutput, error)
+}
+
+var _ JobsAPI = (*awsbackup.Client)(nil)
+
 // invocation is a Lambda step's payload.
 type invocation struct {
 	Step    string          `json:"step"`
 	DrillID string          `json:"drillId,omitempty"`
+	JobType string          `json:"jobType,omitempty"`
+	JobID   string          `json:"jobId,omitempty"`
 	Item    json.RawMessage `json:"item"`
 }
 
@@ -298,6 +315,11 @@ func (h *Handler) Invoke(ctx context.Context, payload json.RawMessage) (json.Raw
 	}
 	out, err := h.step(ctx, inv)
 	if err != nil {
+		var se *StepError
+		if errors.As(err, &se) && se.Name == ErrorJobRunning {
+			h.opts.Logger.DebugContext(ctx, "job running", "step", inv.Step, "job", inv.JobID)
+			return nil, se
+		}
 		name := "backupkit.StepFailed"
 		if errors.Is(err, restore.ErrTargetFailed) {
 			name = ErrorTargetFailed
@@ -345,6 +367,8 @@ func (h *Handler) step(ctx context.Context, inv invocation) (any, error) {
 			err = h.cleanup(ctx, rc, it)
 		}
 		return it, err
+	case StepJob:
+		return h.job(ctx, inv)
 	case StepUnfinished:
 		return h.unfinished(ctx, inv.Item)
 	case StepReport:
@@ -360,7 +384,7 @@ func (h *Handler) step(ctx context.Context, inv invocation) (any, error) {
 		return map[string]any{"event": inv.Item, "result": res}, nil
 	}
 	return nil, fmt.Errorf("unknown step %q (want %s)", inv.Step,
-		strings.Join([]string{StepPlan, StepPrepare, StepBackedUp, StepRestoreInput, StepValidate, StepCleanup, StepUnfinished, StepReport, StepRemediate}, ", "))
+		strings.Join([]string{StepPlan, StepPrepare, StepBackedUp, StepRestoreInput, StepJob, StepValidate, StepCleanup, StepUnfinished, StepReport, StepRemediate}, ", "))
 }
 
 func (h *Handler) client() (*restore.Client, error) {
@@ -518,11 +542,6 @@ func (h *Handler) cleanup(ctx context.Context, rc *restore.Client, it *Item) err
 		// A sweep: the execution stopped after recording the intent.
 		pending = startRestoreInput(it.State.StartRestore)
 	}
-	if failure == nil && it.Job != nil && it.State.Deadline != "" && !terminal(it.Job.Status) && it.Target.Result.Error == "" {
-		if dl, err := time.Parse(time.RFC3339, it.State.Deadline); err == nil && h.opts.Now().After(dl) {
-			failure = fmt.Errorf("wait for restore job %s (last state %q): %w", it.Target.RestoreJobID, it.Job.Status, backup.ErrWaitTimeout)
-		}
-	}
 	if e := it.ReportError; e != nil && !slices.Contains(it.Target.Result.Notes, "PutRestoreValidationResult: "+e.err().Error()) {
 		it.Target.Result.Notes = append(it.Target.Result.Notes, "PutRestoreValidationResult: "+e.err().Error())
 	}
@@ -539,13 +558,80 @@ func (h *Handler) cleanup(ctx context.Context, rc *restore.Client, it *Item) err
 	return h.put(ctx, targetKey(&it.Drill, it.Target.Index, "result.json"), it.Target.Result)
 }
 
-func terminal(status string) bool {
-	switch status {
-	case "COMPLETED", "FAILED", "ABORTED":
-		return true
-	}
-	return false
+// jobOutput is what the "job" step returns once the job has ended.
+type jobOutput struct {
+	Status        string `json:"Status"`
+	StatusMessage string `json:"StatusMessage,omitempty"`
 }
+
+// job describes the payload's job once: ErrorJobRunning while it runs
+// (the poll state's Retry waits and calls again), ErrorTargetFailed once
+// the item's deadline has passed, and its final state otherwise.
+func (h *Handler) job(ctx context.Context, inv invocation) (*jobOutput, error) {
+	if inv.JobID == "" {
+		return nil, fmt.Errorf("step %s: no jobId", StepJob)
+	}
+	var it Item
+	if len(inv.Item) > 0 {
+		_ = json.Unmarshal(inv.Item, &it) // only its role and deadline matter; a remediation item has neither
+	}
+	api := h.opts.Jobs
+	if it.State.RoleARN != "" && h.opts.JobsFor != nil {
+		var err error
+		if api, err = h.opts.JobsFor(ctx, it.State.RoleARN); err != nil {
+			return nil, err
+		}
+	}
+	if api == nil {
+		return nil, errors.New("job polls are not configured (HandlerOptions.Jobs)")
+	}
+	var state, msg string
+	var ended bool
+	id := aws.String(inv.JobID)
+	switch inv.JobType {
+	case JobTypeBackup:
+		out, err := api.DescribeBackupJob(ctx, &awsbackup.DescribeBackupJobInput{BackupJobId: id})
+		if err != nil {
+			return nil, fmt.Errorf("describe backup job %s: %w", inv.JobID, err)
+		}
+		state, msg = string(out.State), aws.ToString(out.StatusMessage)
+		ended = state == "COMPLETED" || backup.JobStateFailed(out.State)
+	case JobTypeRestore:
+		out, err := api.DescribeRestoreJob(ctx, &awsbackup.DescribeRestoreJobInput{RestoreJobId: id})
+		if err != nil {
+			return nil, fmt.Errorf("describe restore job %s: %w", inv.JobID, err)
+		}
+		state, msg = string(out.Status), aws.ToString(out.StatusMessage)
+		ended = state == "COMPLETED" || state == "FAILED" || state == "ABORTED"
+	case JobTypeCopy:
+		out, err := api.DescribeCopyJob(ctx, &awsbackup.DescribeCopyJobInput{CopyJobId: id})
+		if err != nil {
+			return nil, fmt.Errorf("describe copy job %s: %w", inv.JobID, err)
+		}
+		if out.CopyJob == nil {
+			return nil, fmt.Errorf("describe copy job %s: no job in the answer", inv.JobID)
+		}
+		state, msg = string(out.CopyJob.State), aws.ToString(out.CopyJob.StatusMessage)
+		ended = state == "COMPLETED" || backup.CopyJobStateFailed(out.CopyJob.State)
+	default:
+		return nil, fmt.Errorf("step %s: jobType is %q; want %s, %s or %s", StepJob, inv.JobType, JobTypeBackup, JobTypeRestore, JobTypeCopy)
+	}
+	if ended {
+		return &jobOutput{Status: state, StatusMessage: msg}, nil
+	}
+	if it.State.Deadline != "" {
+		if dl, err := time.Parse(time.RFC3339, it.State.Deadline); err == nil && h.opts.Now().After(dl) {
+			return nil, &targetEnded{fmt.Errorf("wait for %s job %s (last state %q): %w", strings.ToLower(inv.JobType), inv.JobID, state, backup.ErrWaitTimeout)}
+		}
+	}
+	return nil, &StepError{Step: StepJob, Name: ErrorJobRunning, Err: fmt.Errorf("%s job %s is %s", strings.ToLower(inv.JobType), inv.JobID, state)}
+}
+
+// targetEnded ends a target from the automation package's own steps.
+type targetEnded struct{ err error }
+
+func (e *targetEnded) Error() string   { return e.err.Error() }
+func (e *targetEnded) Unwrap() []error { return []error{e.err, restore.ErrTargetFailed} }
 
 // sweepOutput is what "Find unfinished targets" returns.
 type sweepOutput struct {

@@ -64,8 +64,8 @@ func stateMachinePolicy(o Options, machines ...string) compliance.PolicyDocument
 		execs = append(execs, arnStates+":execution:"+m+"/*", arnStates+":execution:"+m+":*")
 	}
 	stmts := []compliance.Statement{
-		allow("BackupDrillCalls", []string{"backup:DescribeBackupJob", "backup:DescribeRestoreJob", "backup:GetRecoveryPointRestoreMetadata",
-			"backup:PutRestoreValidationResult", "backup:StartBackupJob", "backup:StartRestoreJob"}, "*"),
+		allow("BackupDrillCalls", []string{"backup:GetRecoveryPointRestoreMetadata", "backup:PutRestoreValidationResult",
+			"backup:StartBackupJob", "backup:StartRestoreJob"}, "*"),
 		passRoles(),
 		allow("InvokeDrillFunction", []string{"lambda:InvokeFunction"}, arnFunction, arnFunction+":*"),
 		allow("ReportObjects", []string{"s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"}, arnBucket+"/*"),
@@ -79,18 +79,18 @@ func stateMachinePolicy(o Options, machines ...string) compliance.PolicyDocument
 	return policy(stmts...)
 }
 
-// remediatePolicy is what the remediation workflow calls.
+// remediatePolicy is what the remediation workflow calls (the function
+// describes the restarted job).
 func remediatePolicy() compliance.PolicyDocument {
 	return policy(
-		allow("FollowRestartedJobs", []string{"backup:DescribeBackupJob", "backup:DescribeCopyJob"}, "*"),
 		allow("InvokeRemediator", []string{"lambda:InvokeFunction"}, arnFunction, arnFunction+":*"),
 		allow("PublishOutcome", []string{"sns:Publish"}, "${Topic}"),
 	)
 }
 
-// functionPolicy is what the Lambda steps call: the restore package's
-// drill (listing recovery points, describing and re-sending its own
-// restore starts), its per-type handlers (read, tag, delete restored
+// functionPolicy is what the Lambda steps call: the job polls (describe
+// backup, restore and copy jobs), the restore package's drill (listing
+// recovery points, describing and re-sending its own restore starts), its per-type handlers (read, tag, delete restored
 // resources: deletes of EC2 resources only when they carry the drill
 // tag), the remediator, the report bucket and the topic.
 func functionPolicy(o Options) compliance.PolicyDocument {

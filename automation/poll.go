@@ -8,11 +8,27 @@ import (
 	"github.com/backupkit/backupkit/backup"
 )
 
+// ErrorJobRunning is the error name of the "job" Lambda step while the job
+// it describes has not ended. The poll state's Retry on it does the
+// waiting: IntervalSeconds MinDelay, BackoffRate 2, MaxDelaySeconds
+// MaxDelay, so one poll cycle costs one state transition (Step Functions
+// counts each retry as one: https://aws.amazon.com/step-functions/pricing/
+// — "each retry will be charged as an additional state transition";
+// retrier fields: https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+// A Wait, describe and Choice loop costs three.
+const ErrorJobRunning = "backupkit.JobRunning"
+
 // Poll sets the delays of the workflows' job poll loops, like the backup
-// package's waiters: the first Wait lasts MinDelay, each next one twice as
-// long, until MaxDelay, which then repeats. Poll cycles therefore grow
-// logarithmically with the job's duration up to MaxDelay and linearly
-// after it. Each cycle is three state transitions (Wait, describe, Choice).
+// package's waiters: the job is described right after it starts, then
+// after MinDelay, then after twice as long each time until MaxDelay, which
+// then repeats. Poll cycles therefore grow logarithmically with the job's
+// duration up to MaxDelay and linearly after it. Each cycle is one state
+// transition: the first describe enters the poll state, every other one
+// is a retry of it.
+//
+// The poll's retrier has no jitter: full jitter would halve the expected
+// delay and so double the cycles at MaxDelay, and the Distributed Map
+// already spreads its child executions' starts.
 type Poll struct {
 	// MinDelay is the first delay. Default backup.DefaultMinDelay (5s);
 	// whole seconds, at least 1s.
@@ -34,7 +50,7 @@ func (p Poll) withDefaults() Poll {
 func (p Poll) check(field string) []error {
 	var errs []error
 	if p.MinDelay < time.Second || p.MinDelay%time.Second != 0 {
-		errs = append(errs, &backup.ValidationError{Field: field + ".MinDelay", Reason: fmt.Sprintf("is %v; want whole seconds, at least 1s (Wait states count in seconds)", p.MinDelay)})
+		errs = append(errs, &backup.ValidationError{Field: field + ".MinDelay", Reason: fmt.Sprintf("is %v; want whole seconds, at least 1s (Wait states and retriers count in seconds)", p.MinDelay)})
 	}
 	if p.MaxDelay < p.MinDelay || p.MaxDelay%time.Second != 0 || p.MaxDelay > asl.MaxWaitSeconds*time.Second {
 		errs = append(errs, &backup.ValidationError{Field: field + ".MaxDelay", Reason: fmt.Sprintf("is %v; want whole seconds from MinDelay (%v) to one year", p.MaxDelay, p.MinDelay)})
@@ -42,8 +58,8 @@ func (p Poll) check(field string) []error {
 	return errs
 }
 
-// Delays returns the poll loop's distinct Wait durations: MinDelay,
-// doubling, capped at MaxDelay (the last one repeats).
+// Delays returns the poll loop's distinct delays: MinDelay, doubling,
+// capped at MaxDelay (the last one repeats).
 func (p Poll) Delays() []time.Duration {
 	p = p.withDefaults()
 	var out []time.Duration
@@ -53,71 +69,54 @@ func (p Poll) Delays() []time.Duration {
 	return append(out, p.MaxDelay)
 }
 
-// Cycles returns how many poll cycles (Wait, describe, Choice) a job that
-// takes d needs before a describe sees it finished.
+// Cycles returns how many describe calls (poll cycles, one state
+// transition each) a job that takes d needs before one sees it ended: one
+// right after the start, then one after each delay until the delays add
+// up to d.
 func (p Poll) Cycles(d time.Duration) int {
 	delays := p.Delays()
 	var waited time.Duration
-	n := 0
-	for {
-		w := delays[min(n, len(delays)-1)]
-		waited += w
+	n := 1
+	for waited < d {
+		waited += delays[min(n-1, len(delays)-1)]
 		n++
-		if waited >= d {
-			return n
-		}
+	}
+	return n
+}
+
+// retrier is the poll's Retry on ErrorJobRunning: the same delays as
+// Delays, and as many attempts as Step Functions allows (the "job" step
+// itself ends the loop at the item's deadline).
+func (p Poll) retrier() asl.Retrier {
+	p = p.withDefaults()
+	return asl.Retrier{
+		ErrorEquals:     []string{ErrorJobRunning},
+		IntervalSeconds: int(p.MinDelay / time.Second),
+		BackoffRate:     2,
+		MaxDelaySeconds: int(p.MaxDelay / time.Second),
+		MaxAttempts:     asl.Attempts(asl.MaxRetryAttempts),
 	}
 }
 
-// pollSpec describes one poll loop on a describe call.
-type pollSpec struct {
-	// label prefixes state names ("restore job").
-	label string
-	// describe is the describe Task (Resource, Parameters, Retry,
-	// Credentials); the loop sets ResultSelector, ResultPath, Next and Catch.
-	describe asl.Task
-	// statusPath selects the job state in the describe result.
-	statusPath string
-	// resultPath is where {Status, At} go in the state's data.
-	resultPath string
-	// done and failed are the terminal states and where they lead.
-	done       []string
-	doneNext   string
-	failed     []string
-	failedNext string
-	// deadlinePath, when set, is an RFC 3339 time in the data after which
-	// the loop gives up and goes to failedNext.
-	deadlinePath string
-	// catchNext receives describe failures (after retries).
-	catchNext string
-}
+// Job types the "job" Lambda step describes.
+const (
+	JobTypeBackup  = "BACKUP"
+	JobTypeRestore = "RESTORE"
+	JobTypeCopy    = "COPY"
+)
 
-// addPoll adds the loop's states to states and returns the name of its
-// entry state (the first Wait).
-func addPoll(states map[string]asl.State, p Poll, s pollSpec) string {
-	delays := p.Delays()
-	name := func(kind string, i int) string { return fmt.Sprintf("%s %s %d", kind, s.label, i+1) }
-	for i, d := range delays {
-		next := min(i+1, len(delays)-1)
-		states[name("Wait for", i)] = &asl.Wait{Seconds: asl.Seconds(int(d / time.Second)), Next: name("Describe", i)}
-		t := s.describe
-		t.ResultSelector = map[string]any{"Status.$": s.statusPath, "At.$": "$$.State.EnteredTime"}
-		t.ResultPath = s.resultPath
-		t.Next = name("Check", i)
-		t.Catch = []asl.Catcher{{ErrorEquals: []string{asl.ErrorAll}, Next: s.catchNext, ResultPath: "$.error"}}
-		states[name("Describe", i)] = &t
-		status := s.resultPath + ".Status"
-		rules := []asl.ChoiceRule{
-			{Condition: asl.AnyOf(status, s.done...), Next: s.doneNext},
-			{Condition: asl.AnyOf(status, s.failed...), Next: s.failedNext},
-		}
-		if s.deadlinePath != "" {
-			rules = append(rules, asl.ChoiceRule{Condition: asl.AllOf(
-				asl.Present(s.deadlinePath),
-				asl.Condition{Variable: s.resultPath + ".At", Op: "TimestampGreaterThanPath", Value: s.deadlinePath},
-			), Next: s.failedNext})
-		}
-		states[name("Check", i)] = &asl.Choice{Choices: rules, Default: name("Wait for", next)}
-	}
-	return name("Wait for", 0)
+// pollJob is a poll loop as one Lambda Task: the "job" step describes the
+// job at idPath once, fails with ErrorJobRunning while it runs (retried by
+// the Poll's backoff), ends the target with ErrorTargetFailed past the
+// item's deadline ($.state.deadline), and otherwise returns {"Status"},
+// which goes to resultPath. Other failures (after the Lambda and
+// TaskFailed retries) go to catchNext with the error at $.error.
+func (o Options) pollJob(jobType, idPath, resultPath, next, catchNext string) *asl.Task {
+	t := o.lambda(StepJob, next, map[string]any{"jobType": jobType, "jobId.$": idPath})
+	t.OutputPath = ""
+	t.ResultSelector = map[string]any{"Status.$": "$.Payload.Status"}
+	t.ResultPath = resultPath
+	t.Retry = append([]asl.Retrier{o.Poll.retrier()}, t.Retry...)
+	t.Catch = catchTo(catchNext, "$.error")
+	return t
 }

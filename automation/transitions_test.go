@@ -1,7 +1,6 @@
 package automation_test
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -19,10 +18,11 @@ const pricePerTransition = 0.025 / 1000
 
 // TestTransitionsPerTarget counts, on the interpreter, the state
 // transitions one drilled target costs for restores of 1 minute, 1 hour
-// and 6 hours (the emulator's manual clock moves by each Wait the
-// workflow makes): at most 15 fixed transitions plus three per poll cycle
-// (Wait, describeRestoreJob, Choice), with poll cycles growing
-// logarithmically up to MaxDelay and linearly after it.
+// and 6 hours (the emulator's manual clock moves by each retry delay the
+// poll makes): at most 15 fixed transitions plus one per poll cycle (the
+// "Wait for restore job" state entered once, then retried — each retry is
+// one billed transition), with poll cycles growing logarithmically up to
+// MaxDelay and linearly after it (Poll.Cycles, TestPollCyclesGrowth).
 func TestTransitionsPerTarget(t *testing.T) {
 	t.Parallel()
 	poll := automation.Poll{}
@@ -35,7 +35,7 @@ func TestTransitionsPerTarget(t *testing.T) {
 			def := render(t, automation.DrillMachine)
 			name := "drill-tr-" + d.String()
 			res := w.run(t, def, name, automation.DrillInput{Vault: testVault, AllInVault: true, IAMRoleARN: testRole}, func(c *sfnlocal.Config) {
-				c.AdvanceClock = true
+				c.AdvanceClock, c.ClockRetries = true, []string{automation.ErrorJobRunning}
 			})
 			require.Empty(t, res.ErrorName, res.ErrorMessage)
 			rep := w.report(t, name)
@@ -43,15 +43,13 @@ func TestTransitionsPerTarget(t *testing.T) {
 			assert.InDelta(t, d.Seconds(), rep.Targets[0].RTORestoreSeconds, 1, "AWS's restore time is the job duration")
 
 			perTarget := res.Transitions()[0]
-			cycles := 0
-			for i := range poll.Delays() {
-				cycles += res.Entered(fmt.Sprintf("Describe restore job %d", i+1))
-			}
+			require.Equal(t, 1, res.Entered(automation.StateRestoreJob))
+			cycles := res.Entered(automation.StateRestoreJob) + res.Retried(automation.StateRestoreJob)
 			assert.Equal(t, poll.Cycles(d), cycles, "poll cycles")
-			fixed := perTarget - 3*cycles
+			fixed := perTarget - cycles
 			assert.LessOrEqual(t, fixed, 15, "fixed transitions per target")
-			assert.LessOrEqual(t, perTarget, 15+3*cycles)
-			t.Logf("FIGURE restore %-6s: %3d transitions per target (%d fixed + %d poll cycles × 3), $%.6f per target; %d per execution outside the Map",
+			assert.LessOrEqual(t, perTarget, 15+cycles)
+			t.Logf("FIGURE restore %-6s: %3d transitions per target (%d fixed + %d poll cycles × 1), $%.6f per target; %d per execution outside the Map",
 				d, perTarget, fixed, cycles, float64(perTarget)*pricePerTransition, res.Transitions()[-1])
 		})
 	}

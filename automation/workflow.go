@@ -47,7 +47,7 @@ type Options struct {
 	ToleratedFailurePercentage int
 	// NoToleratedFailures renders ToleratedFailurePercentage 0.
 	NoToleratedFailures bool
-	// Poll sets the Wait delays of job poll loops. Default 5s–120s, like
+	// Poll sets the retry delays of job polls. Default 5s–120s, like
 	// the backup package's waiters.
 	Poll Poll
 	// CrossAccount makes every AWS Backup call of a drill item run with
@@ -111,10 +111,13 @@ const (
 	StatePrepare         = "Prepare target"
 	StateFreshBackup     = "Fresh backup?"
 	StateStartBackup     = "Start backup job"
+	StateBackupJob       = "Wait for backup job"
 	StateRecordBackup    = "Record backup"
 	StateGetMetadata     = "Get restore metadata"
 	StateRestoreInput    = "Prepare restore"
 	StateStartRestore    = "Start restore job"
+	StateRestoreJob      = "Wait for restore job"
+	StateRestoreEnded    = "Restore job completed?"
 	StateValidate        = "Validate restore"
 	StateValidated       = "Validation done?"
 	StateValidateWait    = "Wait for validation"
@@ -134,6 +137,8 @@ const (
 	StatePlanFailed      = "Drill not planned"
 	StateRemediate       = "Remediate"
 	StateRestarted       = "Restarted?"
+	StateRestartedBackup = "Wait for restarted backup job"
+	StateRestartedCopy   = "Wait for restarted copy job"
 	StateNothingToFollow = "Nothing to follow"
 	StatePublishOutcome  = "Publish remediation outcome"
 )
@@ -144,6 +149,7 @@ const (
 	StepPrepare      = "prepare"
 	StepBackedUp     = "backed-up"
 	StepRestoreInput = "restore-input"
+	StepJob          = "job"
 	StepValidate     = "validate"
 	StepCleanup      = "cleanup"
 	StepUnfinished   = "unfinished"
@@ -219,9 +225,10 @@ func catchTo(next, path string) []asl.Catcher {
 //     bucket;
 //  2. "Drill targets", a DISTRIBUTED Map over that file, runs one child
 //     execution per target: optional fresh backup (startBackupJob and a
-//     poll loop), getRecoveryPointRestoreMetadata, "Prepare restore"
+//     poll), getRecoveryPointRestoreMetadata, "Prepare restore"
 //     (Lambda: the restore package's metadata merge and staging name),
-//     startRestoreJob and a poll loop with growing Waits, "Validate
+//     startRestoreJob and "Wait for restore job" (a poll that costs one
+//     state transition per describe: see ErrorJobRunning), "Validate
 //     restore" (Lambda: the restore package's validators),
 //     putRestoreValidationResult, and "Clean up" (Lambda: the restore
 //     package's guarded cleanup, which also writes the target's result).
@@ -366,26 +373,21 @@ func (o Options) itemProcessor() *asl.Processor {
 		Default: StateGetMetadata,
 	}
 
-	// Fresh backup: start, then poll describeBackupJob.
+	// Fresh backup: start, then poll the job (one transition per cycle).
 	start := o.sdk("startBackupJob", true)
 	start.InputPath = "$.state.startBackup"
 	start.ResultSelector = map[string]any{"BackupJobId.$": "$.BackupJobId"}
 	start.ResultPath = "$.backupJob"
 	start.Catch = catchTo(StateCleanup, "$.error")
-	describeBackup := o.sdk("describeBackupJob", true)
-	describeBackup.Parameters = map[string]any{"BackupJobId.$": "$.backupJob.BackupJobId"}
-	start.Next = addPoll(s, o.Poll, pollSpec{
-		label: "backup job", describe: describeBackup, statusPath: "$.State", resultPath: "$.job",
-		done: []string{"COMPLETED"}, doneNext: StateRecordBackup,
-		failed: []string{"FAILED", "ABORTED", "EXPIRED", "PARTIAL"}, failedNext: StateCleanup,
-		deadlinePath: "$.state.deadline", catchNext: StateCleanup,
-	})
+	start.Next = StateBackupJob
+	s[StateBackupJob] = o.pollJob(JobTypeBackup, "$.backupJob.BackupJobId", "$.job", StateRecordBackup, StateCleanup)
 	s[StateStartBackup] = &start
 	record := o.lambda(StepBackedUp, StateGetMetadata, nil)
 	record.Catch = catchTo(StateCleanup, "$.error")
 	s[StateRecordBackup] = record
 
-	// Restore: metadata, merge, start, poll describeRestoreJob.
+	// Restore: metadata, merge, start, poll the job; only a COMPLETED
+	// restore is validated.
 	md := o.sdk("getRecoveryPointRestoreMetadata", true)
 	md.Parameters = map[string]any{"BackupVaultName.$": "$.target.vault", "RecoveryPointArn.$": "$.target.recoveryPointArn"}
 	md.ResultSelector = map[string]any{"RestoreMetadata.$": "$.RestoreMetadata"}
@@ -401,14 +403,12 @@ func (o Options) itemProcessor() *asl.Processor {
 	startRestore.ResultSelector = map[string]any{"RestoreJobId.$": "$.RestoreJobId"}
 	startRestore.ResultPath = "$.restoreJob"
 	startRestore.Catch = catchTo(StateCleanup, "$.error")
-	describeRestore := o.sdk("describeRestoreJob", true)
-	describeRestore.Parameters = map[string]any{"RestoreJobId.$": "$.restoreJob.RestoreJobId"}
-	startRestore.Next = addPoll(s, o.Poll, pollSpec{
-		label: "restore job", describe: describeRestore, statusPath: "$.Status", resultPath: "$.job",
-		done: []string{"COMPLETED"}, doneNext: StateValidate,
-		failed: []string{"FAILED", "ABORTED"}, failedNext: StateCleanup,
-		deadlinePath: "$.state.deadline", catchNext: StateCleanup,
-	})
+	startRestore.Next = StateRestoreJob
+	s[StateRestoreJob] = o.pollJob(JobTypeRestore, "$.restoreJob.RestoreJobId", "$.job", StateRestoreEnded, StateCleanup)
+	s[StateRestoreEnded] = &asl.Choice{
+		Choices: []asl.ChoiceRule{{Condition: asl.Equals("$.job.Status", "COMPLETED"), Next: StateValidate}},
+		Default: StateCleanup,
+	}
 	s[StateStartRestore] = &startRestore
 
 	// Validate (until the restored resource is ready), report, clean up.
@@ -441,8 +441,8 @@ func (o Options) itemProcessor() *asl.Processor {
 // EventBridge rule on failed backup and copy jobs: "Remediate" runs the
 // backup package's Remediator in the Lambda function (idempotent: the
 // restarted job's token derives from the failed job, and the remediator
-// notifies SNS itself), then, when a job was restarted, a poll loop
-// follows the new job to its end and "Publish remediation outcome" tells
+// notifies SNS itself), then, when a job was restarted, a poll (one state
+// transition per describe, as in the drill) follows the new job to its end and "Publish remediation outcome" tells
 // SNS how it ended — which a Lambda function alone, limited to 15
 // minutes, could not wait for.
 func RemediateMachine(optFns ...func(*Options)) (*asl.StateMachine, error) {
@@ -456,22 +456,9 @@ func RemediateMachine(optFns ...func(*Options)) (*asl.StateMachine, error) {
 	o = o.withDefaults()
 	s := map[string]asl.State{}
 	s[StateRemediate] = o.lambda(StepRemediate, StateRestarted, nil)
-	describeBackup := o.sdk("describeBackupJob", false)
-	describeBackup.Parameters = map[string]any{"BackupJobId.$": "$.result.newJobId"}
-	backupPoll := addPoll(s, o.Poll, pollSpec{
-		label: "restarted backup job", describe: describeBackup, statusPath: "$.State", resultPath: "$.job",
-		done: []string{"COMPLETED"}, doneNext: StatePublishOutcome,
-		failed: []string{"FAILED", "ABORTED", "EXPIRED", "PARTIAL"}, failedNext: StatePublishOutcome,
-		catchNext: StatePublishOutcome,
-	})
-	describeCopy := o.sdk("describeCopyJob", false)
-	describeCopy.Parameters = map[string]any{"CopyJobId.$": "$.result.newJobId"}
-	copyPoll := addPoll(s, o.Poll, pollSpec{
-		label: "restarted copy job", describe: describeCopy, statusPath: "$.CopyJob.State", resultPath: "$.job",
-		done: []string{"COMPLETED"}, doneNext: StatePublishOutcome,
-		failed: []string{"FAILED", "ABORTED", "PARTIAL"}, failedNext: StatePublishOutcome,
-		catchNext: StatePublishOutcome,
-	})
+	backupPoll, copyPoll := StateRestartedBackup, StateRestartedCopy
+	s[backupPoll] = o.pollJob(JobTypeBackup, "$.result.newJobId", "$.job", StatePublishOutcome, StatePublishOutcome)
+	s[copyPoll] = o.pollJob(JobTypeCopy, "$.result.newJobId", "$.job", StatePublishOutcome, StatePublishOutcome)
 	s[StateRestarted] = &asl.Choice{
 		Choices: []asl.ChoiceRule{
 			{Condition: asl.AllOf(asl.Equals("$.result.action", backup.ActionRestarted), asl.Equals("$.result.jobType", backup.JobTypeBackup)), Next: backupPoll},

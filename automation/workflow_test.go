@@ -2,6 +2,7 @@ package automation_test
 
 import (
 	"errors"
+	"math"
 	"testing"
 	"time"
 
@@ -84,9 +85,33 @@ func TestPollDelaysAndCycles(t *testing.T) {
 	t.Parallel()
 	p := automation.Poll{}
 	assert.Equal(t, []time.Duration{5 * time.Second, 10 * time.Second, 20 * time.Second, 40 * time.Second, 80 * time.Second, 120 * time.Second}, p.Delays())
-	// 5+10+20+40 = 75s ≥ 60s.
-	assert.Equal(t, 4, p.Cycles(time.Minute))
-	// 275s after six waits, then 120s each: 1h needs 6 + ceil((3600-275)/120) = 34.
-	assert.Equal(t, 34, p.Cycles(time.Hour))
-	assert.Equal(t, 6+(6*3600-275+119)/120, p.Cycles(6*time.Hour))
+	// A describe right after the start, then after 5+10+20+40 = 75s ≥ 60s.
+	assert.Equal(t, 5, p.Cycles(time.Minute))
+	// 275s after six delays, then 120s each: 1h needs 1 + 6 + ceil((3600-275)/120) = 35.
+	assert.Equal(t, 35, p.Cycles(time.Hour))
+	assert.Equal(t, 1+6+(6*3600-275+119)/120, p.Cycles(6*time.Hour))
+}
+
+// TestPollCyclesGrowth: poll cycles grow at most logarithmically with the
+// job's duration while the delays double (up to MaxDelay), then linearly,
+// one per MaxDelay.
+func TestPollCyclesGrowth(t *testing.T) {
+	t.Parallel()
+	for _, p := range []automation.Poll{{}, {MinDelay: time.Second, MaxDelay: 10 * time.Minute}, {MinDelay: 30 * time.Second, MaxDelay: 30 * time.Second}} {
+		delays := p.Delays()
+		var ramp time.Duration // the time the doubling delays cover
+		for _, d := range delays[:len(delays)-1] {
+			ramp += d
+		}
+		lo, hi := delays[0], delays[len(delays)-1]
+		for d := time.Second; d <= 24*time.Hour; d += d/7 + time.Second {
+			got := p.Cycles(d)
+			if d <= ramp {
+				// k doubling delays cover min·(2^k − 1).
+				assert.Equal(t, 1+int(math.Ceil(math.Log2(float64(d)/float64(lo)+1))), got, "%v with %v–%v: logarithmic", d, lo, hi)
+			} else {
+				assert.Equal(t, len(delays)+int(math.Ceil(float64(d-ramp)/float64(hi))), got, "%v with %v–%v: linear at MaxDelay", d, lo, hi)
+			}
+		}
+	}
 }

@@ -10,8 +10,11 @@
 //     the emulator's control endpoint /_backupkit/invoke; with
 //     advanceSeconds it first moves the emulator's manual clock by the Wait
 //     that preceded this describe call. Errors become "Backup.<Code>".
-//   {"kind":"go"} POSTs {state, resource, input} to tasksURL (the Go test:
-//     Lambda handler, S3 object reads, SNS publishes).
+//   {"kind":"go","clockRetry":{error,intervalSeconds,backoffRate,maxDelaySeconds}}
+//     POSTs {state, resource, input} to tasksURL (the Go test: Lambda
+//     handler, S3 object reads, SNS publishes); with clockRetry, each retry
+//     after that error first moves the emulator's clock by the delay AWS
+//     would wait (no jitter).
 // Every Wait state is overridden to waitMs and every Retry to retryMs.
 // Events go to stdout as JSON lines ({"event":…}), then one final line
 // {"result":…} | {"error":{name,message}} | {"aborted":true}. A line
@@ -68,13 +71,28 @@ function backupHandler(stateName, route) {
   };
 }
 
-function goHandler(stateName, resource) {
+function goHandler(stateName, resource, route) {
+  // Retries of route.clockRetry.error so far, per state input (a state
+  // retries with the same input; success ends its loop).
+  const retries = new Map();
   return async (input) => {
+    const cr = route.clockRetry;
+    const key = cr ? JSON.stringify(input) : '';
+    if (cr) {
+      const n = retries.get(key) || 0;
+      if (n > 0) {
+        let delay = cr.intervalSeconds * Math.pow(cr.backoffRate, n - 1);
+        if (cr.maxDelaySeconds > 0) delay = Math.min(delay, cr.maxDelaySeconds);
+        await post(cfg.emulatorURL + '/_backupkit/clock', { advance: Math.round(delay) + 's' });
+      }
+    }
     const { status, data } = await post(cfg.tasksURL, { state: stateName, resource, input });
     if (status >= 300 || data.error) {
       const e = data.error || { name: 'States.TaskFailed', message: 'status ' + status };
+      if (cr && e.name === cr.error) retries.set(key, (retries.get(key) || 0) + 1);
       throw fail(e.name, e.message);
     }
+    if (cr) retries.delete(key);
     return data.output;
   };
 }
@@ -89,7 +107,7 @@ function walk(states) {
     if (st.Type === 'Task') {
       const route = cfg.tasks[name];
       if (!route) throw new Error('no route for Task state ' + name);
-      localHandlers[name] = route.kind === 'backup' ? backupHandler(name, route) : goHandler(name, st.Resource);
+      localHandlers[name] = route.kind === 'backup' ? backupHandler(name, route) : goHandler(name, st.Resource, route);
     }
     const proc = st.ItemProcessor || st.Iterator;
     if (proc) walk(proc.States);

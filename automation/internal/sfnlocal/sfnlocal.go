@@ -106,6 +106,19 @@ type Route struct {
 	AdvanceSeconds int `json:"advanceSeconds,omitempty"`
 	// Account makes the call as this account.
 	Account string `json:"account,omitempty"`
+	// ClockRetry, on a "go" route, moves the emulator's manual clock
+	// before each retry of the named error by the delay AWS would wait.
+	ClockRetry *ClockRetry `json:"clockRetry,omitempty"`
+}
+
+// ClockRetry is a retrier whose pauses the emulator's clock follows:
+// before retry n (1, 2, …) the clock moves by
+// min(IntervalSeconds × BackoffRate^(n-1), MaxDelaySeconds).
+type ClockRetry struct {
+	Error           string  `json:"error"`
+	IntervalSeconds float64 `json:"intervalSeconds"`
+	BackoffRate     float64 `json:"backoffRate"`
+	MaxDelaySeconds float64 `json:"maxDelaySeconds"`
 }
 
 // Config is one execution.
@@ -121,8 +134,12 @@ type Config struct {
 	// Tasks handles every non-Backup Task.
 	Tasks *TaskServer
 	// AdvanceClock makes each describe call of a poll loop first advance
-	// the emulator's manual clock by the preceding Wait's Seconds.
+	// the emulator's manual clock by the preceding Wait's Seconds, and
+	// each retry of a ClockRetries error by the retrier's delay.
 	AdvanceClock bool
+	// ClockRetries are the error names whose retries stand for time
+	// passing (a poll loop's "not done yet"), with AdvanceClock.
+	ClockRetries []string
 	// WaitMs and RetryMs override every Wait and retry pause (real time).
 	WaitMs, RetryMs int
 	// OnEvent, when set, sees each event as it happens; returning true
@@ -154,12 +171,15 @@ type Result struct {
 	Events []Event
 }
 
-// Transitions counts StateEntered events per Map iteration (-1: the top
-// level), leaving out states the harness added.
+// Transitions counts state transitions per Map iteration (-1: the top
+// level) as Step Functions bills them — each state entered and each retry
+// (https://aws.amazon.com/step-functions/pricing/: "each retry will be
+// charged as an additional state transition") — leaving out states the
+// harness added.
 func (r *Result) Transitions() map[int]int {
 	out := map[int]int{}
 	for _, e := range r.Events {
-		if e.Type != "StateEntered" || strings.HasSuffix(e.State, itemReaderSuffix) {
+		if (e.Type != "StateEntered" && e.Type != "StateRetried") || strings.HasSuffix(e.State, itemReaderSuffix) {
 			continue
 		}
 		i := -1
@@ -169,6 +189,17 @@ func (r *Result) Transitions() map[int]int {
 		out[i]++
 	}
 	return out
+}
+
+// Retried counts StateRetried events of a state, over all iterations.
+func (r *Result) Retried(state string) int {
+	n := 0
+	for _, e := range r.Events {
+		if e.Type == "StateRetried" && e.State == state {
+			n++
+		}
+	}
+	return n
 }
 
 // Entered counts StateEntered events of a state, over all iterations.
@@ -194,7 +225,11 @@ func Run(ctx context.Context, tb testing.TB, cfg Config) (*Result, error) {
 	}
 	replaceItemReaders(def)
 	tasks := map[string]Route{}
-	routes(def, cfg.AdvanceClock, tasks)
+	clockRetries := []string(nil)
+	if cfg.AdvanceClock {
+		clockRetries = cfg.ClockRetries
+	}
+	routes(def, cfg.AdvanceClock, clockRetries, tasks)
 	tasksURL := ""
 	if cfg.Tasks != nil {
 		tasksURL = cfg.Tasks.URL()
@@ -335,7 +370,7 @@ func redirect(def map[string]any, from, to string) {
 }
 
 // routes maps every Task state to its route.
-func routes(def map[string]any, advance bool, out map[string]Route) {
+func routes(def map[string]any, advance bool, clockRetries []string, out map[string]Route) {
 	states, _ := def["States"].(map[string]any)
 	waits := map[string]int{} // describe state → seconds of the Wait before it
 	for _, v := range states {
@@ -351,7 +386,7 @@ func routes(def map[string]any, advance bool, out map[string]Route) {
 	for name, v := range states {
 		st, _ := v.(map[string]any)
 		if proc, ok := st["ItemProcessor"].(map[string]any); ok {
-			routes(proc, advance, out)
+			routes(proc, advance, clockRetries, out)
 		}
 		if st["Type"] != "Task" {
 			continue
@@ -365,8 +400,35 @@ func routes(def map[string]any, advance bool, out map[string]Route) {
 			out[name] = r
 			continue
 		}
-		out[name] = Route{Kind: "go"}
+		out[name] = Route{Kind: "go", ClockRetry: clockRetry(st, clockRetries)}
 	}
+}
+
+// clockRetry returns the retrier of st for one of the errors, if any.
+func clockRetry(st map[string]any, errs []string) *ClockRetry {
+	retry, _ := st["Retry"].([]any)
+	for _, r := range retry {
+		m, _ := r.(map[string]any)
+		names, _ := m["ErrorEquals"].([]any)
+		for _, n := range names {
+			name, _ := n.(string)
+			if !slices.Contains(errs, name) {
+				continue
+			}
+			cr := &ClockRetry{Error: name, IntervalSeconds: 1, BackoffRate: 2}
+			if v, ok := m["IntervalSeconds"].(float64); ok {
+				cr.IntervalSeconds = v
+			}
+			if v, ok := m["BackoffRate"].(float64); ok {
+				cr.BackoffRate = v
+			}
+			if v, ok := m["MaxDelaySeconds"].(float64); ok {
+				cr.MaxDelaySeconds = v
+			}
+			return cr
+		}
+	}
+	return nil
 }
 
 func pascal(s string) string {
