@@ -129,6 +129,55 @@ func TestBackupAccessPoints(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// TestAccessPointListsPage: MaxResults and NextToken travel in the query
+// string (the SDK model's ListBackupAccessPointsRequest), and each listing
+// pages by them.
+func TestAccessPointListsPage(t *testing.T) {
+	t.Parallel()
+	env, rp := newS3Env(t)
+	ctx := t.Context()
+	for _, name := range []string{"page-a", "page-b", "page-c"} {
+		_, err := env.c.CreateBackupAccessPoint(ctx, &awsbackup.CreateBackupAccessPointInput{Name: aws.String(name), RecoveryPointArn: aws.String(rp)})
+		require.NoError(t, err)
+	}
+	type page struct {
+		n    int
+		next *string
+	}
+	for name, list := range map[string]func(next *string) (page, error){
+		"all": func(next *string) (page, error) {
+			o, err := env.c.ListBackupAccessPoints(ctx, &awsbackup.ListBackupAccessPointsInput{MaxResults: aws.Int32(2), NextToken: next})
+			if err != nil {
+				return page{}, err
+			}
+			return page{len(o.BackupAccessPoints), o.NextToken}, nil
+		},
+		"by recovery point": func(next *string) (page, error) {
+			o, err := env.c.ListBackupAccessPointsByRecoveryPoint(ctx, &awsbackup.ListBackupAccessPointsByRecoveryPointInput{RecoveryPointArn: aws.String(rp), MaxResults: aws.Int32(2), NextToken: next})
+			if err != nil {
+				return page{}, err
+			}
+			return page{len(o.BackupAccessPoints), o.NextToken}, nil
+		},
+		"by resource": func(next *string) (page, error) {
+			o, err := env.c.ListBackupAccessPointsByResource(ctx, &awsbackup.ListBackupAccessPointsByResourceInput{ResourceArn: aws.String(jobBucket), MaxResults: aws.Int32(2), NextToken: next})
+			if err != nil {
+				return page{}, err
+			}
+			return page{len(o.BackupAccessPoints), o.NextToken}, nil
+		},
+	} {
+		first, err := list(nil)
+		require.NoError(t, err, name)
+		assert.Equal(t, 2, first.n, name)
+		require.NotNil(t, first.next, name)
+		second, err := list(first.next)
+		require.NoError(t, err, name)
+		assert.Equal(t, 1, second.n, name)
+		assert.Nil(t, second.next, name)
+	}
+}
+
 // TestAccessPointPausesLifecycle: a recovery point past its DeleteAt stays
 // while an access point reads it, and goes once the access point is
 // deleted.

@@ -1,5 +1,9 @@
 package backuptest
 
+// The operation table (operations_gen.go) is generated from the SDK module's
+// AWS Backup schemas; internal/opsgen's test fails when it is stale.
+//go:generate go run ./internal/opsgen/cmd -out operations_gen.go
+
 import (
 	"net/url"
 	"strings"
