@@ -199,16 +199,19 @@ func (j *Job) Wait(ctx context.Context, maxWait time.Duration, optFns ...func(*W
 	return j.waiter.Wait(ctx, j.ID, maxWait, optFns...)
 }
 
-// StartBackup validates in and starts an on-demand backup job. Invalid
-// input returns every problem at once (errors.Join of *ValidationError)
-// without calling AWS.
-func (c *Client) StartBackup(ctx context.Context, in JobInput) (*Job, error) {
+// SDK validates in and returns the StartBackupJob request it describes,
+// with in.IdempotencyToken or, when that is empty, the window-free
+// IdempotencyToken(in). It is what StartBackup sends (StartBackup fills
+// the token from the client's idempotency window first); use it where
+// another caller sends the request, such as a Step Functions task. Invalid
+// input returns every problem at once (errors.Join of *ValidationError).
+func (in JobInput) SDK() (*awsbackup.StartBackupJobInput, error) {
 	if err := in.validate(); err != nil {
-		return nil, fmt.Errorf("start backup: %w", err)
+		return nil, err
 	}
 	token := in.IdempotencyToken
 	if token == "" {
-		token = c.IdempotencyToken(in)
+		token = IdempotencyToken(in)
 	}
 	start, _ := windowMinutes("StartWindow", in.StartWindow, MinStartWindow)
 	complete, _ := windowMinutes("CompletionWindow", in.CompletionWindow, time.Minute)
@@ -226,6 +229,19 @@ func (c *Client) StartBackup(ctx context.Context, in JobInput) (*Job, error) {
 	if in.LogicallyAirGappedVaultARN != "" {
 		params.LogicallyAirGappedBackupVaultArn = aws.String(in.LogicallyAirGappedVaultARN)
 	}
+	return params, nil
+}
+
+// StartBackup validates in and starts an on-demand backup job. Invalid
+// input returns every problem at once (errors.Join of *ValidationError)
+// without calling AWS.
+func (c *Client) StartBackup(ctx context.Context, in JobInput) (*Job, error) {
+	in.IdempotencyToken = c.IdempotencyToken(in)
+	params, err := in.SDK()
+	if err != nil {
+		return nil, fmt.Errorf("start backup: %w", err)
+	}
+	token := in.IdempotencyToken
 	out, err := c.api.StartBackupJob(ctx, params)
 	if err != nil {
 		return nil, fmt.Errorf("start backup of %s: %w", in.ResourceARN, err)

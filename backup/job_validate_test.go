@@ -181,3 +181,24 @@ func TestLifecycleKeepForeverAndZero(t *testing.T) {
 		t.Errorf("Validate(-2 days, 1h) fields = %v; want %v", fields, want)
 	}
 }
+
+func TestJobInputSDK(t *testing.T) {
+	t.Parallel()
+	in := JobInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, StartWindow: 2 * time.Hour,
+		Lifecycle: Lifecycle{DeleteAfter: Days(35)}, WindowsVSS: true}
+	got, err := in.SDK()
+	if err != nil {
+		t.Fatalf("SDK() error = %v", err)
+	}
+	if *got.IdempotencyToken != IdempotencyToken(in) || *got.StartWindowMinutes != 120 || *got.Lifecycle.DeleteAfterDays != 35 ||
+		got.BackupOptions[OptionWindowsVSS] != "enabled" || *got.IamRoleArn != testRole {
+		t.Errorf("SDK() = %+v; want the input's fields, the derived token, 120 minutes, 35 days, VSS", got)
+	}
+	in.IdempotencyToken = "ticket-42"
+	if got, _ := in.SDK(); *got.IdempotencyToken != "ticket-42" {
+		t.Errorf("SDK().IdempotencyToken = %q; want the input's own", *got.IdempotencyToken)
+	}
+	if _, err := (JobInput{VaultName: "v1", ResourceARN: testVol}).SDK(); len(fieldsOf(err)) != 1 || fieldsOf(err)[0] != "IAMRoleARN" {
+		t.Errorf("SDK() without a role = %v; want an IAMRoleARN validation error", err)
+	}
+}

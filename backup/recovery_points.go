@@ -128,6 +128,40 @@ func RecoveryPoints(ctx context.Context, api ListRecoveryPointsAPI, vaultName st
 	}
 }
 
+// ListRecoveryPointsByResourceAPI is the client call ResourceRecoveryPoints
+// uses.
+type ListRecoveryPointsByResourceAPI interface {
+	ListRecoveryPointsByResource(context.Context, *awsbackup.ListRecoveryPointsByResourceInput, ...func(*awsbackup.Options)) (*awsbackup.ListRecoveryPointsByResourceOutput, error)
+}
+
+var _ ListRecoveryPointsByResourceAPI = (*awsbackup.Client)(nil)
+
+// ResourceRecoveryPoints iterates over the recovery points of one resource
+// in every vault of the account and Region (ListRecoveryPointsByResource
+// pages, with the SDK paginator). An error ends the iteration after being
+// yielded once; stopping the loop early stops paging.
+func ResourceRecoveryPoints(ctx context.Context, api ListRecoveryPointsByResourceAPI, resourceARN string) iter.Seq2[types.RecoveryPointByResource, error] {
+	return func(yield func(types.RecoveryPointByResource, error) bool) {
+		if resourceARN == "" {
+			yield(types.RecoveryPointByResource{}, fmt.Errorf("list recovery points: %w", &ValidationError{Field: "ResourceARN", Reason: "is required"}))
+			return
+		}
+		p := awsbackup.NewListRecoveryPointsByResourcePaginator(api, &awsbackup.ListRecoveryPointsByResourceInput{ResourceArn: aws.String(resourceARN)})
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				yield(types.RecoveryPointByResource{}, fmt.Errorf("list recovery points of %s: %w", resourceARN, err))
+				return
+			}
+			for _, rp := range out.RecoveryPoints {
+				if !yield(rp, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // RecoveryPoints iterates over a vault's recovery points; see the
 // package-level RecoveryPoints.
 func (c *Client) RecoveryPoints(ctx context.Context, vaultName string, f RecoveryPointFilter) iter.Seq2[types.RecoveryPointByBackupVault, error] {

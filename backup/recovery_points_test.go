@@ -165,3 +165,30 @@ func TestLegalHolds(t *testing.T) {
 		t.Errorf("CreateLegalHold(no description, no selection) = %v; want 2 validation errors", err)
 	}
 }
+
+func TestResourceRecoveryPoints(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	ctx := t.Context()
+	points := seedPoints(t, e, 3, vol1, vol2)
+	var got []string
+	for rp, err := range ResourceRecoveryPoints(ctx, e.api, vol1) {
+		if err != nil {
+			t.Fatalf("ResourceRecoveryPoints(vol1): %v", err)
+		}
+		if aws.ToString(rp.BackupVaultName) != testVlt {
+			t.Errorf("point %s in vault %q; want %q", aws.ToString(rp.RecoveryPointArn), aws.ToString(rp.BackupVaultName), testVlt)
+		}
+		got = append(got, aws.ToString(rp.RecoveryPointArn))
+	}
+	slices.Sort(got)
+	want := slices.Sorted(slices.Values(points[vol1]))
+	if !slices.Equal(got, want) {
+		t.Errorf("ResourceRecoveryPoints(vol1) = %v; want %v", got, want)
+	}
+	for _, err := range ResourceRecoveryPoints(ctx, e.api, "") {
+		if fs := fieldsOf(err); len(fs) != 1 || fs[0] != "ResourceARN" {
+			t.Errorf("empty ARN: err = %v; want a ResourceARN validation error", err)
+		}
+	}
+}

@@ -10,6 +10,8 @@ import (
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 	smithywaiter "github.com/aws/smithy-go/waiter"
+
+	"github.com/backupkit/backupkit/internal/sleep"
 )
 
 // DescribeBackupJobAPI is the client call JobWaiter uses.
@@ -79,20 +81,6 @@ type Progress struct {
 	Elapsed     time.Duration
 }
 
-func defaultSleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 func (o WaiterOptions) resolved() (WaiterOptions, error) {
 	if o.MinDelay <= 0 {
 		o.MinDelay = DefaultMinDelay
@@ -104,7 +92,7 @@ func (o WaiterOptions) resolved() (WaiterOptions, error) {
 		return o, fmt.Errorf("minimum waiter delay %v must be less than or equal to maximum waiter delay %v", o.MinDelay, o.MaxDelay)
 	}
 	if o.Sleep == nil {
-		o.Sleep = defaultSleep
+		o.Sleep = sleep.For
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

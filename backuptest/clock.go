@@ -1,6 +1,7 @@
 package backuptest
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -43,6 +44,15 @@ func (c *ManualClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	c.now = c.now.Add(d)
 	c.mu.Unlock()
+}
+
+// Sleep advances the clock by d and returns ctx's error: a drop-in for the
+// Sleep seams of backupkit's clients (backup.WaiterOptions.Sleep,
+// restore.Options.Sleep, vault and compliance Options.Sleep), so code under
+// test "waits" without wall time passing.
+func (c *ManualClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.Advance(d)
+	return ctx.Err()
 }
 
 // Set moves the clock to t if t is later than the current time.

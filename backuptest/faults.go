@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"time"
+
+	"github.com/backupkit/backupkit/internal/sleep"
 )
 
 // Fault makes matching requests fail or slow down, before the operation
@@ -101,14 +103,8 @@ func (e *Emulator) applyServiceFaults(ctx context.Context, service, op string) e
 		}
 	}
 	e.mu.Unlock()
-	if delay > 0 {
-		t := time.NewTimer(delay)
-		defer t.Stop()
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-		}
+	if err := sleep.For(ctx, delay); err != nil {
+		return err
 	}
 	if fired != nil {
 		return fired

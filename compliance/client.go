@@ -10,6 +10,8 @@ import (
 
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+
+	"github.com/backupkit/backupkit/internal/sleep"
 )
 
 // API is the part of the AWS Backup client this package uses.
@@ -59,23 +61,12 @@ func New(api API, optFns ...func(*Options)) *Client {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleepCtx
+		o.Sleep = sleep.For
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = 5 * time.Second
 	}
 	return &Client{api: api, opts: o}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // Change says what an Ensure call did.

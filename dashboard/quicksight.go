@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/quicksight"
 	qstypes "github.com/aws/aws-sdk-go-v2/service/quicksight/types"
 
+	"github.com/backupkit/backupkit/internal/sleep"
 	"github.com/backupkit/backupkit/restore"
 )
 
@@ -268,17 +269,6 @@ func (in *QuickSightInput) check() error {
 	return errors.Join(errs...)
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // CreateQuickSight creates (or, when they exist, updates) a QuickSight S3
 // data source over the manifest and a SPICE data set with the data set's
 // columns: read as STRING (QuickSight takes only STRING input columns from
@@ -296,7 +286,7 @@ func CreateQuickSight(ctx context.Context, api QuickSightAPI, in QuickSightInput
 		in.Name = "backupkit restore drills"
 	}
 	if in.Sleep == nil {
-		in.Sleep = sleepCtx
+		in.Sleep = sleep.For
 	}
 	if in.MaxWait <= 0 {
 		in.MaxWait = 2 * time.Minute

@@ -3,10 +3,13 @@ package restore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
@@ -49,11 +52,7 @@ func TestCleanupSurvivesServiceSideErrors(t *testing.T) {
 	e := newEnv(t, nil)
 	sources := e.seed(t, demoResources("side")[0])
 	h := &brokenSideHandler{fakesHandler: &fakesHandler{e: e}}
-	client := restore.New(e.api, func(o *restore.Options) {
-		o.IAMRoleARN = testRole
-		o.Waiter = fastWaiter
-		o.DeletePollInterval = 2 * time.Millisecond
-		o.CleanupTimeout = 5 * time.Second
+	client := e.clientOver(e.api, func(o *restore.Options) {
 		o.Handlers = map[backup.ResourceType]restore.Handler{backup.EBS: h}
 	})
 	rep, err := client.Run(t.Context(), &restore.Drill{ID: "drill-side", Vault: testVault, Targets: []restore.Target{{ResourceARN: sources[0]}}})
@@ -70,12 +69,15 @@ func TestCleanupSurvivesServiceSideErrors(t *testing.T) {
 }
 
 // neverGoneHandler deletes nothing and cannot say whether anything exists.
-type neverGoneHandler struct{ *fakesHandler }
+type neverGoneHandler struct {
+	*fakesHandler
+	deleted atomic.Bool
+}
 
 func (h *neverGoneHandler) Tags(context.Context, string) (map[string]string, error) {
 	return nil, errServiceSide
 }
-func (h *neverGoneHandler) Delete(context.Context, string) error { return nil }
+func (h *neverGoneHandler) Delete(context.Context, string) error { h.deleted.Store(true); return nil }
 
 // TestCleanupNeverReportsUnconfirmedDeletion: when the service cannot
 // confirm the restored resource is gone, the report says it was left,
@@ -84,12 +86,20 @@ func TestCleanupNeverReportsUnconfirmedDeletion(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
 	sources := e.seed(t, demoResources("gone")[0])
-	client := restore.New(e.api, func(o *restore.Options) {
-		o.IAMRoleARN = testRole
-		o.Waiter = fastWaiter
-		o.DeletePollInterval = 5 * time.Millisecond
-		o.CleanupTimeout = 300 * time.Millisecond
-		o.Handlers = map[backup.ResourceType]restore.Handler{backup.EBS: &neverGoneHandler{&fakesHandler{e: e}}}
+	h := &neverGoneHandler{fakesHandler: &fakesHandler{e: e}}
+	// The cleanup's time runs out after ten polls of a deletion that is
+	// never confirmed (on the manual clock, as the rest of the drill).
+	polls := 0
+	client := e.clientOver(e.api, func(o *restore.Options) {
+		o.Handlers = map[backup.ResourceType]restore.Handler{backup.EBS: h}
+		o.Sleep = func(ctx context.Context, d time.Duration) error {
+			if h.deleted.Load() {
+				if polls++; polls > 10 {
+					return context.DeadlineExceeded
+				}
+			}
+			return e.clk.Sleep(ctx, d)
+		}
 	})
 	rep, err := client.Run(t.Context(), &restore.Drill{ID: "drill-gone", Vault: testVault, Targets: []restore.Target{{ResourceARN: sources[0]}}})
 	if err != nil {
@@ -111,17 +121,19 @@ func TestCleanupUnknownRestoreIsReportedLeft(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
 	sources := e.seed(t, demoResources("unk")[0])
-	e.srv.InjectFault(backuptest.Fault{Operation: "StartRestoreJob", Latency: time.Second, Count: 1})
-	e.srv.InjectFault(backuptest.Fault{Operation: "StartRestoreJob", ErrorCode: "ServiceUnavailableException", HTTPStatus: 503})
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	client := restore.New(&cancelOnStart{Client: e.api, cancel: cancel}, func(o *restore.Options) {
-		o.IAMRoleARN = testRole
-		o.Waiter = fastWaiter
-		o.DeletePollInterval = 5 * time.Millisecond
-		o.CleanupTimeout = 2 * time.Second
-		o.Services = restore.Services{EC2: e.fakes.EC2}
-	})
+	// The first StartRestoreJob's answer is lost to the cancellation; from
+	// then on AWS Backup is unavailable, so the cleanup cannot learn
+	// whether the job started.
+	client := e.clientOver(&startHook{Client: e.api, after: func(n int32, out *awsbackup.StartRestoreJobOutput, err error) (*awsbackup.StartRestoreJobOutput, error) {
+		if n == 1 {
+			e.srv.InjectFault(backuptest.Fault{Operation: "StartRestoreJob", ErrorCode: "ServiceUnavailableException", HTTPStatus: 503})
+			cancel()
+			return nil, fmt.Errorf("operation error Backup: StartRestoreJob: %w", context.Canceled)
+		}
+		return out, err
+	}}, func(o *restore.Options) { o.Services = restore.Services{EC2: e.fakes.EC2} })
 	rep, err := client.Run(ctx, &restore.Drill{ID: "drill-unk", Vault: testVault, Targets: []restore.Target{{ResourceARN: sources[0]}}})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run() error = %v; want context.Canceled", err)

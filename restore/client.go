@@ -2,12 +2,11 @@ package restore
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"slices"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/sleep"
 )
 
 // API is the part of the AWS Backup client this package uses.
@@ -23,13 +23,20 @@ type API interface {
 	DescribeRestoreJob(context.Context, *awsbackup.DescribeRestoreJobInput, ...func(*awsbackup.Options)) (*awsbackup.DescribeRestoreJobOutput, error)
 	GetRecoveryPointRestoreMetadata(context.Context, *awsbackup.GetRecoveryPointRestoreMetadataInput, ...func(*awsbackup.Options)) (*awsbackup.GetRecoveryPointRestoreMetadataOutput, error)
 	PutRestoreValidationResult(context.Context, *awsbackup.PutRestoreValidationResultInput, ...func(*awsbackup.Options)) (*awsbackup.PutRestoreValidationResultOutput, error)
-	StartBackupJob(context.Context, *awsbackup.StartBackupJobInput, ...func(*awsbackup.Options)) (*awsbackup.StartBackupJobOutput, error)
-	DescribeBackupJob(context.Context, *awsbackup.DescribeBackupJobInput, ...func(*awsbackup.Options)) (*awsbackup.DescribeBackupJobOutput, error)
 	ListRecoveryPointsByBackupVault(context.Context, *awsbackup.ListRecoveryPointsByBackupVaultInput, ...func(*awsbackup.Options)) (*awsbackup.ListRecoveryPointsByBackupVaultOutput, error)
+	DescribeBackupJob(context.Context, *awsbackup.DescribeBackupJobInput, ...func(*awsbackup.Options)) (*awsbackup.DescribeBackupJobOutput, error)
 	ListRecoveryPointsByResource(context.Context, *awsbackup.ListRecoveryPointsByResourceInput, ...func(*awsbackup.Options)) (*awsbackup.ListRecoveryPointsByResourceOutput, error)
 }
 
 var _ API = (*awsbackup.Client)(nil)
+
+// BackupStarter starts the on-demand backups of Drill.FreshBackup.
+// *backup.Client satisfies it.
+type BackupStarter interface {
+	StartBackup(ctx context.Context, in backup.JobInput) (*backup.Job, error)
+}
+
+var _ BackupStarter = (*backup.Client)(nil)
 
 // Options configures a Client.
 type Options struct {
@@ -44,8 +51,23 @@ type Options struct {
 	Waiter func(*backup.WaiterOptions)
 	// Logger receives progress and problems. Default: discard.
 	Logger *slog.Logger
-	// Now is the clock used to measure drills. Default time.Now.
+	// Now is the clock used to measure drills (phases, RTO, RPO, the
+	// default drill id). Default time.Now.
 	Now func() time.Time
+	// Sleep waits d or until ctx is done, returning ctx's error in that
+	// case. Every wait of the package goes through it: the job waiters
+	// (unless Waiter sets its own), the readiness retries of validation and
+	// the polls after a delete. It is a test seam: with a manual clock
+	// (backuptest.ManualClock.Sleep) drills run without wall time passing.
+	// Default: a timer that selects on ctx.Done().
+	Sleep func(ctx context.Context, d time.Duration) error
+
+	// Backup starts the fresh backups of drills (Drill.FreshBackup).
+	// Default: a backup.Client over the API when the API is a whole AWS
+	// Backup client (backup.API, as *awsbackup.Client is), with this
+	// client's Logger, Now and waiter settings. Set it when the API is a
+	// narrower implementation.
+	Backup BackupStarter
 
 	// Services are the clients of the restored resources' own services,
 	// used by the built-in handlers (validation, tagging, cleanup) of drills.
@@ -86,13 +108,25 @@ func New(api API, optFns ...func(*Options)) *Client {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Sleep == nil {
+		o.Sleep = sleep.For
+	}
 	if o.CleanupTimeout <= 0 {
 		o.CleanupTimeout = 30 * time.Minute
 	}
 	if o.DeletePollInterval <= 0 {
 		o.DeletePollInterval = 10 * time.Second
 	}
-	return &Client{api: api, opts: o}
+	c := &Client{api: api, opts: o}
+	if c.opts.Backup == nil {
+		if full, ok := api.(backup.API); ok {
+			c.opts.Backup = backup.New(full, func(bo *backup.Options) {
+				bo.Logger, bo.Now = c.opts.Logger, c.opts.Now
+				c.waiterOptions(&bo.Waiter)
+			})
+		}
+	}
+	return c
 }
 
 // StartOptions adjust one Start or StartAndWait call.
@@ -205,25 +239,15 @@ func (c *Client) startJob(ctx context.Context, rpARN string, resourceType backup
 	return *out.RestoreJobId, nil
 }
 
-// restoreToken is a deterministic idempotency token (≤ 64 characters).
-func restoreToken(parts ...any) string {
-	h := sha256.New()
-	for _, p := range parts {
-		switch v := p.(type) {
-		case map[string]string:
-			keys := make([]string, 0, len(v))
-			for k := range v {
-				keys = append(keys, k)
-			}
-			slices.Sort(keys)
-			for _, k := range keys {
-				fmt.Fprintf(h, "%q=%q;", k, v[k])
-			}
-		default:
-			fmt.Fprintf(h, "%v|", v)
-		}
+// restoreToken is the idempotency token of a restore: the recovery point,
+// resource type, role and metadata (keys sorted), hashed by
+// backup.DeriveToken.
+func restoreToken(rpARN string, resourceType backup.ResourceType, role string, md map[string]string) string {
+	parts := []string{"restore", rpARN, string(resourceType), role}
+	for _, k := range slices.Sorted(maps.Keys(md)) {
+		parts = append(parts, k, md[k])
 	}
-	return "backupkit-" + hex.EncodeToString(h.Sum(nil))[:40]
+	return backup.DeriveToken(parts...)
 }
 
 // StartAndWait starts a restore job like Start and waits (with the backup
@@ -260,7 +284,7 @@ func (c *Client) wait(ctx context.Context, id string, maxWait time.Duration, jus
 		if first <= 0 {
 			first = backup.DefaultMinDelay
 		}
-		if err := sleep(ctx, first); err != nil {
+		if err := c.opts.Sleep(ctx, first); err != nil {
 			return nil, fmt.Errorf("wait for restore job %s: %w", id, err)
 		}
 	}
@@ -278,6 +302,7 @@ func (c *Client) wait(ctx context.Context, id string, maxWait time.Duration, jus
 
 func (c *Client) waiterOptions(o *backup.WaiterOptions) {
 	o.Logger = c.opts.Logger
+	o.Sleep = c.opts.Sleep
 	if c.opts.Waiter != nil {
 		c.opts.Waiter(o)
 	}

@@ -33,7 +33,7 @@ func TestDrillConcurrencyBounds(t *testing.T) {
 				total    int
 				maxTotal int
 			)
-			e := newEnv(t, func(o *backuptest.Options) { o.JobDuration = 40 * time.Millisecond }, func(o *restore.Options) {
+			e := newEnv(t, func(o *backuptest.Options) { o.JobDuration = 40 * time.Minute }, func(o *restore.Options) {
 				o.OnEvent = func(ev restore.Event) {
 					mu.Lock()
 					defer mu.Unlock()

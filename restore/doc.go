@@ -29,8 +29,11 @@
 // or every such resource. For each target, with at most Drill.Concurrency
 // in flight overall and Drill.PerTypeConcurrency per resource type:
 //
-//  1. optionally take a fresh on-demand backup (Drill.FreshBackup);
-//  2. choose the latest completed recovery point (or the pinned one);
+//  1. optionally take a fresh on-demand backup (Drill.FreshBackup), with
+//     backup.Client.StartBackup (Options.Backup) and its job waiter;
+//  2. choose the latest completed recovery point (or the pinned one),
+//     listed with backup.RecoveryPoints (the vault) or
+//     backup.ResourceRecoveryPoints (any vault);
 //  3. restore it to staging under a unique name ("bkdrill-<hash>-<n>"),
 //     then tag the created resource backupkit:drill-id=<drill id> and
 //     backupkit:drill-source=<source ARN>;
@@ -55,6 +58,11 @@
 // until validation finished. RTO total is compared with MaxRTO, RPO with
 // MaxRPO (per target, else per drill). Progress goes to Options.OnEvent and
 // Options.Logger.
+//
+// Time: every measurement reads Options.Now and every wait goes through
+// Options.Sleep (job waiters, readiness retries, delete polls). Give both a
+// backuptest.ManualClock (clk.Now, clk.Sleep) and run the emulator on the
+// same clock, and a drill of hours of simulated jobs runs in milliseconds.
 //
 // # Report schema (schemaVersion 1)
 //

@@ -3,13 +3,9 @@ package restore
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"maps"
-	"path"
-	"slices"
 	"strings"
 	"time"
 
@@ -128,86 +124,6 @@ type Target struct {
 	Validators []Validator
 }
 
-// Selection picks drill targets among the resources with recovery points
-// in Drill.Vault, like a backup selection: a resource matches when it
-// matches any of Resources (ARNs, '*' wildcards) or any of Tags
-// (STRINGEQUALS, OR-ed), and none of NotResources. With neither Resources
-// nor Tags every resource matches. Match, when set, decides alone (pass
-// a plan selection's Matches method to get its full semantics).
-type Selection struct {
-	// Resources are ARN patterns; '*' matches any characters.
-	Resources []string
-	// NotResources are ARN patterns to exclude.
-	NotResources []string
-	// Tags are key → value conditions, OR-ed.
-	Tags map[string]string
-	// Match overrides the rules above.
-	Match func(resourceARN string, tags map[string]string) bool
-}
-
-func (s *Selection) needsTags() bool { return s.Match != nil || len(s.Tags) > 0 }
-
-func (s *Selection) matches(resourceARN string, tags map[string]string) bool {
-	if s.Match != nil {
-		return s.Match(resourceARN, tags)
-	}
-	for _, p := range s.NotResources {
-		if arnMatch(p, resourceARN) {
-			return false
-		}
-	}
-	if len(s.Resources) == 0 && len(s.Tags) == 0 {
-		return true
-	}
-	for _, p := range s.Resources {
-		if arnMatch(p, resourceARN) {
-			return true
-		}
-	}
-	for k, v := range s.Tags {
-		if tv, ok := tags[k]; ok && tv == v {
-			return true
-		}
-	}
-	return false
-}
-
-func arnMatch(pattern, s string) bool {
-	if pattern == "*" {
-		return true
-	}
-	ok, err := path.Match(strings.ReplaceAll(pattern, "/", "\x00"), strings.ReplaceAll(s, "/", "\x00"))
-	return err == nil && ok
-}
-
-// Restored describes a restored resource to a Validator.
-type Restored struct {
-	// DrillID is the drill's id.
-	DrillID string
-	// SourceARN is the protected resource that was restored.
-	SourceARN string
-	// ResourceType is its AWS Backup type.
-	ResourceType backup.ResourceType
-	// RecoveryPointARN is the recovery point restored.
-	RecoveryPointARN string
-	// RestoreJobID is the restore job.
-	RestoreJobID string
-	// CreatedResourceARN is the restored resource.
-	CreatedResourceARN string
-}
-
-// Validator checks a restored resource, e.g. with a SQL query. Return a
-// *ValidationFailedError (or any error) when it is not usable.
-type Validator interface {
-	Validate(ctx context.Context, r Restored) error
-}
-
-// ValidatorFunc adapts a function to Validator.
-type ValidatorFunc func(ctx context.Context, r Restored) error
-
-// Validate implements Validator.
-func (f ValidatorFunc) Validate(ctx context.Context, r Restored) error { return f(ctx, r) }
-
 // Event is a drill progress event.
 type Event struct {
 	// Time is when it happened.
@@ -268,13 +184,10 @@ func (c *Client) Run(ctx context.Context, d *Drill) (*Report, error) {
 	if d == nil {
 		return nil, &ValidationError{Field: "Drill", Reason: "is required"}
 	}
-	d = d.withDefaults()
-	if err := d.check(); err != nil {
+	d = d.withDefaults(c.opts.Now())
+	r := c.stepRun(d, c.opts.Now())
+	if err := errors.Join(d.check(), c.checkFreshBackup(r, true)); err != nil {
 		return nil, err
-	}
-	r := &drillRun{d: d, start: c.opts.Now(), handlers: c.handlers(), role: d.IAMRoleARN}
-	if r.role == "" {
-		r.role = c.opts.IAMRoleARN
 	}
 	c.opts.Logger.InfoContext(ctx, "drill started", "drill", d.ID, "vault", d.Vault)
 	targets, err := c.resolveTargets(ctx, r)
@@ -325,12 +238,12 @@ func (c *Client) Run(ctx context.Context, d *Drill) (*Report, error) {
 	return rep, nil
 }
 
-func (d *Drill) withDefaults() *Drill {
+func (d *Drill) withDefaults(now time.Time) *Drill {
 	cp := *d
 	if cp.ID == "" {
 		var b [3]byte
 		_, _ = rand.Read(b[:])
-		cp.ID = "drill-" + time.Now().UTC().Format("20060102t150405") + "-" + hex.EncodeToString(b[:])
+		cp.ID = "drill-" + now.UTC().Format("20060102t150405") + "-" + hex.EncodeToString(b[:])
 	}
 	if cp.Concurrency <= 0 {
 		cp.Concurrency = DefaultDrillConcurrency
@@ -372,86 +285,6 @@ func (d *Drill) check() error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// resolveTargets lists the vault's recovery points (once) and builds the
-// deduplicated target list with resource types filled in.
-func (c *Client) resolveTargets(ctx context.Context, r *drillRun) ([]Target, error) {
-	d := r.d
-	if d.Vault != "" {
-		if err := c.indexVault(ctx, r); err != nil {
-			return nil, err
-		}
-	}
-	seen := map[string]bool{}
-	var out []Target
-	add := func(t Target) {
-		if seen[t.ResourceARN] {
-			return
-		}
-		seen[t.ResourceARN] = true
-		if t.ResourceType == "" {
-			if rp, ok := r.vaultRPs[t.ResourceARN]; ok && rp.ResourceType != nil {
-				t.ResourceType = backup.ResourceType(*rp.ResourceType)
-			} else if typ, err := backup.ResourceTypeFromARN(t.ResourceARN); err == nil {
-				t.ResourceType = typ
-			}
-		}
-		out = append(out, t)
-	}
-	for _, t := range d.Targets {
-		add(t)
-	}
-	if d.AllInVault || d.Selection != nil {
-		arns := slices.Sorted(maps.Keys(r.vaultRPs))
-		for _, a := range arns {
-			rp := r.vaultRPs[a]
-			if d.Selection != nil && !d.AllInVault {
-				var tags map[string]string
-				if d.Selection.needsTags() {
-					h := r.handlers[backup.ResourceType(aws.ToString(rp.ResourceType))]
-					if h == nil {
-						continue
-					}
-					t, err := h.Tags(ctx, a)
-					if err != nil {
-						c.opts.Logger.WarnContext(ctx, "cannot read tags; resource not selected", "resource", a, "err", err)
-						continue
-					}
-					tags = t
-				}
-				if !d.Selection.matches(a, tags) {
-					continue
-				}
-			}
-			add(Target{ResourceARN: a, ResourceType: backup.ResourceType(aws.ToString(rp.ResourceType))})
-		}
-	}
-	return out, nil
-}
-
-func (c *Client) indexVault(ctx context.Context, r *drillRun) error {
-	r.vaultRPs = map[string]types.RecoveryPointByBackupVault{}
-	in := &awsbackup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String(r.d.Vault), MaxResults: aws.Int32(1000)}
-	for {
-		out, err := c.api.ListRecoveryPointsByBackupVault(ctx, in)
-		if err != nil {
-			return fmt.Errorf("list recovery points of vault %s: %w", r.d.Vault, err)
-		}
-		for _, rp := range out.RecoveryPoints {
-			if rp.Status != types.RecoveryPointStatusCompleted || rp.ResourceArn == nil {
-				continue
-			}
-			cur, ok := r.vaultRPs[*rp.ResourceArn]
-			if !ok || aws.ToTime(rp.CreationDate).After(aws.ToTime(cur.CreationDate)) {
-				r.vaultRPs[*rp.ResourceArn] = rp
-			}
-		}
-		if aws.ToString(out.NextToken) == "" {
-			return nil
-		}
-		in.NextToken = out.NextToken
-	}
 }
 
 func notStarted(r *drillRun, t Target, err error) TargetResult {
@@ -553,98 +386,35 @@ func (c *Client) runTarget(ctx context.Context, r *drillRun, idx int, t Target) 
 }
 
 func (c *Client) freshBackup(ctx context.Context, r *drillRun, tr *targetRun) error {
-	out, err := c.api.StartBackupJob(ctx, r.backupJobInput(tr))
+	job, err := c.opts.Backup.StartBackup(ctx, r.backupJob(tr))
 	if err != nil {
-		return fmt.Errorf("start backup job of %s: %w", tr.t.ResourceARN, err)
+		return err
 	}
-	tr.res.BackupJobID = aws.ToString(out.BackupJobId)
-	job, err := backup.NewJobWaiter(c.api, c.waiterOptions).Wait(ctx, tr.res.BackupJobID, c.opts.MaxWait)
+	tr.res.BackupJobID = job.ID
+	out, err := job.Wait(ctx, c.opts.MaxWait, c.waiterOptions)
 	if err != nil {
-		return fmt.Errorf("wait for backup job %s: %w", tr.res.BackupJobID, err)
+		return fmt.Errorf("wait for backup job %s: %w", job.ID, err)
 	}
-	tr.res.RecoveryPointARN = aws.ToString(job.RecoveryPointArn)
-	tr.res.RecoveryPointCreated = aws.ToTime(job.CreationDate)
+	tr.res.RecoveryPointARN = aws.ToString(out.RecoveryPointArn)
+	tr.res.RecoveryPointCreated = aws.ToTime(out.CreationDate)
 	return nil
 }
 
-func (c *Client) selectPoint(ctx context.Context, r *drillRun, tr *targetRun) error {
-	if rp, ok := r.vaultRPs[tr.t.ResourceARN]; ok && (tr.t.RecoveryPointARN == "" || tr.t.RecoveryPointARN == aws.ToString(rp.RecoveryPointArn)) {
-		tr.res.RecoveryPointARN = aws.ToString(rp.RecoveryPointArn)
-		tr.res.RecoveryPointCreated = aws.ToTime(rp.CreationDate)
-		tr.vault = aws.ToString(rp.BackupVaultName)
+// checkFreshBackup reports what a FreshBackup drill lacks for r: the role
+// StartBackupJob needs and, when the drill starts the backups itself
+// (Run, not the step API), a BackupStarter.
+func (c *Client) checkFreshBackup(r *drillRun, starts bool) error {
+	if !r.d.FreshBackup {
 		return nil
 	}
-	var best *types.RecoveryPointByResource
-	in := &awsbackup.ListRecoveryPointsByResourceInput{ResourceArn: aws.String(tr.t.ResourceARN)}
-	for {
-		out, err := c.api.ListRecoveryPointsByResource(ctx, in)
-		if err != nil {
-			return fmt.Errorf("list recovery points of %s: %w", tr.t.ResourceARN, err)
-		}
-		for i := range out.RecoveryPoints {
-			rp := &out.RecoveryPoints[i]
-			if tr.t.RecoveryPointARN != "" {
-				if aws.ToString(rp.RecoveryPointArn) == tr.t.RecoveryPointARN {
-					best = rp
-				}
-				continue
-			}
-			if rp.Status != types.RecoveryPointStatusCompleted {
-				continue
-			}
-			if r.d.Vault != "" && aws.ToString(rp.BackupVaultName) != r.d.Vault {
-				continue
-			}
-			if best == nil || aws.ToTime(rp.CreationDate).After(aws.ToTime(best.CreationDate)) {
-				best = rp
-			}
-		}
-		if aws.ToString(out.NextToken) == "" {
-			break
-		}
-		in.NextToken = out.NextToken
+	var errs []error
+	if r.role == "" {
+		errs = append(errs, &ValidationError{Field: "Drill.IAMRoleARN", Reason: "is required with FreshBackup (or set Options.IAMRoleARN): StartBackupJob needs the role AWS Backup assumes"})
 	}
-	if best == nil {
-		if tr.t.RecoveryPointARN != "" {
-			return fmt.Errorf("recovery point %s of %s: %w", tr.t.RecoveryPointARN, tr.t.ResourceARN, ErrNoRecoveryPoint)
-		}
-		return fmt.Errorf("%s: %w", tr.t.ResourceARN, ErrNoRecoveryPoint)
+	if starts && c.opts.Backup == nil {
+		errs = append(errs, &ValidationError{Field: "Drill.FreshBackup", Reason: "needs Options.Backup (a *backup.Client): the API given to restore.New is not a whole AWS Backup client"})
 	}
-	tr.res.RecoveryPointARN = aws.ToString(best.RecoveryPointArn)
-	tr.res.RecoveryPointCreated = aws.ToTime(best.CreationDate)
-	tr.vault = aws.ToString(best.BackupVaultName)
-	return nil
-}
-
-// stagingName is a unique, DNS- and identifier-safe name for target idx of
-// drill id: lowercase, starts with a letter, at most 30 characters.
-func stagingName(drillID string, idx int) string {
-	h := sha256.Sum256([]byte(drillID))
-	return fmt.Sprintf("bkdrill-%s-%04d", hex.EncodeToString(h[:5]), idx)
-}
-
-// stagingMetadata gives a restore of resourceType a unique new name, so a
-// drill never restores over (or collides with) the source.
-func stagingMetadata(resourceType backup.ResourceType, name string) map[string]string {
-	switch resourceType {
-	case backup.RDS:
-		return map[string]string{"DBInstanceIdentifier": name}
-	case backup.Aurora, backup.DocumentDB, backup.Neptune:
-		return map[string]string{"dbClusterIdentifier": name}
-	case backup.DynamoDB:
-		return map[string]string{"targetTableName": name}
-	case backup.EFS:
-		return map[string]string{"newFileSystem": "true", "CreationToken": name}
-	case backup.S3:
-		return map[string]string{"DestinationBucketName": name, "NewBucket": "true"}
-	case backup.Redshift:
-		return map[string]string{"ClusterIdentifier": name}
-	case backup.Timestream:
-		return map[string]string{"TableName": name}
-	case backup.CloudFormation:
-		return map[string]string{"StackName": name, "ChangeSetName": name}
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func (c *Client) restoreTarget(ctx context.Context, r *drillRun, tr *targetRun) error {
@@ -693,205 +463,4 @@ func (c *Client) restoreTarget(ctx context.Context, r *drillRun, tr *targetRun) 
 	}
 	tr.tagged = true
 	return nil
-}
-
-func (c *Client) validate(ctx context.Context, r *drillRun, tr *targetRun) error {
-	err := c.validateResource(ctx, r, tr)
-	put := r.validationOutcome(tr, err)
-	if put == nil {
-		return err
-	}
-	if _, perr := c.api.PutRestoreValidationResult(ctx, put); perr != nil {
-		c.opts.Logger.WarnContext(ctx, "cannot report validation result to AWS Backup", "job", tr.jobID, "err", perr)
-		tr.res.Notes = append(tr.res.Notes, "PutRestoreValidationResult: "+perr.Error())
-	}
-	return err
-}
-
-func (c *Client) validateResource(ctx context.Context, r *drillRun, tr *targetRun) error {
-	deadline := c.opts.Now().Add(c.opts.MaxWait)
-	for {
-		err := c.validateOnce(ctx, r, tr)
-		if !errors.Is(err, ErrNotReady) || c.opts.Now().After(deadline) {
-			return err
-		}
-		if err := sleep(ctx, c.opts.DeletePollInterval); err != nil {
-			return err
-		}
-	}
-}
-
-// validateOnce checks the restored resource once with its type's handler
-// (which returns ErrNotReady while it is transitioning), then runs the
-// drill's and the target's validators.
-func (c *Client) validateOnce(ctx context.Context, r *drillRun, tr *targetRun) error {
-	if err := tr.h.Validate(ctx, tr.created, tr.t.ResourceARN); err != nil {
-		return err
-	}
-	rs := Restored{DrillID: r.d.ID, SourceARN: tr.t.ResourceARN, ResourceType: tr.t.ResourceType,
-		RecoveryPointARN: tr.res.RecoveryPointARN, RestoreJobID: tr.jobID, CreatedResourceARN: tr.created}
-	for _, v := range slices.Concat(r.d.Validators, tr.t.Validators) {
-		if err := runValidator(ctx, v, rs); err != nil {
-			var vf *ValidationFailedError
-			if errors.As(err, &vf) {
-				return err
-			}
-			return &ValidationFailedError{ResourceARN: tr.created, Reason: err.Error()}
-		}
-	}
-	return nil
-}
-
-// runValidator runs v, turning a panic into a validation failure.
-func runValidator(ctx context.Context, v Validator, rs Restored) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("validator panic: %v", p)
-		}
-	}()
-	return v.Validate(ctx, rs)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// cleanup deletes what tr's restore job created, on a context detached
-// from the drill's (so it also runs after cancellation), guarded by the
-// job's CreatedResourceArn and the drill tag.
-func (c *Client) cleanup(parent context.Context, r *drillRun, tr *targetRun) {
-	if tr.jobID == "" && tr.pending == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), c.opts.CleanupTimeout)
-	defer cancel()
-	if tr.jobID == "" {
-		// The same idempotency token returns the job if it was created,
-		// or starts it now so that it can be cleaned up like any other.
-		id, err := tr.pending(ctx)
-		if err != nil {
-			unknownRestoreLeft(r, tr, err)
-			return
-		}
-		tr.jobID, tr.res.RestoreJobID = id, id
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			tr.res.Cleanup = Left
-			tr.res.fail(fmt.Errorf("cleanup panic: %v", p))
-			if tr.created != "" {
-				tr.res.LeftBehind = []string{tr.created}
-			}
-		}
-	}()
-	_ = c.phase(ctx, r, tr, PhaseCleanup, func() error {
-		err := c.cleanupResource(ctx, r, tr)
-		if err != nil {
-			tr.res.Cleanup = Left
-			if tr.created != "" {
-				tr.res.LeftBehind = []string{tr.created}
-			} else {
-				tr.res.LeftBehind = []string{"unknown: what restore job " + tr.jobID + " created"}
-			}
-			tr.res.fail(fmt.Errorf("cleanup: %w", err))
-		}
-		return err
-	})
-}
-
-func (c *Client) cleanupResource(ctx context.Context, r *drillRun, tr *targetRun) error {
-	if tr.job == nil {
-		// The wait was interrupted: learn the outcome of our own job.
-		job, err := c.Wait(ctx, tr.jobID, c.opts.CleanupTimeout)
-		if job == nil {
-			return fmt.Errorf("restore job %s: %w", tr.jobID, err)
-		}
-		tr.job = job
-		if tr.created == "" {
-			tr.created = job.CreatedResourceARN
-			tr.res.CreatedResourceARN = job.CreatedResourceARN
-		}
-	}
-	// A failed delete (a throttled call, an outage) is tried again until
-	// CleanupTimeout; only a resource that is not the drill's stops it.
-	started, err := c.deleteOwn(ctx, r, tr)
-	for err != nil && !errors.Is(err, ErrNotDrillOutput) && !errors.Is(err, ErrNoHandler) {
-		if serr := sleep(ctx, c.opts.DeletePollInterval); serr != nil {
-			return err
-		}
-		started, err = c.deleteOwn(ctx, r, tr)
-	}
-	if err != nil || !started {
-		return err
-	}
-	// Deleted only once the service says the resource is gone.
-	for {
-		_, err := tr.h.Tags(ctx, tr.created)
-		if errors.Is(err, ErrNotFound) {
-			tr.res.Cleanup = Deleted
-			return nil
-		}
-		if serr := sleep(ctx, c.opts.DeletePollInterval); serr != nil {
-			if err != nil {
-				return fmt.Errorf("cannot confirm %s is deleted: %w", tr.created, err)
-			}
-			return fmt.Errorf("%s still exists: %w", tr.created, serr)
-		}
-	}
-}
-
-// unknownRestoreLeft records that a restore may have started that nobody
-// will clean up (its start could not be confirmed after a cancel): never
-// report that as nothing left behind.
-func unknownRestoreLeft(r *drillRun, tr *targetRun, err error) {
-	tr.res.Cleanup = Left
-	tr.res.LeftBehind = []string{fmt.Sprintf("unknown: a restore of %s may have started (idempotency token %s)",
-		tr.res.RecoveryPointARN, restoreToken(r.d.ID, tr.t.ResourceARN, tr.res.RecoveryPointARN))}
-	tr.res.fail(fmt.Errorf("cleanup: cannot learn whether the restore job started: %w", err))
-}
-
-// deleteOwn deletes the resource tr's restore job created: only that
-// resource. The job's CreatedResourceArn proves the drill created it, so
-// it is deleted even when its tags cannot be read or set (an error on the
-// resource service's side must not leave it behind, and a resource that
-// looks gone is deleted all the same, a no-op, to be confirmed by the
-// caller); only another drill's tag stops the deletion. It returns false
-// when nothing was created (Cleanup says so) and true once the deletion
-// started.
-func (c *Client) deleteOwn(ctx context.Context, r *drillRun, tr *targetRun) (bool, error) {
-	if tr.job.CreatedResourceARN == "" {
-		tr.res.Cleanup = Skipped // nothing was created
-		return false, nil
-	}
-	if tr.created != tr.job.CreatedResourceARN {
-		return false, fmt.Errorf("%w: %s is not restore job %s's created resource %s", ErrNotDrillOutput, tr.created, tr.jobID, tr.job.CreatedResourceARN)
-	}
-	if tr.h == nil {
-		return false, fmt.Errorf("%w %q", ErrNoHandler, tr.t.ResourceType)
-	}
-	tags, err := tr.h.Tags(ctx, tr.created)
-	var readErr error
-	switch {
-	case errors.Is(err, ErrNotFound):
-	case err != nil:
-		readErr = err
-	case tags[DrillTagKey] == "" && !tr.tagged:
-		// Created by our job but the drill stopped before tagging it.
-		if err := tr.h.Tag(ctx, tr.created, map[string]string{DrillTagKey: r.d.ID, DrillSourceTagKey: tr.t.ResourceARN}); err == nil {
-			tr.tagged = true
-		}
-	case tags[DrillTagKey] != r.d.ID:
-		return false, fmt.Errorf("%w: %s has %s=%q; want %q", ErrNotDrillOutput, tr.created, DrillTagKey, tags[DrillTagKey], r.d.ID)
-	}
-	if err := tr.h.Delete(ctx, tr.created); err != nil {
-		return false, errors.Join(err, readErr)
-	}
-	return true, nil
 }

@@ -3,9 +3,9 @@ package restore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
@@ -36,10 +36,8 @@ func TestDrillWaitsUntilReady(t *testing.T) {
 	sources := e.seed(t, demoResources("rdy")[3])
 	h := &slowHandler{Handler: &fakesHandler{e: e}}
 	h.notReady.Store(3)
-	client := restore.New(e.api, func(o *restore.Options) {
-		o.IAMRoleARN = testRole
-		o.Waiter = fastWaiter
-		o.DeletePollInterval = 2 * time.Millisecond
+	client := e.clientOver(e.api, func(o *restore.Options) {
+		o.Services = restore.Services{}
 		o.Handlers = map[backup.ResourceType]restore.Handler{"DynamoDB": h} // a user-supplied handler
 	})
 	rep, err := client.Run(t.Context(), &restore.Drill{Vault: testVault, Targets: []restore.Target{{ResourceARN: sources[0]}}})
@@ -85,34 +83,23 @@ func (f *fakesHandler) Delete(_ context.Context, arn string) error {
 	return nil
 }
 
-// cancelOnStart is an AWS Backup client that cancels the drill shortly
-// after StartRestoreJob was sent.
-type cancelOnStart struct {
-	*awsbackup.Client
-	cancel context.CancelFunc
-}
-
-func (c *cancelOnStart) StartRestoreJob(ctx context.Context, in *awsbackup.StartRestoreJobInput, optFns ...func(*awsbackup.Options)) (*awsbackup.StartRestoreJobOutput, error) {
-	time.AfterFunc(50*time.Millisecond, c.cancel)
-	return c.Client.StartRestoreJob(ctx, in, optFns...)
-}
-
 func TestDrillCancelledDuringStartRestoreJob(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
 	sources := e.seed(t, demoResources("cs")[0])
-	// StartRestoreJob hangs; the drill is cancelled while the call is in
-	// flight, so it cannot know whether the job started. Cleanup repeats
-	// the call with the same idempotency token to find out, and cleans up.
-	e.srv.InjectFault(backuptest.Fault{Operation: "StartRestoreJob", Latency: time.Second, Count: 1})
+	// The drill is cancelled while StartRestoreJob is in flight: AWS
+	// started the job but the answer is lost, so the drill cannot know
+	// whether it did. Cleanup repeats the call with the same idempotency
+	// token to find out, and cleans up.
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	client := restore.New(&cancelOnStart{Client: e.api, cancel: cancel}, func(o *restore.Options) {
-		o.IAMRoleARN = testRole
-		o.Waiter = fastWaiter
-		o.DeletePollInterval = 5 * time.Millisecond
-		o.Services = restore.Services{EC2: e.fakes.EC2}
-	})
+	client := e.clientOver(&startHook{Client: e.api, after: func(n int32, out *awsbackup.StartRestoreJobOutput, err error) (*awsbackup.StartRestoreJobOutput, error) {
+		if n == 1 && err == nil {
+			cancel()
+			return nil, fmt.Errorf("operation error Backup: StartRestoreJob: %w", context.Canceled)
+		}
+		return out, err
+	}}, func(o *restore.Options) { o.Services = restore.Services{EC2: e.fakes.EC2} })
 	rep, err := client.Run(ctx, &restore.Drill{ID: "drill-cs", Vault: testVault, Targets: []restore.Target{{ResourceARN: sources[0]}}})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run() error = %v; want context.Canceled", err)

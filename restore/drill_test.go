@@ -3,6 +3,7 @@ package restore_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,12 +18,12 @@ import (
 
 func TestDrillAllTypes(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, nil)
+	e := newEnv(t, func(o *backuptest.Options) { o.JobDuration = 20 * time.Minute })
 	sources := e.seed(t, demoResources("all")...)
 	before := len(e.srv.Resources())
 
 	rep, err := e.client.Run(t.Context(), &restore.Drill{
-		ID: "drill-all", Vault: testVault, AllInVault: true, MaxRTO: time.Minute, MaxRPO: time.Hour, Concurrency: 3,
+		ID: "drill-all", Vault: testVault, AllInVault: true, MaxRTO: 4 * time.Hour, MaxRPO: 2 * time.Hour, Concurrency: 3,
 		PerTypeConcurrency: map[backup.ResourceType]int{"EBS": 1},
 	})
 	if err != nil {
@@ -44,10 +45,10 @@ func TestDrillAllTypes(t *testing.T) {
 		if r.RecoveryPointARN == "" || r.RestoreJobID == "" {
 			t.Errorf("%s: recovery point %q, restore job %q; want both", src, r.RecoveryPointARN, r.RestoreJobID)
 		}
-		// RPO is measured at AWS's millisecond precision: a point created
-		// in the drill's first millisecond has RPO 0.
-		if r.RPO < 0 || r.RPO > time.Minute || r.RecoveryPointCreated.IsZero() || r.RTOTotal <= 0 || r.RTORestore < 0 || r.RTOTotal < r.RTORestore {
-			t.Errorf("%s: RPO %v, RTO restore %v, RTO total %v; want 0 ≤ RPO < 1m, 0 ≤ restore ≤ total", src, r.RPO, r.RTORestore, r.RTOTotal)
+		// The points were taken 20 minutes of backup plus an hour before
+		// the drill; each restore job takes the emulator's 20 minutes.
+		if r.RPO < 80*time.Minute || r.RPO > 2*time.Hour || r.RecoveryPointCreated.IsZero() || r.RTORestore < 20*time.Minute || r.RTOTotal < r.RTORestore {
+			t.Errorf("%s: RPO %v, RTO restore %v, RTO total %v; want 1h20m ≤ RPO ≤ 2h, 20m ≤ restore ≤ total", src, r.RPO, r.RTORestore, r.RTOTotal)
 		}
 		for _, p := range []string{restore.PhaseSelect, restore.PhaseRestore, restore.PhaseValidate, restore.PhaseCleanup} {
 			if _, ok := r.PhaseSeconds[p]; !ok {
@@ -82,7 +83,7 @@ func TestDrillThrottlingAndFailedRestore(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
 	sources := e.seed(t, demoResources("thr")...)
-	e.srv.InjectFault(backuptest.Fault{ErrorCode: "ThrottlingException", Rate: 0.3})
+	e.srv.InjectFault(backuptest.Fault{Service: "backup", ErrorCode: "ThrottlingException", Rate: 0.3})
 	failing := sources[3] // the DynamoDB table's restore job fails
 	e.srv.FailJobs(backuptest.JobFailure{JobType: "RESTORE", ResourceARN: failing, StatusMessage: "throttled by DynamoDB", Count: 1})
 	rep, err := e.client.Run(t.Context(), &restore.Drill{ID: "drill-throttled", Vault: testVault, AllInVault: true, Concurrency: 6})
@@ -139,7 +140,7 @@ func TestDrillRestoreJobFails(t *testing.T) {
 
 func TestDrillCancelledMidway(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, func(o *backuptest.Options) { o.JobDuration = 150 * time.Millisecond })
+	e := newEnv(t, func(o *backuptest.Options) { o.JobDuration = 15 * time.Minute })
 	var resources []backuptest.Resource
 	for _, s := range []string{"c1", "c2", "c3"} {
 		resources = append(resources, demoResources(s)...)
@@ -147,16 +148,14 @@ func TestDrillCancelledMidway(t *testing.T) {
 	sources := e.seed(t, resources...)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	done := make(chan struct{})
-	go func() { // cancel once three restore jobs are in flight
-		defer close(done)
-		for ctx.Err() == nil && e.srv.CallCount("StartRestoreJob") < 3 {
-			time.Sleep(time.Millisecond)
+	// Cancel once three restore jobs are in flight.
+	client := e.clientOver(&startHook{Client: e.api, after: func(n int32, out *awsbackup.StartRestoreJobOutput, err error) (*awsbackup.StartRestoreJobOutput, error) {
+		if n == 3 {
+			cancel()
 		}
-		cancel()
-	}()
-	rep, err := e.client.Run(ctx, &restore.Drill{ID: "drill-cancel", Vault: testVault, AllInVault: true, Concurrency: 4})
-	<-done
+		return out, err
+	}})
+	rep, err := client.Run(ctx, &restore.Drill{ID: "drill-cancel", Vault: testVault, AllInVault: true, Concurrency: 4})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run() error = %v; want context.Canceled", err)
 	}
@@ -310,7 +309,7 @@ func TestDrillTargetsMissed(t *testing.T) {
 
 func TestDrillSelectionAndFreshBackup(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, nil)
+	e := newEnv(t, func(o *backuptest.Options) { o.JobDuration = 10 * time.Minute })
 	sources := e.seed(t, demoResources("sel")...)
 	rep, err := e.client.Run(t.Context(), &restore.Drill{
 		ID: "drill-sel", Vault: testVault, FreshBackup: true,
@@ -360,5 +359,36 @@ func TestDrillInvalid(t *testing.T) {
 		if !strings.Contains(err.Error(), f) {
 			t.Errorf("error %q does not name %s", err, f)
 		}
+	}
+}
+
+// narrowAPI is an AWS Backup client restricted to restore.API: it cannot
+// start backups, so a drill over it needs Options.Backup for FreshBackup.
+type narrowAPI struct{ restore.API }
+
+func TestDrillFreshBackupNeedsRoleAndStarter(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	tests := []struct {
+		name       string
+		client     *restore.Client
+		wantFields []string
+	}{
+		{"no role", e.clientOver(e.api, func(o *restore.Options) { o.IAMRoleARN = "" }), []string{"Drill.IAMRoleARN"}},
+		{"no backup starter", e.clientOver(narrowAPI{e.api}), []string{"Drill.FreshBackup"}},
+		{"narrow API with a starter", e.clientOver(narrowAPI{e.api}, func(o *restore.Options) { o.Backup = backup.New(e.api) }), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := tt.client.Run(t.Context(), &restore.Drill{Vault: testVault, FreshBackup: true, Targets: []restore.Target{{ResourceARN: "arn:aws:ec2:us-east-1:123456789012:volume/vol-none"}}})
+			var got []string
+			for _, ve := range backup.ValidationErrors(err) {
+				got = append(got, ve.Field)
+			}
+			if !slices.Equal(got, tt.wantFields) {
+				t.Errorf("Run() validation fields = %v (err %v); want %v", got, err, tt.wantFields)
+			}
+		})
 	}
 }

@@ -75,9 +75,12 @@ func ExampleTestingSelection_Input() {
 	// Output: [*] env
 }
 
-// exampleEmulator starts an emulator with one backed-up EBS volume.
-func exampleEmulator() (*backuptest.Server, string) {
-	srv, err := backuptest.Start("127.0.0.1:0")
+// exampleEmulator starts an emulator on a manual clock with one backed-up
+// EBS volume. Clients given clk.Now and clk.Sleep move that clock instead
+// of waiting, so the examples run in milliseconds.
+func exampleEmulator() (*backuptest.Server, *backuptest.ManualClock, string) {
+	clk := backuptest.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	srv, err := backuptest.Start("127.0.0.1:0", func(o *backuptest.Options) { o.Clock = clk; o.JobDuration = 20 * time.Minute })
 	if err != nil {
 		panic(err)
 	}
@@ -94,14 +97,14 @@ func exampleEmulator() (*backuptest.Server, string) {
 	if err != nil {
 		panic(err)
 	}
-	if _, err := backup.NewJobWaiter(api, fastWaiter).Wait(ctx, aws.ToString(job.BackupJobId), time.Minute); err != nil {
+	if _, err := backup.NewJobWaiter(api, func(o *backup.WaiterOptions) { o.Sleep = clk.Sleep }).Wait(ctx, aws.ToString(job.BackupJobId), time.Hour); err != nil {
 		panic(err)
 	}
-	return srv, volume
+	return srv, clk, volume
 }
 
 func ExampleClient_StartAndWait() {
-	srv, volume := exampleEmulator()
+	srv, clk, volume := exampleEmulator()
 	defer srv.Close()
 	ctx := context.Background()
 	api := srv.Client()
@@ -109,7 +112,7 @@ func ExampleClient_StartAndWait() {
 	if err != nil {
 		panic(err)
 	}
-	client := restore.New(api, func(o *restore.Options) { o.Waiter = fastWaiter })
+	client := restore.New(api, func(o *restore.Options) { o.Now, o.Sleep = clk.Now, clk.Sleep })
 	job, err := client.StartAndWait(ctx, aws.ToString(points.RecoveryPoints[0].RecoveryPointArn),
 		restore.EBS{AvailabilityZone: "us-east-1b", VolumeType: "gp3"},
 		func(o *restore.StartOptions) { o.BackupVaultName = "prod" })
@@ -117,18 +120,17 @@ func ExampleClient_StartAndWait() {
 		panic(err)
 	}
 	created, _ := srv.Resource(job.CreatedResourceARN)
-	fmt.Println(job.Status, created.Type, created.SizeBytes>>30, "GiB")
-	// Output: COMPLETED EBS 8 GiB
+	fmt.Println(job.Status, created.Type, created.SizeBytes>>30, "GiB", job.Duration())
+	// Output: COMPLETED EBS 8 GiB 20m0s
 }
 
 func ExampleClient_Run() {
-	srv, volume := exampleEmulator()
+	srv, clk, volume := exampleEmulator()
 	defer srv.Close()
 	fakes := backuptest.NewFakes(srv.Emulator)
 	client := restore.New(srv.Client(), func(o *restore.Options) {
 		o.Services = restore.Services{EC2: fakes.EC2}
-		o.Waiter = fastWaiter
-		o.DeletePollInterval = 10 * time.Millisecond
+		o.Now, o.Sleep = clk.Now, clk.Sleep
 	})
 	rep, err := client.Run(context.Background(), &restore.Drill{
 		Vault:   "prod",

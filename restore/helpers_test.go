@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,29 +28,32 @@ const (
 	region    = "us-east-1"
 )
 
-// env is one emulator with a vault, fakes and a restore client.
+// epoch is where every test's manual clock starts.
+var epoch = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// env is one emulator with a vault, fakes and a restore client, all on one
+// manual clock: the client's Sleep seam advances it, so jobs progress and
+// drills finish without wall time passing.
 type env struct {
+	clk    *backuptest.ManualClock
 	srv    *backuptest.Server
 	api    *awsbackup.Client
 	fakes  *backuptest.Fakes
 	client *restore.Client
+	opts   []func(*restore.Options)
 
 	mu     sync.Mutex
 	events []restore.Event
 }
 
-// fastWaiter keeps job polling quick in tests.
-func fastWaiter(o *backup.WaiterOptions) {
-	o.MinDelay = 5 * time.Millisecond
-	o.MaxDelay = 20 * time.Millisecond
-}
-
 // newEnv starts an emulator with a vault and returns a drill-ready client.
-// The AWS Backup client retries up to 10 times with short backoff, so that
-// fault-injection tests measure the drill, not the SDK's patience.
+// The AWS Backup client retries up to 10 times without backoff, so that
+// fault-injection tests measure the drill, not the SDK's patience (and
+// never sleep).
 func newEnv(t testing.TB, emuOpts func(*backuptest.Options), clientOpts ...func(*restore.Options)) *env {
 	t.Helper()
-	var fns []func(*backuptest.Options)
+	clk := backuptest.NewManualClock(epoch)
+	fns := []func(*backuptest.Options){func(o *backuptest.Options) { o.Clock = clk }}
 	if emuOpts != nil {
 		fns = append(fns, emuOpts)
 	}
@@ -60,17 +64,16 @@ func newEnv(t testing.TB, emuOpts func(*backuptest.Options), clientOpts ...func(
 		o.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.MaxIdleConnsPerHost = 100 })
 		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
 			so.MaxAttempts = 10
-			so.MaxBackoff = 20 * time.Millisecond
+			so.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
 			so.RateLimiter = ratelimit.None
 		})
 	})
-	e := &env{srv: srv, api: api, fakes: backuptest.NewFakes(srv.Emulator)}
+	e := &env{clk: clk, srv: srv, api: api, fakes: backuptest.NewFakes(srv.Emulator)}
 	opts := []func(*restore.Options){func(o *restore.Options) {
 		o.IAMRoleARN = testRole
-		o.Waiter = fastWaiter
-		o.DeletePollInterval = 5 * time.Millisecond
-		o.MaxWait = time.Minute
-		o.CleanupTimeout = 30 * time.Second
+		o.Now, o.Sleep = clk.Now, clk.Sleep
+		o.MaxWait = 6 * time.Hour
+		o.CleanupTimeout = 30 * time.Minute
 		o.Services = restore.Services{EC2: e.fakes.EC2, RDS: e.fakes.RDS, DynamoDB: e.fakes.DynamoDB, EFS: e.fakes.EFS, FSx: e.fakes.FSx, S3: e.fakes.S3}
 		o.OnEvent = func(ev restore.Event) {
 			e.mu.Lock()
@@ -78,11 +81,32 @@ func newEnv(t testing.TB, emuOpts func(*backuptest.Options), clientOpts ...func(
 			e.mu.Unlock()
 		}
 	}}
-	e.client = restore.New(api, append(opts, clientOpts...)...)
+	e.opts = append(opts, clientOpts...)
+	e.client = restore.New(api, e.opts...)
 	if _, err := api.CreateBackupVault(context.Background(), &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String(testVault)}); err != nil {
 		t.Fatalf("CreateBackupVault: %v", err)
 	}
 	return e
+}
+
+// clientOver returns a restore client with the env's options over api (a
+// wrapper of e.api that steers a test).
+func (e *env) clientOver(api restore.API, extra ...func(*restore.Options)) *restore.Client {
+	return restore.New(api, append(append([]func(*restore.Options){}, e.opts...), extra...)...)
+}
+
+// startHook is an AWS Backup client that calls after(n, out) once the
+// n-th StartRestoreJob has been answered; after may replace the answer
+// (e.g. lose it, as when the drill's context ends mid-call).
+type startHook struct {
+	*awsbackup.Client
+	n     atomic.Int32
+	after func(n int32, out *awsbackup.StartRestoreJobOutput, err error) (*awsbackup.StartRestoreJobOutput, error)
+}
+
+func (h *startHook) StartRestoreJob(ctx context.Context, in *awsbackup.StartRestoreJobInput, optFns ...func(*awsbackup.Options)) (*awsbackup.StartRestoreJobOutput, error) {
+	out, err := h.Client.StartRestoreJob(context.WithoutCancel(ctx), in, optFns...)
+	return h.after(h.n.Add(1), out, err)
 }
 
 // demoResources are one resource of each type the built-in handlers serve.
@@ -97,7 +121,8 @@ func demoResources(suffix string) []backuptest.Resource {
 	}
 }
 
-// seed puts resources in the inventory and backs each up into the vault.
+// seed puts resources in the inventory, backs each up into the vault and
+// lets an hour pass, as between a nightly backup and a drill.
 func (e *env) seed(t testing.TB, resources ...backuptest.Resource) []string {
 	t.Helper()
 	ctx := context.Background()
@@ -115,12 +140,13 @@ func (e *env) seed(t testing.TB, resources ...backuptest.Resource) []string {
 		}
 		arns[i], ids[i] = r.ARN, aws.ToString(out.BackupJobId)
 	}
-	w := backup.NewJobWaiter(e.api, fastWaiter)
+	w := backup.NewJobWaiter(e.api, func(o *backup.WaiterOptions) { o.Sleep = e.clk.Sleep })
 	for _, id := range ids {
-		if _, err := w.Wait(ctx, id, time.Minute); err != nil {
+		if _, err := w.Wait(ctx, id, 24*time.Hour); err != nil {
 			t.Fatalf("backup job %s: %v", id, err)
 		}
 	}
+	e.clk.Advance(time.Hour)
 	return arns
 }
 

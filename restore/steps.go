@@ -101,11 +101,11 @@ func (c *Client) PlanSteps(ctx context.Context, d *Drill) (*Drill, time.Time, []
 	if d == nil {
 		return nil, time.Time{}, nil, &ValidationError{Field: "Drill", Reason: "is required"}
 	}
-	d = d.withDefaults()
-	if err := d.check(); err != nil {
+	d = d.withDefaults(c.opts.Now())
+	r := c.stepRun(d, c.opts.Now())
+	if err := errors.Join(d.check(), c.checkFreshBackup(r, false)); err != nil {
 		return nil, time.Time{}, nil, err
 	}
-	r := c.stepRun(d, c.opts.Now())
 	targets, err := c.resolveTargets(ctx, r)
 	if err != nil {
 		return nil, time.Time{}, nil, err
@@ -203,7 +203,11 @@ func (c *Client) StepPrepare(ctx context.Context, d *Drill, start time.Time, s *
 	}
 	if d.FreshBackup {
 		c.beginPhase(s, tr.res, PhaseBackup)
-		return r.backupJobInput(tr), nil
+		in, err := r.backupJob(tr).SDK()
+		if err != nil {
+			return nil, failTarget(err)
+		}
+		return in, nil
 	}
 	c.beginPhase(s, tr.res, PhaseSelect)
 	if s.Vault != "" && !tr.res.RecoveryPointCreated.IsZero() {
@@ -398,7 +402,7 @@ func (c *Client) StepNotStarted(d *Drill, start time.Time, s *TargetStep, err er
 // StepReport builds the drill's report from its targets' results, as Run
 // does.
 func (c *Client) StepReport(d *Drill, start time.Time, results []TargetResult, canceled bool) *Report {
-	d = d.withDefaults()
+	d = d.withDefaults(c.opts.Now())
 	rep := newReport(d, start)
 	rep.Targets = results
 	rep.FinishedAt = c.opts.Now()
@@ -437,17 +441,15 @@ func (r *drillRun) measureRPO(tr *targetRun) {
 	}
 }
 
-// backupJobInput is the StartBackupJob input of a fresh backup.
-func (r *drillRun) backupJobInput(tr *targetRun) *awsbackup.StartBackupJobInput {
-	in := &awsbackup.StartBackupJobInput{
-		BackupVaultName:  aws.String(r.d.Vault),
-		ResourceArn:      aws.String(tr.t.ResourceARN),
-		IdempotencyToken: aws.String(restoreToken(r.d.ID, tr.t.ResourceARN, "backup")),
+// backupJob is the on-demand backup of a fresh-backup target: Run starts
+// it with Options.Backup, the step API hands its SDK form to the engine.
+func (r *drillRun) backupJob(tr *targetRun) backup.JobInput {
+	return backup.JobInput{
+		VaultName:        r.d.Vault,
+		ResourceARN:      tr.t.ResourceARN,
+		IAMRoleARN:       r.role,
+		IdempotencyToken: backup.DeriveToken("drill-backup", r.d.ID, tr.t.ResourceARN),
 	}
-	if r.role != "" {
-		in.IamRoleArn = aws.String(r.role)
-	}
-	return in
 }
 
 // restoreMetadata lays the staging name and the target's metadata over
@@ -470,7 +472,7 @@ func (r *drillRun) restoreMetadata(tr *targetRun, base map[string]string) (map[s
 // restoreStartOptions are the drill's StartRestoreJob options: its role
 // and a token derived from the drill, the resource and the point.
 func (r *drillRun) restoreStartOptions(tr *targetRun) StartOptions {
-	return StartOptions{IAMRoleARN: r.role, IdempotencyToken: restoreToken(r.d.ID, tr.t.ResourceARN, tr.res.RecoveryPointARN)}
+	return StartOptions{IAMRoleARN: r.role, IdempotencyToken: backup.DeriveToken("drill-restore", r.d.ID, tr.t.ResourceARN, tr.res.RecoveryPointARN)}
 }
 
 // drillTags are the tags put on what a drill restored.
@@ -525,5 +527,5 @@ func startInput(rpARN string, resourceType backup.ResourceType, token string, md
 // Validate reports every problem of d that Run would refuse, as an
 // errors.Join of *ValidationError naming each field, without calling AWS.
 func (d *Drill) Validate() error {
-	return d.withDefaults().check()
+	return d.withDefaults(time.Now()).check()
 }

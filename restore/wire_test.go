@@ -24,15 +24,11 @@ import (
 func TestDrillOverTheWire(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, func(o *backuptest.Options) {
-		o.JobDuration = 20 * time.Millisecond
-		o.DeleteDuration = 30 * time.Millisecond
+		o.JobDuration = 20 * time.Minute
+		o.DeleteDuration = 5 * time.Minute
 	})
 	cfg := e.srv.Config()
-	e.client = restore.New(e.api, func(o *restore.Options) {
-		o.IAMRoleARN = testRole
-		o.Waiter = fastWaiter
-		o.DeletePollInterval = 5 * time.Millisecond
-		o.MaxWait = time.Minute
+	e.client = e.clientOver(e.api, func(o *restore.Options) {
 		o.Services = restore.Services{
 			EC2: ec2.NewFromConfig(cfg), RDS: rds.NewFromConfig(cfg), DynamoDB: dynamodb.NewFromConfig(cfg),
 			EFS: efs.NewFromConfig(cfg), FSx: fsx.NewFromConfig(cfg), S3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }),

@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/sleep"
 )
 
 // API is the part of the AWS Backup client this package uses.
@@ -94,16 +95,7 @@ func New(api API, optFns ...func(*Options)) *Client {
 		c.opts.Now = time.Now
 	}
 	if c.opts.Sleep == nil {
-		c.opts.Sleep = func(ctx context.Context, d time.Duration) error {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-t.C:
-				return nil
-			}
-		}
+		c.opts.Sleep = sleep.For
 	}
 	if c.opts.EmptyPollInterval <= 0 {
 		c.opts.EmptyPollInterval = 5 * time.Second
