@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,9 +44,15 @@ type Row struct {
 	Error      string
 }
 
-// DatasetColumns are the data set's columns in file order, with the
-// QuickSight type each is cast to.
-var DatasetColumns = []struct{ Name, Type string }{
+// DatasetColumn is one column of the data set: its name in the files and
+// the QuickSight type it is cast to ("STRING", "DECIMAL", "DATETIME").
+type DatasetColumn struct{ Name, Type string }
+
+// DatasetColumns returns the data set's columns in file order (a new
+// slice on each call).
+func DatasetColumns() []DatasetColumn { return slices.Clone(datasetColumns) }
+
+var datasetColumns = []DatasetColumn{
 	{"date_utc", "DATETIME"}, {"drill_id", "STRING"}, {"account", "STRING"}, {"region", "STRING"},
 	{"resource_type", "STRING"}, {"resource_arn", "STRING"}, {"verdict", "STRING"},
 	{"rto_seconds", "DECIMAL"}, {"rto_restore_seconds", "DECIMAL"}, {"rpo_seconds", "DECIMAL"},
@@ -116,8 +123,8 @@ func NewDatasetWriter(csvW, jsonlW io.Writer) (*DatasetWriter, error) {
 	d := &DatasetWriter{jsonl: jsonlW}
 	if csvW != nil {
 		d.csv = csv.NewWriter(csvW)
-		header := make([]string, len(DatasetColumns))
-		for i, c := range DatasetColumns {
+		header := make([]string, len(datasetColumns))
+		for i, c := range datasetColumns {
 			header[i] = c.Name
 		}
 		if err := d.csv.Write(header); err != nil {
@@ -138,7 +145,7 @@ func (d *DatasetWriter) Add(r *restore.Report) error {
 		}
 		if d.jsonl != nil {
 			d.buf = append(d.buf[:0], '{')
-			for i, c := range DatasetColumns {
+			for i, c := range datasetColumns {
 				if i > 0 {
 					d.buf = append(d.buf, ',')
 				}
@@ -386,8 +393,8 @@ func waitDataSource(ctx context.Context, api QuickSightAPI, in QuickSightInput) 
 }
 
 func inputColumns() []qstypes.InputColumn {
-	cols := make([]qstypes.InputColumn, len(DatasetColumns))
-	for i, c := range DatasetColumns {
+	cols := make([]qstypes.InputColumn, len(datasetColumns))
+	for i, c := range datasetColumns {
 		cols[i] = qstypes.InputColumn{Name: aws.String(c.Name), Type: qstypes.InputColumnDataTypeString}
 	}
 	return cols
@@ -395,7 +402,7 @@ func inputColumns() []qstypes.InputColumn {
 
 func castColumns() []qstypes.TransformOperation {
 	var ops []qstypes.TransformOperation
-	for _, c := range DatasetColumns {
+	for _, c := range datasetColumns {
 		switch c.Type {
 		case "DATETIME":
 			ops = append(ops, &qstypes.TransformOperationMemberCastColumnTypeOperation{Value: qstypes.CastColumnTypeOperation{

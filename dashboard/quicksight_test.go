@@ -41,7 +41,7 @@ func TestDataset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 5 || len(recs[0]) != len(dashboard.DatasetColumns) || recs[0][0] != "date_utc" {
+	if len(recs) != 5 || len(recs[0]) != len(dashboard.DatasetColumns()) || recs[0][0] != "date_utc" {
 		t.Fatalf("CSV: %d records, header %v", len(recs), recs[0])
 	}
 	if got := recs[1]; got[0] != "2026-03-01 05:00:00" || got[2] != "123456789012" || got[3] != "us-east-1" || got[15] != "gold" {
@@ -57,7 +57,7 @@ func TestDataset(t *testing.T) {
 		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
 			t.Fatalf("JSON line %d: %v: %s", n, err, sc.Text())
 		}
-		if _, ok := m["rto_seconds"].(float64); !ok || m["verdict"] == nil || len(m) != len(dashboard.DatasetColumns) {
+		if _, ok := m["rto_seconds"].(float64); !ok || m["verdict"] == nil || len(m) != len(dashboard.DatasetColumns()) {
 			t.Errorf("JSON line %d = %v; want every column, numbers as numbers", n, m)
 		}
 		n++
@@ -160,7 +160,7 @@ func TestCreateQuickSight(t *testing.T) {
 		t.Errorf("data source input %+v", f.createDS)
 	}
 	src := f.dataSet.PhysicalTableMap["drills"].(*qstypes.PhysicalTableMemberS3Source).Value
-	if len(src.InputColumns) != len(dashboard.DatasetColumns) || *src.DataSourceArn != res.DataSourceARN || src.UploadSettings.Format != qstypes.FileFormatCsv {
+	if len(src.InputColumns) != len(dashboard.DatasetColumns()) || *src.DataSourceArn != res.DataSourceARN || src.UploadSettings.Format != qstypes.FileFormatCsv {
 		t.Errorf("S3 source %+v", src)
 	}
 	for _, c := range src.InputColumns {

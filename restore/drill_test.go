@@ -282,20 +282,28 @@ func setAttr(e *env, arn, k, v string) {
 
 func TestDrillTargetsMissed(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, nil)
+	// Jobs take 20 minutes and the points are over an hour old when the
+	// drill starts (seed lets an hour pass), all on the manual clock: each
+	// target misses its own objective by a wide, exact margin.
+	e := newEnv(t, func(o *backuptest.Options) { o.JobDuration = 20 * time.Minute })
 	sources := e.seed(t, demoResources("miss")[:2]...)
 	rep, err := e.client.Run(t.Context(), &restore.Drill{
 		ID: "drill-miss", Vault: testVault,
 		Targets: []restore.Target{
-			{ResourceARN: sources[0], MaxRTO: time.Nanosecond},
-			{ResourceARN: sources[1], MaxRPO: time.Nanosecond},
+			{ResourceARN: sources[0], MaxRTO: 10 * time.Minute},
+			{ResourceARN: sources[1], MaxRPO: 30 * time.Minute},
 		},
-		MaxRTO: time.Hour, MaxRPO: time.Hour,
+		MaxRTO: 6 * time.Hour, MaxRPO: 6 * time.Hour,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	a, b := resultFor(t, rep, sources[0]), resultFor(t, rep, sources[1])
+	for _, r := range []restore.TargetResult{a, b} {
+		if r.RPO < time.Hour || r.RPO > 2*time.Hour || r.RTOTotal < 20*time.Minute || r.RTOTotal > time.Hour {
+			t.Errorf("%s: RPO %v, RTO %v; want the seeded point's age (1h–2h) and at least one 20-minute job", r.ResourceARN, r.RPO, r.RTOTotal)
+		}
+	}
 	if a.RTOMet || !a.RPOMet || a.Status != restore.Failed || a.Cleanup != restore.Deleted {
 		t.Errorf("target 0: rtoMet %v rpoMet %v status %s cleanup %s; want RTO missed, RPO met, failed, deleted", a.RTOMet, a.RPOMet, a.Status, a.Cleanup)
 	}
