@@ -13,22 +13,12 @@ package backuptest
 // checks, injected job failures, events, recovery points). When such a job
 // completes, each of the rule's CopyActions starts a copy job.
 //
-// Selection matching follows the AWS documentation (BackupSelection and the
-// "Assigning resources to a backup plan" examples):
-//
-//   - Resources (exact ARNs, "*", or patterns with a wildcard for a whole
-//     ARN part or at the end) and ListOfTags (STRINGEQUALS on a tag key,
-//     with or without the aws:ResourceTag/ prefix) are OR-ed: a resource
-//     is a candidate when it matches any Resources entry or any tag
-//     condition. With neither, every resource is a candidate.
-//   - Conditions are AND-ed with the candidates and with each other:
-//     StringEquals and StringLike need the tag present with a matching
-//     value; StringNotEquals and StringNotLike hold when the tag is absent
-//     or differs (IAM semantics). StringLike matches * and ? anywhere.
-//   - NotResources removes matching resources.
-//   - The resource type must be opted in (UpdateRegionSettings) unless a
-//     Resources entry other than "*" matched it; Aurora, DocumentDB and
-//     Neptune always need the opt-in.
+// Selection matching is the library's (internal/selection, which cites the
+// AWS documentation for each rule): Resources and ListOfTags are OR-ed,
+// Conditions AND-ed, NotResources removes; the resource type must be opted
+// in (UpdateRegionSettings) unless a Resources pattern naming the type
+// matched it, and Aurora, DocumentDB, Neptune and FSx always need the
+// opt-in.
 //
 // A resource several selections of one plan match is backed up once per
 // rule firing, with the role of the first selection (oldest first).
@@ -53,6 +43,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+
+	bsel "github.com/backupkit/backupkit/internal/selection"
 )
 
 // maxPlanFiringsPerAdvance bounds the firings one plan runs in one advance
@@ -142,6 +134,10 @@ func (e *Emulator) planTargets(rs *regionState, p *plan) []planTarget {
 		}
 		return sels[i].ID < sels[j].ID
 	})
+	rules := make([]bsel.Selection, len(sels))
+	for i, s := range sels {
+		rules[i] = selectionRule(&s.Selection)
+	}
 	arns := make([]string, 0, len(e.st.Resources))
 	for a := range e.st.Resources {
 		arns = append(arns, a)
@@ -160,13 +156,12 @@ func (e *Emulator) planTargets(rs *regionState, p *plan) []planTarget {
 				continue
 			}
 		}
-		for _, s := range sels {
-			ok, explicit := selectionMatches(&s.Selection, res)
+		for i, s := range sels {
+			ok, byType := rules[i].Match(res.ARN, res.Tags)
 			if !ok {
 				continue
 			}
-			needOptIn := !explicit || typ == "Aurora" || typ == "DocumentDB" || typ == "Neptune"
-			if needOptIn && !rs.optedIn(typ) {
+			if bsel.NeedsOptIn(typ, byType) && !rs.optedIn(typ) {
 				continue
 			}
 			out = append(out, planTarget{res: res, typ: typ, iamRole: aws.ToString(s.Selection.IamRoleArn)})
@@ -234,103 +229,6 @@ func (e *Emulator) startCopyActions(rs *regionState, j *backupJob, rp *recoveryP
 		}
 		e.createCopyJob(rs, spec)
 	}
-}
-
-// selectionMatches reports whether a backup selection assigns res, and
-// whether a Resources entry other than "*" matched it explicitly.
-func selectionMatches(s *types.BackupSelection, res *Resource) (ok, explicit bool) {
-	candidate := len(s.Resources) == 0 && len(s.ListOfTags) == 0
-	for _, pat := range s.Resources {
-		if arnMatches(pat, res.ARN) {
-			candidate = true
-			explicit = explicit || pat != "*"
-		}
-	}
-	for _, t := range s.ListOfTags {
-		key := strings.TrimPrefix(aws.ToString(t.ConditionKey), "aws:ResourceTag/")
-		if val, has := res.Tags[key]; has && val == aws.ToString(t.ConditionValue) {
-			candidate = true
-		}
-	}
-	if !candidate {
-		return false, false
-	}
-	if cs := s.Conditions; cs != nil {
-		check := func(items []types.ConditionParameter, f func(val string, has bool, want string) bool) bool {
-			for _, c := range items {
-				key := strings.TrimPrefix(aws.ToString(c.ConditionKey), "aws:ResourceTag/")
-				val, has := res.Tags[key]
-				if !f(val, has, aws.ToString(c.ConditionValue)) {
-					return false
-				}
-			}
-			return true
-		}
-		if !check(cs.StringEquals, func(v string, has bool, w string) bool { return has && v == w }) ||
-			!check(cs.StringNotEquals, func(v string, has bool, w string) bool { return !has || v != w }) ||
-			!check(cs.StringLike, func(v string, has bool, w string) bool { return has && globMatch(w, v) }) ||
-			!check(cs.StringNotLike, func(v string, has bool, w string) bool { return !has || !globMatch(w, v) }) {
-			return false, false
-		}
-	}
-	for _, pat := range s.NotResources {
-		if arnMatches(pat, res.ARN) {
-			return false, false
-		}
-	}
-	return true, explicit
-}
-
-// arnMatches matches an ARN against a selection pattern: "*", or an ARN
-// whose parts may each be "*" and whose resource part may end in "*".
-func arnMatches(pattern, a string) bool {
-	if pattern == "*" || pattern == a {
-		return true
-	}
-	pp := strings.SplitN(pattern, ":", 6)
-	ap := strings.SplitN(a, ":", 6)
-	if len(pp) != 6 || len(ap) != 6 {
-		return false
-	}
-	for i := range pp {
-		switch {
-		case pp[i] == "*":
-		case i == 5 && strings.HasSuffix(pp[i], "*"):
-			if !strings.HasPrefix(ap[i], strings.TrimSuffix(pp[i], "*")) {
-				return false
-			}
-		case pp[i] != ap[i]:
-			return false
-		}
-	}
-	return true
-}
-
-// globMatch matches s against an IAM-style pattern: * is any run of
-// characters, ? any one character.
-func globMatch(pattern, s string) bool {
-	px, sx := 0, 0
-	star, mark := -1, 0
-	for sx < len(s) {
-		switch {
-		case px < len(pattern) && (pattern[px] == '?' || pattern[px] == s[sx]):
-			px++
-			sx++
-		case px < len(pattern) && pattern[px] == '*':
-			star, mark = px, sx
-			px++
-		case star >= 0:
-			px = star + 1
-			mark++
-			sx = mark
-		default:
-			return false
-		}
-	}
-	for px < len(pattern) && pattern[px] == '*' {
-		px++
-	}
-	return px == len(pattern)
 }
 
 // between returns the run times in (after, until], in loc, oldest first;

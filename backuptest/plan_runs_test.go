@@ -236,7 +236,7 @@ func TestPlanRunsSelectionSemantics(t *testing.T) {
 		{"StringNotEquals holds without the tag", types.BackupSelection{Conditions: &types.Conditions{
 			StringNotEquals: []types.ConditionParameter{daily}}}, []string{runVolC}},
 		{"StringNotLike", types.BackupSelection{Resources: []string{"*"}, Conditions: &types.Conditions{
-			StringNotLike: []types.ConditionParameter{{ConditionKey: aws.String("aws:ResourceTag/env"), ConditionValue: aws.String("t?st")}}}},
+			StringNotLike: []types.ConditionParameter{{ConditionKey: aws.String("aws:ResourceTag/env"), ConditionValue: aws.String("t*t")}}}},
 			[]string{runTable, runVolA, runVolC}},
 		{"prefix wildcard", types.BackupSelection{Resources: []string{"arn:aws:ec2:us-east-1:123456789012:volume/vol-a*"}}, []string{runVolA}},
 	}
@@ -366,4 +366,45 @@ func TestPlanRunsStateSurvivesSaveLoad(t *testing.T) {
 	require.NoError(t, env.srv.LoadState(&buf))
 	env.advanceTo(t, runT0.Add(7*time.Hour))
 	assert.Len(t, env.jobs(t), 1, "the loaded plan does not run 05:00 again")
+}
+
+// TestPlanRunsEmptySelection: a selection with no Resources, ListOfTags or
+// Conditions is accepted and assigns every supported, opted-in resource
+// (API_BackupSelection: "Otherwise, AWS Backup attempts to select all
+// supported and opted-in storage resources").
+func TestPlanRunsEmptySelection(t *testing.T) {
+	t.Parallel()
+	env := newRunEnv(t, true)
+	_, err := env.c.UpdateRegionSettings(t.Context(), &awsbackup.UpdateRegionSettingsInput{ResourceTypeOptInPreference: map[string]bool{"DynamoDB": false}})
+	require.NoError(t, err)
+	env.plan(t, types.BackupSelection{}, runRule())
+	env.advanceTo(t, runT0.Add(5*time.Hour+time.Minute))
+	assert.Equal(t, []string{runVolA, runVolB, runVolC}, resourceARNs(env.jobs(t)), "every opted-in resource; DynamoDB is opted out")
+}
+
+// TestPlanRunsServiceAndTypePatterns: assigning-resources-json, "Filter by
+// services or resource types": a service-wide pattern (arn:aws:ec2:*)
+// depends on each type's opt-in; a pattern naming the resource type
+// (arn:aws:dynamodb:::table/*) backs up regardless of the opt-in.
+func TestPlanRunsServiceAndTypePatterns(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		pattern string
+		want    []string
+	}{
+		{"service-wide needs the opt-in", "arn:aws:dynamodb:*", nil},
+		{"type-wide ignores the opt-in", "arn:aws:dynamodb:::table/*", []string{runTable}},
+		{"service-wide with the opt-in", "arn:aws:ec2:*", []string{runVolA, runVolB, runVolC}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			env := newRunEnv(t, true)
+			_, err := env.c.UpdateRegionSettings(t.Context(), &awsbackup.UpdateRegionSettingsInput{ResourceTypeOptInPreference: map[string]bool{"DynamoDB": false}})
+			require.NoError(t, err)
+			env.plan(t, types.BackupSelection{Resources: []string{tc.pattern}}, runRule())
+			env.advanceTo(t, runT0.Add(5*time.Hour+time.Minute))
+			assert.Equal(t, tc.want, resourceARNs(env.jobs(t)))
+		})
+	}
 }

@@ -35,11 +35,11 @@ package backuptest
 // WindowsVSS for EC2 and BackupACLs/BackupObjectTags for S3, each
 // "enabled" or "disabled".
 //
-// Known difference: in selection Resources and NotResources a wildcard may
-// replace a whole ARN part (arn:aws:ec2:*:*:volume/*) or end the ARN;
-// anywhere else it is refused. A selection must give at least one of
-// Resources, ListOfTags or Conditions, and condition keys must have the
-// form aws:ResourceTag/KEY.
+// Selections are checked by the library's rule (internal/selection): a
+// wildcard may replace a whole Region or account part, end the ARN, or
+// follow the service (arn:aws:ec2:*); condition keys have the form
+// aws:ResourceTag/KEY. A selection with none of Resources, ListOfTags and
+// Conditions is accepted and assigns every opted-in resource, as on AWS.
 //
 // Known difference: plans emit "Backup Plan State Change" events whose
 // detail is {backupPlanId, versionId, state} with state CREATED, MODIFIED
@@ -60,9 +60,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+
+	bsel "github.com/backupkit/backupkit/internal/selection"
 )
 
 // AWS Backup quotas and limits on plans and selections.
@@ -955,22 +956,13 @@ func checkSelection(s *types.BackupSelection) error {
 	if !selectionRoleARNPattern.MatchString(*s.IamRoleArn) {
 		return invalidParam("%s.IamRoleArn %q is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", f, *s.IamRoleArn)
 	}
-	if err := checkSelectionARNs(f+".Resources", s.Resources); err != nil {
-		return err
-	}
-	if err := checkSelectionARNs(f+".NotResources", s.NotResources); err != nil {
-		return err
-	}
-	if len(s.ListOfTags) > maxSelectionTags {
-		return apiErr(CodeLimitExceeded, "%s.ListOfTags has %d conditions: at most %d allowed", f, len(s.ListOfTags), maxSelectionTags)
-	}
 	for i, t := range s.ListOfTags {
 		tf := fmt.Sprintf("%s.ListOfTags[%d]", f, i)
 		if t.ConditionType == "" {
 			return missingParam(tf + ".ConditionType")
 		}
-		if t.ConditionType != types.ConditionTypeStringequals {
-			return invalidParam("%s.ConditionType %q is invalid: allowed STRINGEQUALS", tf, t.ConditionType)
+		if t.ConditionType != bsel.TagConditionType {
+			return invalidParam("%s.ConditionType %q is invalid: allowed %s", tf, t.ConditionType, bsel.TagConditionType)
 		}
 		if t.ConditionKey == nil || *t.ConditionKey == "" {
 			return missingParam(tf + ".ConditionKey")
@@ -979,77 +971,19 @@ func checkSelection(s *types.BackupSelection) error {
 			return missingParam(tf + ".ConditionValue")
 		}
 	}
-	n := 0
-	if cs := s.Conditions; cs != nil {
-		groups := []struct {
-			name  string
-			items []types.ConditionParameter
-		}{{"StringEquals", cs.StringEquals}, {"StringNotEquals", cs.StringNotEquals}, {"StringLike", cs.StringLike}, {"StringNotLike", cs.StringNotLike}}
-		for _, g := range groups {
-			for i, cp := range g.items {
-				n++
-				cf := fmt.Sprintf("%s.Conditions.%s[%d]", f, g.name, i)
-				if cp.ConditionKey == nil || *cp.ConditionKey == "" {
-					return missingParam(cf + ".ConditionKey")
-				}
-				if !strings.HasPrefix(*cp.ConditionKey, "aws:ResourceTag/") || len(*cp.ConditionKey) == len("aws:ResourceTag/") {
-					return invalidParam("%s.ConditionKey %q is invalid: use aws:ResourceTag/TAG-KEY", cf, *cp.ConditionKey)
-				}
-				if cp.ConditionValue == nil {
-					return missingParam(cf + ".ConditionValue")
-				}
+	for _, g := range conditionGroups(s.Conditions) {
+		for i, c := range g.items {
+			cf := fmt.Sprintf("%s.Conditions.%s[%d]", f, g.op, i)
+			if c.ConditionKey == nil || *c.ConditionKey == "" {
+				return missingParam(cf + ".ConditionKey")
+			}
+			if c.ConditionValue == nil {
+				return missingParam(cf + ".ConditionValue")
 			}
 		}
 	}
-	if n > maxSelectionConditions {
-		return apiErr(CodeLimitExceeded, "%s.Conditions has %d conditions: at most %d allowed", f, n, maxSelectionConditions)
-	}
-	if len(s.Resources) == 0 && len(s.ListOfTags) == 0 && n == 0 {
-		return invalidParam("%s must select resources: give Resources, ListOfTags or Conditions", f)
-	}
-	return nil
-}
-
-// checkSelectionARNs checks Resources or NotResources: each an ARN (or "*"),
-// wildcards only as a whole ARN part or at the end; at most 500 ARNs, or 30
-// when any has a wildcard.
-func checkSelectionARNs(f string, arns []string) error {
-	wild := false
-	for i, a := range arns {
-		if a == "*" {
-			wild = true
-			continue
-		}
-		if !strings.HasPrefix(a, "arn:") {
-			return invalidParam("%s[%d] %q is not an ARN", f, i, a)
-		}
-		parts := strings.SplitN(a, ":", 6)
-		if len(parts) < 6 {
-			return invalidParam("%s[%d] %q is not an ARN", f, i, a)
-		}
-		for j, p := range parts {
-			if !strings.Contains(p, "*") {
-				continue
-			}
-			wild = true
-			if j < 5 && p != "*" {
-				return invalidParam("%s[%d] %q is invalid: a wildcard must replace a whole ARN part or end the ARN", f, i, a)
-			}
-			if j == 5 && strings.Index(p, "*") != len(p)-1 {
-				return invalidParam("%s[%d] %q is invalid: a wildcard is only allowed at the end of the ARN", f, i, a)
-			}
-		}
-		if _, err := arn.Parse(strings.ReplaceAll(a, "*", "x")); err != nil {
-			return invalidParam("%s[%d] %q is not an ARN", f, i, a)
-		}
-	}
-	if wild && len(arns) > selectionMaxWildcardARNs {
-		return apiErr(CodeLimitExceeded, "%s has %d ARNs with wildcards: at most %d allowed", f, len(arns), selectionMaxWildcardARNs)
-	}
-	if len(arns) > selectionMaxARNs {
-		return apiErr(CodeLimitExceeded, "%s has %d ARNs: at most %d allowed", f, len(arns), selectionMaxARNs)
-	}
-	return nil
+	rule := selectionRule(s)
+	return problemErr(f, rule.Check())
 }
 
 func createBackupSelection(c *opCtx, in *awsbackup.CreateBackupSelectionInput) (*awsbackup.CreateBackupSelectionOutput, error) {

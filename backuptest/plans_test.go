@@ -465,7 +465,6 @@ func TestBackupSelectionValidation(t *testing.T) {
 		{"condition key form", base(func(s *types.BackupSelection) {
 			s.Conditions = &types.Conditions{StringLike: []types.ConditionParameter{{ConditionKey: aws.String("env"), ConditionValue: aws.String("p*")}}}
 		}), "invalid", "BackupSelection.Conditions.StringLike[0].ConditionKey"},
-		{"nothing selected", base(func(s *types.BackupSelection) { s.Resources = nil }), "invalid", "BackupSelection"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,12 +18,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
+
+	"github.com/backupkit/backupkit/internal/restoremeta"
 )
 
 // supportedResourceTypes are the types GetSupportedResourceTypes returns.
@@ -32,65 +33,27 @@ var supportedResourceTypes = []string{
 	"Redshift", "S3", "SAP HANA on Amazon EC2", "Storage Gateway", "Timestream", "VirtualMachine",
 }
 
-var (
-	dynamoTableName = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
-	dbIdentifier    = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9-]{0,62}$`)
-	bucketName      = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-)
-
-// nameKey is the restore metadata key that names the restored resource.
-func nameKey(typ string, md map[string]string) string {
-	switch typ {
-	case "DynamoDB":
-		return "targetTableName"
-	case "RDS":
-		return "DBInstanceIdentifier"
-	case "Aurora", "DocumentDB", "Neptune":
-		if _, ok := md["DBClusterIdentifier"]; ok {
-			return "DBClusterIdentifier"
-		}
-		return "dbClusterIdentifier"
-	case "S3":
-		return "DestinationBucketName"
-	case "Redshift":
-		return "ClusterIdentifier"
-	case "CloudFormation":
-		return "StackName"
-	case "Timestream":
-		return "TableName"
-	}
-	return ""
-}
-
+// checkRestoreMetadata checks the metadata keys that name or place the
+// restored resource, with the library's rules (internal/restoremeta).
 func checkRestoreMetadata(typ string, md map[string]string) error {
-	key := nameKey(typ, md)
-	name := md[key]
+	key := restoremeta.NameKey(typ)
+	name, _ := restoremeta.Get(md, key)
 	switch typ {
-	case "DynamoDB":
-		if name == "" {
-			return invalidParam("Metadata: targetTableName is required to restore a DynamoDB table")
-		}
-		if !dynamoTableName.MatchString(name) {
-			return invalidParam("Metadata.targetTableName %q is not a valid DynamoDB table name (3-255 of a-z, A-Z, 0-9, _ . -)", name)
-		}
-	case "RDS", "Aurora", "DocumentDB", "Neptune", "Redshift":
+	case "DynamoDB", "RDS", "Aurora", "DocumentDB", "Neptune", "Redshift", "S3":
 		if name == "" {
 			return invalidParam("Metadata: %s is required to restore a %s resource", key, typ)
 		}
-		if !dbIdentifier.MatchString(name) || strings.HasSuffix(name, "-") || strings.Contains(name, "--") {
-			return invalidParam("Metadata.%s %q is not a valid identifier (1-63 letters, digits and hyphens, starting with a letter)", key, name)
-		}
-	case "S3":
-		if name == "" {
-			return invalidParam("Metadata: DestinationBucketName is required to restore an S3 bucket")
-		}
-		if !bucketName.MatchString(name) {
-			return invalidParam("Metadata.DestinationBucketName %q is not a valid bucket name", name)
-		}
 	case "CloudFormation":
-		if name == "" || md["ChangeSetName"] == "" {
+		if cs, _ := restoremeta.Get(md, restoremeta.ChangeSetName); name == "" || cs == "" {
 			return invalidParam("Metadata: StackName and ChangeSetName are required to restore a CloudFormation stack")
 		}
+	}
+	if name != "" {
+		if reason := restoremeta.CheckName(typ, name); reason != "" {
+			return invalidParam("Metadata.%s %q is invalid: %s", key, name, reason)
+		}
+	}
+	switch typ {
 	case "EBS":
 		if vt, ok := md["volumeType"]; ok && !slices.Contains([]string{"gp2", "gp3", "io1", "io2", "st1", "sc1", "standard"}, vt) {
 			return invalidParam("Metadata.volumeType %q is invalid: allowed gp2, gp3, io1, io2, st1, sc1, standard", vt)
@@ -99,11 +62,11 @@ func checkRestoreMetadata(typ string, md map[string]string) error {
 		if pm, ok := md["PerformanceMode"]; ok && pm != "generalPurpose" && pm != "maxIO" {
 			return invalidParam("Metadata.PerformanceMode %q is invalid: allowed generalPurpose, maxIO", pm)
 		}
-		if nf, ok := md["newFileSystem"]; ok {
+		if nf, ok := restoremeta.Get(md, restoremeta.NewFileSystem); ok {
 			if nf != "true" && nf != "false" {
 				return invalidParam("Metadata.newFileSystem %q is invalid: allowed true, false", nf)
 			}
-			if nf == "false" && md["file-system-id"] == "" {
+			if fs, _ := restoremeta.Get(md, restoremeta.FileSystemID); nf == "false" && fs == "" {
 				return invalidParam("Metadata: file-system-id is required when newFileSystem is false")
 			}
 		}
@@ -215,7 +178,7 @@ func (e *Emulator) restoredResource(j *restoreJob, rp *recoveryPoint) (*Resource
 	md := j.Metadata
 	typ := j.ResourceType
 	region, account := j.Region, j.Account
-	name := md[nameKey(typ, md)]
+	name, _ := restoremeta.Get(md, restoremeta.NameKey(typ))
 	svc := "rds"
 	if p, err := arn.Parse(rp.ResourceARN); err == nil {
 		svc = p.Service

@@ -15,6 +15,7 @@ import (
 	tagtypes "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/selection"
 	"github.com/backupkit/backupkit/plan"
 )
 
@@ -454,10 +455,7 @@ func (idx *inventoryIndex) candidates(s *plan.Selection, fn func(int32)) {
 		return
 	}
 	for _, p := range s.Resources {
-		lit := p
-		if i := strings.IndexByte(p, '*'); i >= 0 {
-			lit = p[:i]
-		}
+		lit := selection.Prefix(p)
 		if lit == "" {
 			idx.all(fn)
 			return

@@ -74,8 +74,8 @@ func TestCLISelectionRoundTrip(t *testing.T) {
 	t.Parallel()
 	s := &Selection{Name: "sel", IAMRole: testRoleARN, Resources: []string{"arn:aws:ec2:*:*:volume/*"},
 		NotResources: []string{"arn:aws:ec2:us-east-1:123456789012:volume/vol-1"},
-		ListOfTags:   []TagCondition{{"backup", "yes"}},
-		Conditions:   []Condition{{StringEquals, ResourceTagPrefix + "env", "prod"}, {StringNotLike, ResourceTagPrefix + "x", "y*"}}}
+		ListOfTags:   []TagCondition{{Key: "backup", Value: "yes"}},
+		Conditions:   []Condition{{Op: StringEquals, Key: ResourceTagPrefix + "env", Value: "prod"}, {Op: StringNotLike, Key: ResourceTagPrefix + "x", Value: "y*"}}}
 	data, err := MarshalCLISelection(s, "plan-1")
 	if err != nil {
 		t.Fatal(err)

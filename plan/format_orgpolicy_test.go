@@ -27,7 +27,7 @@ func orgSpec() Spec {
 			Tags:             map[string]string{"Stage": "Beta"},
 		},
 		Selections: []*Selection{{Name: "datatype", IAMRole: "arn:aws:iam::$account:role/MyIamRole",
-			ListOfTags: []TagCondition{{"dataType", "PII"}, {"dataType", "RED"}}}},
+			ListOfTags: []TagCondition{{Key: "dataType", Value: "PII"}, {Key: "dataType", Value: "RED"}}}},
 	}
 }
 

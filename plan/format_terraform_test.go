@@ -91,7 +91,7 @@ func TestParseTerraformHandWritten(t *testing.T) {
 	r := sp.Plan.Rules[0]
 	if r.TargetVault != "main-vault" || r.StartWindow != time.Hour || r.Lifecycle.DeleteAfter != backup.Days(14) ||
 		sp.Plan.AdvancedSettings[0].Options["WindowsVSS"] != "enabled" ||
-		sp.Selections[0].ListOfTags[0] != (TagCondition{"foo", "bar"}) || sp.Selections[0].Conditions[0].Value != "rds" {
+		sp.Selections[0].ListOfTags[0] != (TagCondition{Key: "foo", Value: "bar"}) || sp.Selections[0].Conditions[0].Value != "rds" {
 		t.Errorf("parsed = %+v %+v", sp.Plan, sp.Selections[0])
 	}
 	errs := []struct{ name, in, want string }{

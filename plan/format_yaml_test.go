@@ -15,8 +15,8 @@ func testSpec() Spec {
 	return Spec{Plan: validPlan(), Regions: []string{"us-east-1", "eu-west-1"}, Selections: []*Selection{
 		{Name: "sel-1", IAMRole: testRoleARN, Resources: []string{"arn:aws:ec2:*:*:volume/*"},
 			NotResources: []string{"arn:aws:ec2:us-east-1:123456789012:volume/vol-1"},
-			ListOfTags:   []TagCondition{{"backup", "yes"}},
-			Conditions:   []Condition{{StringEquals, ResourceTagPrefix + "env", "prod"}, {StringLike, ResourceTagPrefix + "o", "t*"}}},
+			ListOfTags:   []TagCondition{{Key: "backup", Value: "yes"}},
+			Conditions:   []Condition{{Op: StringEquals, Key: ResourceTagPrefix + "env", Value: "prod"}, {Op: StringLike, Key: ResourceTagPrefix + "o", Value: "t*"}}},
 		{Name: "sel-2", IAMRole: testRoleARN, Resources: []string{"*"}},
 	}}
 }
@@ -73,7 +73,7 @@ func TestParseYAMLExampleFile(t *testing.T) {
 		r.CopyActions[0].Lifecycle.DeleteAfter != backup.Days(35) || specs[0].Selections[0].Conditions[0].Op != StringEquals {
 		t.Errorf("parsed = %+v", specs[0])
 	}
-	if specs[1].Selections[0].ListOfTags[0] != (TagCondition{"backup", "pitr"}) {
+	if specs[1].Selections[0].ListOfTags[0] != (TagCondition{Key: "backup", Value: "pitr"}) {
 		t.Errorf("tags = %+v", specs[1].Selections[0].ListOfTags)
 	}
 }

@@ -3,61 +3,55 @@ package plan
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/selection"
 )
 
 // TagCondition is one ListOfTags entry: the resource must carry tag Key with
 // exactly Value (STRINGEQUALS). Key may be written "backup" or
 // "aws:ResourceTag/backup".
-type TagCondition struct {
-	Key   string
-	Value string
-}
+type TagCondition = selection.Tag
 
 // ConditionOp is the operator of a selection Condition.
-type ConditionOp string
+type ConditionOp = selection.Op
 
 // Condition operators AWS Backup selections support (case-sensitive).
 const (
-	StringEquals    ConditionOp = "StringEquals"
-	StringNotEquals ConditionOp = "StringNotEquals"
-	StringLike      ConditionOp = "StringLike"
-	StringNotLike   ConditionOp = "StringNotLike"
+	StringEquals    = selection.StringEquals
+	StringNotEquals = selection.StringNotEquals
+	StringLike      = selection.StringLike
+	StringNotLike   = selection.StringNotLike
 )
 
-var conditionOps = []ConditionOp{StringEquals, StringNotEquals, StringLike, StringNotLike}
-
 // ResourceTagPrefix starts every Condition key.
-const ResourceTagPrefix = "aws:ResourceTag/"
+const ResourceTagPrefix = selection.TagKeyPrefix
 
-// Condition is one entry of a selection's Conditions. Key is
-// "aws:ResourceTag/<tag key>"; for the Like operators Value may contain
-// '*' wildcards.
-type Condition struct {
-	Op    ConditionOp
-	Key   string
-	Value string
-}
+// Condition is one entry of a selection's Conditions: Op, Key
+// ("aws:ResourceTag/<tag key>") and Value. For the Like operators Value may
+// contain '*' wildcards, which match any run of characters.
+type Condition = selection.Condition
 
 // Selection assigns resources to a backup plan (a backup selection).
 //
 // AWS semantics, as Matches implements them: a resource is selected when it
 // matches Resources or ListOfTags (OR; when both are empty, every resource
 // qualifies), and it matches every Condition (AND), and it matches none of
-// NotResources.
+// NotResources. A selection with none of them assigns every supported
+// resource whose type is opted in (API_BackupSelection).
 type Selection struct {
 	// Name is 1-50 letters, digits, '-', '_' or '.'.
 	Name string
 	// IAMRole is the ARN of the role AWS Backup assumes.
 	IAMRole string
 	// Resources are ARNs or ARN patterns; '*' may appear only at the end of
-	// the resource part, or as the whole Region or account part, or alone.
+	// the resource part, or as the whole Region or account part, or alone,
+	// or right after the service to select the whole service
+	// ("arn:aws:ec2:*").
 	Resources []string
 	// NotResources are excluded, with the same pattern rules.
 	NotResources []string
@@ -187,179 +181,22 @@ func (s *Selection) validate(pr *problems, prefix string) {
 		pr.add(f("IamRoleArn"), "must be an IAM role ARN arn:aws:iam::ACCOUNT:role/NAME, got %q", s.IAMRole)
 	}
 	pr.checkPlaceholder(f("IamRoleArn"), s.IAMRole)
-	checkARNList(pr, f("Resources"), s.Resources)
-	checkARNList(pr, f("NotResources"), s.NotResources)
-	if len(s.ListOfTags) > MaxSelectionTags {
-		pr.add(f("ListOfTags"), "at most %d tags per selection, got %d", MaxSelectionTags, len(s.ListOfTags))
-	}
-	for i, t := range s.ListOfTags {
-		if strings.TrimPrefix(t.Key, ResourceTagPrefix) == "" {
-			pr.add(f(idx("ListOfTags", i))+".ConditionKey", "is required")
-		}
-	}
-	if len(s.Conditions) > MaxSelectionConditions {
-		pr.add(f("Conditions"), "at most %d conditions per selection, got %d", MaxSelectionConditions, len(s.Conditions))
-	}
-	for i, c := range s.Conditions {
-		cf := f(idx("Conditions", i))
-		if !slices.Contains(conditionOps, c.Op) {
-			pr.add(join(cf, "Op"), "must be StringEquals, StringNotEquals, StringLike or StringNotLike, got %q", c.Op)
-		}
-		if !strings.HasPrefix(c.Key, ResourceTagPrefix) || len(c.Key) == len(ResourceTagPrefix) {
-			pr.add(join(cf, "ConditionKey"), "must be %s<tag key>, got %q", ResourceTagPrefix, c.Key)
-		}
-	}
+	sel := s.rule()
+	pr.addProblems(prefix, sel.Check())
 }
 
-func checkARNList(pr *problems, field string, arns []string) {
-	wild := false
-	for i, a := range arns {
-		if strings.Contains(a, "*") {
-			wild = true
-		}
-		if reason := arnPatternProblem(a); reason != "" {
-			pr.add(idx(field, i), "%s, got %q", reason, a)
-		}
-	}
-	switch {
-	case wild && len(arns) > MaxSelectionWildcardARNs:
-		pr.add(field, "at most %d ARNs when any has a wildcard, got %d", MaxSelectionWildcardARNs, len(arns))
-	case len(arns) > MaxSelectionARNs:
-		pr.add(field, "at most %d ARNs, got %d", MaxSelectionARNs, len(arns))
-	}
-}
-
-// arnPatternProblem returns why a is not a valid selection ARN pattern, or "".
-func arnPatternProblem(a string) string {
-	if a == "*" {
-		return ""
-	}
-	parts := strings.SplitN(a, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" || parts[2] == "" || parts[5] == "" {
-		return `must be an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE) or "*"`
-	}
-	if strings.Contains(parts[0]+parts[1]+parts[2], "*") {
-		return "wildcards are not allowed in the partition or service"
-	}
-	for _, p := range parts[3:5] {
-		if strings.Contains(p, "*") && p != "*" {
-			return `the Region and account parts take "*" only as a whole`
-		}
-	}
-	if i := strings.IndexByte(parts[5], '*'); i >= 0 && i != len(parts[5])-1 {
-		return "a wildcard may only appear at the end of the ARN"
-	}
-	return ""
+// rule is s as the shared selection rule reads it; it shares s's slices.
+func (s *Selection) rule() selection.Selection {
+	return selection.Selection{Resources: s.Resources, NotResources: s.NotResources, ListOfTags: s.ListOfTags, Conditions: s.Conditions}
 }
 
 // Matches reports whether AWS Backup would assign the resource with ARN
-// resourceARN and tags tags to a plan through s.
+// resourceARN and tags tags to a plan through s. It does not know whether
+// the resource's type is opted in, which AWS also requires unless a
+// Resources pattern names the type.
 func (s *Selection) Matches(resourceARN string, tags map[string]string) bool {
-	for _, p := range s.NotResources {
-		if arnMatches(p, resourceARN) {
-			return false
-		}
-	}
-	base := len(s.Resources) == 0 && len(s.ListOfTags) == 0
-	for _, p := range s.Resources {
-		if base {
-			break
-		}
-		base = arnMatches(p, resourceARN)
-	}
-	for _, t := range s.ListOfTags {
-		if base {
-			break
-		}
-		v, ok := tags[strings.TrimPrefix(t.Key, ResourceTagPrefix)]
-		base = ok && v == t.Value
-	}
-	if !base {
-		return false
-	}
-	for _, c := range s.Conditions {
-		v, ok := tags[strings.TrimPrefix(c.Key, ResourceTagPrefix)]
-		var hold bool
-		switch c.Op {
-		case StringEquals:
-			hold = ok && v == c.Value
-		case StringNotEquals:
-			hold = !ok || v != c.Value
-		case StringLike:
-			hold = ok && likeMatch(c.Value, v)
-		case StringNotLike:
-			hold = !ok || !likeMatch(c.Value, v)
-		}
-		if !hold {
-			return false
-		}
-	}
-	return true
-}
-
-// arnMatches matches an ARN against a selection pattern: "*" matches all;
-// a "*" Region or account part matches any; a trailing '*' in the resource
-// part matches any suffix.
-func arnMatches(pattern, arn string) bool {
-	if pattern == "*" {
-		return true
-	}
-	pp, pok := splitARN(pattern)
-	ap, aok := splitARN(arn)
-	if !pok || !aok {
-		return pattern == arn
-	}
-	for i := 0; i < 5; i++ {
-		if pp[i] != "*" && pp[i] != ap[i] {
-			return false
-		}
-	}
-	if strings.HasSuffix(pp[5], "*") {
-		return strings.HasPrefix(ap[5], strings.TrimSuffix(pp[5], "*"))
-	}
-	return pp[5] == ap[5]
-}
-
-// splitARN splits an ARN into its six colon-separated parts without
-// allocating (the resource part keeps any further colons). ok is false
-// when there are fewer than six parts.
-func splitARN(s string) (parts [6]string, ok bool) {
-	for i := 0; i < 5; i++ {
-		before, after, found := strings.Cut(s, ":")
-		if !found {
-			return parts, false
-		}
-		parts[i], s = before, after
-	}
-	parts[5] = s
-	return parts, true
-}
-
-// likeMatch matches s against pattern where '*' matches any run of
-// characters (including none); every other character matches itself.
-func likeMatch(pattern, s string) bool {
-	// Iterative glob with backtracking to the last star.
-	p, i, star, mark := 0, 0, -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case p < len(pattern) && pattern[p] == s[i]:
-			p++
-			i++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
+	sel := s.rule()
+	return sel.Matches(resourceARN, tags)
 }
 
 // ToSDK converts s to the SDK's selection.
@@ -419,7 +256,7 @@ func SelectionFromSDK(bs *types.BackupSelection) (*Selection, error) {
 		NotResources: slices.Clone(bs.NotResources),
 	}
 	for i, t := range bs.ListOfTags {
-		if t.ConditionType != types.ConditionTypeStringequals && t.ConditionType != "" {
+		if t.ConditionType != selection.TagConditionType && t.ConditionType != "" {
 			return nil, &ValidationError{Field: idx("ListOfTags", i) + ".ConditionType",
 				Reason: fmt.Sprintf("ListOfTags supports only STRINGEQUALS, got %q", t.ConditionType)}
 		}
@@ -443,7 +280,7 @@ func SelectionFromSDK(bs *types.BackupSelection) (*Selection, error) {
 // operator), so that a selection compares equal to its round trip.
 func normalizeConditions(cs []Condition) []Condition {
 	out := make([]Condition, 0, len(cs))
-	for _, op := range conditionOps {
+	for _, op := range selection.Ops() {
 		for _, c := range cs {
 			if c.Op == op {
 				out = append(out, c)
@@ -451,7 +288,7 @@ func normalizeConditions(cs []Condition) []Condition {
 		}
 	}
 	for _, c := range cs {
-		if !slices.Contains(conditionOps, c.Op) {
+		if !slices.Contains(selection.Ops(), c.Op) {
 			out = append(out, c)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/problem"
+	"github.com/backupkit/backupkit/internal/selection"
 )
 
 // AWS Backup limits the validator encodes. Sources: the AWS Backup API
@@ -25,10 +27,10 @@ const (
 	MinCompletionAfterStart  = time.Hour              // completion window beyond the start window
 	MaxRecoveryPointTags     = 10
 	MaxPlanTags              = 50
-	MaxSelectionTags         = 30
-	MaxSelectionConditions   = 30
-	MaxSelectionARNs         = 500
-	MaxSelectionWildcardARNs = 30
+	MaxSelectionTags         = selection.MaxTags
+	MaxSelectionConditions   = selection.MaxConditions
+	MaxSelectionARNs         = selection.MaxARNs
+	MaxSelectionWildcardARNs = selection.MaxWildcardARNs
 )
 
 var (
@@ -296,4 +298,11 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// addProblems adds the problems a shared AWS rule found, under prefix.
+func (p *problems) addProblems(prefix string, l problem.List) {
+	for _, x := range l {
+		p.add(join(prefix, x.Field), "%s", x.Reason)
+	}
 }

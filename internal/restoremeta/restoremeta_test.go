@@ -1,0 +1,83 @@
+package restoremeta
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestNameKeyAndStaging is the naming rule of restore metadata: which key
+// names the restored resource, per type.
+func TestNameKeyAndStaging(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		typ     string
+		key     string
+		staging map[string]string
+	}{
+		// restoring-rds "Restore with the AWS CLI": DBInstanceIdentifier.
+		{"RDS", "DBInstanceIdentifier", map[string]string{"DBInstanceIdentifier": "n"}},
+		// restoring-aur: dbClusterIdentifier (DocumentDB and Neptune alike).
+		{"Aurora", "dbClusterIdentifier", map[string]string{"dbClusterIdentifier": "n"}},
+		{"Neptune", "dbClusterIdentifier", map[string]string{"dbClusterIdentifier": "n"}},
+		// restoring-dynamodb: targetTableName.
+		{"DynamoDB", "targetTableName", map[string]string{"targetTableName": "n"}},
+		// restoring-s3: DestinationBucketName, NewBucket.
+		{"S3", "DestinationBucketName", map[string]string{"DestinationBucketName": "n", "NewBucket": "true"}},
+		// restoring-redshift: ClusterIdentifier.
+		{"Redshift", "ClusterIdentifier", map[string]string{"ClusterIdentifier": "n"}},
+		// restoring-timestream: TableName (in DestinationDatabase).
+		{"Timestream", "TableName", map[string]string{"TableName": "n"}},
+		// restoring-cloudformation: StackName and ChangeSetName.
+		{"CloudFormation", "StackName", map[string]string{"StackName": "n", "ChangeSetName": "n"}},
+		// restoring-efs: newFileSystem true with a CreationToken.
+		{"EFS", "", map[string]string{"newFileSystem": "true", "CreationToken": "n"}},
+		// restoring-ebs: a new volume with an AWS-generated id.
+		{"EBS", "", nil},
+	}
+	for _, tt := range tests {
+		if got := NameKey(tt.typ); got != tt.key {
+			t.Errorf("NameKey(%s) = %q; want %q", tt.typ, got, tt.key)
+		}
+		got := Staging(tt.typ, "n")
+		if len(got) != len(tt.staging) {
+			t.Errorf("Staging(%s) = %v; want %v", tt.typ, got, tt.staging)
+		}
+		for k, v := range tt.staging {
+			if got[k] != v {
+				t.Errorf("Staging(%s)[%s] = %q; want %q", tt.typ, k, got[k], v)
+			}
+		}
+	}
+	if v, ok := Get(map[string]string{"DBClusterIdentifier": "x"}, DBClusterIdentifier); !ok || v != "x" {
+		t.Errorf("Get is case-sensitive: got %q, %v", v, ok)
+	}
+}
+
+// TestCheckName is the rule on names a restore may give.
+func TestCheckName(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		typ, name string
+		ok        bool
+	}{
+		// RDS CreateDBInstance DBInstanceIdentifier constraints.
+		{"RDS", "prod-db-restore", true}, {"RDS", "1db", false}, {"RDS", "db-", false}, {"RDS", "a--b", false},
+		{"RDS", "a" + strings.Repeat("b", 62), true}, {"RDS", "a" + strings.Repeat("b", 63), false},
+		// Redshift CreateCluster ClusterIdentifier: lowercase.
+		{"Redshift", "analytics-1", true}, {"Redshift", "Analytics", false},
+		// DynamoDB naming rules: 3-255 of [a-zA-Z0-9_.-].
+		{"DynamoDB", "orders.v2", true}, {"DynamoDB", "ab", false}, {"DynamoDB", "a b c", false},
+		// Timestream: 3-256.
+		{"Timestream", "metrics", true}, {"Timestream", "m", false},
+		// CloudFormation stack names.
+		{"CloudFormation", "stack-1", true}, {"CloudFormation", "1stack", false},
+		// S3 bucket naming rules.
+		{"S3", "restored.bucket-1", true}, {"S3", "Restored", false}, {"S3", "a..b", false},
+		{"EBS", "anything", true},
+	}
+	for _, tt := range tests {
+		if got := CheckName(tt.typ, tt.name); (got == "") != tt.ok {
+			t.Errorf("CheckName(%s, %q) = %q; want ok=%v", tt.typ, tt.name, got, tt.ok)
+		}
+	}
+}
