@@ -82,17 +82,13 @@ func (e *Emulator) runPlan(rs *regionState, p *plan, now time.Time) {
 	p.LastScheduled = now
 	v := p.current()
 	var firings []planFiring
-	for i, r := range v.Plan.Rules {
-		cs, err := parseCron(aws.ToString(r.ScheduleExpression))
-		if err != nil {
+	for i := range v.Plan.Rules {
+		cs, ok := ruleSchedule(&v.Plan.Rules[i])
+		if !ok {
 			continue
 		}
-		loc, err := time.LoadLocation(aws.ToString(r.ScheduleExpressionTimezone))
-		if err != nil {
-			loc = time.UTC
-		}
-		for _, t := range cs.between(from, now, loc, maxPlanFiringsPerAdvance) {
-			firings = append(firings, planFiring{at: t, rule: i})
+		for _, t := range cs.Between(from, now, maxPlanFiringsPerAdvance) {
+			firings = append(firings, planFiring{at: t.UTC(), rule: i})
 		}
 	}
 	if len(firings) == 0 {
@@ -229,36 +225,4 @@ func (e *Emulator) startCopyActions(rs *regionState, j *backupJob, rp *recoveryP
 		}
 		e.createCopyJob(rs, spec)
 	}
-}
-
-// between returns the run times in (after, until], in loc, oldest first;
-// when there are more than limit, only the last limit.
-func (cs *cronSpec) between(after, until time.Time, loc *time.Location, limit int) []time.Time {
-	hours := cronSorted(cs.hours)
-	minutes := cronSorted(cs.minutes)
-	a, u := after.In(loc), until.In(loc)
-	day := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
-	last := time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 0, 0, time.UTC)
-	var out []time.Time
-	for d := day; !d.After(last); d = d.AddDate(0, 0, 1) {
-		if !cs.matchDay(d) {
-			continue
-		}
-		for _, h := range hours {
-			for _, mi := range minutes {
-				t := time.Date(d.Year(), d.Month(), d.Day(), h, mi, 0, 0, loc)
-				if !t.After(after) || t.After(until) || len(out) > 0 && !t.After(out[len(out)-1]) {
-					continue
-				}
-				out = append(out, t.UTC())
-				if len(out) >= 2*limit {
-					out = append(out[:0], out[len(out)-limit:]...)
-				}
-			}
-		}
-	}
-	if len(out) > limit {
-		out = out[len(out)-limit:]
-	}
-	return out
 }

@@ -408,3 +408,26 @@ func TestPlanRunsServiceAndTypePatterns(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanRunsSkipDSTGap: a rule at 02:00 America/New_York does not run on
+// 8 March 2026, when 02:00 does not exist (EventBridge Scheduler,
+// schedule-types "Daylight saving time"); the preview agrees.
+func TestPlanRunsSkipDSTGap(t *testing.T) {
+	t.Parallel()
+	env := newRunEnv(t, true)
+	r := runRule()
+	r.ScheduleExpression = aws.String("cron(0 2 ? * * *)")
+	r.ScheduleExpressionTimezone = aws.String("America/New_York")
+	env.clk.Set(time.Date(2026, 3, 7, 12, 0, 0, 0, time.UTC))
+	id := env.plan(t, types.BackupSelection{Resources: []string{runVolA}}, r)
+	got, err := env.c.GetBackupPlan(t.Context(), &awsbackup.GetBackupPlanInput{BackupPlanId: aws.String(id), MaxScheduledRunsPreview: 2})
+	require.NoError(t, err)
+	require.Len(t, got.ScheduledRunsPreview, 2)
+	assert.Equal(t, time.Date(2026, 3, 9, 6, 0, 0, 0, time.UTC), got.ScheduledRunsPreview[0].ExecutionTime.UTC(), "no run on 8 March")
+	env.advanceTo(t, time.Date(2026, 3, 9, 12, 0, 0, 0, time.UTC))
+	var at []time.Time
+	for _, j := range env.jobs(t) {
+		at = append(at, aws.ToTime(j.CreationDate).UTC())
+	}
+	assert.Equal(t, []time.Time{time.Date(2026, 3, 9, 6, 0, 0, 0, time.UTC)}, at)
+}

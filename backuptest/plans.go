@@ -7,16 +7,15 @@ package backuptest
 // otherwise). AWS documents no such check explicitly; the emulator is strict
 // so tests catch plans created before their vault.
 //
-// Known difference: ScheduleExpression is checked by a light validator: AWS
-// cron syntax with six fields, exactly one of day-of-month/day-of-week `?`,
-// ranges per field, and at most one run per hour (the minute field must be a
-// single value). rate() and at() expressions are refused.
+// ScheduleExpression is read by the library's cron rule (internal/cron):
+// six fields, exactly one of day-of-month/day-of-week `?`, at most one run
+// an hour; rate() and at() expressions are refused. ScheduledRunsPreview
+// (GetBackupPlan with MaxScheduledRunsPreview) and scheduled plan runs use
+// the same rule in each rule's time zone: a time that falls into a
+// daylight-saving gap does not run that day, a repeated time runs once.
 //
-// Known difference: ScheduledRunsPreview (GetBackupPlan with
-// MaxScheduledRunsPreview) is computed from the rules' cron expressions in
-// their time zones, looking ten years ahead; times that fall into a
-// daylight-saving gap are moved the way Go's time.Date moves them, and a
-// continuous-backup rule's runs are CONTINUOUS_AND_SNAPSHOTS.
+// Known difference: a continuous-backup rule's preview runs are
+// CONTINUOUS_AND_SNAPSHOTS.
 //
 // Known difference: UpdateBackupPlan keeps the RuleId of a rule whose
 // RuleName is unchanged and gives new rules new ids.
@@ -52,10 +51,10 @@ package backuptest
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -63,6 +62,7 @@ import (
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
+	"github.com/backupkit/backupkit/internal/cron"
 	bsel "github.com/backupkit/backupkit/internal/selection"
 )
 
@@ -263,13 +263,38 @@ func checkRule(rf string, r *types.BackupRuleInput, pc planCheck) error {
 	return nil
 }
 
-// validTimezone reports whether tz is an IANA time zone name.
-func validTimezone(tz string) bool {
-	if tz == "" || tz == "Local" {
-		return false
+// checkCron validates a ScheduleExpression with the library's cron rule
+// (internal/cron).
+func checkCron(expr string) error {
+	if _, err := cron.Parse(expr); err != nil {
+		var ce *cron.Error
+		if errors.As(err, &ce) {
+			return errors.New(ce.Problem())
+		}
+		return err
 	}
-	_, err := time.LoadLocation(tz)
-	return err == nil
+	return nil
+}
+
+// validTimezone reports whether tz is a ScheduleExpressionTimezone AWS
+// accepts: a non-empty IANA time zone name.
+func validTimezone(tz string) bool {
+	_, err := cron.LoadZone(tz)
+	return tz != "" && err == nil
+}
+
+// ruleSchedule is a stored rule's schedule in its time zone; false when
+// the rule has none that parses.
+func ruleSchedule(r *types.BackupRule) (*cron.Schedule, bool) {
+	cs, err := cron.Parse(aws.ToString(r.ScheduleExpression))
+	if err != nil {
+		return nil, false
+	}
+	loc, err := cron.LoadZone(aws.ToString(r.ScheduleExpressionTimezone))
+	if err != nil {
+		loc = time.UTC
+	}
+	return cs.In(loc), true
 }
 
 // checkRuleLifecycle enforces AWS's lifecycle rules: positive days (or -1 on
@@ -332,309 +357,21 @@ func checkAdvancedSetting(f string, s types.AdvancedBackupSetting) error {
 	return nil
 }
 
-var cronMonthNames = map[string]int{"JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6, "JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10, "NOV": 11, "DEC": 12}
-var cronDayNames = map[string]int{"SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7}
-
-// cronSpec is a parsed AWS cron expression:
-// cron(minutes hours day-of-month month day-of-week year). Day-of-week
-// counts 1–7 from Sunday.
-type cronSpec struct {
-	minutes, hours, months, years map[int]bool
-	// domAny / dowAny are set by "?".
-	domAny, dowAny bool
-	dom, dow       map[int]bool
-	// domLast is "L", domLastWeekday "LW", domNearest "nW".
-	domLast, domLastWeekday bool
-	domNearest              []int
-	// dowLast are the weekdays of "nL"; dowNth the (weekday, n) of "d#n".
-	dowLast []int
-	dowNth  [][2]int
-}
-
-// checkCron validates an AWS cron expression; it also refuses schedules
-// that run more than once an hour.
-func checkCron(expr string) error {
-	_, err := parseCron(expr)
-	return err
-}
-
-func parseCron(expr string) (*cronSpec, error) {
-	expr = strings.TrimSpace(expr)
-	if !strings.HasPrefix(expr, "cron(") || !strings.HasSuffix(expr, ")") {
-		return nil, fmt.Errorf("want cron(minutes hours day-of-month month day-of-week year)")
-	}
-	fields := strings.Fields(expr[len("cron(") : len(expr)-1])
-	if len(fields) != 6 {
-		return nil, fmt.Errorf("a cron expression has 6 fields, got %d", len(fields))
-	}
-	if (fields[2] == "?") == (fields[4] == "?") {
-		return nil, fmt.Errorf("exactly one of day-of-month and day-of-week must be '?'")
-	}
-	if _, err := strconv.Atoi(fields[0]); err != nil {
-		return nil, fmt.Errorf("backups can run at most once an hour: the minutes field must be a single value 0-59")
-	}
-	cs := &cronSpec{}
-	var err error
-	if cs.minutes, err = parseCronSet(fields[0], 0, 59, nil); err != nil {
-		return nil, fmt.Errorf("minutes field %q: %v", fields[0], err)
-	}
-	if cs.hours, err = parseCronSet(fields[1], 0, 23, nil); err != nil {
-		return nil, fmt.Errorf("hours field %q: %v", fields[1], err)
-	}
-	if cs.months, err = parseCronSet(fields[3], 1, 12, cronMonthNames); err != nil {
-		return nil, fmt.Errorf("month field %q: %v", fields[3], err)
-	}
-	if cs.years, err = parseCronSet(fields[5], 1970, 2199, nil); err != nil {
-		return nil, fmt.Errorf("year field %q: %v", fields[5], err)
-	}
-	if err := cs.parseDOM(fields[2]); err != nil {
-		return nil, fmt.Errorf("day-of-month field %q: %v", fields[2], err)
-	}
-	if err := cs.parseDOW(fields[4]); err != nil {
-		return nil, fmt.Errorf("day-of-week field %q: %v", fields[4], err)
-	}
-	return cs, nil
-}
-
-// cronValue parses one value of a field: a number in lo..hi or a name.
-func cronValue(s string, lo, hi int, names map[string]int) (int, error) {
-	if n, ok := names[strings.ToUpper(s)]; ok {
-		return n, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a value", s)
-	}
-	if n < lo || n > hi {
-		return 0, fmt.Errorf("%d is out of range %d-%d", n, lo, hi)
-	}
-	return n, nil
-}
-
-// parseCronSet parses a list of *, values, ranges and steps.
-func parseCronSet(f string, lo, hi int, names map[string]int) (map[int]bool, error) {
-	set := map[int]bool{}
-	for _, part := range strings.Split(f, ",") {
-		if err := addCronPart(set, part, lo, hi, names); err != nil {
-			return nil, err
-		}
-	}
-	return set, nil
-}
-
-func addCronPart(set map[int]bool, part string, lo, hi int, names map[string]int) error {
-	base, stepS, hasStep := strings.Cut(part, "/")
-	step := 1
-	if hasStep {
-		n, err := strconv.Atoi(stepS)
-		if err != nil || n < 1 {
-			return fmt.Errorf("%q: step must be a positive number", part)
-		}
-		step = n
-	}
-	from, to := lo, hi
-	switch {
-	case base == "*":
-	case strings.Contains(base, "-"):
-		a, b, _ := strings.Cut(base, "-")
-		var err error
-		if from, err = cronValue(a, lo, hi, names); err != nil {
-			return err
-		}
-		if to, err = cronValue(b, lo, hi, names); err != nil {
-			return err
-		}
-		if from > to {
-			return fmt.Errorf("%q: range starts after it ends", part)
-		}
-	default:
-		v, err := cronValue(base, lo, hi, names)
-		if err != nil {
-			return err
-		}
-		from = v
-		if !hasStep {
-			to = v
-		}
-	}
-	for v := from; v <= to; v += step {
-		set[v] = true
-	}
-	return nil
-}
-
-func (cs *cronSpec) parseDOM(f string) error {
-	if f == "?" {
-		cs.domAny = true
-		return nil
-	}
-	cs.dom = map[int]bool{}
-	for _, part := range strings.Split(f, ",") {
-		switch {
-		case part == "L":
-			cs.domLast = true
-		case part == "LW":
-			cs.domLastWeekday = true
-		case strings.HasSuffix(part, "W"):
-			n, err := cronValue(strings.TrimSuffix(part, "W"), 1, 31, nil)
-			if err != nil {
-				return err
-			}
-			cs.domNearest = append(cs.domNearest, n)
-		default:
-			if err := addCronPart(cs.dom, part, 1, 31, nil); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func (cs *cronSpec) parseDOW(f string) error {
-	if f == "?" {
-		cs.dowAny = true
-		return nil
-	}
-	cs.dow = map[int]bool{}
-	for _, part := range strings.Split(f, ",") {
-		switch {
-		case part == "L":
-			cs.dow[7] = true
-		case strings.HasSuffix(part, "L"):
-			d, err := cronValue(strings.TrimSuffix(part, "L"), 1, 7, cronDayNames)
-			if err != nil {
-				return err
-			}
-			cs.dowLast = append(cs.dowLast, d)
-		case strings.Contains(part, "#"):
-			a, b, _ := strings.Cut(part, "#")
-			d, err := cronValue(a, 1, 7, cronDayNames)
-			if err != nil {
-				return err
-			}
-			n, err := strconv.Atoi(b)
-			if err != nil || n < 1 || n > 5 {
-				return fmt.Errorf("%q: the week after # must be 1-5", part)
-			}
-			cs.dowNth = append(cs.dowNth, [2]int{d, n})
-		default:
-			if err := addCronPart(cs.dow, part, 1, 7, cronDayNames); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// matchDay reports whether the schedule runs on the given day.
-func (cs *cronSpec) matchDay(day time.Time) bool {
-	y, m, d := day.Date()
-	if !cs.years[y] || !cs.months[int(m)] {
-		return false
-	}
-	last := time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
-	if !cs.domAny {
-		if cs.dom[d] || (cs.domLast && d == last) {
-			return true
-		}
-		if cs.domLastWeekday && d == nearestWeekday(y, m, last) {
-			return true
-		}
-		for _, n := range cs.domNearest {
-			if n <= last && d == nearestWeekday(y, m, n) {
-				return true
-			}
-		}
-		return false
-	}
-	wd := int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Weekday()) + 1
-	if cs.dow[wd] {
-		return true
-	}
-	for _, l := range cs.dowLast {
-		if wd == l && d+7 > last {
-			return true
-		}
-	}
-	for _, nth := range cs.dowNth {
-		if wd == nth[0] && (d-1)/7+1 == nth[1] {
-			return true
-		}
-	}
-	return false
-}
-
-// nearestWeekday is the weekday (Mon–Fri) nearest to day n of the month,
-// staying in the month, as for "nW".
-func nearestWeekday(y int, m time.Month, n int) int {
-	last := time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
-	switch time.Date(y, m, n, 0, 0, 0, 0, time.UTC).Weekday() {
-	case time.Saturday:
-		if n == 1 {
-			return 3
-		}
-		return n - 1
-	case time.Sunday:
-		if n == last {
-			return n - 2
-		}
-		return n + 1
-	}
-	return n
-}
-
-// next returns up to n run times strictly after after, in loc, looking at
-// most ten years ahead.
-func (cs *cronSpec) next(after time.Time, loc *time.Location, n int) []time.Time {
-	hours := cronSorted(cs.hours)
-	minutes := cronSorted(cs.minutes)
-	var out []time.Time
-	local := after.In(loc)
-	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
-	for i := 0; i < 3660 && len(out) < n; i++ {
-		d := day.AddDate(0, 0, i)
-		if !cs.matchDay(d) {
-			continue
-		}
-		for _, h := range hours {
-			for _, mi := range minutes {
-				t := time.Date(d.Year(), d.Month(), d.Day(), h, mi, 0, 0, loc)
-				if t.After(after) && len(out) < n {
-					out = append(out, t.UTC())
-				}
-			}
-		}
-	}
-	return out
-}
-
-func cronSorted(m map[int]bool) []int {
-	out := make([]int, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Ints(out)
-	return out
-}
-
 // scheduledRuns previews the next n runs of a plan's rules, soonest first.
 func scheduledRuns(bp types.BackupPlan, now time.Time, n int) []types.ScheduledPlanExecutionMember {
 	var runs []types.ScheduledPlanExecutionMember
-	for _, r := range bp.Rules {
-		cs, err := parseCron(aws.ToString(r.ScheduleExpression))
-		if err != nil {
+	for i := range bp.Rules {
+		r := &bp.Rules[i]
+		cs, ok := ruleSchedule(r)
+		if !ok {
 			continue
-		}
-		loc, err := time.LoadLocation(aws.ToString(r.ScheduleExpressionTimezone))
-		if err != nil {
-			loc = time.UTC
 		}
 		kind := types.RuleExecutionTypeSnapshots
 		if aws.ToBool(r.EnableContinuousBackup) {
 			kind = types.RuleExecutionTypeContinuousAndSnapshots
 		}
-		for _, t := range cs.next(now, loc, n) {
-			runs = append(runs, types.ScheduledPlanExecutionMember{ExecutionTime: timePtr(t), RuleId: aws.String(aws.ToString(r.RuleId)), RuleExecutionType: kind})
+		for _, t := range cs.Next(now, n) {
+			runs = append(runs, types.ScheduledPlanExecutionMember{ExecutionTime: timePtr(t.UTC()), RuleId: aws.String(aws.ToString(r.RuleId)), RuleExecutionType: kind})
 		}
 	}
 	sort.SliceStable(runs, func(i, j int) bool { return runs[i].ExecutionTime.Before(*runs[j].ExecutionTime) })

@@ -235,6 +235,12 @@ func TestBackupPlanValidation(t *testing.T) {
 		{"more than hourly", mod(func(p *types.BackupPlanInput) { p.Rules[0].ScheduleExpression = aws.String("cron(0/15 * ? * * *)") }), "invalid", "ScheduleExpression"},
 		{"rate", mod(func(p *types.BackupPlanInput) { p.Rules[0].ScheduleExpression = aws.String("rate(1 day)") }), "invalid", "ScheduleExpression"},
 		{"bad timezone", mod(func(p *types.BackupPlanInput) { p.Rules[0].ScheduleExpressionTimezone = aws.String("Mars/Olympus") }), "invalid", "ScheduleExpressionTimezone"},
+		// eb-cron-expressions, Wildcards: "3#1,6#3" is not valid; L and W
+		// stand alone too (the library's cron rule, internal/cron).
+		{"L in a list", mod(func(p *types.BackupPlanInput) { p.Rules[0].ScheduleExpression = aws.String("cron(0 5 L,15 * ? *)") }), "invalid", "ScheduleExpression"},
+		{"W in a list", mod(func(p *types.BackupPlanInput) { p.Rules[0].ScheduleExpression = aws.String("cron(0 5 15W,1 * ? *)") }), "invalid", "ScheduleExpression"},
+		{"# in a list", mod(func(p *types.BackupPlanInput) { p.Rules[0].ScheduleExpression = aws.String("cron(0 5 ? * 2#1,3 *)") }), "invalid", "ScheduleExpression"},
+		{"nL in a list", mod(func(p *types.BackupPlanInput) { p.Rules[0].ScheduleExpression = aws.String("cron(0 5 ? * 6L,MON *)") }), "invalid", "ScheduleExpression"},
 		{"start window 59", mod(func(p *types.BackupPlanInput) { p.Rules[0].StartWindowMinutes = aws.Int64(59) }), "invalid", "StartWindowMinutes"},
 		{"cold plus 90", mod(func(p *types.BackupPlanInput) { p.Rules[0].Lifecycle.DeleteAfterDays = aws.Int64(119) }), "invalid", "BackupPlan.Rules[0].Lifecycle.DeleteAfterDays"},
 		{"retention too long", mod(func(p *types.BackupPlanInput) {

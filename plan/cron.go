@@ -2,22 +2,14 @@ package plan
 
 import (
 	"errors"
-	"fmt"
-	"math/bits"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/backupkit/backupkit/internal/cron"
 )
 
 // DefaultSchedule is the expression AWS Backup uses when a rule has no
 // ScheduleExpression.
-const DefaultSchedule = "cron(0 5 ? * * *)"
-
-// Bounds of the AWS cron year field.
-const (
-	minYear = 1970
-	maxYear = 2199
-)
+const DefaultSchedule = cron.Default
 
 // Schedule is a parsed AWS cron expression, "cron(minutes hours
 // day-of-month month day-of-week year)", bound to a time zone (UTC unless
@@ -35,26 +27,9 @@ const (
 // Exactly one of day-of-month and day-of-week must be "?". L, W and # stand
 // alone in their field (no lists or ranges around them). Ranges must be
 // ascending. "a/b" means every b starting at a; "*/b" starts at the field's
-// minimum.
+// minimum. The backuptest emulator reads expressions with the same code.
 type Schedule struct {
-	expr string
-	loc  *time.Location
-
-	minutes uint64 // bit m for minute m
-	hours   uint32 // bit h
-	months  uint16 // bit m (1-12)
-	years   [4]uint64
-
-	domAny  bool   // "?" in day-of-month: the day-of-week decides
-	dom     uint32 // bit d (1-31)
-	domLast bool   // L
-	domLW   bool   // LW
-	domW    int    // nW; 0 = unused
-
-	dow     uint8 // bit w (0 = Sunday … 6 = Saturday)
-	dowLast int   // nL: weekday+1 (1-7), 0 = unused
-	dowNth  int   // n#k: k (1-5), with dowNthW
-	dowNthW int   // weekday (0-6)
+	c *cron.Schedule
 }
 
 // ScheduleError is returned by ParseSchedule. Field names the cron field
@@ -68,37 +43,39 @@ type ScheduleError struct {
 
 // Error names the expression, the field and the reason.
 func (e *ScheduleError) Error() string {
-	if e.Field == "" {
-		return fmt.Sprintf("schedule %q: %s", e.Expr, e.Reason)
-	}
-	return fmt.Sprintf("schedule %q: %s field: %s", e.Expr, e.Field, e.Reason)
+	return (&cron.Error{Expr: e.Expr, Field: e.Field, Reason: e.Reason}).Error()
 }
 
 // ErrSubHourly is wrapped by the error ParseSchedule returns for a schedule
 // that fires more often than once an hour, which AWS Backup does not allow.
 var ErrSubHourly = errors.New("AWS Backup runs a rule at most once an hour")
 
-// ParseSchedule parses an AWS Backup schedule expression. It accepts only
-// cron(...) (rate() is rejected: AWS Backup rules take cron expressions)
-// and rejects expressions that fire more than once in an hour (the minutes
-// field must be a single value), because AWS Backup runs snapshot backups
-// at most hourly. The returned Schedule is in UTC; use In for a rule's
-// ScheduleExpressionTimezone.
-func ParseSchedule(expr string) (*Schedule, error) {
-	s, err := parseCron(expr)
-	if err != nil {
-		return nil, err
-	}
-	if bits.OnesCount64(s.minutes) != 1 {
-		return nil, &scheduleSubHourly{ScheduleError{Expr: expr, Field: "minutes",
-			Reason: "fires more than once an hour; AWS Backup runs a rule at most hourly, so the minutes field must be a single value"}}
-	}
-	return s, nil
-}
-
 type scheduleSubHourly struct{ ScheduleError }
 
 func (e *scheduleSubHourly) Unwrap() []error { return []error{&e.ScheduleError, ErrSubHourly} }
+
+// ParseSchedule parses an AWS Backup schedule expression. It accepts only
+// cron(...) (rate() is rejected: AWS Backup rules take cron expressions),
+// and rejects expressions that fire more than once in an hour (the minutes
+// field must be a single value, because AWS Backup runs snapshot backups
+// at most hourly) and expressions that never fire (30 February). The
+// returned Schedule is in UTC; use In for a rule's
+// ScheduleExpressionTimezone.
+func ParseSchedule(expr string) (*Schedule, error) {
+	c, err := cron.Parse(expr)
+	if err != nil {
+		var ce *cron.Error
+		if !errors.As(err, &ce) {
+			return nil, err
+		}
+		se := ScheduleError{Expr: ce.Expr, Field: ce.Field, Reason: ce.Reason}
+		if ce.SubHourly {
+			return nil, &scheduleSubHourly{se}
+		}
+		return nil, &se
+	}
+	return &Schedule{c: c}, nil
+}
 
 // MustParseSchedule is ParseSchedule that panics on error, for expressions
 // known at compile time.
@@ -111,304 +88,17 @@ func MustParseSchedule(expr string) *Schedule {
 }
 
 // String returns the expression as given to ParseSchedule.
-func (s *Schedule) String() string { return s.expr }
+func (s *Schedule) String() string { return s.c.String() }
 
 // Location returns the time zone Next and Matches work in.
-func (s *Schedule) Location() *time.Location { return s.loc }
+func (s *Schedule) Location() *time.Location { return s.c.Location() }
 
 // In returns a copy of s that fires in loc (nil means UTC).
-func (s *Schedule) In(loc *time.Location) *Schedule {
-	c := *s
-	if loc == nil {
-		loc = time.UTC
-	}
-	c.loc = loc
-	return &c
-}
-
-var fieldNames = [6]string{"minutes", "hours", "day-of-month", "month", "day-of-week", "year"}
-
-var monthNames = map[string]int{"JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6,
-	"JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10, "NOV": 11, "DEC": 12}
-var dowNames = map[string]int{"SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7}
-
-func parseCron(expr string) (*Schedule, error) {
-	fail := func(field int, format string, args ...any) error {
-		f := ""
-		if field >= 0 {
-			f = fieldNames[field]
-		}
-		return &ScheduleError{Expr: expr, Field: f, Reason: fmt.Sprintf(format, args...)}
-	}
-	e := strings.TrimSpace(expr)
-	if strings.HasPrefix(e, "rate(") {
-		return nil, fail(-1, "rate() expressions are not supported by AWS Backup; use cron(minutes hours day-of-month month day-of-week year)")
-	}
-	if !strings.HasPrefix(e, "cron(") || !strings.HasSuffix(e, ")") {
-		return nil, fail(-1, "must be cron(minutes hours day-of-month month day-of-week year)")
-	}
-	parts := strings.Fields(e[len("cron(") : len(e)-1])
-	if len(parts) != 6 {
-		return nil, fail(-1, "cron needs exactly 6 fields (minutes hours day-of-month month day-of-week year), got %d", len(parts))
-	}
-	s := &Schedule{expr: expr, loc: time.UTC}
-	var err error
-	var v uint64
-	if v, err = parseList(parts[0], 0, 59, nil); err != nil {
-		return nil, fail(0, "%v", err)
-	}
-	s.minutes = v
-	if v, err = parseList(parts[1], 0, 23, nil); err != nil {
-		return nil, fail(1, "%v", err)
-	}
-	s.hours = uint32(v)
-	if v, err = parseList(parts[3], 1, 12, monthNames); err != nil {
-		return nil, fail(3, "%v", err)
-	}
-	s.months = uint16(v)
-	if err = s.parseYears(parts[5]); err != nil {
-		return nil, fail(5, "%v", err)
-	}
-	domQ, dowQ := parts[2] == "?", parts[4] == "?"
-	switch {
-	case domQ && dowQ:
-		return nil, fail(-1, "exactly one of day-of-month and day-of-week must be ?, not both")
-	case !domQ && !dowQ:
-		return nil, fail(-1, "exactly one of day-of-month and day-of-week must be ? (AWS cron cannot constrain both)")
-	case domQ:
-		s.domAny = true
-		if err = s.parseDOW(parts[4]); err != nil {
-			return nil, fail(4, "%v", err)
-		}
-	default:
-		if err = s.parseDOM(parts[2]); err != nil {
-			return nil, fail(2, "%v", err)
-		}
-	}
-	return s, nil
-}
-
-func (s *Schedule) parseYears(f string) error {
-	for _, item := range strings.Split(f, ",") {
-		lo, hi, step, err := parseItem(item, minYear, maxYear, nil)
-		if err != nil {
-			return err
-		}
-		for y := lo; y <= hi; y += step {
-			s.years[(y-minYear)/64] |= 1 << ((y - minYear) % 64)
-		}
-	}
-	return nil
-}
-
-func (s *Schedule) yearOK(y int) bool {
-	if y < minYear || y > maxYear {
-		return false
-	}
-	return s.years[(y-minYear)/64]&(1<<((y-minYear)%64)) != 0
-}
-
-func (s *Schedule) parseDOM(f string) error {
-	switch {
-	case f == "L":
-		s.domLast = true
-		return nil
-	case f == "LW":
-		s.domLW = true
-		return nil
-	case strings.HasSuffix(f, "W"):
-		n, err := atoiRange(strings.TrimSuffix(f, "W"), 1, 31, nil)
-		if err != nil {
-			return fmt.Errorf("W needs a single day before it (e.g. 15W): %v", err)
-		}
-		s.domW = n
-		return nil
-	case strings.ContainsAny(f, "LW"):
-		return fmt.Errorf("L and W must stand alone (L, LW or nW), got %q", f)
-	}
-	v, err := parseList(f, 1, 31, nil)
-	if err != nil {
-		return err
-	}
-	s.dom = uint32(v)
-	return nil
-}
-
-func (s *Schedule) parseDOW(f string) error {
-	switch {
-	case f == "L":
-		s.dow = 1 << 6 // Saturday, the last day of the week
-		return nil
-	case strings.Contains(f, "#"):
-		a, b, _ := strings.Cut(f, "#")
-		d, err := atoiRange(a, 1, 7, dowNames)
-		if err != nil {
-			return fmt.Errorf("# needs a single weekday before it (e.g. 2#1): %v", err)
-		}
-		k, err := atoiRange(b, 1, 5, nil)
-		if err != nil {
-			return fmt.Errorf("# needs an occurrence 1-5 after it: %v", err)
-		}
-		s.dowNth, s.dowNthW = k, d-1
-		return nil
-	case strings.HasSuffix(f, "L"):
-		d, err := atoiRange(strings.TrimSuffix(f, "L"), 1, 7, dowNames)
-		if err != nil {
-			return fmt.Errorf("L needs a single weekday before it (e.g. 6L): %v", err)
-		}
-		s.dowLast = d
-		return nil
-	}
-	v, err := parseList(f, 1, 7, dowNames)
-	if err != nil {
-		return err
-	}
-	s.dow = uint8(v >> 1) // 1-7 => bits 0-6
-	return nil
-}
-
-// parseList parses a comma-separated list of values, ranges and steps into a
-// bitset where bit v is set for each value v.
-func parseList(f string, lo, hi int, names map[string]int) (uint64, error) {
-	var set uint64
-	for _, item := range strings.Split(f, ",") {
-		a, b, step, err := parseItem(item, lo, hi, names)
-		if err != nil {
-			return 0, err
-		}
-		for v := a; v <= b; v += step {
-			set |= 1 << v
-		}
-	}
-	return set, nil
-}
-
-func parseItem(item string, lo, hi int, names map[string]int) (a, b, step int, err error) {
-	if item == "" {
-		return 0, 0, 0, fmt.Errorf("empty list item")
-	}
-	rng, stepStr, hasStep := strings.Cut(item, "/")
-	step = 1
-	if hasStep {
-		step, err = strconv.Atoi(stepStr)
-		if err != nil || step < 1 || step > hi-lo+1 {
-			return 0, 0, 0, fmt.Errorf("step %q must be a number from 1 to %d", stepStr, hi-lo+1)
-		}
-	}
-	switch {
-	case rng == "*":
-		return lo, hi, step, nil
-	case strings.Contains(rng, "-"):
-		x, y, _ := strings.Cut(rng, "-")
-		if a, err = atoiRange(x, lo, hi, names); err != nil {
-			return 0, 0, 0, err
-		}
-		if b, err = atoiRange(y, lo, hi, names); err != nil {
-			return 0, 0, 0, err
-		}
-		if a > b {
-			return 0, 0, 0, fmt.Errorf("range %q must be ascending", rng)
-		}
-		return a, b, step, nil
-	default:
-		if a, err = atoiRange(rng, lo, hi, names); err != nil {
-			return 0, 0, 0, err
-		}
-		if hasStep {
-			return a, hi, step, nil
-		}
-		return a, a, 1, nil
-	}
-}
-
-func atoiRange(s string, lo, hi int, names map[string]int) (int, error) {
-	if names != nil {
-		if v, ok := names[strings.ToUpper(s)]; ok {
-			return v, nil
-		}
-	}
-	v, err := strconv.Atoi(s)
-	if err != nil || len(s) > 4 || strings.HasPrefix(s, "+") || strings.HasPrefix(s, "-") {
-		return 0, fmt.Errorf("%q is not a value from %d to %d", s, lo, hi)
-	}
-	if v < lo || v > hi {
-		return 0, fmt.Errorf("%d is out of range %d-%d", v, lo, hi)
-	}
-	return v, nil
-}
-
-func daysIn(y int, m time.Month) int {
-	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
-}
-
-func weekday(y int, m time.Month, d int) int {
-	return int(time.Date(y, m, d, 12, 0, 0, 0, time.UTC).Weekday())
-}
-
-// dayOK reports whether the calendar day y-m-d matches the day-of-month or
-// day-of-week field.
-func (s *Schedule) dayOK(y int, m time.Month, d int) bool {
-	if !s.domAny {
-		last := daysIn(y, m)
-		switch {
-		case s.domLast:
-			return d == last
-		case s.domLW:
-			t := last
-			switch weekday(y, m, last) {
-			case 0:
-				t = last - 2
-			case 6:
-				t = last - 1
-			}
-			return d == t
-		case s.domW > 0:
-			n := s.domW
-			if n > last {
-				return false
-			}
-			t := n
-			switch weekday(y, m, n) {
-			case 6: // Saturday: Friday before, or Monday after when n is the 1st
-				if n == 1 {
-					t = 3
-				} else {
-					t = n - 1
-				}
-			case 0: // Sunday: Monday after, or Friday before when n is the last day
-				if n == last {
-					t = n - 2
-				} else {
-					t = n + 1
-				}
-			}
-			return d == t
-		default:
-			return s.dom&(1<<d) != 0
-		}
-	}
-	wd := weekday(y, m, d)
-	switch {
-	case s.dowLast > 0:
-		return wd == s.dowLast-1 && d+7 > daysIn(y, m)
-	case s.dowNth > 0:
-		return wd == s.dowNthW && (d-1)/7+1 == s.dowNth
-	default:
-		return s.dow&(1<<wd) != 0
-	}
-}
+func (s *Schedule) In(loc *time.Location) *Schedule { return &Schedule{c: s.c.In(loc)} }
 
 // Matches reports whether t, read as a wall-clock time in the schedule's
 // location, is a time the expression names (seconds must be zero).
-func (s *Schedule) Matches(t time.Time) bool {
-	t = t.In(s.loc)
-	if t.Second() != 0 || t.Nanosecond() != 0 {
-		return false
-	}
-	y, m, d := t.Date()
-	return s.yearOK(y) && s.months&(1<<m) != 0 && s.dayOK(y, m, d) &&
-		s.hours&(1<<t.Hour()) != 0 && s.minutes&(1<<t.Minute()) != 0
-}
+func (s *Schedule) Matches(t time.Time) bool { return s.c.Matches(t) }
 
 // Next returns up to n fire times strictly after after, in ascending order
 // and in the schedule's location. It returns fewer than n when the
@@ -419,90 +109,4 @@ func (s *Schedule) Matches(t time.Time) bool {
 // time skipped when clocks spring forward does not fire that day, and a
 // wall-clock time repeated when clocks fall back fires once, at its first
 // occurrence.
-func (s *Schedule) Next(after time.Time, n int) []time.Time {
-	if n <= 0 {
-		return nil
-	}
-	out := make([]time.Time, 0, min(n, 1024))
-	loc := s.loc
-	local := after.In(loc)
-	y, m, d := local.Date()
-	if y < minYear {
-		y, m, d = minYear, time.January, 1
-	}
-	for y <= maxYear {
-		if !s.yearOK(y) {
-			y, m, d = y+1, time.January, 1
-			continue
-		}
-		if s.months&(1<<m) == 0 {
-			if m == time.December {
-				y, m, d = y+1, time.January, 1
-			} else {
-				m, d = m+1, 1
-			}
-			continue
-		}
-		if s.dayOK(y, m, d) {
-			for hs := s.hours; hs != 0; hs &= hs - 1 {
-				h := bits.TrailingZeros32(hs)
-				for ms := s.minutes; ms != 0; ms &= ms - 1 {
-					mi := bits.TrailingZeros64(ms)
-					t, ok := wallTime(y, m, d, h, mi, loc)
-					if !ok || !t.After(after) {
-						continue
-					}
-					out = append(out, t)
-					if len(out) == n {
-						return out
-					}
-				}
-			}
-		}
-		if d >= daysIn(y, m) {
-			if m == time.December {
-				y, m, d = y+1, time.January, 1
-			} else {
-				m, d = m+1, 1
-			}
-		} else {
-			d++
-		}
-	}
-	return out
-}
-
-// wallTime returns the first instant whose wall clock in loc reads
-// y-m-d h:mi, or false when that wall-clock time does not exist (it falls in
-// a daylight-saving gap).
-func wallTime(y int, m time.Month, d, h, mi int, loc *time.Location) (time.Time, bool) {
-	t := time.Date(y, m, d, h, mi, 0, 0, loc)
-	if loc == time.UTC {
-		return t, true
-	}
-	// Fast path: no offset change within 12 hours either side, so the wall
-	// time exists exactly once.
-	_, off := t.Zone()
-	_, before := t.Add(-12 * time.Hour).Zone()
-	_, after := t.Add(12 * time.Hour).Zone()
-	if off == before && off == after {
-		return t, true
-	}
-	naive := time.Date(y, m, d, h, mi, 0, 0, time.UTC)
-	var best time.Time
-	found := false
-	for _, probe := range [3]time.Time{t.Add(-12 * time.Hour), t, t.Add(12 * time.Hour)} {
-		_, off := probe.Zone()
-		c := naive.Add(-time.Duration(off) * time.Second)
-		lt := c.In(loc)
-		if lt.Year() == y && lt.Month() == m && lt.Day() == d && lt.Hour() == h && lt.Minute() == mi {
-			if !found || c.Before(best) {
-				best, found = c, true
-			}
-		}
-	}
-	if !found {
-		return time.Time{}, false
-	}
-	return best.In(loc), true
-}
+func (s *Schedule) Next(after time.Time, n int) []time.Time { return s.c.Next(after, n) }

@@ -4,10 +4,10 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/cron"
 )
 
 // CopyAction copies each recovery point a rule creates to another vault,
@@ -336,24 +336,4 @@ func durationDays(n int64) time.Duration {
 	return time.Duration(min(max(n, -maxWireDays), maxWireDays)) * backup.Day
 }
 
-func loadZone(tz string) (*time.Location, error) {
-	if tz == "" || tz == "UTC" {
-		return time.UTC, nil
-	}
-	if tz == "Local" {
-		return nil, &ValidationError{Reason: `"Local" is not an IANA time zone name`}
-	}
-	if loc, ok := zoneCache.Load(tz); ok {
-		return loc.(*time.Location), nil
-	}
-	loc, err := time.LoadLocation(tz)
-	if err != nil {
-		return nil, err
-	}
-	zoneCache.Store(tz, loc)
-	return loc, nil
-}
-
-// zoneCache keeps loaded time zones: time.LoadLocation reads the zone
-// database on every call.
-var zoneCache sync.Map
+func loadZone(tz string) (*time.Location, error) { return cron.LoadZone(tz) }

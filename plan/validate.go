@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/cron"
 	"github.com/backupkit/backupkit/internal/problem"
 	"github.com/backupkit/backupkit/internal/selection"
 )
@@ -115,25 +116,17 @@ func (r Rule) validate(pr *problems, prefix string) {
 		pr.add(f("TargetBackupVaultName"), "%s, got %q", vaultRule, r.TargetVault)
 	}
 	if r.Schedule != "" {
-		if s, err := ParseSchedule(r.Schedule); err == nil {
-			if len(s.Next(time.Date(minYear, 1, 1, 0, 0, 0, 0, time.UTC), 1)) == 0 {
-				pr.add(f("ScheduleExpression"), "never fires: no date in %d-%d matches it (e.g. February 30)", minYear, maxYear)
-			}
-		} else {
-			var se *ScheduleError
-			if errors.As(err, &se) {
-				reason := se.Reason
-				if se.Field != "" {
-					reason = se.Field + " field: " + reason
-				}
-				pr.add(f("ScheduleExpression"), "%s", reason)
+		if _, err := cron.Parse(r.Schedule); err != nil {
+			var ce *cron.Error
+			if errors.As(err, &ce) {
+				pr.add(f("ScheduleExpression"), "%s", ce.Problem())
 			} else {
 				pr.add(f("ScheduleExpression"), "%v", err)
 			}
 		}
 	}
 	if r.Timezone != "" {
-		if _, err := loadZone(r.Timezone); err != nil {
+		if _, err := cron.LoadZone(r.Timezone); err != nil {
 			pr.add(f("ScheduleExpressionTimezone"), "must be an IANA time zone name such as Europe/Berlin, got %q", r.Timezone)
 		}
 	}

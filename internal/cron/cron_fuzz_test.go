@@ -1,21 +1,21 @@
-package plan
+package cron
 
 import (
 	"testing"
 	"time"
 )
 
-// FuzzParseSchedule checks that ParseSchedule never panics and that, for
+// FuzzParseSchedule checks that Parse never panics and that, for
 // every expression it accepts, Next returns strictly increasing times that
 // each match the expression, in UTC and in a zone with daylight saving time.
 func FuzzParseSchedule(f *testing.F) {
-	for _, s := range []string{DefaultSchedule, "cron(0 12 L * ? *)", "cron(0 8 15W * ? *)",
+	for _, s := range []string{Default, "cron(0 12 L * ? *)", "cron(0 8 15W * ? *)",
 		"cron(0 9 ? * 2#1 *)", "cron(30 2 * * ? *)", "cron(0 0/6 * * ? 2024-2030)", "rate(1 day)"} {
 		f.Add(s, int64(1710036000), uint8(0))
 	}
 	zones := []*time.Location{time.UTC, mustLoc(f, "America/New_York"), mustLoc(f, "Australia/Lord_Howe")}
 	f.Fuzz(func(t *testing.T, expr string, after int64, zone uint8) {
-		s, err := ParseSchedule(expr)
+		s, err := Parse(expr)
 		if err != nil {
 			return
 		}
