@@ -52,10 +52,10 @@ func TestBackupInputValidation(t *testing.T) {
 		{"everything wrong", JobInput{VaultName: "x", ResourceARN: "arn:aws:sqs:us-east-1:1:q", IAMRoleARN: "arn:aws:iam::1:user/u",
 			StartWindow: 30 * time.Minute, CompletionWindow: 2*time.Hour + 30*time.Second,
 			Lifecycle: Lifecycle{MoveToColdStorageAfter: Days(30), DeleteAfter: Days(60)}, RecoveryPointTags: tags},
-			[]string{"VaultName", "ResourceARN", "IAMRoleARN", "StartWindow", "CompletionWindow", "Lifecycle.DeleteAfter", "RecoveryPointTags"}},
+			[]string{"VaultName", "ResourceARN", "IAMRoleARN", "StartWindow", "CompletionWindow", "Lifecycle.DeleteAfterDays", "RecoveryPointTags"}},
 		{"completion shorter than start", JobInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, StartWindow: 2 * time.Hour, CompletionWindow: time.Hour}, []string{"CompletionWindow"}},
 		{"reserved tag", JobInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, RecoveryPointTags: map[string]string{"aws:x": "1"}}, []string{"RecoveryPointTags[aws:x]"}},
-		{"fractional day", JobInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, Lifecycle: Lifecycle{DeleteAfter: 36 * time.Hour}}, []string{"Lifecycle.DeleteAfter"}},
+		{"fractional day", JobInput{VaultName: "v1", ResourceARN: testVol, IAMRoleARN: testRole, Lifecycle: Lifecycle{DeleteAfter: 36 * time.Hour}}, []string{"Lifecycle.DeleteAfterDays"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,13 +158,19 @@ func TestLifecycleKeepForeverAndZero(t *testing.T) {
 	if got := LifecycleFromSDK(nil); !got.IsZero() {
 		t.Errorf("LifecycleFromSDK(nil) = %+v; want zero", got)
 	}
-	l := Lifecycle{DeleteAfter: KeepForever}
+	// API_Lifecycle: "specify -1 for MoveToColdStorageAfterDays and
+	// DeleteAfterDays" to keep recovery points indefinitely; -1 in one
+	// field alone is refused (internal/lifecycle).
+	if err := (Lifecycle{DeleteAfter: KeepForever}).Validate("L"); err == nil {
+		t.Error("Validate(DeleteAfter: KeepForever alone) = nil; want an error")
+	}
+	l := Lifecycle{MoveToColdStorageAfter: KeepForever, DeleteAfter: KeepForever}
 	if err := l.Validate("L"); err != nil {
-		t.Errorf("Validate(KeepForever) = %v; want nil", err)
+		t.Errorf("Validate(KeepForever in both) = %v; want nil", err)
 	}
 	s := l.SDK()
-	if s.DeleteAfterDays == nil || *s.DeleteAfterDays != -1 || s.MoveToColdStorageAfterDays != nil {
-		t.Errorf("SDK() = %+v; want DeleteAfterDays -1 only", s)
+	if s.DeleteAfterDays == nil || *s.DeleteAfterDays != -1 || s.MoveToColdStorageAfterDays == nil || *s.MoveToColdStorageAfterDays != -1 {
+		t.Errorf("SDK() = %+v; want -1 in both", s)
 	}
 	if back := LifecycleFromSDK(s); back != l {
 		t.Errorf("LifecycleFromSDK(SDK()) = %+v; want %+v", back, l)
@@ -177,7 +183,7 @@ func TestLifecycleKeepForeverAndZero(t *testing.T) {
 	for _, ve := range ValidationErrors(err) {
 		fields = append(fields, ve.Field)
 	}
-	if want := []string{"L.MoveToColdStorageAfter", "L.DeleteAfter"}; !slices.Equal(fields, want) {
+	if want := []string{"L.MoveToColdStorageAfterDays", "L.DeleteAfterDays"}; !slices.Equal(fields, want) {
 		t.Errorf("Validate(-2 days, 1h) fields = %v; want %v", fields, want)
 	}
 }

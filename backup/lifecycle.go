@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+
+	"github.com/backupkit/backupkit/internal/lifecycle"
 )
 
 // Day is 24 hours, the unit of AWS Backup retention settings.
@@ -16,23 +18,24 @@ const Day = 24 * time.Hour
 func Days(n int) time.Duration { return time.Duration(n) * Day }
 
 // KeepForever is the Lifecycle duration AWS Backup reads as "never" (its
-// -1 days): DeleteAfter = KeepForever keeps a recovery point indefinitely,
-// MoveToColdStorageAfter = KeepForever never moves it to cold storage. It
-// equals Days(-1).
+// -1 days). AWS accepts it only in both fields together: a Lifecycle with
+// MoveToColdStorageAfter and DeleteAfter both KeepForever keeps recovery
+// points indefinitely (API_Lifecycle). It equals Days(-1).
 const KeepForever = -Day
 
-// AWS Backup retention and window limits.
+// AWS Backup retention and window limits (internal/lifecycle holds the
+// rule and its sources).
 const (
-	MaxRetention       = 36500 * Day // DeleteAfterDays ≤ 36,500
-	MinColdStorageStay = 90 * Day    // DeleteAfterDays ≥ MoveToColdStorageAfterDays + 90
-	MinStartWindow     = time.Hour   // StartWindowMinutes ≥ 60
-	MaxBackupWindow    = 100 * 365 * Day
+	MaxRetention       = lifecycle.MaxDays * Day                // DeleteAfterDays ≤ 36,500
+	MinColdStorageStay = lifecycle.MinColdDays * Day            // DeleteAfterDays ≥ MoveToColdStorageAfterDays + 90
+	MinStartWindow     = lifecycle.MinStartWindow * time.Minute // StartWindowMinutes ≥ 60
+	MaxBackupWindow    = lifecycle.MaxWindow * time.Minute      // 100 years
 	// DefaultStartWindow is AWS's start window when none is set
 	// (StartWindowMinutes 480), for backup plan rules and StartBackupJob.
-	DefaultStartWindow = 8 * time.Hour
+	DefaultStartWindow = lifecycle.DefaultStartWindow * time.Minute
 	// DefaultCompletionWindow is AWS's completion window of a backup plan
 	// rule when none is set (CompletionWindowMinutes 10080).
-	DefaultCompletionWindow = 7 * Day
+	DefaultCompletionWindow = lifecycle.DefaultCompletionWindow * time.Minute
 
 	defaultDaysInvalid  = "must be a whole number of days"
 	defaultMinuteReason = "must be a whole number of minutes"
@@ -61,29 +64,56 @@ type Lifecycle struct {
 // IsZero reports whether l sets nothing.
 func (l Lifecycle) IsZero() bool { return l == Lifecycle{} }
 
-// Validate checks the AWS rules: whole days (or KeepForever), at most
-// 36,500 days, and DeleteAfter at least 90 days after
-// MoveToColdStorageAfter. field prefixes the ValidationError field names.
-func (l Lifecycle) Validate(field string) error {
+// Validate checks l against AWS's lifecycle rule (internal/lifecycle,
+// which cites API_Lifecycle for each part): whole days, 1 to 36,500 of
+// them, DeleteAfter at least 90 days after MoveToColdStorageAfter, and
+// KeepForever only in both fields together. field prefixes the
+// ValidationError field names, which are AWS's (DeleteAfterDays, …).
+func (l Lifecycle) Validate(field string) error { return l.validate(field, false) }
+
+// ValidateContinuous is Validate for the lifecycle of a continuous-backup
+// rule (EnableContinuousBackup): AWS needs DeleteAfter of 1 to 35 days and
+// refuses cold storage and the archive tier, so the zero Lifecycle is an
+// error here.
+func (l Lifecycle) ValidateContinuous(field string) error { return l.validate(field, true) }
+
+func (l Lifecycle) validate(field string, continuous bool) error {
 	var errs []error
-	check := func(name string, d time.Duration) {
+	days := func(name string, d time.Duration) (*int64, bool) {
 		switch {
-		case d == KeepForever:
-		case d < 0:
-			errs = append(errs, &ValidationError{Field: field + "." + name, Reason: "must not be negative (except KeepForever)"})
+		case d == 0:
+			return nil, true
 		case d%Day != 0:
-			errs = append(errs, &ValidationError{Field: field + "." + name, Reason: defaultDaysInvalid})
-		case d > MaxRetention:
-			errs = append(errs, &ValidationError{Field: field + "." + name, Reason: "must be at most 36500 days"})
+			errs = append(errs, &ValidationError{Field: joinField(field, name), Reason: fmt.Sprintf("%s, got %s", defaultDaysInvalid, d)})
+			return nil, false
 		}
+		n := int64(d / Day)
+		return &n, true
 	}
-	check("MoveToColdStorageAfter", l.MoveToColdStorageAfter)
-	check("DeleteAfter", l.DeleteAfter)
-	if l.MoveToColdStorageAfter > 0 && l.DeleteAfter > 0 && l.DeleteAfter < l.MoveToColdStorageAfter+MinColdStorageStay {
-		errs = append(errs, &ValidationError{Field: field + ".DeleteAfter",
-			Reason: fmt.Sprintf("must be at least 90 days after MoveToColdStorageAfter (%d days)", l.MoveToColdStorageAfter/Day)})
+	cold, okCold := days("MoveToColdStorageAfterDays", l.MoveToColdStorageAfter)
+	del, okDel := days("DeleteAfterDays", l.DeleteAfter)
+	var rule *lifecycle.Lifecycle
+	if !l.IsZero() {
+		rule = &lifecycle.Lifecycle{MoveToColdStorageAfterDays: cold, DeleteAfterDays: del, OptInToArchive: l.OptInToArchive}
+	}
+	for _, p := range lifecycle.Check(rule, continuous) {
+		// A field that is not whole days is reported once, above.
+		if (!okCold && p.Field == "MoveToColdStorageAfterDays") || (!okDel && p.Field == "DeleteAfterDays") {
+			continue
+		}
+		errs = append(errs, &ValidationError{Field: joinField(field, p.Field), Reason: p.Reason})
 	}
 	return errors.Join(errs...)
+}
+
+func joinField(prefix, name string) string {
+	switch {
+	case prefix == "":
+		return name
+	case name == "":
+		return prefix
+	}
+	return prefix + "." + name
 }
 
 // SDK converts l to the SDK type, in AWS's days (KeepForever is -1); the

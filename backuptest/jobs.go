@@ -58,15 +58,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+
+	"github.com/backupkit/backupkit/internal/lifecycle"
 )
 
 // AWS limits on jobs.
 const (
-	minStartWindowMinutes = 60
-	defaultStartWindow    = 8 * 60
-	maxWindowMinutes      = 52_560_000 // 100 years
-	maxRecoveryPointTags  = 10
-	eventTimeLayout       = "2006-01-02T15:04:05.000Z"
+	maxRecoveryPointTags = 10
+	eventTimeLayout      = "2006-01-02T15:04:05.000Z"
 )
 
 var iamRolePattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
@@ -123,29 +122,13 @@ func checkIAMRole(v *string) error {
 	return nil
 }
 
-// checkLifecycle applies AWS's lifecycle rules: DeleteAfterDays at least 90
-// days after MoveToColdStorageAfterDays, at most 36,500 days; -1 on both
-// keeps the point indefinitely.
+// checkLifecycle applies the library's lifecycle rule (internal/lifecycle)
+// to a job's Lifecycle.
 func checkLifecycle(field string, lc *types.Lifecycle) error {
 	if lc == nil {
 		return nil
 	}
-	del, cold := lc.DeleteAfterDays, lc.MoveToColdStorageAfterDays
-	if del != nil && *del == -1 && (cold == nil || *cold == -1) {
-		return nil
-	}
-	if del != nil && (*del < 1 || *del > maxRetentionDays) {
-		return invalidParam("%s.DeleteAfterDays %d is out of range: allowed 1 to %d", field, *del, maxRetentionDays)
-	}
-	if cold != nil && *cold != -1 {
-		if *cold < 1 || *cold > maxRetentionDays {
-			return invalidParam("%s.MoveToColdStorageAfterDays %d is out of range: allowed 1 to %d", field, *cold, maxRetentionDays)
-		}
-		if del != nil && *del < *cold+90 {
-			return invalidParam("%s: DeleteAfterDays (%d) must be at least 90 days greater than MoveToColdStorageAfterDays (%d)", field, *del, *cold)
-		}
-	}
-	return nil
+	return problemErr(field, lifecycle.Check(ruleLifecycle(lc), false))
 }
 
 func cloneLifecycle(lc *types.Lifecycle) *types.Lifecycle {
@@ -659,20 +642,14 @@ func startBackupJob(c *opCtx, in *awsbackup.StartBackupJobInput) (*awsbackup.Sta
 	if !rs.optedIn(typ) {
 		return nil, invalidRequest("Resource type %s is not opted in for AWS Backup in %s; enable it with UpdateRegionSettings", typ, c.region)
 	}
-	startWin := int64(defaultStartWindow)
+	if err := problemErr("", lifecycle.CheckJobWindows(in.StartWindowMinutes, in.CompleteWindowMinutes)); err != nil {
+		return nil, err
+	}
+	startWin := int64(lifecycle.DefaultStartWindow)
 	if in.StartWindowMinutes != nil {
 		startWin = *in.StartWindowMinutes
-		if startWin < minStartWindowMinutes || startWin > maxWindowMinutes {
-			return nil, invalidParam("StartWindowMinutes %d is out of range: allowed %d to %d", startWin, minStartWindowMinutes, maxWindowMinutes)
-		}
 	}
-	var completeWin int64
-	if in.CompleteWindowMinutes != nil {
-		completeWin = *in.CompleteWindowMinutes
-		if completeWin < 1 || completeWin > maxWindowMinutes {
-			return nil, invalidParam("CompleteWindowMinutes %d is out of range: allowed 1 to %d", completeWin, maxWindowMinutes)
-		}
-	}
+	completeWin := aws.ToInt64(in.CompleteWindowMinutes)
 	if err := checkLifecycle("Lifecycle", in.Lifecycle); err != nil {
 		return nil, err
 	}

@@ -236,6 +236,23 @@ func TestStartBackupJobValidation(t *testing.T) {
 		{"lifecycle too long", func(in *awsbackup.StartBackupJobInput) {
 			in.Lifecycle = &types.Lifecycle{DeleteAfterDays: aws.Int64(36501)}
 		}, "InvalidParameterValueException", "DeleteAfterDays"},
+		// API_Lifecycle: -1 only in both members, as CreateBackupPlan
+		// reads it (one rule, internal/lifecycle).
+		{"lifecycle -1 delete alone", func(in *awsbackup.StartBackupJobInput) {
+			in.Lifecycle = &types.Lifecycle{DeleteAfterDays: aws.Int64(-1)}
+		}, "InvalidParameterValueException", "only with -1 in both"},
+		{"lifecycle -1 cold with delete 30", func(in *awsbackup.StartBackupJobInput) {
+			in.Lifecycle = &types.Lifecycle{MoveToColdStorageAfterDays: aws.Int64(-1), DeleteAfterDays: aws.Int64(30)}
+		}, "InvalidParameterValueException", "only with -1 in both"},
+		// API_Lifecycle DeleteAfterEvent: "Not valid as an input."
+		{"lifecycle DeleteAfterEvent", func(in *awsbackup.StartBackupJobInput) {
+			in.Lifecycle = &types.Lifecycle{DeleteAfterDays: aws.Int64(7), DeleteAfterEvent: types.LifecycleDeleteAfterEventDeleteAfterCopy}
+		}, "InvalidParameterValueException", "DeleteAfterEvent"},
+		// API_StartBackupJob: the completion window counts from the
+		// scheduled time, so it may not be shorter than the start window.
+		{"completion shorter than start", func(in *awsbackup.StartBackupJobInput) {
+			in.StartWindowMinutes, in.CompleteWindowMinutes = aws.Int64(120), aws.Int64(60)
+		}, "InvalidParameterValueException", "CompleteWindowMinutes"},
 		{"WindowsVSS on EBS", func(in *awsbackup.StartBackupJobInput) {
 			in.BackupOptions = map[string]string{"WindowsVSS": "enabled"}
 		}, "InvalidParameterValueException", "EC2"},

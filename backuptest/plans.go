@@ -63,6 +63,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/backupkit/backupkit/internal/cron"
+	"github.com/backupkit/backupkit/internal/lifecycle"
 	bsel "github.com/backupkit/backupkit/internal/selection"
 )
 
@@ -79,15 +80,11 @@ const (
 	selectionMaxARNs         = 500
 	selectionMaxWildcardARNs = 30
 	planMaxTags              = 50
-	planMinStartWindow       = 60
-	planMaxWindow            = 100 * 365 * 24 * 60 // 100 years
-	planMaxContinuousDays    = 35
-	planMinColdToDelete      = 90
 
 	planDefaultSchedule         = "cron(0 5 ? * * *)"
 	planDefaultTimezone         = "Etc/UTC"
-	planDefaultStartWindow      = 480
-	planDefaultCompletionWindow = 10080
+	planDefaultStartWindow      = lifecycle.DefaultStartWindow
+	planDefaultCompletionWindow = lifecycle.DefaultCompletionWindow
 )
 
 var (
@@ -219,23 +216,11 @@ func checkRule(rf string, r *types.BackupRuleInput, pc planCheck) error {
 			return invalidParam("%s.ScheduleExpressionTimezone %q is not an IANA time zone name", rf, *r.ScheduleExpressionTimezone)
 		}
 	}
-	if r.StartWindowMinutes != nil && (*r.StartWindowMinutes < planMinStartWindow || *r.StartWindowMinutes > planMaxWindow) {
-		return invalidParam("%s.StartWindowMinutes %d is out of range: allowed %d to %d", rf, *r.StartWindowMinutes, planMinStartWindow, planMaxWindow)
-	}
-	if r.CompletionWindowMinutes != nil && (*r.CompletionWindowMinutes < 1 || *r.CompletionWindowMinutes > planMaxWindow) {
-		return invalidParam("%s.CompletionWindowMinutes %d is out of range: allowed 1 to %d", rf, *r.CompletionWindowMinutes, planMaxWindow)
-	}
-	continuous := aws.ToBool(r.EnableContinuousBackup)
-	if err := checkRuleLifecycle(rf+".Lifecycle", r.Lifecycle); err != nil {
+	if err := problemErr(rf, lifecycle.CheckRuleWindows(r.StartWindowMinutes, r.CompletionWindowMinutes)); err != nil {
 		return err
 	}
-	if continuous && r.Lifecycle != nil {
-		if r.Lifecycle.MoveToColdStorageAfterDays != nil {
-			return invalidParam("%s.Lifecycle.MoveToColdStorageAfterDays: continuous backups cannot move to cold storage", rf)
-		}
-		if d := r.Lifecycle.DeleteAfterDays; d != nil && (*d < 1 || *d > planMaxContinuousDays) {
-			return invalidParam("%s.Lifecycle.DeleteAfterDays %d is out of range for continuous backup: allowed 1 to %d", rf, *d, planMaxContinuousDays)
-		}
+	if err := problemErr(rf+".Lifecycle", lifecycle.Check(ruleLifecycle(r.Lifecycle), aws.ToBool(r.EnableContinuousBackup))); err != nil {
+		return err
 	}
 	if len(r.CopyActions) > maxCopyActionsPerRule {
 		return apiErr(CodeLimitExceeded, "%s.CopyActions has %d copy actions: a rule can have at most %d", rf, len(r.CopyActions), maxCopyActionsPerRule)
@@ -248,8 +233,10 @@ func checkRule(rf string, r *types.BackupRuleInput, pc planCheck) error {
 		if !planVaultARNPattern.MatchString(*ca.DestinationBackupVaultArn) {
 			return invalidParam("%s.DestinationBackupVaultArn %q is not a backup vault ARN (arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME)", cf, *ca.DestinationBackupVaultArn)
 		}
-		if err := checkRuleLifecycle(cf+".Lifecycle", ca.Lifecycle); err != nil {
-			return err
+		if ca.Lifecycle != nil {
+			if err := problemErr(cf+".Lifecycle", lifecycle.Check(ruleLifecycle(ca.Lifecycle), false)); err != nil {
+				return err
+			}
 		}
 	}
 	if len(r.RecoveryPointTags) > maxRuleRecoveryPointTags {
@@ -297,31 +284,14 @@ func ruleSchedule(r *types.BackupRule) (*cron.Schedule, bool) {
 	return cs.In(loc), true
 }
 
-// checkRuleLifecycle enforces AWS's lifecycle rules: positive days (or -1 on
-// both for "keep forever"), at most 36,500, and deletion at least 90 days
-// after the move to cold storage.
-func checkRuleLifecycle(f string, l *types.Lifecycle) error {
+// ruleLifecycle reads an SDK lifecycle as the library's lifecycle rule
+// (internal/lifecycle) does; nil stays nil.
+func ruleLifecycle(l *types.Lifecycle) *lifecycle.Lifecycle {
 	if l == nil {
 		return nil
 	}
-	del, cold := l.DeleteAfterDays, l.MoveToColdStorageAfterDays
-	if del != nil && cold != nil && *del == -1 && *cold == -1 {
-		return nil
-	}
-	if del != nil && (*del < 1 || *del > maxRetentionDays) {
-		return invalidParam("%s.DeleteAfterDays %d is out of range: allowed 1 to %d", f, *del, maxRetentionDays)
-	}
-	if cold != nil && (*cold < 1 || *cold > maxRetentionDays) {
-		return invalidParam("%s.MoveToColdStorageAfterDays %d is out of range: allowed 1 to %d", f, *cold, maxRetentionDays)
-	}
-	if del != nil && cold != nil && *del < *cold+planMinColdToDelete {
-		return invalidParam("%s.DeleteAfterDays %d is invalid: recovery points must stay in cold storage for at least %d days, so DeleteAfterDays must be at least MoveToColdStorageAfterDays + %d (%d)",
-			f, *del, planMinColdToDelete, planMinColdToDelete, *cold+planMinColdToDelete)
-	}
-	if l.DeleteAfterEvent != "" && l.DeleteAfterEvent != types.LifecycleDeleteAfterEventDeleteAfterCopy {
-		return invalidParam("%s.DeleteAfterEvent %q is invalid: allowed DELETE_AFTER_COPY", f, l.DeleteAfterEvent)
-	}
-	return nil
+	return &lifecycle.Lifecycle{MoveToColdStorageAfterDays: l.MoveToColdStorageAfterDays, DeleteAfterDays: l.DeleteAfterDays,
+		OptInToArchive: aws.ToBool(l.OptInToArchiveForSupportedResources), DeleteAfterEvent: string(l.DeleteAfterEvent)}
 }
 
 // checkAdvancedSetting allows the documented options: WindowsVSS for EC2,

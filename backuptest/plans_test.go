@@ -250,7 +250,46 @@ func TestBackupPlanValidation(t *testing.T) {
 			p.Rules[0].EnableContinuousBackup = aws.Bool(true)
 			p.Rules[0].Lifecycle = &types.Lifecycle{DeleteAfterDays: aws.Int64(36)}
 		}), "invalid", "DeleteAfterDays"},
-		{"continuous cold", mod(func(p *types.BackupPlanInput) { p.Rules[0].EnableContinuousBackup = aws.Bool(true) }), "invalid", "MoveToColdStorageAfterDays"},
+		// lgallard/terraform-aws-backup#40: AWS answers "Invalid lifecycle.
+		// MoveToColdStorageAfterDays is unavailable" for a continuous rule.
+		{"continuous cold", mod(func(p *types.BackupPlanInput) {
+			p.Rules[0].EnableContinuousBackup = aws.Bool(true)
+			p.Rules[0].Lifecycle = &types.Lifecycle{MoveToColdStorageAfterDays: aws.Int64(7), DeleteAfterDays: aws.Int64(30)}
+		}), "invalid", "MoveToColdStorageAfterDays is unavailable"},
+		// aws/aws-cdk#17602: "Lifecycle must be specified for backup rule
+		// enabled continuous backup".
+		{"continuous without lifecycle", mod(func(p *types.BackupPlanInput) {
+			p.Rules[0].EnableContinuousBackup = aws.Bool(true)
+			p.Rules[0].Lifecycle = nil
+		}), "invalid", "Lifecycle must be specified"},
+		// The archive tier follows cold storage, which continuous backups
+		// do not have (API_Lifecycle OptInToArchiveForSupportedResources).
+		{"continuous archive", mod(func(p *types.BackupPlanInput) {
+			p.Rules[0].EnableContinuousBackup = aws.Bool(true)
+			p.Rules[0].Lifecycle = &types.Lifecycle{DeleteAfterDays: aws.Int64(30), OptInToArchiveForSupportedResources: aws.Bool(true)}
+		}), "invalid", "OptInToArchiveForSupportedResources"},
+		// cloudposse/terraform-aws-backup, completion_window: "Must be at
+		// least 60 minutes greater than start_window" (not in AWS's API
+		// reference); with no start window AWS's default, 480, counts.
+		{"windows 60/60", mod(func(p *types.BackupPlanInput) {
+			p.Rules[0].StartWindowMinutes = aws.Int64(60)
+			p.Rules[0].CompletionWindowMinutes = aws.Int64(60)
+		}), "invalid", "CompletionWindowMinutes"},
+		{"completion 1 with the default start window", mod(func(p *types.BackupPlanInput) { p.Rules[0].CompletionWindowMinutes = aws.Int64(1) }),
+			"invalid", "AWS's default"},
+		// API_Lifecycle: -1 keeps points forever in both members together.
+		{"-1 delete alone", mod(func(p *types.BackupPlanInput) {
+			p.Rules[0].Lifecycle = &types.Lifecycle{DeleteAfterDays: aws.Int64(-1)}
+		}),
+			"invalid", "only with -1 in both"},
+		{"-1 cold with delete 30", mod(func(p *types.BackupPlanInput) {
+			p.Rules[0].Lifecycle = &types.Lifecycle{MoveToColdStorageAfterDays: aws.Int64(-1), DeleteAfterDays: aws.Int64(30)}
+		}), "invalid", "only with -1 in both"},
+		// API_Lifecycle DeleteAfterEvent: "Not valid as an input."
+		{"DeleteAfterEvent", mod(func(p *types.BackupPlanInput) {
+			p.Rules[0].Lifecycle.DeleteAfterEvent = types.LifecycleDeleteAfterEventDeleteAfterCopy
+		}),
+			"invalid", "DeleteAfterEvent"},
 		{"copy to non-vault", mod(func(p *types.BackupPlanInput) {
 			p.Rules[0].CopyActions[0].DestinationBackupVaultArn = aws.String("arn:aws:s3:::bucket")
 		}), "invalid", "CopyActions[0].DestinationBackupVaultArn"},
@@ -522,7 +561,8 @@ func TestGetBackupPlanScheduledRunsPreview(t *testing.T) {
 		Rules: []types.BackupRuleInput{
 			{RuleName: aws.String("daily"), TargetBackupVaultName: aws.String("Default"), ScheduleExpression: aws.String("cron(0 5 ? * * *)")},
 			{RuleName: aws.String("weekly"), TargetBackupVaultName: aws.String("Default"), ScheduleExpression: aws.String("cron(0 3 ? * SUN *)"),
-				ScheduleExpressionTimezone: aws.String("Europe/Berlin"), EnableContinuousBackup: aws.Bool(true)},
+				ScheduleExpressionTimezone: aws.String("Europe/Berlin"), EnableContinuousBackup: aws.Bool(true),
+				Lifecycle: &types.Lifecycle{DeleteAfterDays: aws.Int64(35)}},
 		},
 	}})
 	require.NoError(t, err)

@@ -53,19 +53,21 @@
 //   - ScheduleExpressionTimezone: an IANA zone name ("Local" is refused).
 //   - StartWindowMinutes: whole minutes, at least 60, at most 52,560,000
 //     (100 years). CompletionWindowMinutes: whole minutes, at most
-//     52,560,000, and at least 60 minutes longer than the start window when
-//     both are set. AWS's API reference says only that the completion
-//     window counts from the scheduled time; the 60-minute margin is what
-//     Terraform modules and CDK constructs document (unconfirmed in AWS's
-//     own reference), and this package follows it.
-//   - Lifecycle (rule and copy action): days are 1-36,500 or -1
-//     (backup.KeepForever); DeleteAfterDays at least MoveToColdStorageAfterDays +
-//     90 (cold storage lasts at least 90 days), so "cold after 30, delete
-//     after 90" is refused. Zero means unset; an explicit 0 in a file is
-//     refused by the parsers.
-//   - Continuous backup (point-in-time restore): retention 1-35 days (not
-//     backup.KeepForever), no cold storage, no archive tier. Leaving
-//     DeleteAfterDays unset is accepted.
+//     52,560,000, and at least 60 minutes longer than the start window,
+//     AWS's default of 480 minutes when none is set. AWS's API reference
+//     says only that the completion window counts from the scheduled time;
+//     the 60-minute margin is what Terraform modules document
+//     (cloudposse/terraform-aws-backup), and this package and the emulator
+//     follow it (internal/lifecycle).
+//   - Lifecycle (rule and copy action): days are 1-36,500, or -1
+//     (backup.KeepForever) in both MoveToColdStorageAfterDays and
+//     DeleteAfterDays together (API_Lifecycle); DeleteAfterDays at least
+//     MoveToColdStorageAfterDays + 90 (cold storage lasts at least 90 days),
+//     so "cold after 30, delete after 90" is refused. Zero means unset; an
+//     explicit 0 in a file is refused by the parsers. DeleteAfterEvent is
+//     output only.
+//   - Continuous backup (point-in-time restore): a lifecycle with
+//     DeleteAfterDays 1-35 is required; no cold storage, no archive tier.
 //   - Copy actions: at most 5 per rule [quota]; destination must be a backup
 //     vault ARN, arn:PARTITION:backup:REGION:ACCOUNT:backup-vault:NAME, with
 //     a valid vault name. The same applies to the logically air-gapped vault

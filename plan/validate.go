@@ -10,6 +10,7 @@ import (
 
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/internal/cron"
+	"github.com/backupkit/backupkit/internal/lifecycle"
 	"github.com/backupkit/backupkit/internal/problem"
 	"github.com/backupkit/backupkit/internal/selection"
 )
@@ -18,14 +19,14 @@ import (
 // reference (patterns, Lifecycle, StartWindowMinutes) and the AWS Backup
 // quotas page.
 const (
-	MaxRulesPerPlan          = 10    // rules per backup plan
-	MaxCopyActionsPerRule    = 5     // copy actions per rule
-	MaxLifecycleDays         = 36500 // 100 years
-	MinColdStorageDays       = 90    // days a recovery point must stay in cold storage
-	MaxContinuousDays        = 35    // continuous-backup (PITR) retention
-	MinStartWindow           = time.Hour
-	MaxWindow                = 52560000 * time.Minute // 100 years
-	MinCompletionAfterStart  = time.Hour              // completion window beyond the start window
+	MaxRulesPerPlan          = 10                          // rules per backup plan
+	MaxCopyActionsPerRule    = 5                           // copy actions per rule
+	MaxLifecycleDays         = lifecycle.MaxDays           // 100 years
+	MinColdStorageDays       = lifecycle.MinColdDays       // days a recovery point must stay in cold storage
+	MaxContinuousDays        = lifecycle.MaxContinuousDays // continuous-backup (PITR) retention
+	MinStartWindow           = lifecycle.MinStartWindow * time.Minute
+	MaxWindow                = lifecycle.MaxWindow * time.Minute               // 100 years
+	MinCompletionAfterStart  = lifecycle.MinCompletionAfterStart * time.Minute // completion window beyond the start window
 	MaxRecoveryPointTags     = 10
 	MaxPlanTags              = 50
 	MaxSelectionTags         = selection.MaxTags
@@ -130,27 +131,11 @@ func (r Rule) validate(pr *problems, prefix string) {
 			pr.add(f("ScheduleExpressionTimezone"), "must be an IANA time zone name such as Europe/Berlin, got %q", r.Timezone)
 		}
 	}
-	checkWindow(pr, prefix, "StartWindowMinutes", r.StartWindow, MinStartWindow)
-	checkWindow(pr, prefix, "CompletionWindowMinutes", r.CompletionWindow, time.Minute)
-	if r.StartWindow > 0 && r.CompletionWindow > 0 && r.CompletionWindow < r.StartWindow+MinCompletionAfterStart {
-		pr.add(f("CompletionWindowMinutes"), "must be at least 60 minutes longer than the start window (%d min), got %d min",
-			r.StartWindow/time.Minute, r.CompletionWindow/time.Minute)
-	}
-	checkLifecycle(pr, prefix, "Lifecycle", r.Lifecycle)
+	checkWindows(pr, prefix, r.StartWindow, r.CompletionWindow)
 	if r.ContinuousBackup {
-		l := r.Lifecycle
-		switch {
-		case l.DeleteAfter == backup.KeepForever:
-			pr.add(f("Lifecycle.DeleteAfterDays"), "continuous backups are kept at most %d days; backup.KeepForever (-1) is not allowed", MaxContinuousDays)
-		case l.DeleteAfter > MaxContinuousDays*backup.Day:
-			pr.add(f("Lifecycle.DeleteAfterDays"), "continuous backups are kept 1-%d days, got %d", MaxContinuousDays, daysOf(l.DeleteAfter))
-		}
-		if l.MoveToColdStorageAfter != 0 {
-			pr.add(f("Lifecycle.MoveToColdStorageAfterDays"), "continuous backups cannot move to cold storage; leave it unset")
-		}
-		if l.OptInToArchive {
-			pr.add(f("Lifecycle.OptInToArchiveForSupportedResources"), "continuous backups cannot move to the archive tier")
-		}
+		pr.addErr(r.Lifecycle.ValidateContinuous(f("Lifecycle")))
+	} else {
+		pr.addErr(r.Lifecycle.Validate(f("Lifecycle")))
 	}
 	if len(r.CopyActions) > MaxCopyActionsPerRule {
 		pr.add(f("CopyActions"), "at most %d copy actions per rule, got %d", MaxCopyActionsPerRule, len(r.CopyActions))
@@ -158,7 +143,7 @@ func (r Rule) validate(pr *problems, prefix string) {
 	for i, c := range r.CopyActions {
 		cf := join(prefix, idx("CopyActions", i))
 		checkVaultARN(pr, cf, "DestinationBackupVaultArn", c.DestinationVaultARN)
-		checkLifecycle(pr, cf, "Lifecycle", c.Lifecycle)
+		pr.addErr(c.Lifecycle.Validate(join(cf, "Lifecycle")))
 	}
 	if r.AirGappedVaultARN != "" {
 		checkVaultARN(pr, prefix, "TargetLogicallyAirGappedBackupVaultArn", r.AirGappedVaultARN)
@@ -189,55 +174,27 @@ func checkName(pr *problems, prefix, field, name, what string) {
 	}
 }
 
-func checkWindow(pr *problems, prefix, field string, d, minimum time.Duration) {
-	if d == 0 {
-		return
+// checkWindows checks a rule's windows, in whole minutes, with AWS's rule
+// (internal/lifecycle).
+func checkWindows(pr *problems, prefix string, start, completion time.Duration) {
+	minutes := func(field string, d time.Duration) (*int64, bool) {
+		switch {
+		case d == 0:
+			return nil, true
+		case d < 0:
+			pr.add(join(prefix, field), "must be positive, got %s", d)
+		case d%time.Minute != 0:
+			pr.add(join(prefix, field), "must be a whole number of minutes, got %s", d)
+		default:
+			m := int64(d / time.Minute)
+			return &m, true
+		}
+		return nil, false
 	}
-	field = join(prefix, field)
-	switch {
-	case d == 0:
-	case d < 0:
-		pr.add(field, "must be positive, got %s", d)
-	case d%time.Minute != 0:
-		pr.add(field, "must be a whole number of minutes, got %s", d)
-	case d < minimum:
-		pr.add(field, "must be at least %d minutes, got %d", minimum/time.Minute, d/time.Minute)
-	case d > MaxWindow:
-		pr.add(field, "must be at most 52,560,000 minutes (100 years), got %d", d/time.Minute)
-	}
-}
-
-func checkDays(pr *problems, prefix, field string, d time.Duration) bool {
-	if d == 0 || d == backup.KeepForever || (d > 0 && d%backup.Day == 0 && d <= MaxLifecycleDays*backup.Day) {
-		return true
-	}
-	field = join(prefix, field)
-	switch {
-	case d%backup.Day != 0:
-		pr.add(field, "must be a whole number of days, got %s", d)
-	case d < backup.KeepForever:
-		pr.add(field, "must be 1-%d days, or -1 to keep forever, got %d", MaxLifecycleDays, daysOf(d))
-	case d > MaxLifecycleDays*backup.Day:
-		pr.add(field, "must be at most %d days (100 years), got %d", MaxLifecycleDays, daysOf(d))
-	default:
-		return true
-	}
-	return false
-}
-
-func checkLifecycle(pr *problems, parent, name string, l backup.Lifecycle) {
-	if l.IsZero() {
-		return
-	}
-	prefix := join(parent, name)
-	okCold := checkDays(pr, prefix, "MoveToColdStorageAfterDays", l.MoveToColdStorageAfter)
-	okDel := checkDays(pr, prefix, "DeleteAfterDays", l.DeleteAfter)
-	if okCold && okDel && l.MoveToColdStorageAfter > 0 && l.DeleteAfter > 0 &&
-		l.DeleteAfter < l.MoveToColdStorageAfter+MinColdStorageDays*backup.Day {
-		cold := daysOf(l.MoveToColdStorageAfter)
-		pr.add(join(prefix, "DeleteAfterDays"),
-			"must be at least %d days after MoveToColdStorageAfterDays (cold storage lasts at least 90 days): cold after %d, so delete after %d or more, got %d",
-			MinColdStorageDays, cold, cold+MinColdStorageDays, daysOf(l.DeleteAfter))
+	s, okS := minutes("StartWindowMinutes", start)
+	c, okC := minutes("CompletionWindowMinutes", completion)
+	if okS && okC {
+		pr.addProblems(prefix, lifecycle.CheckRuleWindows(s, c))
 	}
 }
 
@@ -291,6 +248,13 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// addErr adds every *ValidationError in err.
+func (p *problems) addErr(err error) {
+	for _, ve := range backup.ValidationErrors(err) {
+		p.errs = append(p.errs, ve)
+	}
 }
 
 // addProblems adds the problems a shared AWS rule found, under prefix.

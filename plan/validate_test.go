@@ -85,16 +85,29 @@ func TestValidateRules(t *testing.T) {
 		{"start window not whole minutes", func(p *Plan) { p.Rules[0].StartWindow = 90*time.Minute + time.Second }, "Rules[0].StartWindowMinutes", "whole number of minutes"},
 		{"start window negative", func(p *Plan) { p.Rules[0].StartWindow = -time.Hour }, "Rules[0].StartWindowMinutes", "must be positive"},
 		{"start window > 100 years", func(p *Plan) { p.Rules[0].StartWindow = MaxWindow + time.Minute; p.Rules[0].CompletionWindow = 0 },
-			"Rules[0].StartWindowMinutes", "at most 52,560,000 minutes"},
-		{"completion window > 100 years", func(p *Plan) { p.Rules[0].CompletionWindow = MaxWindow + time.Minute }, "Rules[0].CompletionWindowMinutes", "at most 52,560,000 minutes"},
-		{"completion window within start + 60", func(p *Plan) { p.Rules[0].CompletionWindow = 119 * time.Minute }, "Rules[0].CompletionWindowMinutes", "at least 60 minutes longer than the start window (60 min), got 119 min"},
+			"Rules[0].StartWindowMinutes", "at most 52560000 minutes"},
+		{"completion window > 100 years", func(p *Plan) { p.Rules[0].CompletionWindow = MaxWindow + time.Minute }, "Rules[0].CompletionWindowMinutes", "at most 52560000 minutes"},
+		// cloudposse/terraform-aws-backup, completion_window: "Must be at
+		// least 60 minutes greater than start_window" (AWS's API reference
+		// does not state it).
+		{"completion window within start + 60", func(p *Plan) { p.Rules[0].CompletionWindow = 119 * time.Minute }, "Rules[0].CompletionWindowMinutes", "at least 60 minutes longer than the start window (60 minutes), got 119"},
+		// The same rule against AWS's default start window, 480 minutes.
+		{"completion window with the default start window", func(p *Plan) { p.Rules[0].StartWindow = 0; p.Rules[0].CompletionWindow = time.Minute },
+			"Rules[0].CompletionWindowMinutes", "(480 minutes, AWS's default), got 1"},
 		{"cold 30 delete 90 (roadmap trap)", func(p *Plan) { p.Rules[1].Lifecycle.DeleteAfter = backup.Days(90) }, "Rules[1].Lifecycle.DeleteAfterDays", "cold after 30, so delete after 120 or more, got 90"},
-		{"delete > 36500", func(p *Plan) { p.Rules[0].Lifecycle.DeleteAfter = backup.Days(36501) }, "Rules[0].Lifecycle.DeleteAfterDays", "at most 36500 days"},
-		{"cold > 36500", func(p *Plan) { p.Rules[3].Lifecycle.MoveToColdStorageAfter = backup.Days(36501) }, "Rules[3].Lifecycle.MoveToColdStorageAfterDays", "at most 36500 days"},
-		{"delete < -1", func(p *Plan) { p.Rules[0].Lifecycle.DeleteAfter = backup.Days(-2) }, "Rules[0].Lifecycle.DeleteAfterDays", "or -1 to keep forever"},
+		{"delete > 36500", func(p *Plan) { p.Rules[0].Lifecycle.DeleteAfter = backup.Days(36501) }, "Rules[0].Lifecycle.DeleteAfterDays", "must be 1-36500 days"},
+		{"cold > 36500", func(p *Plan) { p.Rules[1].Lifecycle.MoveToColdStorageAfter = backup.Days(36501) }, "Rules[1].Lifecycle.MoveToColdStorageAfterDays", "must be 1-36500 days"},
+		// API_Lifecycle: -1 in both MoveToColdStorageAfterDays and
+		// DeleteAfterDays keeps recovery points indefinitely; no other -1.
+		{"KeepForever delete alone", func(p *Plan) { p.Rules[3].Lifecycle.MoveToColdStorageAfter = 0 }, "Rules[3].Lifecycle.DeleteAfterDays", "only with -1 in both"},
+		{"KeepForever cold with delete 30", func(p *Plan) { p.Rules[3].Lifecycle.DeleteAfter = backup.Days(30) }, "Rules[3].Lifecycle.MoveToColdStorageAfterDays", "only with -1 in both"},
+		{"delete < -1", func(p *Plan) { p.Rules[0].Lifecycle.DeleteAfter = backup.Days(-2) }, "Rules[0].Lifecycle.DeleteAfterDays", "or -1 in both fields to keep forever"},
 		{"continuous > 35 days", func(p *Plan) { p.Rules[2].Lifecycle.DeleteAfter = backup.Days(36) }, "Rules[2].Lifecycle.DeleteAfterDays", "continuous backups are kept 1-35 days, got 36"},
-		{"continuous forever", func(p *Plan) { p.Rules[2].Lifecycle.DeleteAfter = backup.KeepForever }, "Rules[2].Lifecycle.DeleteAfterDays", "backup.KeepForever (-1) is not allowed"},
-		{"continuous cold", func(p *Plan) { p.Rules[2].Lifecycle.MoveToColdStorageAfter = backup.Days(1) }, "Rules[2].Lifecycle.MoveToColdStorageAfterDays", "cannot move to cold storage"},
+		{"continuous forever", func(p *Plan) { p.Rules[2].Lifecycle.DeleteAfter = backup.KeepForever }, "Rules[2].Lifecycle.DeleteAfterDays", "continuous backups are kept 1-35 days"},
+		// aws/aws-cdk#17602: "Lifecycle must be specified for backup rule
+		// enabled continuous backup".
+		{"continuous without lifecycle", func(p *Plan) { p.Rules[2].Lifecycle = backup.Lifecycle{} }, "Rules[2].Lifecycle.DeleteAfterDays", "Lifecycle must be specified"},
+		{"continuous cold", func(p *Plan) { p.Rules[2].Lifecycle.MoveToColdStorageAfter = backup.Days(1) }, "Rules[2].Lifecycle.MoveToColdStorageAfterDays", "MoveToColdStorageAfterDays is unavailable"},
 		{"continuous archive", func(p *Plan) { p.Rules[2].Lifecycle.OptInToArchive = true }, "Rules[2].Lifecycle.OptInToArchiveForSupportedResources", "cannot move to the archive tier"},
 		{"more than 5 copy actions", func(p *Plan) {
 			for range 5 {
