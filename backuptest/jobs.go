@@ -60,15 +60,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/backupkit/backupkit/internal/lifecycle"
+	"github.com/backupkit/backupkit/internal/limits"
 )
 
 // AWS limits on jobs.
 const (
-	maxRecoveryPointTags = 10
+	maxRecoveryPointTags = limits.MaxRecoveryPointTags
 	eventTimeLayout      = "2006-01-02T15:04:05.000Z"
 )
-
-var iamRolePattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
 
 // typesNotStoppable are the resource types StopBackupJob does not support.
 var typesNotStoppable = map[string]bool{
@@ -116,7 +115,7 @@ func checkIAMRole(v *string) error {
 	if v == nil || *v == "" {
 		return missingParam("IamRoleArn")
 	}
-	if !iamRolePattern.MatchString(*v) {
+	if limits.RoleARN(*v) != "" {
 		return invalidParam("IamRoleArn %q is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", *v)
 	}
 	return nil

@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+
+	"github.com/backupkit/backupkit/internal/limits"
 )
 
 // Tiering configuration limits (API reference, ResourceSelection).
@@ -60,7 +62,7 @@ func (c *opCtx) checkTiering(f string, vaultName *string, sel []types.ResourceSe
 		return missingParam(f + ".BackupVaultName")
 	}
 	if *vaultName != "*" {
-		if !vaultNamePattern.MatchString(*vaultName) {
+		if limits.VaultName(*vaultName) != "" {
 			return invalidParam("%s.BackupVaultName %q is invalid: use * or a backup vault name", f, *vaultName)
 		}
 		if _, ok := c.rs().Vaults[*vaultName]; !ok {

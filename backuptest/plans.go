@@ -53,7 +53,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -64,22 +63,19 @@ import (
 
 	"github.com/backupkit/backupkit/internal/cron"
 	"github.com/backupkit/backupkit/internal/lifecycle"
+	"github.com/backupkit/backupkit/internal/limits"
 	bsel "github.com/backupkit/backupkit/internal/selection"
 )
 
 // AWS Backup quotas and limits on plans and selections.
 const (
-	maxPlansPerRegion        = 300
-	maxVersionsPerPlan       = 2000
-	maxRulesPerPlan          = 10
-	maxCopyActionsPerRule    = 5
-	maxRuleRecoveryPointTags = 10
-	maxSelectionsPerPlan     = 100
-	maxSelectionTags         = 30
-	maxSelectionConditions   = 30
-	selectionMaxARNs         = 500
-	selectionMaxWildcardARNs = 30
-	planMaxTags              = 50
+	maxPlansPerRegion        = limits.MaxPlansPerRegion
+	maxVersionsPerPlan       = limits.MaxVersionsPerPlan
+	maxRulesPerPlan          = limits.MaxRulesPerPlan
+	maxCopyActionsPerRule    = limits.MaxCopyActionsPerRule
+	maxRuleRecoveryPointTags = limits.MaxRecoveryPointTags
+	maxSelectionsPerPlan     = limits.MaxSelectionsPerPlan
+	planMaxTags              = limits.MaxPlanTags
 
 	planDefaultSchedule         = "cron(0 5 ? * * *)"
 	planDefaultTimezone         = "Etc/UTC"
@@ -87,12 +83,7 @@ const (
 	planDefaultCompletionWindow = lifecycle.DefaultCompletionWindow
 )
 
-var (
-	planNamePattern         = regexp.MustCompile(`^[a-zA-Z0-9\-_.]{1,50}$`)
-	ruleNamePattern         = regexp.MustCompile(`^[a-zA-Z0-9\-_.]{1,50}$`)
-	selectionRoleARNPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@\-/]{1,512}$`)
-	planVaultARNPattern     = regexp.MustCompile(`^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[a-zA-Z0-9\-_]{2,50}$`)
-)
+var ()
 
 func (e *Emulator) registerPlans() {
 	e.register("CreateBackupPlan", handle(createBackupPlan))
@@ -156,7 +147,7 @@ func checkPlanInput(field string, in *types.BackupPlanInput, pc planCheck) error
 	if in.BackupPlanName == nil || *in.BackupPlanName == "" {
 		return missingParam(field + ".BackupPlanName")
 	}
-	if !planNamePattern.MatchString(*in.BackupPlanName) {
+	if limits.BackupName(*in.BackupPlanName) != "" {
 		return invalidParam("%s.BackupPlanName %q is invalid: use 1 to 50 letters, digits, hyphens, underscores and periods", field, *in.BackupPlanName)
 	}
 	if len(in.Rules) == 0 {
@@ -189,13 +180,13 @@ func checkRule(rf string, r *types.BackupRuleInput, pc planCheck) error {
 	if r.RuleName == nil || *r.RuleName == "" {
 		return missingParam(rf + ".RuleName")
 	}
-	if !ruleNamePattern.MatchString(*r.RuleName) {
+	if limits.BackupName(*r.RuleName) != "" {
 		return invalidParam("%s.RuleName %q is invalid: use 1 to 50 letters, digits, hyphens, underscores and periods", rf, *r.RuleName)
 	}
 	if r.TargetBackupVaultName == nil || *r.TargetBackupVaultName == "" {
 		return missingParam(rf + ".TargetBackupVaultName")
 	}
-	if !vaultNamePattern.MatchString(*r.TargetBackupVaultName) {
+	if limits.VaultName(*r.TargetBackupVaultName) != "" {
 		return invalidParam("%s.TargetBackupVaultName %q is invalid: use 2 to 50 letters, digits, hyphens and underscores", rf, *r.TargetBackupVaultName)
 	}
 	if pc.vaults != nil {
@@ -203,7 +194,7 @@ func checkRule(rf string, r *types.BackupRuleInput, pc planCheck) error {
 			return invalidParam("%s.TargetBackupVaultName: backup vault %s does not exist", rf, *r.TargetBackupVaultName)
 		}
 	}
-	if r.TargetLogicallyAirGappedBackupVaultArn != nil && !planVaultARNPattern.MatchString(*r.TargetLogicallyAirGappedBackupVaultArn) {
+	if r.TargetLogicallyAirGappedBackupVaultArn != nil && limits.VaultARN(*r.TargetLogicallyAirGappedBackupVaultArn) != "" {
 		return invalidParam("%s.TargetLogicallyAirGappedBackupVaultArn %q is not a backup vault ARN", rf, *r.TargetLogicallyAirGappedBackupVaultArn)
 	}
 	if r.ScheduleExpression != nil {
@@ -230,7 +221,7 @@ func checkRule(rf string, r *types.BackupRuleInput, pc planCheck) error {
 		if ca.DestinationBackupVaultArn == nil || *ca.DestinationBackupVaultArn == "" {
 			return missingParam(cf + ".DestinationBackupVaultArn")
 		}
-		if !planVaultARNPattern.MatchString(*ca.DestinationBackupVaultArn) {
+		if limits.VaultARN(*ca.DestinationBackupVaultArn) != "" {
 			return invalidParam("%s.DestinationBackupVaultArn %q is not a backup vault ARN (arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME)", cf, *ca.DestinationBackupVaultArn)
 		}
 		if ca.Lifecycle != nil {
@@ -654,13 +645,13 @@ func checkSelection(s *types.BackupSelection) error {
 	if s.SelectionName == nil || *s.SelectionName == "" {
 		return missingParam(f + ".SelectionName")
 	}
-	if !ruleNamePattern.MatchString(*s.SelectionName) {
+	if limits.BackupName(*s.SelectionName) != "" {
 		return invalidParam("%s.SelectionName %q is invalid: use 1 to 50 letters, digits, hyphens, underscores and periods", f, *s.SelectionName)
 	}
 	if s.IamRoleArn == nil || *s.IamRoleArn == "" {
 		return missingParam(f + ".IamRoleArn")
 	}
-	if !selectionRoleARNPattern.MatchString(*s.IamRoleArn) {
+	if limits.RoleARN(*s.IamRoleArn) != "" {
 		return invalidParam("%s.IamRoleArn %q is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", f, *s.IamRoleArn)
 	}
 	for i, t := range s.ListOfTags {

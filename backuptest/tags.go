@@ -14,10 +14,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+
+	"github.com/backupkit/backupkit/internal/limits"
 )
 
 // maxTagsPerResource is AWS's limit of tags on one resource.
-const maxTagsPerResource = 50
+const maxTagsPerResource = limits.MaxTagsPerResource
 
 func (e *Emulator) registerTags() {
 	e.register("TagResource", handle(tagResource))
@@ -28,14 +30,11 @@ func (e *Emulator) registerTags() {
 // checkTags applies AWS's tag key and value rules.
 func checkTags(field string, tags map[string]string) error {
 	for k, v := range tags {
-		if k == "" || len(k) > 128 {
-			return invalidParam("%s: tag key %q must be 1 to 128 characters", field, k)
+		if reason := limits.TagKey(k); reason != "" {
+			return invalidParam("%s: tag key %q: %s", field, k, reason)
 		}
-		if len(v) > 256 {
-			return invalidParam("%s: the value of tag %q is longer than 256 characters", field, k)
-		}
-		if strings.HasPrefix(strings.ToLower(k), "aws:") {
-			return invalidParam("%s: tag key %q uses the reserved prefix aws:", field, k)
+		if reason := limits.TagValue(v); reason != "" {
+			return invalidParam("%s: the value of tag %q: %s", field, k, reason)
 		}
 	}
 	return nil

@@ -2,7 +2,6 @@ package backuptest
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -12,20 +11,20 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+
+	"github.com/backupkit/backupkit/internal/lifecycle"
+	"github.com/backupkit/backupkit/internal/limits"
 )
 
 // AWS limits on vaults (AWS Backup quotas and the API model's patterns).
 const (
-	maxVaultsPerRegion = 300
-	maxRetentionDays   = 36500
+	maxVaultsPerRegion = limits.MaxVaultsPerRegion
+	maxRetentionDays   = lifecycle.MaxDays
 	minGraceDays       = 3
 	minAirGapDays      = 7
 )
 
-var (
-	vaultNamePattern        = regexp.MustCompile(`^[a-zA-Z0-9\-_]{2,50}$`)
-	creatorRequestIdPattern = regexp.MustCompile(`^[a-zA-Z0-9\-_.]{1,50}$`)
-)
+var ()
 
 // vault is a backup vault, standard or logically air-gapped.
 type vault struct {
@@ -78,14 +77,14 @@ func checkVaultName(name *string) error {
 	if name == nil || *name == "" {
 		return missingParam("BackupVaultName")
 	}
-	if !vaultNamePattern.MatchString(*name) {
+	if limits.VaultName(*name) != "" {
 		return invalidParam("BackupVaultName %q is invalid: use 2 to 50 letters, digits, hyphens and underscores", *name)
 	}
 	return nil
 }
 
 func checkCreatorRequestId(id *string) error {
-	if id != nil && !creatorRequestIdPattern.MatchString(*id) {
+	if id != nil && limits.BackupName(*id) != "" {
 		return invalidParam("CreatorRequestId %q is invalid: use 1 to 50 letters, digits, hyphens, underscores and periods", *id)
 	}
 	return nil

@@ -174,13 +174,7 @@ func (s *Selection) Validate() error {
 func (s *Selection) validate(pr *problems, prefix string) {
 	f := func(x string) string { return join(prefix, x) }
 	checkName(pr, prefix, "SelectionName", s.Name, "selection name")
-	switch {
-	case s.IAMRole == "":
-		pr.add(f("IamRoleArn"), "is required")
-	case !iamRolePattern.MatchString(s.IAMRole):
-		pr.add(f("IamRoleArn"), "must be an IAM role ARN arn:aws:iam::ACCOUNT:role/NAME, got %q", s.IAMRole)
-	}
-	pr.checkPlaceholder(f("IamRoleArn"), s.IAMRole)
+	checkRoleARN(pr, f("IamRoleArn"), s.IAMRole)
 	sel := s.rule()
 	pr.addProblems(prefix, sel.Check())
 }

@@ -3,7 +3,6 @@ package plan
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/internal/cron"
 	"github.com/backupkit/backupkit/internal/lifecycle"
+	"github.com/backupkit/backupkit/internal/limits"
 	"github.com/backupkit/backupkit/internal/problem"
 	"github.com/backupkit/backupkit/internal/selection"
 )
@@ -19,16 +19,16 @@ import (
 // reference (patterns, Lifecycle, StartWindowMinutes) and the AWS Backup
 // quotas page.
 const (
-	MaxRulesPerPlan          = 10                          // rules per backup plan
-	MaxCopyActionsPerRule    = 5                           // copy actions per rule
-	MaxLifecycleDays         = lifecycle.MaxDays           // 100 years
-	MinColdStorageDays       = lifecycle.MinColdDays       // days a recovery point must stay in cold storage
-	MaxContinuousDays        = lifecycle.MaxContinuousDays // continuous-backup (PITR) retention
+	MaxRulesPerPlan          = limits.MaxRulesPerPlan       // rules per backup plan
+	MaxCopyActionsPerRule    = limits.MaxCopyActionsPerRule // copy actions per rule
+	MaxLifecycleDays         = lifecycle.MaxDays            // 100 years
+	MinColdStorageDays       = lifecycle.MinColdDays        // days a recovery point must stay in cold storage
+	MaxContinuousDays        = lifecycle.MaxContinuousDays  // continuous-backup (PITR) retention
 	MinStartWindow           = lifecycle.MinStartWindow * time.Minute
 	MaxWindow                = lifecycle.MaxWindow * time.Minute               // 100 years
 	MinCompletionAfterStart  = lifecycle.MinCompletionAfterStart * time.Minute // completion window beyond the start window
-	MaxRecoveryPointTags     = 10
-	MaxPlanTags              = 50
+	MaxRecoveryPointTags     = limits.MaxRecoveryPointTags
+	MaxPlanTags              = limits.MaxPlanTags
 	MaxSelectionTags         = selection.MaxTags
 	MaxSelectionConditions   = selection.MaxConditions
 	MaxSelectionARNs         = selection.MaxARNs
@@ -36,12 +36,6 @@ const (
 )
 
 var (
-	namePattern      = regexp.MustCompile(`^[a-zA-Z0-9\-_.]{1,50}$`)
-	vaultPattern     = regexp.MustCompile(`^[a-zA-Z0-9\-_]{2,50}$`)
-	vaultARNPattern  = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):backup:([a-z]{2,4}(-[a-z]+)+-\d+):(\d{12}|\$account):backup-vault:(.+)$`)
-	iamRolePattern   = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):iam::(\d{12}|\$account):role/[\w+=,.@/-]{1,512}$`)
-	nameRule         = "must be 1-50 characters of letters, digits, '-', '_' and '.'"
-	vaultRule        = "must be 2-50 characters of letters, digits, '-' and '_'"
 	advancedSettings = map[backup.ResourceType]map[string]bool{
 		"EC2": {"WindowsVSS": true},
 		// The SDK's model documents BackupACLs/BackupObjectTags; the current
@@ -113,8 +107,8 @@ func (r Rule) validate(pr *problems, prefix string) {
 	switch {
 	case r.TargetVault == "":
 		pr.add(f("TargetBackupVaultName"), "is required")
-	case !vaultPattern.MatchString(r.TargetVault):
-		pr.add(f("TargetBackupVaultName"), "%s, got %q", vaultRule, r.TargetVault)
+	case limits.VaultName(r.TargetVault) != "":
+		pr.add(f("TargetBackupVaultName"), "%s, got %q", limits.VaultNameRule, r.TargetVault)
 	}
 	if r.Schedule != "" {
 		if _, err := cron.Parse(r.Schedule); err != nil {
@@ -169,8 +163,8 @@ func checkName(pr *problems, prefix, field, name, what string) {
 	switch {
 	case name == "":
 		pr.add(join(prefix, field), "%s is required", what)
-	case !namePattern.MatchString(name):
-		pr.add(join(prefix, field), "%s %s, got %q", what, nameRule, name)
+	case limits.BackupName(name) != "":
+		pr.add(join(prefix, field), "%s %s, got %q", what, limits.BackupNameRule, name)
 	}
 }
 
@@ -199,23 +193,35 @@ func checkWindows(pr *problems, prefix string, start, completion time.Duration) 
 }
 
 func checkVaultARN(pr *problems, prefix, field, arn string) {
-	if m := vaultARNPattern.FindStringSubmatch(arn); m != nil && vaultPattern.MatchString(m[len(m)-1]) {
-		pr.checkPlaceholder(join(prefix, field), arn)
-		return
-	}
 	field = join(prefix, field)
 	if arn == "" {
 		pr.add(field, "is required")
 		return
 	}
-	m := vaultARNPattern.FindStringSubmatch(arn)
-	if m == nil {
-		pr.add(field, "must be a backup vault ARN arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME, got %q", arn)
+	if reason := limits.VaultARN(withoutPlaceholder(arn)); reason != "" {
+		pr.add(field, "%s, got %q", reason, arn)
 		return
 	}
-	if name := m[len(m)-1]; !vaultPattern.MatchString(name) {
-		pr.add(field, "vault name in the ARN %s, got %q", vaultRule, name)
+	pr.checkPlaceholder(field, arn)
+}
+
+// checkRoleARN checks an IAM role ARN field.
+func checkRoleARN(pr *problems, field, arn string) {
+	switch {
+	case arn == "":
+		pr.add(field, "is required")
+	case limits.RoleARN(withoutPlaceholder(arn)) != "":
+		pr.add(field, "%s, got %q", limits.RoleARN(withoutPlaceholder(arn)), arn)
+	default:
+		pr.checkPlaceholder(field, arn)
 	}
+}
+
+// withoutPlaceholder puts an account ID where an Organizations backup
+// policy writes "$account", so the ARN rules can read the rest;
+// checkPlaceholder reports the placeholder where it is not allowed.
+func withoutPlaceholder(arn string) string {
+	return strings.ReplaceAll(arn, accountPlaceholder, "000000000000")
 }
 
 func checkTags(pr *problems, prefix, field string, tags map[string]string, maximum int) {
@@ -229,14 +235,11 @@ func checkTags(pr *problems, prefix, field string, tags map[string]string, maxim
 	for _, k := range sortedKeys(tags) {
 		v := tags[k]
 		kf := func() string { return fmt.Sprintf("%s[%q]", field, k) }
-		switch {
-		case k == "" || len(k) > 128:
-			pr.add(kf(), "tag keys must be 1-128 characters, got %d", len(k))
-		case strings.HasPrefix(strings.ToLower(k), "aws:"):
-			pr.add(kf(), `tag keys must not start with "aws:" (reserved for AWS)`)
+		if reason := limits.TagKey(k); reason != "" {
+			pr.add(kf(), "%s", reason)
 		}
-		if len(v) > 256 {
-			pr.add(kf(), "tag values must be at most 256 characters, got %d", len(v))
+		if reason := limits.TagValue(v); reason != "" {
+			pr.add(kf(), "%s, got %d characters", reason, len(v))
 		}
 	}
 }
