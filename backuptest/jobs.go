@@ -59,6 +59,7 @@ import (
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
+	"github.com/backupkit/backupkit/internal/awsid"
 	"github.com/backupkit/backupkit/internal/lifecycle"
 	"github.com/backupkit/backupkit/internal/limits"
 )
@@ -115,7 +116,7 @@ func checkIAMRole(v *string) error {
 	if v == nil || *v == "" {
 		return missingParam("IamRoleArn")
 	}
-	if limits.RoleARN(*v) != "" {
+	if !awsid.RoleARN(*v) {
 		return invalidParam("IamRoleArn %q is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", *v)
 	}
 	return nil

@@ -61,6 +61,7 @@ import (
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
+	"github.com/backupkit/backupkit/internal/awsid"
 	"github.com/backupkit/backupkit/internal/cron"
 	"github.com/backupkit/backupkit/internal/lifecycle"
 	"github.com/backupkit/backupkit/internal/limits"
@@ -651,7 +652,7 @@ func checkSelection(s *types.BackupSelection) error {
 	if s.IamRoleArn == nil || *s.IamRoleArn == "" {
 		return missingParam(f + ".IamRoleArn")
 	}
-	if limits.RoleARN(*s.IamRoleArn) != "" {
+	if !awsid.RoleARN(*s.IamRoleArn) {
 		return invalidParam("%s.IamRoleArn %q is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", f, *s.IamRoleArn)
 	}
 	for i, t := range s.ListOfTags {

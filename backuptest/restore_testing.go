@@ -25,7 +25,7 @@ import (
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
-	"github.com/backupkit/backupkit/internal/limits"
+	"github.com/backupkit/backupkit/internal/awsid"
 )
 
 // Restore testing limits (AWS Backup quotas and API reference).
@@ -403,7 +403,7 @@ func createRestoreTestingSelection(c *opCtx, in *awsbackup.CreateRestoreTestingS
 	if s.IamRoleArn == nil || *s.IamRoleArn == "" {
 		return nil, missingParam(f + ".IamRoleArn")
 	}
-	if limits.RoleARN(*s.IamRoleArn) != "" {
+	if !awsid.RoleARN(*s.IamRoleArn) {
 		return nil, invalidParam("%s.IamRoleArn %q is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", f, *s.IamRoleArn)
 	}
 	if s.ProtectedResourceType == nil || *s.ProtectedResourceType == "" {
@@ -461,7 +461,7 @@ func updateRestoreTestingSelection(c *opCtx, in *awsbackup.UpdateRestoreTestingS
 	if u == nil {
 		return nil, missingParam(f)
 	}
-	if u.IamRoleArn != nil && limits.RoleARN(*u.IamRoleArn) != "" {
+	if u.IamRoleArn != nil && !awsid.RoleARN(*u.IamRoleArn) {
 		return nil, invalidParam("%s.IamRoleArn %q is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", f, *u.IamRoleArn)
 	}
 	if u.ProtectedResourceArns != nil || u.ProtectedResourceConditions != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/awsid"
 	"github.com/backupkit/backupkit/internal/cron"
 	"github.com/backupkit/backupkit/internal/lifecycle"
 	"github.com/backupkit/backupkit/internal/limits"
@@ -210,8 +211,8 @@ func checkRoleARN(pr *problems, field, arn string) {
 	switch {
 	case arn == "":
 		pr.add(field, "is required")
-	case limits.RoleARN(withoutPlaceholder(arn)) != "":
-		pr.add(field, "%s, got %q", limits.RoleARN(withoutPlaceholder(arn)), arn)
+	case !awsid.RoleARN(withoutPlaceholder(arn)):
+		pr.add(field, "%s, got %q", limits.RoleARNRule, arn)
 	default:
 		pr.checkPlaceholder(field, arn)
 	}

@@ -6,7 +6,10 @@ package awsid
 
 import (
 	"regexp"
+	"slices"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 )
 
 var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
@@ -116,3 +119,21 @@ func OrganizationalUnitID(s string) bool { return ouRE.MatchString(s) }
 // RootID reports whether s has the form of an Organizations root id
 // ("r-" then 4–32 lower-case letters or digits).
 func RootID(s string) bool { return rootRE.MatchString(s) }
+
+// partitions are the ARN partitions: aws, aws-cn, aws-us-gov, the
+// isolated ones and aws-eusc.
+var partitions = []string{"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
+
+// PartitionName reports whether s is an ARN partition.
+func PartitionName(s string) bool { return slices.Contains(partitions, s) }
+
+// RoleARN reports whether s is an IAM role ARN,
+// arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME (IAM identifiers, "IAM ARNs").
+func RoleARN(s string) bool {
+	a, err := arn.Parse(s)
+	if err != nil || !PartitionName(a.Partition) || a.Service != "iam" || a.Region != "" || !AccountID(a.AccountID) {
+		return false
+	}
+	rest, ok := strings.CutPrefix(a.Resource, "role/")
+	return ok && len(rest) <= 512 && RoleName(rest)
+}

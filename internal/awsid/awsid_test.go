@@ -73,3 +73,25 @@ func FuzzRegion(f *testing.F) {
 		}
 	})
 }
+
+// TestRoleARN is the IAM role ARN shape (API_BackupSelection IamRoleArn
+// example arn:aws:iam::123456789012:role/S3Access).
+func TestRoleARN(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		s  string
+		ok bool
+	}{
+		{"arn:aws:iam::123456789012:role/S3Access", true},
+		{"arn:aws-us-gov:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole", true},
+		{"arn:aws:iam::123456789012:user/bob", false},
+		{"arn:aws:iam::1234:role/r", false},
+		{"arn:aws:iam:us-east-1:123456789012:role/r", false},
+		{"arn:aws:iam::123456789012:role/", false},
+		{"arn:mars:iam::123456789012:role/r", false},
+	} {
+		if got := RoleARN(tt.s); got != tt.ok {
+			t.Errorf("RoleARN(%q) = %v; want %v", tt.s, got, tt.ok)
+		}
+	}
+}

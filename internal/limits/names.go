@@ -1,6 +1,7 @@
 // Package limits holds AWS Backup's name rules and quotas: the patterns of
-// plan, rule, selection and vault names, request ids, role and vault ARNs,
-// bucket names and tags, and the counts AWS allows. The library validates
+// plan, rule, selection and vault names, request ids, vault ARNs, bucket
+// names and tags, and the counts AWS allows. Identity shapes (account ids,
+// Regions, role names and ARNs) are internal/awsid's. The library validates
 // with them before a call and the backuptest emulator answers with them,
 // so both refuse the same inputs.
 //
@@ -12,15 +13,16 @@ package limits
 import (
 	"regexp"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+
+	"github.com/backupkit/backupkit/internal/awsid"
 )
 
 var (
 	backupName = regexp.MustCompile(`^[a-zA-Z0-9\-_.]{1,50}$`)
 	vaultName  = regexp.MustCompile(`^[a-zA-Z0-9\-_]{2,50}$`)
-	roleARN    = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
-	vaultARN   = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):backup:([a-z]{2,4}(-[a-z]+)+-\d+):(\d{12}):backup-vault:(.+)$`)
 	bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	accountID  = regexp.MustCompile(`^\d{12}$`)
 )
 
 // Reasons, as the problems of the checks below word them.
@@ -49,24 +51,20 @@ func VaultName(s string) string {
 	return VaultNameRule
 }
 
-// RoleARN returns why s is not an IAM role ARN
-// (arn:PARTITION:iam::ACCOUNT:role/NAME), or "".
-func RoleARN(s string) string {
-	if roleARN.MatchString(s) {
-		return ""
-	}
-	return "must be an IAM role ARN arn:aws:iam::ACCOUNT:role/NAME"
-}
+// RoleARNRule is the reason for an IAM role ARN that awsid.RoleARN
+// refuses.
+const RoleARNRule = "must be an IAM role ARN arn:aws:iam::ACCOUNT:role/NAME"
 
 // VaultARN returns why s is not a backup vault ARN
 // (arn:PARTITION:backup:REGION:ACCOUNT:backup-vault:NAME, with a valid
 // vault name), or "".
 func VaultARN(s string) string {
-	m := vaultARN.FindStringSubmatch(s)
-	if m == nil {
+	a, err := arn.Parse(s)
+	name, ok := strings.CutPrefix(a.Resource, "backup-vault:")
+	if err != nil || !ok || a.Service != "backup" || !awsid.PartitionName(a.Partition) || !awsid.Region(a.Region) || !awsid.AccountID(a.AccountID) {
 		return "must be a backup vault ARN arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME"
 	}
-	if r := VaultName(m[len(m)-1]); r != "" {
+	if r := VaultName(name); r != "" {
 		return "vault name in the ARN " + r
 	}
 	return ""
@@ -80,14 +78,6 @@ func BucketName(s string) string {
 		return ""
 	}
 	return "must be an S3 bucket name: 3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit"
-}
-
-// AccountID returns why s is not a 12-digit AWS account ID, or "".
-func AccountID(s string) string {
-	if accountID.MatchString(s) {
-		return ""
-	}
-	return "must be a 12-digit AWS account ID"
 }
 
 // Tag limits (tagging rules shared by AWS Backup's TagResource and

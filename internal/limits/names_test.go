@@ -23,20 +23,16 @@ func TestNames(t *testing.T) {
 		{"vault name", VaultName, "prod-vault_1", true},
 		{"vault name one character", VaultName, "a", false},
 		{"vault name with a dot", VaultName, "a.b", false},
-		// API_BackupSelection IamRoleArn example arn:aws:iam::123456789012:role/S3Access.
-		{"role", RoleARN, "arn:aws:iam::123456789012:role/S3Access", true},
-		{"role in a path", RoleARN, "arn:aws-us-gov:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole", true},
-		{"user is not a role", RoleARN, "arn:aws:iam::123456789012:user/bob", false},
 		// API_CopyAction DestinationBackupVaultArn example.
 		{"vault ARN", VaultARN, "arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault", true},
 		{"vault ARN bad name", VaultARN, "arn:aws:backup:us-east-1:123456789012:backup-vault:a.b", false},
 		{"vault ARN no account", VaultARN, "arn:aws:backup:us-east-1::backup-vault:v", false},
+		{"vault ARN bad Region", VaultARN, "arn:aws:backup:europe:123456789012:backup-vault:v", false},
+		{"vault ARN GovCloud", VaultARN, "arn:aws-us-gov:backup:us-gov-west-1:123456789012:backup-vault:v1", true},
 		// S3 "General purpose bucket naming rules".
 		{"bucket", BucketName, "reports.example-1", true},
 		{"bucket uppercase", BucketName, "Reports", false},
 		{"bucket adjacent periods", BucketName, "a..b", false},
-		{"account", AccountID, "123456789012", true},
-		{"account short", AccountID, "12345", false},
 		// Tagging rules: keys 1-128, not aws:; values up to 256.
 		{"tag key", TagKey, "team", true},
 		{"tag key aws prefix", TagKey, "AWS:team", false},
