@@ -180,17 +180,23 @@ func randHex(n int) string {
 
 // newRecoveryPointARN builds a recovery point ARN the way AWS does for the
 // resource type: EBS snapshots, EC2 AMIs, RDS snapshots, FSx backups, and
-// AWS Backup recovery points for the fully managed types.
-func newRecoveryPointARN(typ, account, region string) string {
+// AWS Backup recovery points for the fully managed types. jobID, when set,
+// is the backup job that creates the point: AWS names an RDS or Aurora
+// snapshot after it (snapshot:awsbackup:job-<backup job id>, as AWS's job
+// records show); without it a fresh id is used.
+func newRecoveryPointARN(typ, account, region, jobID string) string {
+	if jobID == "" {
+		jobID = newID()
+	}
 	switch typ {
 	case "EBS":
 		return fmt.Sprintf("arn:aws:ec2:%s::snapshot/snap-%s", region, randHex(17))
 	case "EC2":
 		return fmt.Sprintf("arn:aws:ec2:%s::image/ami-%s", region, randHex(17))
 	case "RDS":
-		return fmt.Sprintf("arn:aws:rds:%s:%s:snapshot:awsbackup:job-%s", region, account, newID())
+		return fmt.Sprintf("arn:aws:rds:%s:%s:snapshot:awsbackup:job-%s", region, account, jobID)
 	case "Aurora", "DocumentDB", "Neptune":
-		return fmt.Sprintf("arn:aws:rds:%s:%s:cluster-snapshot:awsbackup:job-%s", region, account, newID())
+		return fmt.Sprintf("arn:aws:rds:%s:%s:cluster-snapshot:awsbackup:job-%s", region, account, jobID)
 	case "FSx":
 		return fmt.Sprintf("arn:aws:fsx:%s:%s:backup/backup-%s", region, account, randHex(17))
 	}
@@ -711,8 +717,9 @@ type planCreator struct {
 // active and its CREATED event is emitted. Called with e.mu held.
 func (e *Emulator) createBackupJob(rs *regionState, s backupJobSpec) *backupJob {
 	res, typ, v := s.res, s.typ, s.vault
+	id := newID()
 	j := &backupJob{
-		ID: newID(), Account: rs.Account, Region: rs.Region,
+		ID: id, Account: rs.Account, Region: rs.Region,
 		VaultName: s.vaultName, VaultARN: fmt.Sprintf("arn:aws:backup:%s:%s:backup-vault:%s", rs.Region, rs.Account, s.vaultName),
 		ResourceARN: res.ARN, ResourceType: typ, ResourceName: res.Name,
 		IAMRoleArn: s.iamRole, IdempotencyToken: s.token,
@@ -721,7 +728,7 @@ func (e *Emulator) createBackupJob(rs *regionState, s backupJobSpec) *backupJob 
 		Duration: e.jobDuration(typ),
 		// Some resource types get their recovery point ARN only when the
 		// job completes in AWS; the emulator always knows it up front.
-		RecoveryPointARN:  newRecoveryPointARN(typ, rs.Account, rs.Region),
+		RecoveryPointARN:  newRecoveryPointARN(typ, rs.Account, rs.Region, id),
 		BackupSizeInBytes: res.SizeBytes,
 		BackupOptions:     maps.Clone(s.options),
 		RecoveryPointTags: maps.Clone(s.tags),
@@ -1059,7 +1066,7 @@ func (e *Emulator) createCopyJob(rs *regionState, s copyJobSpec) *copyJob {
 		ID: newID(), Account: rs.Account, Region: rs.Region,
 		SourceVaultARN: s.sv.ARN, SourceVaultName: s.sv.Name, SourceRecoveryPointARN: rp.ARN,
 		DestinationAccount: s.dAccount, DestinationRegion: s.dRegion, DestinationVaultName: s.dName, DestinationVaultARN: s.dARN,
-		DestinationRecoveryPointARN: newRecoveryPointARN(rp.ResourceType, s.dAccount, s.dRegion),
+		DestinationRecoveryPointARN: newRecoveryPointARN(rp.ResourceType, s.dAccount, s.dRegion, ""),
 		ResourceARN:                 rp.ResourceARN, ResourceType: rp.ResourceType, ResourceName: rp.ResourceName,
 		IAMRoleArn: s.iamRole, IdempotencyToken: s.token,
 		State: "CREATED", CreationDate: s.now, Duration: e.jobDuration(rp.ResourceType),

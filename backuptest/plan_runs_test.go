@@ -229,11 +229,11 @@ func TestPlanRunsSelectionSemantics(t *testing.T) {
 		{"Resources OR ListOfTags", types.BackupSelection{Resources: []string{runVolC}, ListOfTags: []types.Condition{{
 			ConditionType: types.ConditionTypeStringequals, ConditionKey: aws.String("backup"), ConditionValue: aws.String("daily")}}},
 			[]string{runTable, runVolA, runVolB, runVolC}},
-		{"Conditions only, AND-ed", types.BackupSelection{Conditions: &types.Conditions{
+		{"Conditions AND-ed", types.BackupSelection{Resources: []string{"*"}, Conditions: &types.Conditions{
 			StringEquals: []types.ConditionParameter{daily},
 			StringLike:   []types.ConditionParameter{{ConditionKey: aws.String("aws:ResourceTag/env"), ConditionValue: aws.String("te*")}}}},
 			[]string{runVolB}},
-		{"StringNotEquals holds without the tag", types.BackupSelection{Conditions: &types.Conditions{
+		{"StringNotEquals holds without the tag", types.BackupSelection{Resources: []string{"*"}, Conditions: &types.Conditions{
 			StringNotEquals: []types.ConditionParameter{daily}}}, []string{runVolC}},
 		{"StringNotLike", types.BackupSelection{Resources: []string{"*"}, Conditions: &types.Conditions{
 			StringNotLike: []types.ConditionParameter{{ConditionKey: aws.String("aws:ResourceTag/env"), ConditionValue: aws.String("t*t")}}}},
@@ -368,16 +368,30 @@ func TestPlanRunsStateSurvivesSaveLoad(t *testing.T) {
 	assert.Len(t, env.jobs(t), 1, "the loaded plan does not run 05:00 again")
 }
 
-// TestPlanRunsEmptySelection: a selection with no Resources, ListOfTags or
-// Conditions is accepted and assigns every supported, opted-in resource
-// (API_BackupSelection: "Otherwise, AWS Backup attempts to select all
-// supported and opted-in storage resources").
-func TestPlanRunsEmptySelection(t *testing.T) {
+// TestPlanRunsEverythingSelection: API_BackupSelection says a selection
+// without Resources, ListOfTags or Conditions selects every supported,
+// opted-in resource, but AWS refuses to create it ("Either 'ListOfTags' or
+// 'Resources' section must be non-empty", hashicorp/terraform-provider-aws#24235),
+// Conditions alone included: AWS is stricter than its reference. Resources
+// ["*"] selects every opted-in resource.
+func TestPlanRunsEverythingSelection(t *testing.T) {
 	t.Parallel()
 	env := newRunEnv(t, true)
 	_, err := env.c.UpdateRegionSettings(t.Context(), &awsbackup.UpdateRegionSettingsInput{ResourceTypeOptInPreference: map[string]bool{"DynamoDB": false}})
 	require.NoError(t, err)
-	env.plan(t, types.BackupSelection{}, runRule())
+	plan, err := env.c.CreateBackupPlan(t.Context(), &awsbackup.CreateBackupPlanInput{BackupPlan: &types.BackupPlanInput{
+		BackupPlanName: aws.String("everything"), Rules: []types.BackupRuleInput{runRule()},
+	}})
+	require.NoError(t, err)
+	for _, sel := range []types.BackupSelection{{}, {Conditions: &types.Conditions{StringEquals: []types.ConditionParameter{
+		{ConditionKey: aws.String("aws:ResourceTag/backup"), ConditionValue: aws.String("daily")}}}}} {
+		sel.SelectionName, sel.IamRoleArn = aws.String("sel"), aws.String(testRole)
+		_, err := env.c.CreateBackupSelection(t.Context(), &awsbackup.CreateBackupSelectionInput{BackupPlanId: plan.BackupPlanId, BackupSelection: &sel})
+		var ipe *types.InvalidParameterValueException
+		require.ErrorAs(t, err, &ipe)
+		assert.Contains(t, err.Error(), "Either 'ListOfTags' or 'Resources' section must be non-empty")
+	}
+	env.plan(t, types.BackupSelection{Resources: []string{"*"}}, runRule())
 	env.advanceTo(t, runT0.Add(5*time.Hour+time.Minute))
 	assert.Equal(t, []string{runVolA, runVolB, runVolC}, resourceARNs(env.jobs(t)), "every opted-in resource; DynamoDB is opted out")
 }

@@ -636,7 +636,7 @@ func (e *Emulator) SeedRecoveryPoints(account, region, vaultName string, n int, 
 		}
 		created := now.Add(-time.Duration(n-1-i) * time.Second)
 		rp := &recoveryPoint{
-			ARN: newRecoveryPointARN(r.Type, account, region), VaultName: v.Name, VaultARN: v.ARN,
+			ARN: newRecoveryPointARN(r.Type, account, region, ""), VaultName: v.Name, VaultARN: v.ARN,
 			ResourceARN: r.ARN, ResourceType: r.Type, ResourceName: r.Name, Status: "COMPLETED",
 			CreationDate: created, CompletionDate: created, BackupSizeInBytes: r.SizeBytes,
 			IAMRoleArn:       fmt.Sprintf("arn:aws:iam::%s:role/service-role/AWSBackupDefaultServiceRole", account),

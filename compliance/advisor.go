@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -120,6 +121,7 @@ const (
 	CheckStaleRecoveryPoint = "recovery-point-stale"
 	CheckNoRecoveryPoint    = "recovery-point-missing"
 	CheckConsecutive        = "backups-not-consecutively-successful"
+	CheckSelectsEverything  = "selection-selects-everything"
 )
 
 // Advise runs every best-practice check over the input: lifecycle and Vault
@@ -177,6 +179,11 @@ func Advise(in AdvisorInput, opts AdvisorOptions) ([]Finding, error) {
 			}
 		}
 		for _, s := range p.Selections {
+			if why := selectsEverything(s); why != "" {
+				add(CheckSelectsEverything, "operations", SeverityMedium, planRes+"/"+s.Name,
+					"Name the resources (ARNs or resource-type patterns) or narrow the selection with Conditions or NotResources.",
+					"%s; AWS then backs up every supported, opted-in resource, which could have unintended cost implications (API_BackupSelection)", why)
+			}
 			if strings.Contains(s.IAMRole, "AWSBackupDefaultServiceRole") {
 				add(CheckDefaultRole, "security", SeverityLow, planRes+"/"+s.Name,
 					"Use a least-privilege role for the selected resource types (compliance.BackupRole / backupkit iam).",
@@ -310,6 +317,21 @@ func Advise(in AdvisorInput, opts AdvisorOptions) ([]Finding, error) {
 		return out[a].Resource < out[b].Resource
 	})
 	return out, nil
+}
+
+// selectsEverything says why a selection assigns every resource, or "".
+// An empty selection (no Resources, ListOfTags or Conditions) is what
+// API_BackupSelection warns about; AWS refuses to create one, but a plan
+// document can hold it. Resources "*" without Conditions or NotResources
+// selects the same.
+func selectsEverything(s *plan.Selection) string {
+	switch {
+	case len(s.Resources) == 0 && len(s.ListOfTags) == 0 && len(s.Conditions) == 0:
+		return "the selection is empty (no Resources, ListOfTags or Conditions)"
+	case slices.Contains(s.Resources, "*") && len(s.Conditions) == 0 && len(s.NotResources) == 0:
+		return `the selection's Resources include "*" with no Conditions or NotResources`
+	}
+	return ""
 }
 
 func managedAsCode(tags map[string]string) bool {

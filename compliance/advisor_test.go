@@ -137,6 +137,36 @@ func TestAdvise(t *testing.T) {
 	}
 }
 
+// TestAdviseSelectsEverything: API_BackupSelection warns that a selection
+// naming no conditions, tags or resources makes AWS select every supported,
+// opted-in resource, "which could have unintended cost implications";
+// Resources "*" with nothing narrowing it selects the same.
+func TestAdviseSelectsEverything(t *testing.T) {
+	t.Parallel()
+	role := "arn:aws:iam::123456789012:role/AWSBackupKitBackupRole"
+	p := &plan.Plan{Name: "p", Tags: map[string]string{"managed-by": "backupkit"}, Rules: []plan.Rule{{Name: "r", TargetVault: "main", Lifecycle: backup.Lifecycle{DeleteAfter: backup.Days(30)}}}}
+	sels := []*plan.Selection{
+		{Name: "empty", IAMRole: role},
+		{Name: "star", IAMRole: role, Resources: []string{"*"}},
+		{Name: "star-narrowed", IAMRole: role, Resources: []string{"*"}, Conditions: []plan.Condition{{Op: plan.StringEquals, Key: plan.ResourceTagPrefix + "backup", Value: "yes"}}},
+		{Name: "star-excluding", IAMRole: role, Resources: []string{"*"}, NotResources: []string{"arn:aws:s3:::scratch"}},
+		{Name: "tagged", IAMRole: role, ListOfTags: []plan.TagCondition{{Key: "backup", Value: "yes"}}},
+	}
+	findings, err := Advise(AdvisorInput{Plans: []PlanSelections{{PlanID: "p", Plan: p, Selections: sels}}}, AdvisorOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range findings {
+		if f.Check == CheckSelectsEverything {
+			got = append(got, f.Resource)
+		}
+	}
+	if want := []string{"p/empty", "p/star"}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("%s findings = %v; want %v", CheckSelectsEverything, got, want)
+	}
+}
+
 func TestAdviseConsecutiveWindow(t *testing.T) {
 	t.Parallel()
 	in := advisorWorld()

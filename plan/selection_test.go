@@ -90,6 +90,10 @@ func TestSelectionValidate(t *testing.T) {
 		}, "Conditions", "at most 30 conditions per selection, got 31"},
 		{"condition key prefix", func(s *Selection) { s.Conditions[0].Key = "env" }, "Conditions[0].ConditionKey", "must be aws:ResourceTag/<tag key>"},
 		{"condition op", func(s *Selection) { s.Conditions[0].Op = "StringContains" }, "Conditions[0].Op", "must be StringEquals, StringNotEquals, StringLike or StringNotLike"},
+		// AWS refuses a selection with neither Resources nor ListOfTags,
+		// Conditions or not, although API_BackupSelection describes such a
+		// selection as selecting everything (hashicorp/terraform-provider-aws#24235).
+		{"conditions only", func(s *Selection) { s.Resources, s.ListOfTags = nil, nil }, "", "Either 'ListOfTags' or 'Resources' section must be non-empty"},
 		{"unknown resource type", func(s *Selection) {
 			s.Resources = NewSelection("x", testRoleARN).AllOfType("Floppy").Selection().Resources
 		}, "Resources[0]", "must be an ARN"},

@@ -76,8 +76,9 @@ type Selection struct {
 //
 // Rules (API_BackupSelection; knowledge-center "backup-assign-resources"):
 // Resources and ListOfTags are OR-ed, and with neither every resource is a
-// candidate; every Condition must hold (AND), StringNotEquals and
-// StringNotLike holding when the tag is absent; NotResources removes.
+// candidate (as the reference describes; AWS refuses to create such a
+// selection, see Check); every Condition must hold (AND), StringNotEquals
+// and StringNotLike holding when the tag is absent; NotResources removes.
 func (s *Selection) Match(resourceARN string, tags map[string]string) (ok, byType bool) {
 	for _, p := range s.NotResources {
 		if MatchARN(p, resourceARN) {
@@ -276,11 +277,26 @@ func CheckPattern(p string) string {
 	return ""
 }
 
+// EmptyReason is AWS's answer to a selection with neither Resources nor
+// ListOfTags.
+const EmptyReason = "Invalid backup selection. Either 'ListOfTags' or 'Resources' section must be non-empty."
+
 // Check returns every rule s breaks, with field paths relative to the
-// selection. An empty selection is valid: AWS then assigns every supported,
-// opted-in resource (API_BackupSelection).
+// selection.
+//
+// AWS is stricter here than its API reference: API_BackupSelection says a
+// selection without conditions, tags or resources makes AWS "select all
+// supported and opted-in storage resources", but CreateBackupSelection
+// refuses any selection whose Resources and ListOfTags are both empty,
+// Conditions or not, with EmptyReason (hashicorp/terraform-provider-aws#24235
+// and the provider's documentation fix #25436; also seen in 2023,
+// ministryofjustice/modernisation-platform-terraform-baselines#293). To
+// select everything, give Resources ["*"].
 func (s *Selection) Check() problem.List {
 	var l problem.List
+	if len(s.Resources) == 0 && len(s.ListOfTags) == 0 {
+		l.Invalid("", "%s", EmptyReason)
+	}
 	checkPatterns(&l, "Resources", s.Resources)
 	checkPatterns(&l, "NotResources", s.NotResources)
 	if len(s.ListOfTags) > MaxTags {

@@ -167,15 +167,20 @@ func TestCheck(t *testing.T) {
 	tests := []struct {
 		name   string
 		sel    Selection
-		field  string // "" means valid
+		field  string // with reason "": valid
 		reason string
 		kind   problem.Kind
 	}{
-		// API_BackupSelection: none of Resources, ListOfTags, Conditions
-		// is required; AWS then selects every supported opted-in resource.
-		{"empty selection", Selection{}, "", "", 0},
+		// API_BackupSelection says an empty selection selects every
+		// supported opted-in resource, but AWS refuses it with this message
+		// (hashicorp/terraform-provider-aws#24235, #25436): stricter than
+		// the reference.
+		{"empty selection", Selection{}, "", "Either 'ListOfTags' or 'Resources' section must be non-empty", problem.Invalid},
+		{"conditions only", Selection{Conditions: []Condition{{StringEquals, "aws:ResourceTag/env", "prod"}}}, "", "Either 'ListOfTags' or 'Resources'", problem.Invalid},
+		{"everything, spelled out", Selection{Resources: []string{"*"}}, "", "", 0},
 		// assigning-resources-json "Filter by services or resource types".
 		{"service-wide pattern", Selection{Resources: []string{"arn:aws:ec2:*"}}, "", "", 0},
+		{"tags only", Selection{ListOfTags: []Tag{{"backup", "daily"}}}, "", "", 0},
 		{"type-wide pattern", Selection{Resources: []string{"arn:aws:ec2:::instance/*", "arn:aws:rds:::cluster:*"}}, "", "", 0},
 		{"whole-part wildcards", Selection{Resources: []string{"arn:aws:ec2:*:*:volume/*", "arn:aws:s3:::*"}}, "", "", 0},
 		{"wildcard in the middle", Selection{Resources: []string{"arn:aws:s3:::*-logs"}}, "Resources[0]", "only appear at the end", problem.Invalid},
@@ -207,7 +212,7 @@ func TestCheck(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			got := tt.sel.Check()
-			if tt.field == "" {
+			if tt.reason == "" {
 				if len(got) != 0 {
 					t.Fatalf("Check() = %v; want no problems", got)
 				}
