@@ -152,12 +152,13 @@
 //     1000 firings per plan per clock advance) and copy actions start copy
 //     jobs; without it, and for restore testing plans always, nothing runs
 //     on a schedule.
-//   - Validation where AWS documents no exact rule: CreateBackupPlan needs
-//     each rule's target vault to exist; schedules are checked by a light
-//     cron validator (at most hourly); exceeding rule, copy-action,
-//     condition or ARN quotas answers LimitExceededException; deleting a
-//     point under legal hold or inside a vault lock's minimum retention
-//     answers InvalidRequestException.
+//   - Validation: plans, selections, schedules, lifecycles, windows and
+//     names are checked by the same rules as the library's (internal/cron,
+//     internal/selection, internal/lifecycle, internal/limits), each citing
+//     its AWS source. Where AWS documents no exact answer: exceeding rule,
+//     copy-action, condition or ARN quotas answers LimitExceededException;
+//     deleting a point under legal hold or inside a vault lock's minimum
+//     retention answers InvalidRequestException.
 //   - KMS (internal/kms) serves the subset vault keys need; it starts with
 //     AWS's documentation example key (ExampleKMSKeyID) enabled in the
 //     default account and Region. CreateBackupVault refuses an

@@ -337,11 +337,21 @@ func TestPlanRunsNoBackfill(t *testing.T) {
 	assert.Len(t, env.jobs(t), 1)
 }
 
+// TestPlanRunsMissingVaultFails: AWS accepts a plan whose target vault
+// does not exist yet; the vault "must exist in each specified AWS Region
+// before the backup plan runs" (AWS Organizations, "Backup policy syntax
+// and examples", Considerations, Backup vaults). A run without it fails.
 func TestPlanRunsMissingVaultFails(t *testing.T) {
 	t.Parallel()
 	env := newRunEnv(t, true)
 	ctx := t.Context()
-	_, err := env.c.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("gone")})
+	never := runRule()
+	never.RuleName, never.TargetBackupVaultName = aws.String("never"), aws.String("not-yet")
+	_, err := env.c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: &types.BackupPlanInput{
+		BackupPlanName: aws.String("before-its-vault"), Rules: []types.BackupRuleInput{never},
+	}})
+	require.NoError(t, err, "a plan may name a vault that does not exist yet")
+	_, err = env.c.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("gone")})
 	require.NoError(t, err)
 	r := runRule()
 	r.TargetBackupVaultName = aws.String("gone")

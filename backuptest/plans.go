@@ -2,10 +2,12 @@ package backuptest
 
 // Backup plans and backup selections.
 //
-// Known difference: CreateBackupPlan requires each rule's TargetBackupVaultName
-// to name an existing vault in the caller's Region (InvalidParameterValueException
-// otherwise). AWS documents no such check explicitly; the emulator is strict
-// so tests catch plans created before their vault.
+// CreateBackupPlan and UpdateBackupPlan accept a rule whose
+// TargetBackupVaultName names no vault yet, as AWS does: AWS Organizations'
+// "Backup policy syntax and examples" (Considerations, Backup vaults) asks
+// only that "the vault must exist in each specified AWS Region before the
+// backup plan runs". A scheduled run whose vault is missing starts a backup
+// job that ends FAILED (plan_runs.go).
 //
 // ScheduleExpression is read by the library's cron rule (internal/cron):
 // six fields, exactly one of day-of-month/day-of-week `?`, at most one run
@@ -132,16 +134,10 @@ func (c *opCtx) livePlanOf(id *string) (*plan, error) {
 	return p, nil
 }
 
-// planCheck controls the checks of checkPlanInput that need state.
-type planCheck struct {
-	// vaults, when set, is asked whether a target vault exists.
-	vaults map[string]*vault
-}
-
 // checkPlanInput validates a BackupPlanInput the way CreateBackupPlan,
 // UpdateBackupPlan and GetBackupPlanFromJSON do. field is the member path of
 // the plan ("BackupPlan" or "BackupPlanTemplateJson").
-func checkPlanInput(field string, in *types.BackupPlanInput, pc planCheck) error {
+func checkPlanInput(field string, in *types.BackupPlanInput) error {
 	if in == nil {
 		return missingParam(field)
 	}
@@ -161,7 +157,7 @@ func checkPlanInput(field string, in *types.BackupPlanInput, pc planCheck) error
 	for i := range in.Rules {
 		r := &in.Rules[i]
 		rf := fmt.Sprintf("%s.Rules[%d]", field, i)
-		if err := checkRule(rf, r, pc); err != nil {
+		if err := checkRule(rf, r); err != nil {
 			return err
 		}
 		if names[*r.RuleName] {
@@ -177,7 +173,7 @@ func checkPlanInput(field string, in *types.BackupPlanInput, pc planCheck) error
 	return nil
 }
 
-func checkRule(rf string, r *types.BackupRuleInput, pc planCheck) error {
+func checkRule(rf string, r *types.BackupRuleInput) error {
 	if r.RuleName == nil || *r.RuleName == "" {
 		return missingParam(rf + ".RuleName")
 	}
@@ -189,11 +185,6 @@ func checkRule(rf string, r *types.BackupRuleInput, pc planCheck) error {
 	}
 	if limits.VaultName(*r.TargetBackupVaultName) != "" {
 		return invalidParam("%s.TargetBackupVaultName %q is invalid: use 2 to 50 letters, digits, hyphens and underscores", rf, *r.TargetBackupVaultName)
-	}
-	if pc.vaults != nil {
-		if _, ok := pc.vaults[*r.TargetBackupVaultName]; !ok {
-			return invalidParam("%s.TargetBackupVaultName: backup vault %s does not exist", rf, *r.TargetBackupVaultName)
-		}
 	}
 	if r.TargetLogicallyAirGappedBackupVaultArn != nil && limits.VaultARN(*r.TargetLogicallyAirGappedBackupVaultArn) != "" {
 		return invalidParam("%s.TargetLogicallyAirGappedBackupVaultArn %q is not a backup vault ARN", rf, *r.TargetLogicallyAirGappedBackupVaultArn)
@@ -421,7 +412,7 @@ func createBackupPlan(c *opCtx, in *awsbackup.CreateBackupPlanInput) (*awsbackup
 			}
 		}
 	}
-	if err := checkPlanInput("BackupPlan", in.BackupPlan, planCheck{vaults: rs.Vaults}); err != nil {
+	if err := checkPlanInput("BackupPlan", in.BackupPlan); err != nil {
 		return nil, err
 	}
 	if err := checkTags("BackupPlanTags", in.BackupPlanTags); err != nil {
@@ -519,8 +510,7 @@ func updateBackupPlan(c *opCtx, in *awsbackup.UpdateBackupPlanInput) (*awsbackup
 	if err != nil {
 		return nil, err
 	}
-	rs := c.rs()
-	if err := checkPlanInput("BackupPlan", in.BackupPlan, planCheck{vaults: rs.Vaults}); err != nil {
+	if err := checkPlanInput("BackupPlan", in.BackupPlan); err != nil {
 		return nil, err
 	}
 	if len(p.Versions) >= maxVersionsPerPlan {

@@ -227,7 +227,6 @@ func TestBackupPlanValidation(t *testing.T) {
 		{"duplicate rule names", mod(func(p *types.BackupPlanInput) { p.Rules = append(p.Rules, p.Rules[0]) }), "invalid", "BackupPlan.Rules[1].RuleName"},
 		{"bad rule name", mod(func(p *types.BackupPlanInput) { p.Rules[0].RuleName = aws.String("a/b") }), "invalid", "BackupPlan.Rules[0].RuleName"},
 		{"missing vault", mod(func(p *types.BackupPlanInput) { p.Rules[0].TargetBackupVaultName = nil }), "missing", "BackupPlan.Rules[0].TargetBackupVaultName"},
-		{"unknown vault", mod(func(p *types.BackupPlanInput) { p.Rules[0].TargetBackupVaultName = aws.String("nope") }), "invalid", "BackupPlan.Rules[0].TargetBackupVaultName"},
 		{"five-field cron", mod(func(p *types.BackupPlanInput) { p.Rules[0].ScheduleExpression = aws.String("cron(0 5 * * ?)") }), "invalid", "ScheduleExpression"},
 		{"two question marks", mod(func(p *types.BackupPlanInput) { p.Rules[0].ScheduleExpression = aws.String("cron(0 5 ? * ? *)") }), "invalid", "ScheduleExpression"},
 		{"no question mark", mod(func(p *types.BackupPlanInput) { p.Rules[0].ScheduleExpression = aws.String("cron(0 5 * * * *)") }), "invalid", "ScheduleExpression"},

@@ -118,7 +118,7 @@ func getBackupPlanFromJSON(c *opCtx, in *awsbackup.GetBackupPlanFromJSONInput) (
 	if err := c.e.codec.assignStruct(reflect.ValueOf(&plan).Elem(), obj, f); err != nil {
 		return nil, invalidParam("%v", err)
 	}
-	if err := checkPlanInput(f, &plan, planCheck{}); err != nil {
+	if err := checkPlanInput(f, &plan); err != nil {
 		return nil, err
 	}
 	v := c.buildVersion(&plan, nil)
