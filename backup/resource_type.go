@@ -33,13 +33,22 @@ const (
 	StorageGateway ResourceType = "Storage Gateway"
 	Timestream     ResourceType = "Timestream"
 	VirtualMachine ResourceType = "VirtualMachine"
+	// AuroraDSQL and RedshiftServerless are newer than the SDK model's
+	// list of GetSupportedResourceTypes; their strings follow the AWS
+	// Backup console (see internal/arntype).
+	AuroraDSQL         ResourceType = arntype.AuroraDSQL
+	RedshiftServerless ResourceType = arntype.RedshiftServerless
 )
 
 // ResourceTypes returns every resource type AWS Backup supports, in the
-// order of the GetSupportedResourceTypes documentation.
+// order of the GetSupportedResourceTypes documentation, then the newer
+// ones. Each call returns a new slice.
 func ResourceTypes() []ResourceType {
-	return []ResourceType{Aurora, CloudFormation, DocumentDB, DynamoDB, EBS, EC2, EFS, EKS, FSx,
-		Neptune, RDS, Redshift, S3, SAPHANA, StorageGateway, Timestream, VirtualMachine}
+	var out []ResourceType
+	for _, t := range arntype.Types() {
+		out = append(out, ResourceType(t))
+	}
+	return out
 }
 
 // String returns the AWS spelling of the type.
@@ -83,7 +92,8 @@ func (e *UnsupportedResourceError) Error() string {
 // volume, s3 bucket (arn:aws:s3:::name), storagegateway volume (or gateway),
 // redshift cluster, timestream table or database, cloudformation stack,
 // backup-gateway vm → VirtualMachine, ssm-sap HANA database → SAP HANA on
-// Amazon EC2, eks cluster.
+// Amazon EC2, eks cluster, dsql cluster → Aurora DSQL, redshift-serverless
+// namespace → Redshift Serverless.
 //
 // Ambiguity: Amazon DocumentDB and Amazon Neptune clusters use the RDS
 // cluster ARN format (arn:aws:rds:…:cluster:name), so an ARN alone cannot

@@ -27,6 +27,9 @@ func TestResourceTypeFromARN(t *testing.T) {
 		{"arn:aws:backup-gateway:us-east-1:123456789012:vm/vm-0123456789abcdef0", VirtualMachine},
 		{"arn:aws:ssm-sap:us-east-1:123456789012:HANA/app1/DB/HDB", SAPHANA},
 		{"arn:aws:eks:us-east-1:123456789012:cluster/prod", EKS},
+		// Aurora DSQL User Guide, "Backup and restore for Amazon Aurora DSQL".
+		{"arn:aws:dsql:us-east-1:123456789012:cluster/abcdefghijklmnopqrstuvwxyz", AuroraDSQL},
+		{"arn:aws:redshift-serverless:us-east-1:123456789012:namespace/0123", RedshiftServerless},
 		{"arn:aws-us-gov:ec2:us-gov-west-1:123456789012:volume/vol-1", EBS},
 		{"arn:aws-cn:dynamodb:cn-north-1:123456789012:table/T", DynamoDB},
 	}
@@ -80,7 +83,7 @@ func TestParseResourceType(t *testing.T) {
 	if _, err := ParseResourceType("Lambda"); err == nil {
 		t.Error(`ParseResourceType("Lambda") error = nil; want error`)
 	}
-	if len(ResourceTypes()) != 17 {
-		t.Errorf("len(ResourceTypes()) = %d; want 17", len(ResourceTypes()))
+	if len(ResourceTypes()) != 19 {
+		t.Errorf("len(ResourceTypes()) = %d; want 19", len(ResourceTypes()))
 	}
 }

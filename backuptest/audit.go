@@ -27,6 +27,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+
+	"github.com/backupkit/backupkit/internal/arntype"
 )
 
 // Backup Audit Manager quotas (per account and Region).
@@ -229,8 +231,7 @@ func checkControlScope(f string, s *types.ControlScope) error {
 }
 
 // auditResourceTypes are the AWS Backup resource type names.
-var auditResourceTypes = []string{"Aurora", "CloudFormation", "DocumentDB", "DynamoDB", "EBS", "EC2", "EFS", "EKS", "FSx",
-	"Neptune", "RDS", "Redshift", "S3", "SAP HANA on Amazon EC2", "Storage Gateway", "Timestream", "VirtualMachine"}
+var auditResourceTypes = arntype.Types()
 
 // controlCount counts the controls of every framework in the Region,
 // except the one named skip.

@@ -24,14 +24,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 
+	"github.com/backupkit/backupkit/internal/arntype"
 	"github.com/backupkit/backupkit/internal/restoremeta"
 )
 
 // supportedResourceTypes are the types GetSupportedResourceTypes returns.
-var supportedResourceTypes = []string{
-	"Aurora", "CloudFormation", "DocumentDB", "DynamoDB", "EBS", "EC2", "EFS", "EKS", "FSx", "Neptune", "RDS",
-	"Redshift", "S3", "SAP HANA on Amazon EC2", "Storage Gateway", "Timestream", "VirtualMachine",
-}
+var supportedResourceTypes = arntype.Types()
 
 // checkRestoreMetadata checks the metadata keys that name or place the
 // restored resource, with the library's rules (internal/restoremeta).

@@ -18,7 +18,8 @@ func TestRegionSettings(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, d.ResourceTypeOptInPreference["EBS"])
 	assert.True(t, d.ResourceTypeManagementPreference["DynamoDB"])
-	assert.Len(t, d.ResourceTypeOptInPreference, 17)
+	assert.Len(t, d.ResourceTypeOptInPreference, 19)
+	assert.True(t, d.ResourceTypeOptInPreference["Aurora DSQL"], "Aurora DSQL User Guide: AWS Backup protects Aurora DSQL clusters")
 
 	_, err = env.c.UpdateRegionSettings(ctx, &awsbackup.UpdateRegionSettingsInput{ResourceTypeOptInPreference: map[string]bool{"EBS": false}})
 	require.NoError(t, err)
@@ -87,5 +88,10 @@ func TestGetSupportedResourceTypes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, out.ResourceTypes, "SAP HANA on Amazon EC2")
 	assert.Contains(t, out.ResourceTypes, "DynamoDB")
-	assert.Len(t, out.ResourceTypes, 17)
+	// GetSupportedResourceTypes' 17, plus Aurora DSQL and Redshift
+	// Serverless, which AWS Backup protects but the SDK model's list
+	// predates (internal/arntype).
+	assert.Contains(t, out.ResourceTypes, "Aurora DSQL")
+	assert.Contains(t, out.ResourceTypes, "Redshift Serverless")
+	assert.Len(t, out.ResourceTypes, 19)
 }

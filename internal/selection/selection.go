@@ -232,10 +232,11 @@ func partMatches(i int, pat, part string) bool {
 
 // NamesResourceType reports whether pattern names a resource type (it has
 // a resource part, as arn:aws:ec2:::instance/* has) rather than a whole
-// service (arn:aws:ec2:*) or everything ("*").
+// service (arn:aws:ec2:*) or everything ("*"). An S3 ARN's resource part is
+// the bucket name, so every full S3 pattern (arn:aws:s3:::*) names buckets.
 func NamesResourceType(pattern string) bool {
 	pp, n := splitARN(pattern)
-	return n == 6 && pp[5] != "" && !strings.HasPrefix(pp[5], "*")
+	return n == 6 && pp[5] != "" && (pp[2] == "s3" || !strings.HasPrefix(pp[5], "*"))
 }
 
 // CheckPattern returns why p is not a Resources or NotResources pattern
