@@ -20,8 +20,6 @@ import (
 const (
 	maxVaultsPerRegion = limits.MaxVaultsPerRegion
 	maxRetentionDays   = lifecycle.MaxDays
-	minGraceDays       = 3
-	minAirGapDays      = 7
 )
 
 var ()
@@ -180,17 +178,8 @@ func createLogicallyAirGappedBackupVault(c *opCtx, in *awsbackup.CreateLogically
 	if err := checkCreatorRequestId(in.CreatorRequestId); err != nil {
 		return nil, err
 	}
-	if in.MinRetentionDays == nil {
-		return nil, missingParam("MinRetentionDays")
-	}
-	if in.MaxRetentionDays == nil {
-		return nil, missingParam("MaxRetentionDays")
-	}
-	if *in.MinRetentionDays < minAirGapDays || *in.MinRetentionDays > maxRetentionDays {
-		return nil, invalidParam("MinRetentionDays %d is out of range: a logically air-gapped vault needs %d to %d days", *in.MinRetentionDays, minAirGapDays, maxRetentionDays)
-	}
-	if *in.MaxRetentionDays < *in.MinRetentionDays || *in.MaxRetentionDays > maxRetentionDays {
-		return nil, invalidParam("MaxRetentionDays %d is out of range: allowed MinRetentionDays (%d) to %d", *in.MaxRetentionDays, *in.MinRetentionDays, maxRetentionDays)
+	if err := problemErr("", lifecycle.CheckAirGapped(in.MinRetentionDays, in.MaxRetentionDays)); err != nil {
+		return nil, err
 	}
 	v, err := c.newVault(in.BackupVaultName, in.EncryptionKeyArn, in.CreatorRequestId, in.BackupVaultTags, types.VaultTypeLogicallyAirGappedBackupVault)
 	if err != nil {
@@ -370,20 +359,8 @@ func putBackupVaultLockConfiguration(c *opCtx, in *awsbackup.PutBackupVaultLockC
 	if v.lockImmutable(c.now) {
 		return nil, invalidRequest("Vault Lock on %s is in compliance mode and its grace time ended at %s: it can no longer be changed", v.Name, v.LockDate.Format(time.RFC3339))
 	}
-	if in.MinRetentionDays != nil && (*in.MinRetentionDays < 1 || *in.MinRetentionDays > maxRetentionDays) {
-		return nil, invalidParam("MinRetentionDays %d is out of range: allowed 1 to %d", *in.MinRetentionDays, maxRetentionDays)
-	}
-	if in.MaxRetentionDays != nil {
-		lo := int64(1)
-		if in.MinRetentionDays != nil {
-			lo = *in.MinRetentionDays
-		}
-		if *in.MaxRetentionDays < lo || *in.MaxRetentionDays > maxRetentionDays {
-			return nil, invalidParam("MaxRetentionDays %d is out of range: allowed %d (MinRetentionDays) to %d", *in.MaxRetentionDays, lo, maxRetentionDays)
-		}
-	}
-	if in.ChangeableForDays != nil && (*in.ChangeableForDays < minGraceDays || *in.ChangeableForDays > maxRetentionDays) {
-		return nil, invalidParam("ChangeableForDays %d is out of range: allowed %d to %d", *in.ChangeableForDays, minGraceDays, maxRetentionDays)
+	if err := problemErr("", lifecycle.CheckLock(in.MinRetentionDays, in.MaxRetentionDays, in.ChangeableForDays)); err != nil {
+		return nil, err
 	}
 	v.LockConfigured = true
 	v.MinRetentionDays, v.MaxRetentionDays, v.ChangeableForDays = in.MinRetentionDays, in.MaxRetentionDays, in.ChangeableForDays

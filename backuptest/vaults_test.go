@@ -140,3 +140,24 @@ func TestVaultLockCompliance(t *testing.T) {
 	var ire *types.InvalidRequestException
 	require.ErrorAs(t, err, &ire, "a compliance lock past its grace time is immutable")
 }
+
+// TestVaultLockWithoutBounds: API_PutBackupVaultLockConfiguration makes
+// MinRetentionDays and MaxRetentionDays optional ("If this parameter is
+// not specified, Vault Lock will not enforce a minimum retention period"),
+// so a governance lock with neither is accepted, as vault.Lock accepts it.
+func TestVaultLockWithoutBounds(t *testing.T) {
+	t.Parallel()
+	srv := backuptest.NewServer(t)
+	c := srv.Client()
+	ctx := t.Context()
+	_, err := c.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("governed")})
+	require.NoError(t, err)
+	_, err = c.PutBackupVaultLockConfiguration(ctx, &awsbackup.PutBackupVaultLockConfigurationInput{BackupVaultName: aws.String("governed")})
+	require.NoError(t, err)
+	d, err := c.DescribeBackupVault(ctx, &awsbackup.DescribeBackupVaultInput{BackupVaultName: aws.String("governed")})
+	require.NoError(t, err)
+	assert.True(t, aws.ToBool(d.Locked))
+	assert.Nil(t, d.MinRetentionDays)
+	assert.Nil(t, d.MaxRetentionDays)
+}
+

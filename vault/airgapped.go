@@ -11,6 +11,7 @@ import (
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/lifecycle"
 )
 
 // AirGappedSpec describes a logically air-gapped backup vault: its
@@ -30,15 +31,24 @@ type AirGappedSpec struct {
 func (s *AirGappedSpec) validate() error {
 	base := Spec{Name: s.Name, KMSKeyARN: s.KMSKeyARN, Tags: s.Tags, CreatorRequestID: s.CreatorRequestID}
 	errs := []error{base.validate()}
-	if err := checkDays("MinRetention", s.MinRetention, MinAirGapRetention, MaxLockRetention); err != nil {
-		errs = append(errs, err)
+	days := func(field string, d time.Duration) *int64 {
+		switch {
+		case d == 0:
+			return nil
+		case d%backup.Day != 0:
+			errs = append(errs, &backup.ValidationError{Field: field, Reason: fmt.Sprintf("must be a whole number of days, got %s", d)})
+			return nil
+		}
+		n := int64(d / backup.Day)
+		return &n
 	}
-	if s.MaxRetention == 0 {
-		errs = append(errs, &backup.ValidationError{Field: "MaxRetention", Reason: "required for a logically air-gapped vault"})
-	} else if err := checkDays("MaxRetention", s.MaxRetention, MinAirGapRetention, MaxLockRetention); err != nil {
-		errs = append(errs, err)
-	} else if s.MaxRetention < s.MinRetention {
-		errs = append(errs, &backup.ValidationError{Field: "MaxRetention", Reason: "must not be less than MinRetention"})
+	minD, maxD := days("MinRetention", s.MinRetention), days("MaxRetention", s.MaxRetention)
+	names := map[string]string{"MinRetentionDays": "MinRetention", "MaxRetentionDays": "MaxRetention"}
+	for _, p := range lifecycle.CheckAirGapped(minD, maxD) {
+		if (p.Field == "MinRetentionDays" && s.MinRetention != 0 && minD == nil) || (p.Field == "MaxRetentionDays" && s.MaxRetention != 0 && maxD == nil) {
+			continue // not whole days, reported above
+		}
+		errs = append(errs, &backup.ValidationError{Field: names[p.Field], Reason: p.Reason})
 	}
 	return errors.Join(errs...)
 }

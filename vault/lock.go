@@ -10,6 +10,7 @@ import (
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/lifecycle"
 )
 
 // LockMode is the Vault Lock mode.
@@ -36,8 +37,8 @@ func (m LockMode) String() string {
 // Vault Lock limits enforced by AWS.
 const (
 	MinLockRetention   = 1 * backup.Day
-	MaxLockRetention   = 36500 * backup.Day
-	MinChangeableFor   = 3 * backup.Day // 72-hour grace period
+	MaxLockRetention   = lifecycle.MaxDays * backup.Day
+	MinChangeableFor   = lifecycle.MinChangeableDays * backup.Day // 72-hour grace period
 	MinAirGapRetention = 7 * backup.Day
 )
 
@@ -46,7 +47,8 @@ const (
 type Lock struct {
 	Mode LockMode
 	// MinRetention and MaxRetention bound the retention of every recovery
-	// point in the vault (whole days, 1..36500). At least one is required.
+	// point in the vault (whole days, 1..36500). Both are optional: without
+	// one, Vault Lock enforces no bound on that side.
 	MinRetention time.Duration
 	MaxRetention time.Duration
 	// ChangeableFor is the compliance-mode grace period (≥ 3 days) before
@@ -89,34 +91,33 @@ func ComplianceLock(minRetention, maxRetention, changeableFor time.Duration, opt
 	return l
 }
 
-func checkDays(field string, d, min, max time.Duration) error {
-	switch {
-	case d%backup.Day != 0:
-		return &backup.ValidationError{Field: field, Reason: "must be a whole number of days"}
-	case d < min || d > max:
-		return &backup.ValidationError{Field: field, Reason: fmt.Sprintf("must be within %d..%d days", min/backup.Day, max/backup.Day)}
-	}
-	return nil
-}
-
-// Validate returns every problem with the lock at once.
+// Validate returns every problem with the lock at once. The retention
+// bounds follow AWS's Vault Lock rule (internal/lifecycle): both are
+// optional (API_PutBackupVaultLockConfiguration: without MinRetentionDays
+// "Vault Lock will not enforce a minimum retention period"), each 1-36,500
+// whole days, the maximum not below the minimum; a compliance lock's
+// ChangeableFor is at least 3 days.
 func (l Lock) Validate() error {
 	var errs []error
-	if l.MinRetention == 0 && l.MaxRetention == 0 {
-		errs = append(errs, &backup.ValidationError{Field: "MinRetention", Reason: "set MinRetention, MaxRetention or both"})
-	}
-	if l.MinRetention != 0 {
-		if err := checkDays("MinRetention", l.MinRetention, MinLockRetention, MaxLockRetention); err != nil {
-			errs = append(errs, err)
+	days := func(field string, d time.Duration) *int64 {
+		switch {
+		case d == 0:
+			return nil
+		case d%backup.Day != 0:
+			errs = append(errs, &backup.ValidationError{Field: field, Reason: fmt.Sprintf("must be a whole number of days, got %s", d)})
+			return nil
 		}
+		n := int64(d / backup.Day)
+		return &n
 	}
-	if l.MaxRetention != 0 {
-		if err := checkDays("MaxRetention", l.MaxRetention, MinLockRetention, MaxLockRetention); err != nil {
-			errs = append(errs, err)
-		}
+	minD, maxD := days("MinRetention", l.MinRetention), days("MaxRetention", l.MaxRetention)
+	var changeable *int64
+	if l.Mode == Compliance {
+		changeable = days("ChangeableFor", l.ChangeableFor)
 	}
-	if l.MinRetention > 0 && l.MaxRetention > 0 && l.MaxRetention < l.MinRetention {
-		errs = append(errs, &backup.ValidationError{Field: "MaxRetention", Reason: "must not be less than MinRetention"})
+	names := map[string]string{"MinRetentionDays": "MinRetention", "MaxRetentionDays": "MaxRetention", "ChangeableForDays": "ChangeableFor"}
+	for _, p := range lifecycle.CheckLock(minD, maxD, changeable) {
+		errs = append(errs, &backup.ValidationError{Field: names[p.Field], Reason: p.Reason})
 	}
 	switch l.Mode {
 	case Governance:
@@ -124,8 +125,8 @@ func (l Lock) Validate() error {
 			errs = append(errs, &backup.ValidationError{Field: "ChangeableFor", Reason: "must be zero in governance mode (setting it makes a compliance lock)"})
 		}
 	case Compliance:
-		if err := checkDays("ChangeableFor", l.ChangeableFor, MinChangeableFor, MaxLockRetention); err != nil {
-			errs = append(errs, err)
+		if l.ChangeableFor == 0 {
+			errs = append(errs, &backup.ValidationError{Field: "ChangeableFor", Reason: fmt.Sprintf("is required in compliance mode: at least %d days", lifecycle.MinChangeableDays)})
 		}
 		if !l.IrreversibleAcknowledged {
 			errs = append(errs, &backup.ValidationError{Field: "IrreversibleAcknowledged",

@@ -24,7 +24,10 @@ func TestLockValidate(t *testing.T) {
 		{"compliance without acknowledgement", ComplianceLock(d(7), d(365), d(3)), []string{"IrreversibleAcknowledged"}},
 		{"compliance grace too short", ComplianceLock(d(7), d(365), d(2), AcknowledgeIrreversible()), []string{"ChangeableFor"}},
 		{"governance with grace", Lock{Mode: Governance, MinRetention: d(7), ChangeableFor: d(3)}, []string{"ChangeableFor"}},
-		{"nothing set", GovernanceLock(0, 0), []string{"MinRetention"}},
+		// API_PutBackupVaultLockConfiguration: MinRetentionDays and
+		// MaxRetentionDays are both optional ("If this parameter is not
+		// specified, Vault Lock will not enforce a minimum retention period").
+		{"nothing set", GovernanceLock(0, 0), nil},
 		{"out of range", GovernanceLock(d(0)+time.Hour, d(36501)), []string{"MinRetention", "MaxRetention"}},
 		{"max below min", GovernanceLock(d(30), d(7)), []string{"MaxRetention"}},
 		{"everything wrong compliance", ComplianceLock(d(40000), d(1), 0), []string{"MinRetention", "MaxRetention", "ChangeableFor", "IrreversibleAcknowledged"}},

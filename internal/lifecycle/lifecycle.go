@@ -205,3 +205,59 @@ func defaultNote(m *int64) string {
 	}
 	return ""
 }
+
+// Vault Lock limits, in days (API_PutBackupVaultLockConfiguration).
+const (
+	// MinChangeableDays: "AWS Backup enforces a 72-hour cooling-off
+	// period … you must set ChangeableForDays to 3 or greater."
+	MinChangeableDays = 3
+)
+
+// CheckLock checks a Vault Lock configuration (nil: not set). Both
+// retention bounds are optional: "If this parameter is not specified,
+// Vault Lock will not enforce a minimum retention period" (and likewise a
+// maximum; API_PutBackupVaultLockConfiguration). Each is 1-36,500 days,
+// the maximum not below the minimum; ChangeableForDays is at least 3.
+func CheckLock(minDays, maxDays, changeableDays *int64) problem.List {
+	var ps problem.List
+	checkLockDays(&ps, "MinRetentionDays", minDays, 1)
+	okMax := checkLockDays(&ps, "MaxRetentionDays", maxDays, 1)
+	if okMax && minDays != nil && maxDays != nil && *maxDays < *minDays {
+		ps.Invalid("MaxRetentionDays", "must not be less than MinRetentionDays (%d), got %d", *minDays, *maxDays)
+	}
+	checkLockDays(&ps, "ChangeableForDays", changeableDays, MinChangeableDays)
+	return ps
+}
+
+func checkLockDays(ps *problem.List, field string, d *int64, minimum int64) bool {
+	if d == nil || (*d >= minimum && *d <= MaxDays) {
+		return true
+	}
+	ps.Invalid(field, "must be %d-%d days, got %d", minimum, MaxDays, *d)
+	return false
+}
+
+// MinAirGappedDays is the least MinRetentionDays of a logically air-gapped
+// vault (API_CreateLogicallyAirGappedBackupVault: "The minimum value
+// accepted is 7 days").
+const MinAirGappedDays = 7
+
+// CheckAirGapped checks the retention bounds of a logically air-gapped
+// vault (API_CreateLogicallyAirGappedBackupVault): both are required,
+// MinRetentionDays at least 7, MaxRetentionDays at most 36,500 and not
+// below the minimum.
+func CheckAirGapped(minDays, maxDays *int64) problem.List {
+	var ps problem.List
+	if minDays == nil {
+		ps.Missing("MinRetentionDays")
+	}
+	okMin := checkLockDays(&ps, "MinRetentionDays", minDays, MinAirGappedDays)
+	if maxDays == nil {
+		ps.Missing("MaxRetentionDays")
+	}
+	okMax := checkLockDays(&ps, "MaxRetentionDays", maxDays, MinAirGappedDays)
+	if okMin && okMax && minDays != nil && maxDays != nil && *maxDays < *minDays {
+		ps.Invalid("MaxRetentionDays", "must not be less than MinRetentionDays (%d), got %d", *minDays, *maxDays)
+	}
+	return ps
+}

@@ -135,3 +135,57 @@ func expect(t *testing.T, got problem.List, field, reason string) {
 	}
 	t.Fatalf("problems = %v; want %s: …%s…", got, field, reason)
 }
+
+// TestLock is the Vault Lock rule (API_PutBackupVaultLockConfiguration).
+func TestLock(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name                  string
+		minD, maxD, changeFor *int64
+		field, reason         string
+	}{
+		// MinRetentionDays and MaxRetentionDays: "Required: No"; "If this
+		// parameter is not specified, Vault Lock will not enforce a minimum
+		// retention period."
+		{"neither bound", nil, nil, nil, "", ""},
+		{"minimum only", d(7), nil, nil, "", ""},
+		{"maximum only", nil, d(365), nil, "", ""},
+		// "The shortest minimum retention period you can specify is 1 day."
+		{"minimum 0", d(0), nil, nil, "MinRetentionDays", "must be 1-36500"},
+		{"maximum below minimum", d(30), d(7), nil, "MaxRetentionDays", "not be less than MinRetentionDays"},
+		{"maximum over 100 years", nil, d(36501), nil, "MaxRetentionDays", "must be 1-36500"},
+		// ChangeableForDays: "you must set ChangeableForDays to 3 or greater."
+		{"changeable 2 days", nil, nil, d(2), "ChangeableForDays", "must be 3-36500"},
+		{"compliance", d(7), d(35), d(3), "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			expect(t, CheckLock(tt.minD, tt.maxD, tt.changeFor), tt.field, tt.reason)
+		})
+	}
+}
+
+// TestAirGapped is the retention rule of logically air-gapped vaults
+// (API_CreateLogicallyAirGappedBackupVault: both bounds required, the
+// minimum at least 7 days).
+func TestAirGapped(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name          string
+		minD, maxD    *int64
+		field, reason string
+	}{
+		{"7 to 35", d(7), d(35), "", ""},
+		{"no minimum", nil, d(35), "MinRetentionDays", "is required"},
+		{"no maximum", d(7), nil, "MaxRetentionDays", "is required"},
+		{"minimum 6", d(6), d(35), "MinRetentionDays", "must be 7-36500"},
+		{"maximum below minimum", d(30), d(10), "MaxRetentionDays", "not be less than"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			expect(t, CheckAirGapped(tt.minD, tt.maxD), tt.field, tt.reason)
+		})
+	}
+}
