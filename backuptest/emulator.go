@@ -323,7 +323,8 @@ func (e *Emulator) invoke(ctx context.Context, name string, op operation, in any
 	if err := c.authorize(in); err != nil {
 		return nil, err
 	}
-	return op.call(c, in)
+	out, err = op.call(c, in)
+	return out, e.notFoundFaultLocked(name, err)
 }
 
 // Advance moves every job forward to the clock's current time, emitting

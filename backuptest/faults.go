@@ -3,6 +3,7 @@ package backuptest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -36,6 +37,15 @@ type Fault struct {
 	Rate float64 `json:"rate,omitempty"`
 	// Latency delays matching requests (also those that then fail).
 	Latency time.Duration `json:"latency,omitempty"`
+	// WhenNotFound makes the rule fire after the operation instead of
+	// before it, and only when the operation answers
+	// ResourceNotFoundException, which ErrorCode then replaces. AWS answers
+	// AccessDeniedException, even to a caller with the permissions, for a
+	// backup vault that does not exist in some setups (amazon.aws#1436,
+	// terraform-provider-aws#11840): Fault{Operation:
+	// "DescribeBackupVault", ErrorCode: CodeAccessDenied, WhenNotFound:
+	// true} reproduces that.
+	WhenNotFound bool `json:"whenNotFound,omitempty"`
 }
 
 type faultRule struct {
@@ -71,7 +81,7 @@ func (e *Emulator) applyServiceFaults(ctx context.Context, service, op string) e
 	var delay time.Duration
 	var fired *APIError
 	for _, f := range e.faults {
-		if f.Operation != "" && f.Operation != op {
+		if f.WhenNotFound || f.Operation != "" && f.Operation != op {
 			continue
 		}
 		switch f.Service {
@@ -110,6 +120,34 @@ func (e *Emulator) applyServiceFaults(ctx context.Context, service, op string) e
 		return fired
 	}
 	return nil
+}
+
+// notFoundFaultLocked replaces an AWS Backup operation's
+// ResourceNotFoundException with the error of the first firing
+// WhenNotFound rule. Called with e.mu held, after the operation ran.
+func (e *Emulator) notFoundFaultLocked(op string, err error) error {
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Code != CodeResourceNotFound {
+		return err
+	}
+	for _, f := range e.faults {
+		if !f.WhenNotFound || f.Operation != "" && f.Operation != op || f.ErrorCode == "" {
+			continue
+		}
+		if f.Count > 0 && f.hits >= f.Count {
+			continue
+		}
+		if f.Rate > 0 && f.Rate < 1 && e.rng().Float64() >= f.Rate {
+			continue
+		}
+		f.hits++
+		msg := f.Message
+		if msg == "" {
+			msg = ae.Message
+		}
+		return &APIError{Code: f.ErrorCode, Message: msg, Status: f.HTTPStatus}
+	}
+	return err
 }
 
 // rng is the emulator's random source for fault rates. Called with e.mu held.

@@ -25,6 +25,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+
+	"github.com/backupkit/backupkit/internal/awsid"
 )
 
 // scanJob is a malware scan of one recovery point.
@@ -83,7 +85,7 @@ func checkRoleField(field string, v *string) error {
 	if v == nil || *v == "" {
 		return missingParam(field)
 	}
-	if !iamRolePattern.MatchString(*v) {
+	if !awsid.RoleARN(*v) {
 		return invalidParam("%s %q is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", field, *v)
 	}
 	return nil

@@ -160,4 +160,3 @@ func TestVaultLockWithoutBounds(t *testing.T) {
 	assert.Nil(t, d.MinRetentionDays)
 	assert.Nil(t, d.MaxRetentionDays)
 }
-

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/internal/sleep"
@@ -263,12 +264,23 @@ func (c *Client) Ensure(ctx context.Context, s Spec) (info *Info, created bool, 
 		}
 	}
 	info, err = c.Describe(ctx, s.Name)
-	if backup.IsNotFound(err) {
+	if backup.IsNotFound(err) || isAccessDenied(err) {
+		// AWS answers DescribeBackupVault for a vault that does not exist
+		// with AccessDeniedException in some setups, even to a caller with
+		// the permission (amazon.aws#1436; Terraform reads it as "gone",
+		// terraform-provider-aws#11840). Creating tells the cases apart: a
+		// missing vault is created; an existing one answers AlreadyExists,
+		// and then the denial was real.
+		denied := isAccessDenied(err)
+		described := err
 		info, err = c.Create(ctx, s)
-		if backup.IsAlreadyExists(err) { // created concurrently
-			info, err = c.Describe(ctx, s.Name)
-		} else if err == nil {
+		switch {
+		case err == nil:
 			return info, true, nil
+		case backup.IsAlreadyExists(err) && denied:
+			return nil, false, fmt.Errorf("ensure vault %s: it exists but cannot be described: %w", s.Name, described)
+		case backup.IsAlreadyExists(err): // created concurrently
+			info, err = c.Describe(ctx, s.Name)
 		}
 	}
 	if err != nil {
@@ -283,4 +295,10 @@ func (c *Client) Ensure(ctx context.Context, s Spec) (info *Info, created bool, 
 		}
 	}
 	return info, false, nil
+}
+
+// isAccessDenied reports whether err is AWS's AccessDeniedException.
+func isAccessDenied(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == "AccessDeniedException"
 }

@@ -8,6 +8,7 @@ import (
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/backuptest"
 )
 
 func TestCreateDescribeEnsure(t *testing.T) {
@@ -75,5 +76,42 @@ func TestDeleteEmptyVault(t *testing.T) {
 	}
 	if _, err := c.Delete(ctx, "scratch"); !backup.IsNotFound(err) {
 		t.Errorf("Delete(missing) error = %v; want not found", err)
+	}
+}
+
+// TestEnsureWhenDescribeDeniesMissingVault: AWS answers DescribeBackupVault
+// for a vault that does not exist with AccessDeniedException in some setups,
+// even to a caller with the permission (amazon.aws#1436; Terraform treats it
+// as not found, terraform-provider-aws#11840). Ensure must still create the
+// vault, and must not mistake a real denial on an existing vault for a
+// missing one.
+func TestEnsureWhenDescribeDeniesMissingVault(t *testing.T) {
+	t.Parallel()
+	srv, api := newTestServer(t)
+	srv.InjectFault(backuptest.Fault{Operation: "DescribeBackupVault", ErrorCode: backuptest.CodeAccessDenied, WhenNotFound: true})
+	c := New(api)
+	ctx := t.Context()
+	if _, err := c.Describe(ctx, "quirk"); !isAccessDenied(err) {
+		t.Fatalf("Describe(missing) error = %v; want AccessDeniedException from the fault rule", err)
+	}
+	info, created, err := c.Ensure(ctx, Spec{Name: "quirk"})
+	if err != nil || !created || info.Name != "quirk" {
+		t.Fatalf("Ensure(missing, describe denied) = %+v, created %v, %v; want the vault created", info, created, err)
+	}
+	if _, created, err := c.Ensure(ctx, Spec{Name: "quirk"}); err != nil || created {
+		t.Fatalf("Ensure(existing) = created %v, %v; want the existing vault", created, err)
+	}
+
+	// A real denial on an existing vault: Ensure reports it and creates
+	// nothing.
+	srv.InjectFault(backuptest.Fault{Operation: "DescribeBackupVault", ErrorCode: backuptest.CodeAccessDenied})
+	_, created, err = c.Ensure(ctx, Spec{Name: "quirk", CreatorRequestID: "another-request"})
+	if !isAccessDenied(err) || created {
+		t.Fatalf("Ensure(existing, describe denied) = created %v, %v; want the AccessDeniedException", created, err)
+	}
+	srv.ClearFaults()
+	out, err := api.ListBackupVaults(ctx, &awsbackup.ListBackupVaultsInput{})
+	if err != nil || len(out.BackupVaultList) != 1 {
+		t.Fatalf("vaults = %v, %v; want exactly one", out, err)
 	}
 }
