@@ -307,20 +307,8 @@ func putBackupVaultNotifications(c *opCtx, in *awsbackup.PutBackupVaultNotificat
 	if err != nil {
 		return nil, err
 	}
-	if in.SNSTopicArn == nil || *in.SNSTopicArn == "" {
-		return nil, missingParam("SNSTopicArn")
-	}
-	if a, err := arn.Parse(*in.SNSTopicArn); err != nil || a.Service != "sns" {
-		return nil, invalidParam("SNSTopicArn %q is not an SNS topic ARN", *in.SNSTopicArn)
-	}
-	if in.BackupVaultEvents == nil {
-		return nil, missingParam("BackupVaultEvents")
-	}
-	known := types.BackupVaultEvent("").Values()
-	for _, ev := range in.BackupVaultEvents {
-		if !slices.Contains(known, ev) {
-			return nil, invalidParam("BackupVaultEvents: %q is not a backup vault event", ev)
-		}
+	if err := problemErr("", limits.CheckNotifications(aws.ToString(in.SNSTopicArn), in.BackupVaultEvents)); err != nil {
+		return nil, err
 	}
 	v.SNSTopicArn = *in.SNSTopicArn
 	v.Events = slices.Clone(in.BackupVaultEvents)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -13,21 +14,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/limits"
 )
 
-// SupportedEvents returns the vault notification events AWS still
-// delivers. The other BackupVaultEvent values (BACKUP_JOB_SUCCESSFUL,
-// BACKUP_JOB_FAILED, BACKUP_JOB_EXPIRED, RESTORE_JOB_SUCCESSFUL, …) are
-// deprecated: AWS accepts them but sends nothing. Each call returns a new
-// slice.
-func SupportedEvents() []types.BackupVaultEvent {
-	return []types.BackupVaultEvent{
-		types.BackupVaultEventBackupJobStarted, types.BackupVaultEventBackupJobCompleted,
-		types.BackupVaultEventCopyJobStarted, types.BackupVaultEventCopyJobSuccessful, types.BackupVaultEventCopyJobFailed,
-		types.BackupVaultEventRestoreJobStarted, types.BackupVaultEventRestoreJobCompleted, types.BackupVaultEventRecoveryPointModified,
-		types.BackupVaultEventS3BackupObjectFailed, types.BackupVaultEventS3RestoreObjectFailed,
-	}
-}
+// SupportedEvents returns every vault notification event AWS Backup
+// accepts: the values of the SDK's BackupVaultEvent enum, the newer ones
+// (indexing, EKS, access points) included. Some older values
+// (BACKUP_JOB_SUCCESSFUL, BACKUP_JOB_FAILED, …) are superseded by
+// BACKUP_JOB_COMPLETED and friends. Each call returns a new slice.
+func SupportedEvents() []types.BackupVaultEvent { return types.BackupVaultEvent("").Values() }
 
 // JobEvents returns a useful default: every job start and end. Each call
 // returns a new slice.
@@ -45,21 +40,22 @@ type Notifications struct {
 	Events   []types.BackupVaultEvent
 }
 
-// Validate checks the topic ARN and that every event is one AWS still
-// delivers.
+// Validate checks the topic ARN and the events with AWS's notification
+// rule (internal/limits): a standard SNS topic, not a FIFO one ("AWS
+// Backup does not currently support SNS FIFO topics", backup-notifications,
+// Limitations), and one or more events of the SDK's BackupVaultEvent enum.
+// The topic must also be in the vault's own account, which AWS checks.
 func (n Notifications) Validate() error {
 	var errs []error
-	if a, err := arn.Parse(n.TopicARN); err != nil || a.Service != "sns" || a.Resource == "" {
-		errs = append(errs, &backup.ValidationError{Field: "TopicARN", Reason: fmt.Sprintf("%q is not an SNS topic ARN", n.TopicARN)})
-	}
-	if len(n.Events) == 0 {
-		errs = append(errs, &backup.ValidationError{Field: "Events", Reason: "list at least one event"})
-	}
-	supported := SupportedEvents()
-	for i, e := range n.Events {
-		if !slices.Contains(supported, e) {
-			errs = append(errs, &backup.ValidationError{Field: fmt.Sprintf("Events[%d]", i), Reason: fmt.Sprintf("%s is not delivered by AWS (unknown or deprecated)", e)})
+	names := map[string]string{"SNSTopicArn": "TopicARN", "BackupVaultEvents": "Events"}
+	for _, p := range limits.CheckNotifications(n.TopicARN, n.Events) {
+		field := p.Field
+		if f, ok := names[field]; ok {
+			field = f
+		} else if rest, ok := strings.CutPrefix(field, "BackupVaultEvents"); ok {
+			field = "Events" + rest
 		}
+		errs = append(errs, &backup.ValidationError{Field: field, Reason: p.Reason})
 	}
 	return errors.Join(errs...)
 }

@@ -54,9 +54,21 @@ func TestNotificationsValidate(t *testing.T) {
 	if err := ok.Validate(); err != nil {
 		t.Errorf("Validate(JobEvents) = %v; want nil", err)
 	}
-	bad := Notifications{TopicARN: "arn:aws:sqs:us-east-1:123456789012:q", Events: []types.BackupVaultEvent{types.BackupVaultEventBackupJobFailed}}
+	// API_PutBackupVaultNotifications: BackupVaultEvents takes every value
+	// of the BackupVaultEvent enum, older ones included.
+	all := Notifications{TopicARN: "arn:aws:sns:us-east-1:123456789012:t", Events: SupportedEvents()}
+	if err := all.Validate(); err != nil {
+		t.Errorf("Validate(SupportedEvents) = %v; want nil", err)
+	}
+	bad := Notifications{TopicARN: "arn:aws:sqs:us-east-1:123456789012:q", Events: []types.BackupVaultEvent{"BACKUP_JOB_EXPLODED"}}
 	if got, want := validationFields(bad.Validate()), []string{"TopicARN", "Events[0]"}; !slices.Equal(got, want) {
-		t.Errorf("Validate() fields = %v; want %v (deprecated BACKUP_JOB_FAILED rejected)", got, want)
+		t.Errorf("Validate() fields = %v; want %v (SQS topic and unknown event rejected)", got, want)
+	}
+	// backup-notifications, Limitations: "AWS Backup does not currently
+	// support SNS FIFO topics".
+	fifo := Notifications{TopicARN: "arn:aws:sns:us-east-1:123456789012:t.fifo", Events: JobEvents()}
+	if got, want := validationFields(fifo.Validate()), []string{"TopicARN"}; !slices.Equal(got, want) {
+		t.Errorf("Validate(FIFO) fields = %v; want %v", got, want)
 	}
 }
 
