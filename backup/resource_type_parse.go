@@ -42,6 +42,10 @@ func taggingTypes(t ResourceType) []string {
 		return []string{"timestream:database", "timestream:table"}
 	case VirtualMachine:
 		return []string{"backup-gateway:vm"}
+	case AuroraDSQL:
+		return []string{"dsql:cluster"}
+	case RedshiftServerless:
+		return []string{"redshift-serverless:namespace"}
 	}
 	return nil
 }

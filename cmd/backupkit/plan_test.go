@@ -235,7 +235,7 @@ func TestPlanDiffApply(t *testing.T) {
 	}
 	invalid := writePlanFile(t, "bad.yaml", strings.Replace(validPlanYAML, "deleteAfterDays: 7", "deleteAfterDays: 40000", 1))
 	code, _, errOut = runPlan(t, append([]string{"plan", "apply", invalid}, conn...)...)
-	if code != 1 || !strings.Contains(errOut, "Rules[0].Lifecycle.DeleteAfterDays: must be at most 36500 days") {
+	if code != 1 || !strings.Contains(errOut, "Rules[0].Lifecycle.DeleteAfterDays: must be 1-36500 days") {
 		t.Errorf("apply invalid = %d\n%s", code, errOut)
 	}
 }
