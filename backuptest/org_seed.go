@@ -41,6 +41,10 @@ type AccountSpec struct {
 	// trusting the management account); an empty list leaves the account
 	// with no role to assume.
 	Roles *[]RoleSpec `json:"roles,omitempty"`
+	// OptInRegions are opt-in Regions the account has enabled (af-south-1,
+	// me-south-1, …), which account:ListRegions and EC2 DescribeRegions
+	// then list with the Regions every account has.
+	OptInRegions []string `json:"optInRegions,omitempty"`
 }
 
 // RoleSpec is an IAM role a caller may assume with STS.
@@ -113,6 +117,9 @@ func seedAccount(org *orgstate.Org, a AccountSpec, parent string) error {
 		if err := org.SetAccountState(a.ID, st); err != nil {
 			return err
 		}
+	}
+	if err := org.EnableRegions(a.ID, a.OptInRegions...); err != nil {
+		return err
 	}
 	if a.Roles != nil {
 		org.DeleteRole(a.ID, orgstate.DefaultRole)
