@@ -23,7 +23,7 @@ import (
 func statusFleet(cmd *cobra.Command, af *awsFlags, ff *fleetFlags, since time.Duration, filter backup.JobFilter, asJSON bool) error {
 	ctx := cmd.Context()
 	from := time.Now().Add(-since)
-	rs, err := runFleet(ctx, cmd, af, ff, func(ctx context.Context, t fleet.Target) (*backup.Report, error) {
+	rs, err := runFleet(ctx, af, ff, func(ctx context.Context, t fleet.Target) (*backup.Report, error) {
 		return backup.New(awsbackup.NewFromConfig(t.Config)).Report(ctx, from, func(o *backup.ReportOptions) { o.Filter = filter })
 	})
 	if err != nil {
@@ -79,7 +79,7 @@ func statusFleet(cmd *cobra.Command, af *awsFlags, ff *fleetFlags, since time.Du
 // with ACCOUNT and REGION columns.
 func coverageFleet(cmd *cobra.Command, af *awsFlags, ff *fleetFlags, filters []string, horizon time.Duration, asJSON, failUnprotected bool) error {
 	ctx := cmd.Context()
-	rs, err := runFleet(ctx, cmd, af, ff, func(ctx context.Context, t fleet.Target) (*compliance.CoverageReport, error) {
+	rs, err := runFleet(ctx, af, ff, func(ctx context.Context, t fleet.Target) (*compliance.CoverageReport, error) {
 		inv, err := compliance.Inventory(ctx, tagging.NewFromConfig(t.Config), filters...)
 		if err != nil {
 			return nil, err
@@ -152,7 +152,7 @@ type adviseOptions struct {
 func adviseFleet(cmd *cobra.Command, af *awsFlags, ff *fleetFlags, o adviseOptions, asJSON bool) error {
 	ctx := cmd.Context()
 	now := time.Now()
-	rs, err := runFleet(ctx, cmd, af, ff, func(ctx context.Context, t fleet.Target) ([]compliance.Finding, error) {
+	rs, err := runFleet(ctx, af, ff, func(ctx context.Context, t fleet.Target) ([]compliance.Finding, error) {
 		in, err := compliance.LoadAdvisorInput(ctx, awsbackup.NewFromConfig(t.Config), now, o.window)
 		if err != nil {
 			return nil, err

@@ -29,6 +29,10 @@ type fleetFlags struct {
 	roleName    string
 	externalID  string
 	concurrency int
+	// concName is the name of the concurrency flag: "concurrency", or
+	// "fleet-concurrency" on a command whose --concurrency means
+	// something else (drill: resources drilled at once).
+	concName string
 
 	spec fleet.Spec // filled by check
 	opts func(*fleet.Options)
@@ -47,7 +51,11 @@ func (f *fleetFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.regions, "regions", "", `run in these Regions (comma-separated), or "enabled" for each account's enabled Regions; default: --region`)
 	fl.StringVar(&f.roleName, "role-name", fleet.DefaultRoleName, "role assumed in each member account; "+fleet.AccountPlaceholder+" stands for the account id")
 	fl.StringVar(&f.externalID, "external-id", "", "sts:ExternalId sent with every AssumeRole")
-	fl.IntVar(&f.concurrency, "concurrency", fleet.DefaultConcurrency, "targets (account and Region pairs) run at once")
+	f.concName = "concurrency"
+	if fl.Lookup("concurrency") != nil {
+		f.concName = "fleet-concurrency"
+	}
+	fl.IntVar(&f.concurrency, f.concName, fleet.DefaultConcurrency, "targets (account and Region pairs) run at once")
 	prev := cmd.PreRunE
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		if err := f.check(cmd); err != nil {
@@ -78,7 +86,7 @@ func (f *fleetFlags) check(cmd *cobra.Command) error {
 		errs = append(errs, fmt.Errorf("--%s: %w", name, err))
 	}
 	if !f.on() {
-		for _, name := range []string{"ou", "account-tag", "role-name", "external-id", "concurrency"} {
+		for _, name := range []string{"ou", "account-tag", "role-name", "external-id", f.concName} {
 			if changed(name) {
 				errs = append(errs, fmt.Errorf("--%s needs a fleet: give --accounts, --org or --regions", name))
 			}
@@ -137,7 +145,7 @@ func (f *fleetFlags) check(cmd *cobra.Command) error {
 		}
 	}
 	if f.concurrency < 1 || f.concurrency > fleetMaxConcurrency {
-		errs = append(errs, fmt.Errorf("--concurrency %d: must be 1 to %d", f.concurrency, fleetMaxConcurrency))
+		errs = append(errs, fmt.Errorf("--%s %d: must be 1 to %d", f.concName, f.concurrency, fleetMaxConcurrency))
 	}
 	opts := func(o *fleet.Options) {
 		o.RoleName, o.ExternalID, o.Concurrency = f.roleName, f.externalID, max(f.concurrency, 1)
@@ -175,7 +183,7 @@ func unjoin(err error) []error {
 // runFleet runs fn in every target of the fleet flags' scope. It fails only when the scope
 // cannot be resolved (no organization, an OU that does not exist) or the
 // caller's identity cannot be read; failed targets are results.
-func runFleet[T any](ctx context.Context, cmd *cobra.Command, af *awsFlags, f *fleetFlags, fn func(context.Context, fleet.Target) (T, error)) (fleet.Results[T], error) {
+func runFleet[T any](ctx context.Context, af *awsFlags, f *fleetFlags, fn func(context.Context, fleet.Target) (T, error)) (fleet.Results[T], error) {
 	cfg, err := af.load(ctx)
 	if err != nil {
 		return nil, err

@@ -2,10 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
@@ -231,5 +234,66 @@ func TestFleetMissingOU(t *testing.T) {
 	code, out, errOut := runCLI(t, "status", "--endpoint", srv.URL, "--org", "--ou", "ou-zzzz-zzzzzzzz")
 	if code != exitErr || out != "" || !strings.Contains(errOut, "ou-zzzz-zzzzzzzz") || !strings.Contains(errOut, "not found in the organization") {
 		t.Errorf("exit %d, stdout %q, stderr %q; want exit 1 naming the OU", code, out, errOut)
+	}
+}
+
+// drill across accounts: one report with a section per account and
+// Region, the account with no role reported as not drilled, exit 1.
+func TestFleetDrillReport(t *testing.T) {
+	t.Parallel()
+	srv, _ := fleetServer(t)
+	b := srv.ClientFor("111111111111", "us-east-1")
+	job, err := b.StartBackupJob(t.Context(), &awsbackup.StartBackupJobInput{
+		BackupVaultName: aws.String("main"), ResourceArn: aws.String("arn:aws:ec2:us-east-1:111111111111:volume/vol-pay1"),
+		IamRoleArn: aws.String("arn:aws:iam::111111111111:role/backup"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		d, err := b.DescribeBackupJob(t.Context(), &awsbackup.DescribeBackupJobInput{BackupJobId: job.BackupJobId})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.State == backuptypes.BackupJobStateCompleted {
+			break
+		}
+		if d.State == backuptypes.BackupJobStateFailed {
+			t.Fatalf("backup job failed: %s", aws.ToString(d.StatusMessage))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	dir := t.TempDir()
+	code, out, errOut := runCLI(t, "drill", "--endpoint", srv.URL, "--accounts", "111111111111,444444444444", "--regions", "us-east-1",
+		"--vault", "main", "--role", "arn:aws:iam::{account}:role/backup", "--poll-interval", "20ms", "--out", dir)
+	if code != exitErr {
+		t.Fatalf("exit %d; want 1 (sandbox has no role)\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "111111111111  us-east-1  1        1       0") || !strings.Contains(out, "2 targets: 1 succeeded, 1 failed") {
+		t.Errorf("summary:\n%s", out)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"## Account 111111111111\n", "### us-east-1", "arn:aws:ec2:us-east-1:111111111111:volume/vol-pay1", "## Account 444444444444\n", "Not drilled: cannot assume arn:aws:iam::444444444444:role/OrganizationAccountAccessRole"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q:\n%s", want, md)
+		}
+	}
+	html, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(html), "<h2>Account 111111111111</h2>") || !strings.Contains(string(html), "<h3>us-east-1</h3>") {
+		t.Errorf("report.html lacks the account and Region sections")
+	}
+	// Flags a fleet drill cannot take, before any call.
+	code, _, errOut = runCLI(t, "drill", "--endpoint", srv.URL, "--org", "--selection", "p/s", "--role", "arn:aws:iam::111111111111:role/r")
+	if code != exitErr || !strings.Contains(errOut, "--selection names one account's plan") || !strings.Contains(errOut, "{account}") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	if code, _, errOut = runCLI(t, "drill", "--org"); code != exitErr || !strings.Contains(errOut, "needs --aws or --endpoint") {
+		t.Errorf("demo with --org: exit %d, stderr %q", code, errOut)
 	}
 }
