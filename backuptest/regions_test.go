@@ -168,6 +168,9 @@ func TestOrganizationSurvivesSaveAndLoad(t *testing.T) {
 	if err := again.LoadState(bytes.NewReader(buf.Bytes())); err != nil {
 		t.Fatal(err)
 	}
+	// What an emulator restarted with --state and the same --resources
+	// file does: seeding the same organization again changes nothing.
+	seedRegionsOrg(t, again)
 	accts, err := organizations.NewFromConfig(again.Config()).ListAccounts(t.Context(), &organizations.ListAccountsInput{})
 	if err != nil {
 		t.Fatal(err)
