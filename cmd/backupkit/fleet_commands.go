@@ -52,8 +52,8 @@ func statusFleet(cmd *cobra.Command, af *awsFlags, ff *fleetFlags, since time.Du
 			if len(rep.Resources) > 0 {
 				worst = orDash(rep.Resources[0].AgeText)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", r.Account, r.Region, rep.Total("backup"),
-				rep.Counts["backup"]["COMPLETED"], len(rep.Failed), rep.Total("copy"), rep.Total("restore"), len(rep.Resources), worst)
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", r.Account, r.Region, rep.Total(backup.JobTypeBackup),
+				rep.Counts[backup.JobTypeBackup]["COMPLETED"], len(rep.Failed), rep.Total(backup.JobTypeCopy), rep.Total(backup.JobTypeRestore), len(rep.Resources), worst)
 		}
 		_ = tw.Flush()
 		if failedJobs > 0 {

@@ -288,6 +288,21 @@ func TestFleetDrillReport(t *testing.T) {
 	if !strings.Contains(string(html), "<h2>Account 111111111111</h2>") || !strings.Contains(string(html), "<h3>us-east-1</h3>") {
 		t.Errorf("report.html lacks the account and Region sections")
 	}
+	// status counts the backup job and the drill's restore job.
+	code, out, errOut = runCLI(t, "status", "--endpoint", srv.URL, "--accounts", "111111111111", "--regions", "us-east-1,eu-west-1")
+	if code != exitOK {
+		t.Fatalf("status: exit %d\n%s%s", code, out, errOut)
+	}
+	var row []string
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) > 0 && f[0] == "111111111111" && f[1] == "us-east-1" {
+			row = f
+		}
+	}
+	// ACCOUNT REGION BACKUP-JOBS COMPLETED FAILED COPY-JOBS RESTORE-JOBS RESOURCES WORST-RPO
+	if len(row) != 9 || row[2] != "1" || row[3] != "1" || row[4] != "0" || row[6] != "1" || row[7] != "1" {
+		t.Errorf("status row %q; want 1 backup job completed, 1 restore job, 1 resource\n%s", row, out)
+	}
 	// Flags a fleet drill cannot take, before any call.
 	code, _, errOut = runCLI(t, "drill", "--endpoint", srv.URL, "--org", "--selection", "p/s", "--role", "arn:aws:iam::111111111111:role/r")
 	if code != exitErr || !strings.Contains(errOut, "--selection names one account's plan") || !strings.Contains(errOut, "{account}") {
