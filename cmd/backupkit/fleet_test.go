@@ -312,3 +312,54 @@ func TestFleetDrillReport(t *testing.T) {
 		t.Errorf("demo with --org: exit %d, stderr %q", code, errOut)
 	}
 }
+
+// plan apply and diff across accounts: "$account" becomes each target's
+// account, a second apply changes nothing, the account with no role fails.
+func TestFleetPlanApply(t *testing.T) {
+	t.Parallel()
+	srv, _ := fleetServer(t)
+	file := writePlanFile(t, "fleet.yaml", `plans:
+  - name: fleet-daily
+    rules:
+      - name: daily
+        vault: main
+        schedule: cron(30 2 * * ? *)
+    selections:
+      - name: tagged
+        iamRole: arn:aws:iam::$account:role/backup
+        listOfTags:
+          - key: backup
+            value: daily
+`)
+	code, out, errOut := runCLI(t, "plan", "apply", file, "--endpoint", srv.URL, "--accounts", "111111111111,444444444444", "--regions", "us-east-1")
+	if code != exitErr || !strings.Contains(out, "111111111111  us-east-1       plan fleet-daily (") || !strings.Contains(out, "111111111111  us-east-1         selection tagged: created") ||
+		!strings.Contains(out, "2 targets: 1 succeeded, 1 failed") || !strings.HasPrefix(out, "ACCOUNT") {
+		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
+	}
+	b := srv.ClientFor("111111111111", "us-east-1")
+	plans, err := b.ListBackupPlans(t.Context(), &awsbackup.ListBackupPlansInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id *string
+	for _, p := range plans.BackupPlansList {
+		if aws.ToString(p.BackupPlanName) == "fleet-daily" {
+			id = p.BackupPlanId
+		}
+	}
+	sels, err := b.ListBackupSelections(t.Context(), &awsbackup.ListBackupSelectionsInput{BackupPlanId: id})
+	if err != nil || len(sels.BackupSelectionsList) != 1 {
+		t.Fatalf("selections: %v %v", sels, err)
+	}
+	if got := aws.ToString(sels.BackupSelectionsList[0].IamRoleArn); got != "arn:aws:iam::111111111111:role/backup" {
+		t.Errorf("selection role %s; want $account replaced by 111111111111", got)
+	}
+	code, out, errOut = runCLI(t, "plan", "diff", file, "--endpoint", srv.URL, "--accounts", "111111111111", "--regions", "us-east-1")
+	if code != exitOK || !strings.Contains(out, "111111111111  us-east-1       plan fleet-daily (") || !strings.Contains(out, "no changes") || strings.Contains(out, "will be") {
+		t.Errorf("diff after apply: exit %d\n%s%s", code, out, errOut)
+	}
+	// Without a fleet, "$account" is still an error, before any call.
+	if code, _, errOut = runCLI(t, "plan", "apply", file, "--endpoint", srv.URL); code != exitErr || !strings.Contains(errOut, `"$account"`) {
+		t.Errorf("apply without a fleet: exit %d, %s", code, errOut)
+	}
+}
