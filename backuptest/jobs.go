@@ -577,12 +577,12 @@ func (e *Emulator) stepRestoreJob(rs *regionState, j *restoreJob, now time.Time)
 		if err != "" {
 			status, msg = "FAILED", err
 		} else {
-			if res.CreationTime.IsZero() {
-				res.CreationTime = at
+			if perr := e.st.Put(*res, at); perr != nil {
+				status, msg = "FAILED", perr.Error()
+			} else {
+				j.CreatedResourceARN = res.ARN
+				rp.LastRestoreTime = at
 			}
-			e.st.Resources[res.ARN] = res
-			j.CreatedResourceARN = res.ARN
-			rp.LastRestoreTime = at
 		}
 	}
 	j.Status, j.StatusMessage = status, msg

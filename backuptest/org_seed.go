@@ -41,6 +41,10 @@ type AccountSpec struct {
 	// trusting the management account); an empty list leaves the account
 	// with no role to assume.
 	Roles *[]RoleSpec `json:"roles,omitempty"`
+	// OptInRegions are opt-in Regions the account has enabled (af-south-1,
+	// me-south-1, …), which account:ListRegions and EC2 DescribeRegions
+	// then list with the Regions every account has.
+	OptInRegions []string `json:"optInRegions,omitempty"`
 }
 
 // RoleSpec is an IAM role a caller may assume with STS.
@@ -55,7 +59,12 @@ type RoleSpec struct {
 
 // SeedOrganization adds the OUs and accounts of spec to the emulator's
 // organization, entry by entry, and reports every entry it could not add,
-// by its index (the entries that could be added stay).
+// by its index (the entries that could be added stay). Seeding again is
+// harmless: an OU that exists with the same name, or an account already in
+// the organization, is kept where it is and only updated (name, tags,
+// state, roles when given, opt-in Regions) — so an emulator restarted with
+// --state and the same --resources file starts as it stopped. An account
+// listed twice in one spec is an error.
 func (e *Emulator) SeedOrganization(spec OrgSpec) error {
 	org := e.Organization()
 	var errs []error
@@ -71,6 +80,9 @@ func (e *Emulator) SeedOrganization(spec OrgSpec) error {
 	}
 	for i, ou := range spec.OUs {
 		var err error
+		if have := org.OUByName(ou.Name); have != "" && (ou.ID == "" || ou.ID == have) {
+			continue // seeded before (a restart with --state)
+		}
 		if ou.ID == "" {
 			var id string
 			if id, err = org.AddOU(parent(ou.Parent)); err == nil {
@@ -83,7 +95,13 @@ func (e *Emulator) SeedOrganization(spec OrgSpec) error {
 			errs = append(errs, fmt.Errorf("ous[%d]: %w", i, err))
 		}
 	}
+	seen := map[string]bool{}
 	for i, a := range spec.Accounts {
+		if seen[a.ID] {
+			errs = append(errs, fmt.Errorf("accounts[%d]: account %s is listed twice", i, a.ID))
+			continue
+		}
+		seen[a.ID] = true
 		if err := seedAccount(org.Org, a, parent(a.OU)); err != nil {
 			errs = append(errs, fmt.Errorf("accounts[%d]: %w", i, err))
 		}
@@ -92,8 +110,10 @@ func (e *Emulator) SeedOrganization(spec OrgSpec) error {
 }
 
 func seedAccount(org *orgstate.Org, a AccountSpec, parent string) error {
-	if err := org.AddAccount(a.ID, parent); err != nil {
-		return err
+	if !org.IsMember(a.ID) {
+		if err := org.AddAccount(a.ID, parent); err != nil {
+			return err
+		}
 	}
 	if a.Name != "" {
 		if err := org.SetAccountName(a.ID, a.Name); err != nil {
@@ -113,6 +133,9 @@ func seedAccount(org *orgstate.Org, a AccountSpec, parent string) error {
 		if err := org.SetAccountState(a.ID, st); err != nil {
 			return err
 		}
+	}
+	if err := org.EnableRegions(a.ID, a.OptInRegions...); err != nil {
+		return err
 	}
 	if a.Roles != nil {
 		org.DeleteRole(a.ID, orgstate.DefaultRole)

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/backupkit/backupkit/backuptest/internal/orgstate"
 )
 
 // stateFormat is the version of the saved-state document. LoadState
@@ -21,13 +23,17 @@ const stateFormat = 1
 type savedState struct {
 	Format int    `json:"format"`
 	State  *state `json:"state"`
+	// Organization is the emulated organization (accounts, OUs, roles,
+	// STS sessions, delegated administrators); absent in documents saved
+	// before the emulator had one, which then keep the current one.
+	Organization *orgstate.Snapshot `json:"organization,omitempty"`
 }
 
 // SaveState writes the emulator's state as JSON to w. The call log,
 // events, faults and pending job failures are not part of it.
 func (e *Emulator) SaveState(w io.Writer) error {
 	e.mu.Lock()
-	b, err := json.Marshal(savedState{Format: stateFormat, State: e.st})
+	b, err := json.Marshal(savedState{Format: stateFormat, State: e.st, Organization: e.org.Snapshot()})
 	e.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("backuptest: encode state: %w", err)
@@ -76,6 +82,11 @@ func (e *Emulator) LoadState(r io.Reader) error {
 			}
 			rs.Account, rs.Region = id, name
 			rs.init()
+		}
+	}
+	if doc.Organization != nil {
+		if err := e.org.Restore(doc.Organization); err != nil {
+			return fmt.Errorf("backuptest: read state: %w", err)
 		}
 	}
 	e.mu.Lock()

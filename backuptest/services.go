@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/backupkit/backupkit/backuptest/internal/account"
 	"github.com/backupkit/backupkit/backuptest/internal/dynamodb"
 	"github.com/backupkit/backupkit/backuptest/internal/ec2"
 	"github.com/backupkit/backupkit/backuptest/internal/efs"
@@ -32,7 +33,7 @@ import (
 
 func newServices(keys *kms.Store) map[string]*serve.Service {
 	m := map[string]*serve.Service{}
-	for _, s := range []*serve.Service{ec2.New(), rds.New(), dynamodb.New(), efs.New(), fsx.New(), s3.New(), tagging.New(), sts.New(), organizations.New(), kms.New(keys)} {
+	for _, s := range []*serve.Service{ec2.New(), rds.New(), dynamodb.New(), efs.New(), fsx.New(), s3.New(), tagging.New(), sts.New(), organizations.New(), account.New(), kms.New(keys)} {
 		m[s.SigningName] = s
 	}
 	return m

@@ -127,3 +127,79 @@ func TestTaggingFaultsAndCallLog(t *testing.T) {
 		t.Errorf("GetResources calls = %q; want a throttle then a success", ops)
 	}
 }
+
+// TestTaggingPagesFromACursor pages through the caller's resources while
+// others are added and removed, and with ResourceARNList: each page starts
+// after the last ARN of the one before, in ARN order, with no resource
+// twice and none of another account or Region.
+func TestTaggingPagesFromACursor(t *testing.T) {
+	t.Parallel()
+	srv := backuptest.NewServer(t)
+	arn := func(i int) string { return fmt.Sprintf("arn:aws:ec2:us-east-1:123456789012:volume/vol-%03d", i) }
+	for _, i := range []int{7, 3, 9, 1, 5, 8, 2, 6, 4, 0} { // out of order
+		if err := srv.PutResource(backuptest.Resource{ARN: arn(i)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.PutResource(backuptest.Resource{ARN: fmt.Sprintf("arn:aws:ec2:us-west-2:123456789012:volume/vol-%03d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := srv.PutResource(backuptest.Resource{ARN: "arn:aws:s3:::logs"}); err != nil {
+		t.Fatal(err)
+	}
+	client := tagging.NewFromConfig(srv.Config())
+	page := func(t *testing.T, in *tagging.GetResourcesInput) ([]string, *string) {
+		t.Helper()
+		out, err := client.GetResources(t.Context(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, m := range out.ResourceTagMappingList {
+			got = append(got, aws.ToString(m.ResourceARN))
+		}
+		return got, out.PaginationToken
+	}
+
+	got, tok := page(t, &tagging.GetResourcesInput{ResourcesPerPage: aws.Int32(4)})
+	if want := []string{arn(0), arn(1), arn(2), arn(3)}; !slices.Equal(got, want) {
+		t.Fatalf("first page = %q; want %q", got, want)
+	}
+	// Between pages: vol-002 (already listed) and vol-004 (next) go, and
+	// vol-0045 arrives after the cursor.
+	srv.DeleteResource(arn(2))
+	srv.DeleteResource(arn(4))
+	if err := srv.PutResource(backuptest.Resource{ARN: "arn:aws:ec2:us-east-1:123456789012:volume/vol-0045"}); err != nil {
+		t.Fatal(err)
+	}
+	got, tok = page(t, &tagging.GetResourcesInput{ResourcesPerPage: aws.Int32(4), PaginationToken: tok})
+	if want := []string{"arn:aws:ec2:us-east-1:123456789012:volume/vol-0045", arn(5), arn(6), arn(7)}; !slices.Equal(got, want) {
+		t.Fatalf("second page = %q; want %q", got, want)
+	}
+	got, tok = page(t, &tagging.GetResourcesInput{ResourcesPerPage: aws.Int32(4), PaginationToken: tok})
+	if want := []string{arn(8), arn(9), "arn:aws:s3:::logs"}; !slices.Equal(got, want) || tok != nil {
+		t.Fatalf("last page = %q, token %v; want %q and no token", got, aws.ToString(tok), want)
+	}
+
+	t.Run("ResourceARNList", func(t *testing.T) {
+		list := []string{arn(9), arn(1), "arn:aws:ec2:us-west-2:123456789012:volume/vol-001", arn(1), arn(5), "arn:aws:ec2:us-east-1:123456789012:volume/vol-404"}
+		got, tok := page(t, &tagging.GetResourcesInput{ResourceARNList: list, ResourcesPerPage: aws.Int32(2)})
+		if want := []string{arn(1), arn(5)}; !slices.Equal(got, want) || tok == nil {
+			t.Fatalf("first page = %q (token %v); want %q and a token", got, tok != nil, want)
+		}
+		got, tok = page(t, &tagging.GetResourcesInput{ResourceARNList: list, ResourcesPerPage: aws.Int32(2), PaginationToken: tok})
+		if want := []string{arn(9)}; !slices.Equal(got, want) || tok != nil {
+			t.Fatalf("second page = %q; want %q and no token", got, want)
+		}
+	})
+	t.Run("bucket in the emulator's own account only", func(t *testing.T) {
+		other := tagging.NewFromConfig(srv.ConfigFor("210987654321", "us-east-1"))
+		out, err := other.GetResources(t.Context(), &tagging.GetResourcesInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.ResourceTagMappingList) != 0 {
+			t.Errorf("another account lists %d resources; want 0", len(out.ResourceTagMappingList))
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -74,20 +75,20 @@ func BenchmarkCoverageFleet(b *testing.B) {
 			}
 		}
 	}
-	srv.InjectFault(backuptest.Fault{Latency: latency})
+	srv.InjectFault(backuptest.Fault{Service: "*", Latency: latency})
 	scope := fleet.Scope{Accounts: accounts, Regions: benchRegions[:nReg]}
 	targets := nAcct * nReg
 	pages := (nRes+49)/50 + 1 // GetResources at 50 per page, then ListBackupPlans
 	ideal := time.Duration(pages) * latency * time.Duration(targets) / concurrency
-	run := func(scope fleet.Scope) (time.Duration, int, map[string]int) {
+	run := func(scope fleet.Scope) (time.Duration, time.Duration, int, map[string]int) {
 		r, err := fleet.New(srv.ConfigFor(mgmt, "us-east-1"), func(o *fleet.Options) { o.Concurrency = concurrency })
 		if err != nil {
 			b.Fatal(err)
 		}
 		before := len(srv.Calls())
-		start := time.Now()
+		cpu0, start := processCPU(), time.Now()
 		res, err := fleet.Run(b.Context(), r, scope, coverageTarget)
-		wall := time.Since(start)
+		wall, cpu := time.Since(start), processCPU()-cpu0
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -106,15 +107,15 @@ func BenchmarkCoverageFleet(b *testing.B) {
 				assumes[c.Account]++ // the caller's account: count per run below
 			}
 		}
-		return wall, len(calls), assumes
+		return wall, cpu, len(calls), assumes
 	}
 	b.ResetTimer()
 	for b.Loop() {
 		// Baseline, same run: one target alone, so the per-call time
 		// includes this machine's timer and scheduling delays.
-		one, oneCalls, _ := run(fleet.Scope{Accounts: accounts[:1], Regions: benchRegions[:1]})
+		one, _, oneCalls, _ := run(fleet.Scope{Accounts: accounts[:1], Regions: benchRegions[:1]})
 		oneCalls-- // its AssumeRole
-		wall, calls, assumes := run(scope)
+		wall, cpu, calls, assumes := run(scope)
 		if n := assumes[mgmt]; n != nAcct {
 			b.Fatalf("%d AssumeRole calls for %d accounts in one run; want exactly one per account", n, nAcct)
 		}
@@ -126,6 +127,11 @@ func BenchmarkCoverageFleet(b *testing.B) {
 		b.ReportMetric(float64(wall)/float64(baseline), "wall/baseline")
 		b.ReportMetric(float64(perCall)/float64(time.Millisecond), "ms/call-alone")
 		b.ReportMetric(float64(calls)/float64(targets), "calls/target")
+		// CPU (client and emulator, one process) per call: on a loaded
+		// machine wall time follows the CPU the run gets, so this is the
+		// figure to compare across machines.
+		b.ReportMetric(float64(cpu)/float64(calls+nAcct)/float64(time.Millisecond), "cpu-ms/call")
+		b.ReportMetric(float64(cpu)/float64(wall), "cpus-used")
 		b.ReportMetric(float64(pages), "pages/target")
 		b.ReportMetric(1, "assumes/account")
 	}
@@ -159,7 +165,7 @@ func BenchmarkFleetDeniedAndThrottled(b *testing.B) {
 			}
 		}
 	}
-	srv.InjectFault(backuptest.Fault{ErrorCode: "ThrottlingException", Rate: 0.3})
+	srv.InjectFault(backuptest.Fault{Service: "*", ErrorCode: "ThrottlingException", Rate: 0.3})
 	scope := fleet.Scope{Accounts: accounts, Regions: benchRegions[:4]}
 	for b.Loop() {
 		r, err := fleet.New(srv.ConfigFor(mgmt, "us-east-1"), func(o *fleet.Options) {
@@ -197,4 +203,14 @@ func BenchmarkFleetDeniedAndThrottled(b *testing.B) {
 		b.ReportMetric(float64(failed)/float64(len(res)), "failed/targets")
 		b.ReportMetric(float64(throttled)/float64(len(srv.Calls())), "throttled/calls")
 	}
+}
+
+// processCPU is the CPU time (user + system) this process used so far:
+// client and emulator together.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -14,6 +14,7 @@ import (
 
 func newAdviseCmd() *cobra.Command {
 	var af awsFlags
+	var ff fleetFlags
 	var asJSON, crossAccount bool
 	var consecutive int
 	var failOn, minSeverity string
@@ -42,6 +43,10 @@ consecutive successful backups.`,
 				if failSev, err = compliance.ParseSeverity(failOn); err != nil {
 					return err
 				}
+			}
+			if ff.on() {
+				return adviseFleet(cmd, &af, &ff, adviseOptions{window: window, advisor: compliance.AdvisorOptions{ConsecutiveSuccesses: consecutive, RequireCrossAccount: crossAccount},
+					minSev: minSev, failOn: failOn != "", failSev: failSev, emulator: af.endpoint != ""}, asJSON)
 			}
 			ctx := cmd.Context()
 			cfg, err := af.load(ctx)
@@ -90,6 +95,7 @@ consecutive successful backups.`,
 		},
 	}
 	af.register(cmd)
+	ff.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print findings as JSON")
 	cmd.Flags().BoolVar(&crossAccount, "require-cross-account", false, "flag protected resources without cross-account copies")
 	cmd.Flags().IntVar(&consecutive, "consecutive", 3, "N in 'the last N backup jobs succeeded'")

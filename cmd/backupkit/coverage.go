@@ -18,6 +18,7 @@ import (
 
 func newCoverageCmd() *cobra.Command {
 	var af awsFlags
+	var ff fleetFlags
 	var asJSON, failUnprotected bool
 	var horizon time.Duration
 	var typeFilters []string
@@ -41,6 +42,9 @@ account, and the unprotected resources.`,
 			var filters []string
 			for _, t := range types {
 				filters = append(filters, t.TaggingTypes()...)
+			}
+			if ff.on() {
+				return coverageFleet(cmd, &af, &ff, filters, horizon, asJSON, failUnprotected)
 			}
 			ctx := cmd.Context()
 			cfg, err := af.load(ctx)
@@ -107,6 +111,7 @@ account, and the unprotected resources.`,
 		},
 	}
 	af.register(cmd)
+	ff.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	cmd.Flags().BoolVar(&failUnprotected, "fail-on-unprotected", false, "exit 2 when any resource is unprotected, or when no resource matched")
 	durationVar(cmd.Flags(), &horizon, "horizon", 31*24*time.Hour, "period over which schedules are expanded for the RPO, e.g. 31d")

@@ -27,6 +27,7 @@ import (
 
 type drillFlags struct {
 	af              awsFlags
+	fleet           fleetFlags
 	useAWS          bool
 	out             string
 	vault           string
@@ -94,6 +95,7 @@ and 1 on an error (bad input, or the drill was interrupted).`,
 	fl.StringVar(&f.policyARN, "resiliency-policy", "", "judge targets against this AWS Resilience Hub resiliency policy (replaces --max-rto/--max-rpo)")
 	fl.StringVar(&f.appARN, "resilience-app", "", "judge targets against this Resilience Hub app's policy; drill its resources unless targets are given")
 	fl.StringVar(&f.history, "history", "", "append the report to this drill history: a directory or s3://bucket/prefix (default: drill-history beside --out; off: none)")
+	f.fleet.register(cmd) // after --concurrency: the fleet's is --fleet-concurrency
 	return cmd
 }
 
@@ -114,6 +116,9 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 	}
 	if err := checkDrillPolicyFlags(f); err != nil {
 		return err
+	}
+	if f.fleet.on() {
+		return runDrillFleet(ctx, stdout, stderr, f)
 	}
 	demo := !f.useAWS && !f.af.overridden()
 	var (

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -291,11 +292,15 @@ func loadValidPlans(cmd *cobra.Command, file string) ([]plan.Spec, error) {
 
 func newPlanDiffCmd() *cobra.Command {
 	var af awsFlags
+	var ff fleetFlags
 	cmd := &cobra.Command{
 		Use:   "diff FILE [--endpoint URL]",
 		Short: "Show what apply would change in AWS (or an emulator)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if ff.on() {
+				return planFleet(cmd, &af, &ff, args[0], false)
+			}
 			specs, err := loadValidPlans(cmd, args[0])
 			if err != nil {
 				return err
@@ -304,53 +309,58 @@ func newPlanDiffCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c := plan.NewClient(awsbackup.NewFromConfig(cfg))
-			out := cmd.OutOrStdout()
-			for _, sp := range specs {
-				live, err := c.FindByName(cmd.Context(), sp.Plan.Name)
-				switch {
-				case errors.Is(err, plan.ErrNotFound):
-					fmt.Fprintf(out, "plan %s: will be created (%d rules, %d selections)\n", sp.Plan.Name, len(sp.Plan.Rules), len(sp.Selections))
-					continue
-				case err != nil:
-					return err
-				}
-				d := plan.Diff(live.Plan, sp.Plan)
-				if len(d) == 0 {
-					fmt.Fprintf(out, "plan %s (%s): no changes\n", sp.Plan.Name, live.ID)
-				} else {
-					fmt.Fprintf(out, "plan %s (%s): will be updated\n%s", sp.Plan.Name, live.ID, planIndent(d.String()))
-				}
-				if len(sp.Selections) == 0 {
-					continue
-				}
-				sels, err := c.Selections(cmd.Context(), live.ID)
-				if err != nil {
-					return err
-				}
-				for _, s := range sp.Selections {
-					state := "will be created"
-					for _, ls := range sels {
-						if ls.Selection.Name == s.Name {
-							state = "will be replaced"
-							if plan.SelectionsEqual(ls.Selection, s) {
-								state = "no changes"
-							}
-						}
-					}
-					fmt.Fprintf(out, "  selection %s: %s\n", s.Name, state)
-				}
-				for _, ls := range sels {
-					if !slices.ContainsFunc(sp.Selections, func(s *plan.Selection) bool { return s.Name == ls.Selection.Name }) {
-						fmt.Fprintf(out, "  selection %s: not in %s (apply leaves it alone)\n", ls.Selection.Name, args[0])
-					}
-				}
-			}
-			return nil
+			return writePlanDiff(cmd.Context(), plan.NewClient(awsbackup.NewFromConfig(cfg)), specs, args[0], cmd.OutOrStdout())
 		},
 	}
 	af.register(cmd)
+	ff.register(cmd)
 	return cmd
+}
+
+// writePlanDiff writes what apply would change for each spec of file in
+// the account and Region of c.
+func writePlanDiff(ctx context.Context, c *plan.Client, specs []plan.Spec, file string, out io.Writer) error {
+	for _, sp := range specs {
+		live, err := c.FindByName(ctx, sp.Plan.Name)
+		switch {
+		case errors.Is(err, plan.ErrNotFound):
+			fmt.Fprintf(out, "plan %s: will be created (%d rules, %d selections)\n", sp.Plan.Name, len(sp.Plan.Rules), len(sp.Selections))
+			continue
+		case err != nil:
+			return err
+		}
+		d := plan.Diff(live.Plan, sp.Plan)
+		if len(d) == 0 {
+			fmt.Fprintf(out, "plan %s (%s): no changes\n", sp.Plan.Name, live.ID)
+		} else {
+			fmt.Fprintf(out, "plan %s (%s): will be updated\n%s", sp.Plan.Name, live.ID, planIndent(d.String()))
+		}
+		if len(sp.Selections) == 0 {
+			continue
+		}
+		sels, err := c.Selections(ctx, live.ID)
+		if err != nil {
+			return err
+		}
+		for _, s := range sp.Selections {
+			state := "will be created"
+			for _, ls := range sels {
+				if ls.Selection.Name == s.Name {
+					state = "will be replaced"
+					if plan.SelectionsEqual(ls.Selection, s) {
+						state = "no changes"
+					}
+				}
+			}
+			fmt.Fprintf(out, "  selection %s: %s\n", s.Name, state)
+		}
+		for _, ls := range sels {
+			if !slices.ContainsFunc(sp.Selections, func(s *plan.Selection) bool { return s.Name == ls.Selection.Name }) {
+				fmt.Fprintf(out, "  selection %s: not in %s (apply leaves it alone)\n", ls.Selection.Name, file)
+			}
+		}
+	}
+	return nil
 }
 
 func planIndent(s string) string {
@@ -365,6 +375,7 @@ func planIndent(s string) string {
 
 func newPlanApplyCmd() *cobra.Command {
 	var af awsFlags
+	var ff fleetFlags
 	cmd := &cobra.Command{
 		Use:   "apply FILE [--endpoint URL]",
 		Short: "Create or update the plans and selections in FILE (idempotent)",
@@ -375,6 +386,9 @@ created, or replaced when changed. Running apply twice changes nothing the
 second time. Nothing is ever deleted except a selection being replaced.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if ff.on() {
+				return planFleet(cmd, &af, &ff, args[0], true)
+			}
 			specs, err := loadValidPlans(cmd, args[0])
 			if err != nil {
 				return err
@@ -383,28 +397,33 @@ second time. Nothing is ever deleted except a selection being replaced.`,
 			if err != nil {
 				return err
 			}
-			c := plan.NewClient(awsbackup.NewFromConfig(cfg))
-			out := cmd.OutOrStdout()
-			for _, sp := range specs {
-				res, err := c.Ensure(cmd.Context(), sp.Plan)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(out, "plan %s (%s): %s\n", sp.Plan.Name, res.Live.ID, res.Action)
-				if len(res.Changes) > 0 {
-					fmt.Fprint(out, planIndent(res.Changes.String()))
-				}
-				for _, s := range sp.Selections {
-					_, act, err := c.EnsureSelection(cmd.Context(), res.Live.ID, s)
-					if err != nil {
-						return err
-					}
-					fmt.Fprintf(out, "  selection %s: %s\n", s.Name, act)
-				}
-			}
-			return nil
+			return writePlanApply(cmd.Context(), plan.NewClient(awsbackup.NewFromConfig(cfg)), specs, cmd.OutOrStdout())
 		},
 	}
 	af.register(cmd)
+	ff.register(cmd)
 	return cmd
+}
+
+// writePlanApply makes the account and Region of c match specs and
+// writes what it did.
+func writePlanApply(ctx context.Context, c *plan.Client, specs []plan.Spec, out io.Writer) error {
+	for _, sp := range specs {
+		res, err := c.Ensure(ctx, sp.Plan)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "plan %s (%s): %s\n", sp.Plan.Name, res.Live.ID, res.Action)
+		if len(res.Changes) > 0 {
+			fmt.Fprint(out, planIndent(res.Changes.String()))
+		}
+		for _, s := range sp.Selections {
+			_, act, err := c.EnsureSelection(ctx, res.Live.ID, s)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "  selection %s: %s\n", s.Name, act)
+		}
+	}
+	return nil
 }

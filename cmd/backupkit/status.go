@@ -13,6 +13,7 @@ import (
 func newStatusCmd() *cobra.Command {
 	var (
 		af     awsFlags
+		ff     fleetFlags
 		since  time.Duration
 		asJSON bool
 		vault  string
@@ -42,6 +43,9 @@ achieved RPO). Exits with status 2 when any job failed.`,
 			case len(types) == 1:
 				f.ResourceType = types[0]
 			}
+			if ff.on() {
+				return statusFleet(cmd, &af, &ff, since, f, asJSON)
+			}
 			cfg, err := af.load(ctx)
 			if err != nil {
 				return err
@@ -67,6 +71,7 @@ achieved RPO). Exits with status 2 when any job failed.`,
 		},
 	}
 	af.register(cmd)
+	ff.register(cmd)
 	durationVar(cmd.Flags(), &since, "since", 24*time.Hour, "report jobs created within this long")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of tables")
 	cmd.Flags().StringVar(&vault, "vault", "", "only backup jobs of this vault")

@@ -29,6 +29,7 @@ func New() *serve.Service {
 	s.Register("TerminateInstances", serve.Handle(terminateInstances))
 	s.Register("CreateTags", serve.Handle(createTags))
 	s.Register("DeleteTags", serve.Handle(deleteTags))
+	s.Register("DescribeRegions", serve.Handle(describeRegions))
 	return s
 }
 

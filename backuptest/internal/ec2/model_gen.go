@@ -11,6 +11,7 @@ var wireModel = &model.Model{
 		"DeleteTags":         {Method: "POST", URI: "/", Status: 0, Input: "DeleteTagsInput", Output: "DeleteTagsOutput"},
 		"DeleteVolume":       {Method: "POST", URI: "/", Status: 0, Input: "DeleteVolumeInput", Output: "DeleteVolumeOutput"},
 		"DescribeInstances":  {Method: "POST", URI: "/", Status: 0, Input: "DescribeInstancesInput", Output: "DescribeInstancesOutput"},
+		"DescribeRegions":    {Method: "POST", URI: "/", Status: 0, Input: "DescribeRegionsInput", Output: "DescribeRegionsOutput"},
 		"DescribeVolumes":    {Method: "POST", URI: "/", Status: 0, Input: "DescribeVolumesInput", Output: "DescribeVolumesOutput"},
 		"TerminateInstances": {Method: "POST", URI: "/", Status: 0, Input: "TerminateInstancesInput", Output: "TerminateInstancesOutput"},
 	},
@@ -57,6 +58,14 @@ var wireModel = &model.Model{
 		"DescribeInstancesOutput": {
 			"NextToken":    {Name: "nextToken"},
 			"Reservations": {Name: "reservationSet", Query: "ReservationSet", Item: "item"},
+		},
+		"DescribeRegionsInput": {
+			"DryRun":      {Name: "dryRun"},
+			"Filters":     {Name: "Filter", Query: "Filter", Item: "Filter"},
+			"RegionNames": {Name: "RegionName", Query: "RegionName", Item: "RegionName"},
+		},
+		"DescribeRegionsOutput": {
+			"Regions": {Name: "regionInfo", Query: "RegionInfo", Item: "item"},
 		},
 		"DescribeVolumesInput": {
 			"DryRun":     {Name: "dryRun"},
@@ -315,6 +324,15 @@ var wireModel = &model.Model{
 		"ProductCode": {
 			"ProductCodeId":   {Name: "productCode", Query: "ProductCode"},
 			"ProductCodeType": {Name: "type", Query: "Type"},
+		},
+		"Region": {
+			"Endpoint":    {Name: "regionEndpoint", Query: "RegionEndpoint"},
+			"Geography":   {Name: "geographySet", Query: "GeographySet", Item: "item"},
+			"OptInStatus": {Name: "optInStatus"},
+			"RegionName":  {Name: "regionName"},
+		},
+		"RegionGeography": {
+			"Name": {Name: "name"},
 		},
 		"Reservation": {
 			"Groups":        {Name: "groupSet", Query: "GroupSet", Item: "item"},

@@ -13,6 +13,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -157,13 +158,23 @@ type Gone struct {
 
 // Store is the inventory: every protectable resource by ARN, plus the
 // deletions in progress and the deleted resources still describable.
+//
+// Listing a location (List, Scan) costs the size of that location's
+// resources of the asked types, not of the inventory: the store keeps an
+// index by account, Region and type, in ARN order.
 type Store struct {
-	// Resources is the inventory of protectable resources, by ARN.
+	// Resources is the inventory of protectable resources, by ARN. Read
+	// it freely; add, replace and remove resources only through the
+	// Store's methods (Put, Remove, Delete and Advance), which keep the
+	// index. (A resource added to the map directly is noticed by its
+	// count and the index rebuilt, but that costs a full pass.)
 	Resources map[string]*Resource
 	// Deleting are deletions in progress, by ARN.
 	Deleting map[string]*Deletion `json:",omitempty"`
 	// Gone are deleted resources still describable, by ARN.
 	Gone map[string]*Gone `json:",omitempty"`
+
+	idx *index
 }
 
 // NewStore returns an empty store.
@@ -186,6 +197,19 @@ func (s *Store) Init() {
 	maps.DeleteFunc(s.Resources, func(_ string, r *Resource) bool { return r == nil })
 	maps.DeleteFunc(s.Deleting, func(_ string, d *Deletion) bool { return d == nil })
 	maps.DeleteFunc(s.Gone, func(_ string, g *Gone) bool { return g == nil })
+	s.idx = nil
+}
+
+// index returns the store's index, built on first use and rebuilt when
+// the map was changed behind the Store's back.
+func (s *Store) index() *index {
+	if s.idx == nil || len(s.idx.at) != len(s.Resources) {
+		s.idx = newIndex()
+		for _, r := range s.Resources {
+			s.idx.add(r)
+		}
+	}
+	return s.idx
 }
 
 // Get returns the live resource arn (also while it is being deleted).
@@ -200,7 +224,12 @@ func (s *Store) Put(r Resource, now time.Time) error {
 		return err
 	}
 	r = r.Clone()
+	if s.Resources == nil {
+		s.Resources = map[string]*Resource{}
+	}
+	x := s.index()
 	s.Resources[r.ARN] = &r
+	x.add(&r)
 	if s.Deleting != nil {
 		delete(s.Deleting, r.ARN)
 	}
@@ -216,6 +245,7 @@ func (s *Store) Remove(arn string) bool {
 	if _, ok := s.Resources[arn]; !ok {
 		return false
 	}
+	s.index().remove(arn)
 	delete(s.Resources, arn)
 	delete(s.Deleting, arn)
 	return true
@@ -269,6 +299,7 @@ func (s *Store) Advance(now time.Time) {
 		if !ok {
 			continue
 		}
+		s.index().remove(a)
 		delete(s.Resources, a)
 		if d.Final != "" && d.Retain > 0 {
 			if s.Gone == nil {
@@ -313,18 +344,27 @@ func (s *Store) Untag(arn string, keys []string) bool {
 // Region, ordered by ARN. Resources whose ARN has no account or Region (S3
 // buckets) match any.
 func (s *Store) List(account, region string, types ...string) []*Resource {
-	var out []*Resource
-	for _, r := range s.Resources {
-		if len(types) > 0 && !slices.Contains(types, r.Type) {
-			continue
+	return slices.Collect(s.Scan(account, region, "", types...))
+}
+
+// Scan yields the live resources of the given types (every type when none)
+// in account and Region in ARN order, starting after the ARN after ("" for
+// the start), as List orders them. A page of n costs a binary search and
+// the n resources, so a paged list need not build the whole list on every
+// call. The store must not change while the sequence is being read.
+func (s *Store) Scan(account, region, after string, types ...string) iter.Seq[*Resource] {
+	lists := s.index().lists(account, region, after, types)
+	return func(yield func(*Resource) bool) {
+		for a := range merge(lists) {
+			r := s.Resources[a]
+			if r == nil {
+				continue // removed from the map directly; see Resources
+			}
+			if !yield(r) {
+				return
+			}
 		}
-		if !InScope(r.ARN, account, region) {
-			continue
-		}
-		out = append(out, r)
 	}
-	slices.SortFunc(out, func(a, b *Resource) int { return strings.Compare(a.ARN, b.ARN) })
-	return out
 }
 
 // ListGone returns the describable deleted resources of the given types in

@@ -48,6 +48,7 @@ type Org struct {
 	enabledTypes  map[orgtypes.PolicyType]bool
 	serviceAccess map[string]bool
 	delegated     map[string][]string // service principal → account ids
+	optIn         map[string][]string // account id → opt-in Regions it enabled (regions.go)
 	calls         []string
 	errs          map[string][]error
 	next          int
@@ -73,7 +74,7 @@ func New(management string, clock Clock) *Org {
 		ouNames: map[string]string{}, accountNames: map[string]string{management: "management"}, accountState: map[string]orgtypes.AccountState{},
 		tags: map[string]map[string]string{}, roles: map[string]map[string]*Role{}, sessions: map[string]Session{},
 		policies: map[string]*orgtypes.Policy{}, attachments: map[string][]string{}, enabledTypes: map[orgtypes.PolicyType]bool{},
-		serviceAccess: map[string]bool{}, delegated: map[string][]string{}, errs: map[string][]error{}}
+		serviceAccess: map[string]bool{}, delegated: map[string][]string{}, optIn: map[string][]string{}, errs: map[string][]error{}}
 	if clock != nil {
 		f.clock = clock
 	}

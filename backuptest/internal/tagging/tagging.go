@@ -11,6 +11,7 @@
 package tagging
 
 import (
+	"iter"
 	"net/http"
 	"slices"
 	"strings"
@@ -66,23 +67,34 @@ func getResources(r *serve.Request, in *tagapi.GetResourcesInput) (*tagapi.GetRe
 			return nil, invalid("TagFilters: Key is required")
 		}
 	}
-	var matched []*inventory.Resource
-	for _, res := range r.Inventory.List(r.Account, r.Region) {
+	const badToken = "PaginationTokenExpiredException"
+	after, err := serve.After(aws.ToString(in.PaginationToken), badToken)
+	if err != nil {
+		return nil, err
+	}
+	// The next page starts after the token's ARN: the index walks the
+	// caller's account and Region from there in ARN order, so one page
+	// costs the page (and the resources the filters skip), not the
+	// inventory.
+	candidates := r.Inventory.Scan(r.Account, r.Region, after)
+	if len(in.ResourceARNList) > 0 {
+		candidates = listed(r, in.ResourceARNList, after)
+	}
+	var page []*inventory.Resource
+	next := ""
+	for res := range candidates {
 		a, err := arn.Parse(res.ARN)
 		if err != nil || (a.AccountID == "" && r.Account != r.DefaultAccount) {
-			continue
-		}
-		if len(in.ResourceARNList) > 0 && !slices.Contains(in.ResourceARNList, res.ARN) {
 			continue
 		}
 		if !typeMatches(in.ResourceTypeFilters, a) || !tagsMatch(in.TagFilters, res.Tags) {
 			continue
 		}
-		matched = append(matched, res)
-	}
-	page, next, err := serve.Page(matched, func(x *inventory.Resource) string { return x.ARN }, aws.ToString(in.PaginationToken), perPage, "PaginationTokenExpiredException")
-	if err != nil {
-		return nil, err
+		if len(page) == perPage {
+			next = serve.Token(page[len(page)-1].ARN)
+			break
+		}
+		page = append(page, res)
 	}
 	out := &tagapi.GetResourcesOutput{ResourceTagMappingList: []tagtypes.ResourceTagMapping{}}
 	for _, res := range page {
@@ -96,6 +108,28 @@ func getResources(r *serve.Request, in *tagapi.GetResourcesInput) (*tagapi.GetRe
 		out.PaginationToken = aws.String(next)
 	}
 	return out, nil
+}
+
+// listed yields the resources of a ResourceARNList that are in the
+// caller's account and Region, in ARN order, after the ARN after.
+func listed(r *serve.Request, arns []string, after string) iter.Seq[*inventory.Resource] {
+	arns = slices.Clone(arns)
+	slices.Sort(arns)
+	arns = slices.Compact(arns)
+	return func(yield func(*inventory.Resource) bool) {
+		for _, a := range arns {
+			if a <= after {
+				continue
+			}
+			res, ok := r.Inventory.Get(a)
+			if !ok || !inventory.InScope(a, r.Account, r.Region) {
+				continue
+			}
+			if !yield(res) {
+				return
+			}
+		}
+	}
 }
 
 // typeMatches applies ResourceTypeFilters: "service" or

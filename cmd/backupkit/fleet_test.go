@@ -1,0 +1,365 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
+
+	"github.com/backupkit/backupkit/backuptest"
+)
+
+// fleetServer is an emulator with an organization of three member accounts
+// with roles in two OUs (prod: payments, web; dev: lab) plus one with no
+// role (sandbox, dev), resources in two Regions, and a backup plan in
+// payments' us-east-1 that selects backup=daily.
+func fleetServer(t *testing.T) (srv *backuptest.Server, prodOU string) {
+	t.Helper()
+	srv = backuptest.NewServer(t)
+	err := srv.SeedOrganization(backuptest.OrgSpec{
+		OUs: []backuptest.OUSpec{{ID: "ou-root-prod0001", Name: "prod"}, {ID: "ou-root-dev00001", Name: "dev"}},
+		Accounts: []backuptest.AccountSpec{
+			{ID: "111111111111", Name: "payments", OU: "prod", Tags: map[string]string{"env": "prod"}},
+			{ID: "222222222222", Name: "web", OU: "prod", Tags: map[string]string{"env": "prod"}},
+			{ID: "333333333333", Name: "lab", OU: "dev", Tags: map[string]string{"env": "dev"}},
+			{ID: "444444444444", Name: "sandbox", OU: "dev", Roles: &[]backuptest.RoleSpec{}},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []backuptest.Resource{
+		{ARN: "arn:aws:ec2:us-east-1:111111111111:volume/vol-pay1", Tags: map[string]string{"backup": "daily"}},
+		{ARN: "arn:aws:dynamodb:us-east-1:111111111111:table/orders", Tags: map[string]string{"backup": "daily"}},
+		{ARN: "arn:aws:ec2:eu-west-1:111111111111:volume/vol-pay2"},
+		{ARN: "arn:aws:ec2:us-east-1:222222222222:volume/vol-web1"},
+		{ARN: "arn:aws:ec2:eu-west-1:222222222222:volume/vol-web2"},
+		{ARN: "arn:aws:ec2:us-east-1:333333333333:volume/vol-lab1"},
+	} {
+		if err := srv.PutResource(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := srv.ClientFor("111111111111", "us-east-1")
+	if _, err := b.CreateBackupVault(t.Context(), &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("main")}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := b.CreateBackupPlan(t.Context(), &awsbackup.CreateBackupPlanInput{BackupPlan: &backuptypes.BackupPlanInput{
+		BackupPlanName: aws.String("daily"),
+		Rules:          []backuptypes.BackupRuleInput{{RuleName: aws.String("nightly"), TargetBackupVaultName: aws.String("main"), ScheduleExpression: aws.String("cron(0 5 * * ? *)")}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CreateBackupSelection(t.Context(), &awsbackup.CreateBackupSelectionInput{BackupPlanId: p.BackupPlanId, BackupSelection: &backuptypes.BackupSelection{
+		SelectionName: aws.String("tagged"), IamRoleArn: aws.String("arn:aws:iam::111111111111:role/service-role/AWSBackupDefaultServiceRole"),
+		ListOfTags: []backuptypes.Condition{{ConditionType: backuptypes.ConditionTypeStringequals, ConditionKey: aws.String("backup"), ConditionValue: aws.String("daily")}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	return srv, "ou-root-prod0001"
+}
+
+type fleetJSON struct {
+	Targets []struct {
+		Account, AccountName, Region, Error string
+		Result                              json.RawMessage
+	}
+	Succeeded, Failed int
+}
+
+// coverage across the organization: per-account and per-Region figures,
+// the account with no role failed with its role ARN and the caller, and
+// exit 1 for the failure; --ou narrows to prod and exits 0.
+func TestFleetCoverageAcrossOrganization(t *testing.T) {
+	t.Parallel()
+	srv, prod := fleetServer(t)
+	code, out, errOut := runCLI(t, "coverage", "--endpoint", srv.URL, "--org", "--regions", "us-east-1,eu-west-1", "--json")
+	if code != exitErr {
+		t.Fatalf("exit %d; want %d (one account failed)\nstderr: %s", code, exitErr, errOut)
+	}
+	var doc fleetJSON
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("output is not the fleet JSON: %v\n%s", err, out)
+	}
+	// 5 accounts (the management account too) × 2 Regions.
+	if len(doc.Targets) != 10 || doc.Succeeded != 8 || doc.Failed != 2 {
+		t.Fatalf("targets %d, succeeded %d, failed %d; want 10, 8, 2", len(doc.Targets), doc.Succeeded, doc.Failed)
+	}
+	figures := map[string]string{}
+	for _, tg := range doc.Targets {
+		key := tg.Account + "/" + tg.Region
+		if tg.Error != "" {
+			if tg.Account != "444444444444" || !strings.Contains(tg.Error, "arn:aws:iam::444444444444:role/OrganizationAccountAccessRole") ||
+				!strings.Contains(tg.Error, "arn:aws:iam::"+backuptest.DefaultAccountID+":user/") || !strings.Contains(tg.Error, "AccessDenied") {
+				t.Errorf("%s failed with %q; want only sandbox, naming the role ARN, the caller and AccessDenied", key, tg.Error)
+			}
+			continue
+		}
+		var rep struct {
+			Resources []struct {
+				ARN         string `json:"arn"`
+				Protections []any  `json:"protections"`
+			} `json:"resources"`
+			Unprotected []string `json:"unprotected"`
+		}
+		if err := json.Unmarshal(tg.Result, &rep); err != nil {
+			t.Fatal(err)
+		}
+		figures[key] = strconv.Itoa(len(rep.Resources)) + "/" + strconv.Itoa(len(rep.Unprotected))
+	}
+	want := map[string]string{
+		"111111111111/us-east-1": "2/0", "111111111111/eu-west-1": "1/1",
+		"222222222222/us-east-1": "1/1", "222222222222/eu-west-1": "1/1",
+		"333333333333/us-east-1": "1/1", "333333333333/eu-west-1": "0/0",
+		backuptest.DefaultAccountID + "/us-east-1": "0/0", backuptest.DefaultAccountID + "/eu-west-1": "0/0",
+	}
+	for k, v := range want {
+		if figures[k] != v {
+			t.Errorf("%s: resources/unprotected = %q; want %q", k, figures[k], v)
+		}
+	}
+	if !strings.Contains(errOut, "10 targets: 8 succeeded, 2 failed") {
+		t.Errorf("stderr lacks the final count:\n%s", errOut)
+	}
+
+	// One OU: no failure; the table has ACCOUNT and REGION columns and
+	// the final line.
+	code, out, errOut = runCLI(t, "coverage", "--endpoint", srv.URL, "--org", "--ou", prod, "--regions", "us-east-1,eu-west-1")
+	if code != exitOK {
+		t.Fatalf("--ou prod: exit %d; want 0\n%s%s", code, out, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if !strings.HasPrefix(lines[0], "ACCOUNT") || !strings.Contains(lines[0], "REGION") || !strings.Contains(out, "111111111111  us-east-1  arn:aws:ec2:us-east-1:111111111111:volume/vol-pay1") {
+		t.Errorf("table:\n%s", out)
+	}
+	if strings.Contains(out, "333333333333") || lines[len(lines)-1] != "4 targets: 4 succeeded, 0 failed" {
+		t.Errorf("--ou prod lists another OU's account or lacks the final line:\n%s", out)
+	}
+	// The gate: unprotected resources in prod exit 2.
+	if code, out, errOut = runCLI(t, "coverage", "--endpoint", srv.URL, "--org", "--ou", prod, "--regions", "us-east-1,eu-west-1", "--fail-on-unprotected"); code != exitFailed {
+		t.Errorf("--fail-on-unprotected with unprotected resources: exit %d; want %d\n%s%s", code, exitFailed, out, errOut)
+	}
+	// An account tag filter, and a static list of accounts with its own
+	// Region list.
+	code, out, _ = runCLI(t, "coverage", "--endpoint", srv.URL, "--org", "--account-tag", "env=dev", "--regions", "us-east-1", "--json")
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != exitOK || len(doc.Targets) != 1 || doc.Targets[0].Account != "333333333333" {
+		t.Errorf("--account-tag env=dev: exit %d, %+v (%v); want lab only", code, doc.Targets, err)
+	}
+}
+
+// status and advise across a static list of accounts in the enabled
+// Regions, and the caller's own account in named Regions.
+func TestFleetStatusAndAdvise(t *testing.T) {
+	t.Parallel()
+	srv, _ := fleetServer(t)
+	code, out, errOut := runCLI(t, "status", "--endpoint", srv.URL, "--accounts", "111111111111,333333333333", "--regions", "enabled")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	// 17 Regions enabled by default in each of two accounts.
+	if !strings.Contains(out, "34 targets: 34 succeeded, 0 failed") || !strings.Contains(out, "333333333333  ap-northeast-1") {
+		t.Errorf("status over enabled Regions:\n%s", out)
+	}
+	code, out, errOut = runCLI(t, "advise", "--endpoint", srv.URL, "--regions", "us-east-1,eu-west-1", "--min-severity", "high")
+	if code != exitOK {
+		t.Fatalf("advise: exit %d\n%s%s", code, out, errOut)
+	}
+	if !strings.HasPrefix(out, "ACCOUNT") || !strings.Contains(out, "2 targets: 2 succeeded, 0 failed") || strings.Contains(out, "111111111111") {
+		t.Errorf("advise in the caller's own account, two Regions:\n%s", out)
+	}
+	code, out, errOut = runCLI(t, "advise", "--endpoint", srv.URL, "--accounts", "111111111111,444444444444", "--regions", "us-east-1", "--fail-on", "high")
+	if code != exitErr || !strings.Contains(out, "recovery-point-missing") || !strings.Contains(out, "444444444444") || !strings.Contains(errOut, "1 of 2 targets failed") {
+		t.Errorf("advise with a failed account: exit %d; want 1 (a failure outranks the gate)\n%s%s", code, out, errOut)
+	}
+}
+
+// Every fleet flag is checked before any call: the emulator sees none.
+func TestFleetFlagsCheckedFirst(t *testing.T) {
+	t.Parallel()
+	srv := backuptest.NewServer(t)
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--accounts", "12345"}, []string{`--accounts: "12345" is not a 12-digit account id`}},
+		{[]string{"--accounts", "111111111111", "--regions", "us-east-1,mars-1"}, []string{`--regions: "mars-1" is not an AWS Region`}},
+		{[]string{"--org", "--accounts", "111111111111"}, []string{"--accounts and --org exclude each other"}},
+		{[]string{"--accounts", "111111111111", "--role-name", "no spaces"}, []string{`--role-name: "no spaces" is not a valid IAM role name`}},
+		{[]string{"--org", "--ou", "prod"}, []string{`--ou: "prod" is not an OU id`}},
+		{[]string{"--ou", "ou-abcd-12345678"}, []string{"--ou needs a fleet"}},
+		{[]string{"--accounts", "111111111111", "--ou", "ou-abcd-12345678"}, []string{"--ou needs --org"}},
+		{[]string{"--org", "--account-tag", "env"}, []string{`--account-tag: "env" is not KEY=VALUE`}},
+		{[]string{"--regions", "enabled,us-east-1"}, []string{`"enabled" stands alone`}},
+		{[]string{"--accounts", "111111111111", "--concurrency", "0", "--external-id", "x"}, []string{"--concurrency 0: must be 1 to 256", "--external-id: must be"}},
+	} {
+		for _, cmd := range []string{"status", "coverage", "advise"} {
+			args := append([]string{cmd, "--endpoint", srv.URL}, tc.args...)
+			code, out, errOut := runCLI(t, args...)
+			if code != exitErr {
+				t.Errorf("%v: exit %d; want %d", args, code, exitErr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("%v: stderr %q; want it to say %q", args, errOut, w)
+				}
+			}
+			if out != "" {
+				t.Errorf("%v printed %q", args, out)
+			}
+		}
+	}
+	if calls := srv.Calls(); len(calls) > 0 {
+		var ops []string
+		for _, c := range calls {
+			ops = append(ops, c.Operation)
+		}
+		t.Errorf("bad flags made calls: %v", slices.Compact(ops))
+	}
+}
+
+// An OU that does not exist is a clear error naming it (after the one
+// Organizations call that finds it missing).
+func TestFleetMissingOU(t *testing.T) {
+	t.Parallel()
+	srv, _ := fleetServer(t)
+	code, out, errOut := runCLI(t, "status", "--endpoint", srv.URL, "--org", "--ou", "ou-zzzz-zzzzzzzz")
+	if code != exitErr || out != "" || !strings.Contains(errOut, "ou-zzzz-zzzzzzzz") || !strings.Contains(errOut, "not found in the organization") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 1 naming the OU", code, out, errOut)
+	}
+}
+
+// drill across accounts: one report with a section per account and
+// Region, the account with no role reported as not drilled, exit 1.
+func TestFleetDrillReport(t *testing.T) {
+	t.Parallel()
+	srv, _ := fleetServer(t)
+	b := srv.ClientFor("111111111111", "us-east-1")
+	job, err := b.StartBackupJob(t.Context(), &awsbackup.StartBackupJobInput{
+		BackupVaultName: aws.String("main"), ResourceArn: aws.String("arn:aws:ec2:us-east-1:111111111111:volume/vol-pay1"),
+		IamRoleArn: aws.String("arn:aws:iam::111111111111:role/backup"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		d, err := b.DescribeBackupJob(t.Context(), &awsbackup.DescribeBackupJobInput{BackupJobId: job.BackupJobId})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.State == backuptypes.BackupJobStateCompleted {
+			break
+		}
+		if d.State == backuptypes.BackupJobStateFailed {
+			t.Fatalf("backup job failed: %s", aws.ToString(d.StatusMessage))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	dir := t.TempDir()
+	code, out, errOut := runCLI(t, "drill", "--endpoint", srv.URL, "--accounts", "111111111111,444444444444", "--regions", "us-east-1",
+		"--vault", "main", "--role", "arn:aws:iam::{account}:role/backup", "--poll-interval", "20ms", "--out", dir)
+	if code != exitErr {
+		t.Fatalf("exit %d; want 1 (sandbox has no role)\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "111111111111  us-east-1  1        1       0") || !strings.Contains(out, "2 targets: 1 succeeded, 1 failed") {
+		t.Errorf("summary:\n%s", out)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"## Account 111111111111\n", "### us-east-1", "arn:aws:ec2:us-east-1:111111111111:volume/vol-pay1", "## Account 444444444444\n", "Not drilled: cannot assume arn:aws:iam::444444444444:role/OrganizationAccountAccessRole"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q:\n%s", want, md)
+		}
+	}
+	html, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(html), "<h2>Account 111111111111</h2>") || !strings.Contains(string(html), "<h3>us-east-1</h3>") {
+		t.Errorf("report.html lacks the account and Region sections")
+	}
+	// status counts the backup job and the drill's restore job.
+	code, out, errOut = runCLI(t, "status", "--endpoint", srv.URL, "--accounts", "111111111111", "--regions", "us-east-1,eu-west-1")
+	if code != exitOK {
+		t.Fatalf("status: exit %d\n%s%s", code, out, errOut)
+	}
+	var row []string
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) > 0 && f[0] == "111111111111" && f[1] == "us-east-1" {
+			row = f
+		}
+	}
+	// ACCOUNT REGION BACKUP-JOBS COMPLETED FAILED COPY-JOBS RESTORE-JOBS RESOURCES WORST-RPO
+	if len(row) != 9 || row[2] != "1" || row[3] != "1" || row[4] != "0" || row[6] != "1" || row[7] != "1" {
+		t.Errorf("status row %q; want 1 backup job completed, 1 restore job, 1 resource\n%s", row, out)
+	}
+	// Flags a fleet drill cannot take, before any call.
+	code, _, errOut = runCLI(t, "drill", "--endpoint", srv.URL, "--org", "--selection", "p/s", "--role", "arn:aws:iam::111111111111:role/r")
+	if code != exitErr || !strings.Contains(errOut, "--selection names one account's plan") || !strings.Contains(errOut, "{account}") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	if code, _, errOut = runCLI(t, "drill", "--org"); code != exitErr || !strings.Contains(errOut, "needs --aws or --endpoint") {
+		t.Errorf("demo with --org: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// plan apply and diff across accounts: "$account" becomes each target's
+// account, a second apply changes nothing, the account with no role fails.
+func TestFleetPlanApply(t *testing.T) {
+	t.Parallel()
+	srv, _ := fleetServer(t)
+	file := writePlanFile(t, "fleet.yaml", `plans:
+  - name: fleet-daily
+    rules:
+      - name: daily
+        vault: main
+        schedule: cron(30 2 * * ? *)
+    selections:
+      - name: tagged
+        iamRole: arn:aws:iam::$account:role/backup
+        listOfTags:
+          - key: backup
+            value: daily
+`)
+	code, out, errOut := runCLI(t, "plan", "apply", file, "--endpoint", srv.URL, "--accounts", "111111111111,444444444444", "--regions", "us-east-1")
+	if code != exitErr || !strings.Contains(out, "111111111111  us-east-1       plan fleet-daily (") || !strings.Contains(out, "111111111111  us-east-1         selection tagged: created") ||
+		!strings.Contains(out, "2 targets: 1 succeeded, 1 failed") || !strings.HasPrefix(out, "ACCOUNT") {
+		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
+	}
+	b := srv.ClientFor("111111111111", "us-east-1")
+	plans, err := b.ListBackupPlans(t.Context(), &awsbackup.ListBackupPlansInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id *string
+	for _, p := range plans.BackupPlansList {
+		if aws.ToString(p.BackupPlanName) == "fleet-daily" {
+			id = p.BackupPlanId
+		}
+	}
+	sels, err := b.ListBackupSelections(t.Context(), &awsbackup.ListBackupSelectionsInput{BackupPlanId: id})
+	if err != nil || len(sels.BackupSelectionsList) != 1 {
+		t.Fatalf("selections: %v %v", sels, err)
+	}
+	if got := aws.ToString(sels.BackupSelectionsList[0].IamRoleArn); got != "arn:aws:iam::111111111111:role/backup" {
+		t.Errorf("selection role %s; want $account replaced by 111111111111", got)
+	}
+	code, out, errOut = runCLI(t, "plan", "diff", file, "--endpoint", srv.URL, "--accounts", "111111111111", "--regions", "us-east-1")
+	if code != exitOK || !strings.Contains(out, "111111111111  us-east-1       plan fleet-daily (") || !strings.Contains(out, "no changes") || strings.Contains(out, "will be") {
+		t.Errorf("diff after apply: exit %d\n%s%s", code, out, errOut)
+	}
+	// Without a fleet, "$account" is still an error, before any call.
+	if code, _, errOut = runCLI(t, "plan", "apply", file, "--endpoint", srv.URL); code != exitErr || !strings.Contains(errOut, `"$account"`) {
+		t.Errorf("apply without a fleet: exit %d, %s", code, errOut)
+	}
+}
