@@ -281,7 +281,7 @@ func (w *world) run(t *testing.T, def []byte, name string, input any, tweak func
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 6*time.Minute) // generous: 100 targets under -race on a loaded machine
 	defer cancel()
 	res, err := sfnlocal.Run(ctx, t, cfg)
 	require.NoError(t, err)
