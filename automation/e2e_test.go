@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -279,7 +281,7 @@ func (w *world) run(t *testing.T, def []byte, name string, input any, tweak func
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 6*time.Minute) // generous: 100 targets under -race on a loaded machine
 	defer cancel()
 	res, err := sfnlocal.Run(ctx, t, cfg)
 	require.NoError(t, err)
@@ -301,6 +303,20 @@ func outcomes(rep *restore.Report) map[string]string {
 	}
 	return out
 }
+
+// errorsOf returns each failed target's error, by resource, with job ids
+// (which differ from run to run) replaced by "<job>".
+func errorsOf(rep *restore.Report) map[string]string {
+	out := map[string]string{}
+	for _, tr := range rep.Targets {
+		if tr.Error != "" {
+			out[tr.ResourceARN] = jobID.ReplaceAllString(tr.Error, "<job>")
+		}
+	}
+	return out
+}
+
+var jobID = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 
 func TestDrillWorkflowSixTypes(t *testing.T) {
 	t.Parallel()
@@ -404,7 +420,7 @@ func TestDrillWorkflowFailuresAndThrottling(t *testing.T) {
 	require.Empty(t, res.ErrorName, res.ErrorMessage)
 	retried := 0
 	for _, e := range res.Events {
-		if e.Type == "StateRetried" {
+		if e.Type == "StateRetried" && e.State != automation.StateRestoreJob { // not the poll's "job running"
 			retried++
 		}
 	}
@@ -420,13 +436,19 @@ func TestDrillWorkflowFailuresAndThrottling(t *testing.T) {
 	}
 	assert.Empty(t, w.restored(), "nothing restored is left behind")
 
+	assert.Empty(t, rep.LeftBehind)
+
+	// The in-process runner, same recovery points, same faults.
 	failRestores()
 	inproc, err := w.restore.Run(t.Context(), input.Drill("inprocess-100"))
 	require.NoError(t, err)
 	w.srv.ClearFaults()
-	assert.Equal(t, outcomes(inproc), outcomes(rep))
-	assert.Empty(t, w.restored())
-	t.Logf("100 targets, 30%% throttling: %d workflow retries, %d Lambda invocations", retried, w.lambdas)
+	assert.Equal(t, outcomes(inproc), outcomes(rep), "same per-target outcomes")
+	assert.Equal(t, inproc.Summary, rep.Summary)
+	assert.Equal(t, errorsOf(inproc), errorsOf(rep), "same errors")
+	assert.Empty(t, inproc.LeftBehind)
+	assert.Empty(t, w.restored(), "zero resources left behind by either runner")
+	t.Logf("100 targets, 30%% throttling: %d workflow retries of failed Tasks, %d Lambda invocations", retried, w.lambdas)
 }
 
 // TestDrillWorkflowAbortedThenSwept stops a drill execution while its
@@ -565,4 +587,47 @@ func TestRemediationWorkflow(t *testing.T) {
 	var again struct{ Result backup.Result }
 	require.NoError(t, json.Unmarshal(res2.Output, &again))
 	assert.Equal(t, result.Result.NewJobID, again.Result.NewJobID)
+}
+
+// TestRemediationFunction is the path without a workflow
+// (TemplateOptions.Remediation = RemediationFunction): the rule delivers
+// the failed job's EventBridge event — an aws-lambda-go
+// events.CloudWatchEvent — to the function itself, which restarts the job
+// through the remediator; a second delivery of the same event restarts
+// nothing new.
+func TestRemediationFunction(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, nil)
+	vol := demoResources("fn")[0]
+	require.NoError(t, w.srv.PutResource(vol))
+	w.srv.FailJobs(backuptest.JobFailure{JobType: "BACKUP", ResourceARN: vol.ARN, Count: 1, StatusMessage: "An internal error occurred; try again"})
+	out, err := w.api.StartBackupJob(t.Context(), &awsbackup.StartBackupJobInput{BackupVaultName: aws.String(testVault), ResourceArn: aws.String(vol.ARN), IamRoleArn: aws.String(testRole)})
+	require.NoError(t, err)
+	_, err = backup.NewJobWaiter(w.api, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, 5*time.Millisecond }).Wait(t.Context(), aws.ToString(out.BackupJobId), time.Minute)
+	require.Error(t, err)
+	var ev events.CloudWatchEvent
+	for _, e := range w.srv.Events() {
+		if e.DetailType == backup.DetailTypeBackupJob && strings.Contains(string(e.JSON()), `"FAILED"`) {
+			require.NoError(t, json.Unmarshal(e.JSON(), &ev))
+		}
+	}
+	require.Equal(t, "aws.backup", ev.Source, "the emulator emitted the failure event")
+	payload, err := json.Marshal(ev)
+	require.NoError(t, err)
+
+	fn := lambda.NewHandler(automation.LambdaFunc(w.handler))
+	var results []backup.Result
+	for range 2 {
+		b, err := fn.Invoke(t.Context(), payload)
+		require.NoError(t, err)
+		var res struct{ Result backup.Result }
+		require.NoError(t, json.Unmarshal(b, &res))
+		results = append(results, res.Result)
+	}
+	assert.Equal(t, backup.ActionRestarted, results[0].Action)
+	require.NotEmpty(t, results[0].NewJobID)
+	assert.Equal(t, results[0].NewJobID, results[1].NewJobID, "a second delivery restarts nothing new")
+	job, err := backup.NewJobWaiter(w.api, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, 5*time.Millisecond }).Wait(t.Context(), results[0].NewJobID, time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, vol.ARN, aws.ToString(job.ResourceArn))
 }

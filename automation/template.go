@@ -73,7 +73,29 @@ type TemplateOptions struct {
 	// 256 MB and 5 minutes (Lambda allows 128–10,240 MB and ≤ 15 minutes).
 	FunctionMemoryMB int
 	FunctionTimeout  time.Duration
+	// Remediation is what the rule on failed, expired and aborted backup
+	// and copy jobs starts: RemediationWorkflow (default) or
+	// RemediationFunction.
+	Remediation string
 }
+
+// Remediation paths of TemplateOptions.
+const (
+	// RemediationWorkflow: the rule starts the remediation state machine,
+	// which runs the remediator in the function, then follows the
+	// restarted job to its end (one state transition per poll) and
+	// publishes its outcome — which the function alone, limited to 15
+	// minutes, could not wait for.
+	RemediationWorkflow = "workflow"
+	// RemediationFunction: the rule invokes the function with the event
+	// itself (asynchronously; Lambda retries a failed invocation twice,
+	// and the remediator is idempotent). No workflow and no state
+	// transitions: the remediator restarts the job and notifies SNS, but
+	// nothing follows the restarted job; if it fails too, its own event
+	// comes back to the function, and the remediator's MaxFailures stops
+	// the loop.
+	RemediationFunction = "function"
+)
 
 // DefaultSchedule runs drills every Sunday at 03:00.
 const DefaultSchedule = "cron(0 3 ? * SUN *)"
@@ -100,6 +122,9 @@ func (o *TemplateOptions) check() error {
 	if o.FunctionTimeout < time.Second || o.FunctionTimeout > 15*time.Minute || o.FunctionTimeout%time.Second != 0 {
 		fail("FunctionTimeout", "is %v; Lambda allows whole seconds up to 15m", o.FunctionTimeout)
 	}
+	if o.Remediation != RemediationWorkflow && o.Remediation != RemediationFunction {
+		fail("Remediation", "is %q; want %q or %q", o.Remediation, RemediationWorkflow, RemediationFunction)
+	}
 	if o.DrillInput != nil {
 		if err := o.DrillInput.Check(); err != nil {
 			errs = append(errs, err)
@@ -114,11 +139,11 @@ func (o *TemplateOptions) check() error {
 // function, least-privilege roles (the restore and backup roles generated
 // by the compliance package; the state machines', function's, EventBridge's
 // and Scheduler's roles scoped to what each calls), the EventBridge rules
-// (failed backup and copy jobs → remediation; stopped drill executions →
-// sweep), the EventBridge Scheduler schedule, the SNS topic and the report
+// (failed backup and copy jobs → the remediation workflow, or the function
+// itself with RemediationFunction; stopped drill executions → sweep), the EventBridge Scheduler schedule, the SNS topic and the report
 // bucket. Every setting is checked first; problems name their field.
 func Build(optFns ...func(*TemplateOptions)) (*Template, error) {
-	o := TemplateOptions{Schedule: DefaultSchedule, Timezone: "UTC", FunctionMemoryMB: 256, FunctionTimeout: 5 * time.Minute}
+	o := TemplateOptions{Schedule: DefaultSchedule, Timezone: "UTC", FunctionMemoryMB: 256, FunctionTimeout: 5 * time.Minute, Remediation: RemediationWorkflow}
 	for _, fn := range optFns {
 		fn(&o)
 	}
@@ -211,8 +236,12 @@ func Build(optFns ...func(*TemplateOptions)) (*Template, error) {
 	names := map[string]string{"DrillStateMachine": "drill", "SweepStateMachine": "sweep", "RemediateStateMachine": "remediate"}
 	machineName := func(id string) string { return "${AWS::StackName}-" + names[id] }
 	res["DrillRole"] = serviceRole("states.amazonaws.com", stateMachinePolicy(wf, machineName("DrillStateMachine"), machineName("SweepStateMachine")))
-	res["RemediateRole"] = serviceRole("states.amazonaws.com", remediatePolicy())
-	for id, m := range map[string]*asl.StateMachine{"DrillStateMachine": drill, "SweepStateMachine": sweep, "RemediateStateMachine": remediate} {
+	machines := map[string]*asl.StateMachine{"DrillStateMachine": drill, "SweepStateMachine": sweep}
+	if o.Remediation == RemediationWorkflow {
+		res["RemediateRole"] = serviceRole("states.amazonaws.com", remediatePolicy())
+		machines["RemediateStateMachine"] = remediate
+	}
+	for id, m := range machines {
 		def, err := m.Compact()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", id, err)
@@ -229,16 +258,35 @@ func Build(optFns ...func(*TemplateOptions)) (*Template, error) {
 			"DefinitionSubstitutions": map[string]any{"FunctionArn": GetAtt("Function", "Arn"), "TopicArn": Ref("Topic")},
 		}}
 	}
-	res["EventsRole"] = serviceRole("events.amazonaws.com", policy(
-		allow("StartRemediationAndSweep", []string{"states:StartExecution"}, "${RemediateStateMachine}", "${SweepStateMachine}")))
 	var patternJSON any
 	mustRoundTrip([]byte(pattern), &patternJSON)
-	res["FailedJobsRule"] = Resource{Type: "AWS::Events::Rule", Properties: map[string]any{
-		"Description":  "Failed, expired or aborted AWS Backup backup and copy jobs start the remediation workflow",
-		"EventPattern": patternJSON,
-		"State":        "ENABLED",
-		"Targets":      []any{map[string]any{"Id": "remediate", "Arn": Ref("RemediateStateMachine"), "RoleArn": GetAtt("EventsRole", "Arn")}},
-	}}
+	if o.Remediation == RemediationWorkflow {
+		res["EventsRole"] = serviceRole("events.amazonaws.com", policy(
+			allow("StartRemediationAndSweep", []string{"states:StartExecution"}, "${RemediateStateMachine}", "${SweepStateMachine}")))
+		res["FailedJobsRule"] = Resource{Type: "AWS::Events::Rule", Properties: map[string]any{
+			"Description":  "Failed, expired or aborted AWS Backup backup and copy jobs start the remediation workflow",
+			"EventPattern": patternJSON,
+			"State":        "ENABLED",
+			"Targets":      []any{map[string]any{"Id": "remediate", "Arn": Ref("RemediateStateMachine"), "RoleArn": GetAtt("EventsRole", "Arn")}},
+		}}
+	} else {
+		res["EventsRole"] = serviceRole("events.amazonaws.com", policy(
+			allow("StartSweep", []string{"states:StartExecution"}, "${SweepStateMachine}")))
+		res["FailedJobsRule"] = Resource{Type: "AWS::Events::Rule", Properties: map[string]any{
+			"Description":  "Failed, expired or aborted AWS Backup backup and copy jobs invoke the remediator function",
+			"EventPattern": patternJSON,
+			"State":        "ENABLED",
+			"Targets":      []any{map[string]any{"Id": "remediate", "Arn": GetAtt("Function", "Arn")}},
+		}}
+		// EventBridge invokes the function under its resource policy, for
+		// this rule only.
+		res["RemediatePermission"] = Resource{Type: "AWS::Lambda::Permission", Properties: map[string]any{
+			"Action":       "lambda:InvokeFunction",
+			"FunctionName": Ref("Function"),
+			"Principal":    "events.amazonaws.com",
+			"SourceArn":    GetAtt("FailedJobsRule", "Arn"),
+		}}
+	}
 	res["StoppedDrillsRule"] = Resource{Type: "AWS::Events::Rule", Properties: map[string]any{
 		"Description": "Drill executions that were stopped, timed out or failed start the sweep workflow, which cleans up what they restored",
 		"EventPattern": map[string]any{
@@ -268,13 +316,15 @@ func Build(optFns ...func(*TemplateOptions)) (*Template, error) {
 		"Target":                     map[string]any{"Arn": Ref("DrillStateMachine"), "RoleArn": GetAtt("SchedulerRole", "Arn"), "Input": input},
 	}}
 	t.Outputs = map[string]Output{
-		"DrillStateMachineArn":     {Description: "Start drills here (backupkit automation start, or aws stepfunctions start-execution)", Value: Ref("DrillStateMachine")},
-		"SweepStateMachineArn":     {Description: "Cleans up after stopped drill executions", Value: Ref("SweepStateMachine")},
-		"RemediateStateMachineArn": {Description: "Remediates failed backup and copy jobs", Value: Ref("RemediateStateMachine")},
-		"ReportBucketName":         {Description: "Drill reports: drills/<execution name>/report.{json,xml,md,html}", Value: Ref("ReportBucket")},
-		"TopicArn":                 {Description: "Drill summaries and remediation outcomes", Value: Ref("Topic")},
-		"FunctionArn":              {Description: "The backupkit Lambda function", Value: GetAtt("Function", "Arn")},
-		"RestoreRoleArn":           {Description: "Role AWS Backup assumes for drill restores", Value: GetAtt("RestoreRole", "Arn")},
+		"DrillStateMachineArn": {Description: "Start drills here (backupkit automation start, or aws stepfunctions start-execution)", Value: Ref("DrillStateMachine")},
+		"SweepStateMachineArn": {Description: "Cleans up after stopped drill executions", Value: Ref("SweepStateMachine")},
+		"ReportBucketName":     {Description: "Drill reports: drills/<execution name>/report.{json,xml,md,html}", Value: Ref("ReportBucket")},
+		"TopicArn":             {Description: "Drill summaries and remediation outcomes", Value: Ref("Topic")},
+		"FunctionArn":          {Description: "The backupkit Lambda function", Value: GetAtt("Function", "Arn")},
+		"RestoreRoleArn":       {Description: "Role AWS Backup assumes for drill restores", Value: GetAtt("RestoreRole", "Arn")},
+	}
+	if o.Remediation == RemediationWorkflow {
+		t.Outputs["RemediateStateMachineArn"] = Output{Description: "Remediates failed backup and copy jobs", Value: Ref("RemediateStateMachine")}
 	}
 	return t, nil
 }

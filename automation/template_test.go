@@ -19,6 +19,7 @@ import (
 
 // attributes are the GetAtt attributes the template may use, per type.
 var attributes = map[string][]string{
+	"AWS::Events::Rule":                {"Arn"},
 	"AWS::IAM::Role":                   {"Arn", "RoleId"},
 	"AWS::Lambda::Function":            {"Arn"},
 	"AWS::S3::Bucket":                  {"Arn", "DomainName"},
@@ -118,7 +119,8 @@ func TestTemplateResolvesAndValidates(t *testing.T) {
 			o.Code = "dist/backupkit-lambda.zip"
 			o.Schedule = "cron(*/30 * * * ? *)"
 		},
-		"cross-account": func(o *automation.TemplateOptions) { o.Workflow.CrossAccount = true; o.Timezone = "Europe/Paris" },
+		"cross-account":           func(o *automation.TemplateOptions) { o.Workflow.CrossAccount = true; o.Timezone = "Europe/Paris" },
+		"remediation by function": func(o *automation.TemplateOptions) { o.Remediation = automation.RemediationFunction },
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -145,7 +147,22 @@ func TestTemplateResolvesAndValidates(t *testing.T) {
 				}
 				defs[id] = []byte(def)
 			}
-			require.Len(t, defs, 3)
+			if name == "remediation by function" {
+				// The rule invokes the function itself, allowed for this rule only.
+				require.Len(t, defs, 2)
+				rule := resources["FailedJobsRule"].(map[string]any)["Properties"].(map[string]any)
+				target := rule["Targets"].([]any)[0].(map[string]any)
+				assert.Equal(t, map[string]any{"Fn::GetAtt": []any{"Function", "Arn"}}, target["Arn"])
+				assert.NotContains(t, target, "RoleArn")
+				perm := resources["RemediatePermission"].(map[string]any)
+				assert.Equal(t, "AWS::Lambda::Permission", perm["Type"])
+				props := perm["Properties"].(map[string]any)
+				assert.Equal(t, "events.amazonaws.com", props["Principal"])
+				assert.Equal(t, map[string]any{"Fn::GetAtt": []any{"FailedJobsRule", "Arn"}}, props["SourceArn"])
+				assert.NotContains(t, resources, "RemediateStateMachine")
+			} else {
+				require.Len(t, defs, 3)
+			}
 			require.NoError(t, sfnlocal.Validate(t, defs), "every state machine passes asl-validator")
 
 			// Least privilege: no action wildcards, PassRole only to AWS Backup.
@@ -213,6 +230,7 @@ func TestTemplateRefusesBadSettings(t *testing.T) {
 		"tolerated":       {func(o *automation.TemplateOptions) { o.Workflow.ToleratedFailurePercentage = 150 }, "ToleratedFailurePercentage"},
 		"memory":          {func(o *automation.TemplateOptions) { o.FunctionMemoryMB = 64 }, "FunctionMemoryMB"},
 		"bad drill input": {func(o *automation.TemplateOptions) { o.DrillInput = &automation.DrillInput{AllInVault: true} }, "Drill.Vault"},
+		"remediation":     {func(o *automation.TemplateOptions) { o.Remediation = "lambda" }, "Remediation"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -117,7 +117,6 @@ const (
 	StateRestoreInput    = "Prepare restore"
 	StateStartRestore    = "Start restore job"
 	StateRestoreJob      = "Wait for restore job"
-	StateRestoreEnded    = "Restore job completed?"
 	StateValidate        = "Validate restore"
 	StateValidated       = "Validation done?"
 	StateValidateWait    = "Wait for validation"
@@ -386,8 +385,10 @@ func (o Options) itemProcessor() *asl.Processor {
 	record.Catch = catchTo(StateCleanup, "$.error")
 	s[StateRecordBackup] = record
 
-	// Restore: metadata, merge, start, poll the job; only a COMPLETED
-	// restore is validated.
+	// Restore: metadata, merge, start, poll the job until it ends. "Validate
+	// restore" reads the ended job as restore.Client.Run does: a FAILED or
+	// ABORTED job ends the target (ErrorTargetFailed, caught by "Clean up")
+	// with the same error.
 	md := o.sdk("getRecoveryPointRestoreMetadata", true)
 	md.Parameters = map[string]any{"BackupVaultName.$": "$.target.vault", "RecoveryPointArn.$": "$.target.recoveryPointArn"}
 	md.ResultSelector = map[string]any{"RestoreMetadata.$": "$.RestoreMetadata"}
@@ -404,11 +405,7 @@ func (o Options) itemProcessor() *asl.Processor {
 	startRestore.ResultPath = "$.restoreJob"
 	startRestore.Catch = catchTo(StateCleanup, "$.error")
 	startRestore.Next = StateRestoreJob
-	s[StateRestoreJob] = o.pollJob(JobTypeRestore, "$.restoreJob.RestoreJobId", "$.job", StateRestoreEnded, StateCleanup)
-	s[StateRestoreEnded] = &asl.Choice{
-		Choices: []asl.ChoiceRule{{Condition: asl.Equals("$.job.Status", "COMPLETED"), Next: StateValidate}},
-		Default: StateCleanup,
-	}
+	s[StateRestoreJob] = o.pollJob(JobTypeRestore, "$.restoreJob.RestoreJobId", "$.job", StateValidate, StateCleanup)
 	s[StateStartRestore] = &startRestore
 
 	// Validate (until the restored resource is ready), report, clean up.

@@ -93,6 +93,7 @@ func newAutomationTemplateCmd() *cobra.Command {
 		f                  workflowFlags
 		schedule, timezone string
 		code, input        string
+		remediation        string
 		memory             int
 		timeout            time.Duration
 	)
@@ -118,6 +119,7 @@ func newAutomationTemplateCmd() *cobra.Command {
 				f.options(&o.Workflow)
 				o.Schedule, o.Timezone, o.Code, o.DrillInput = schedule, timezone, code, di
 				o.FunctionMemoryMB, o.FunctionTimeout = memory, timeout
+				o.Remediation = remediation
 			})
 			if err != nil {
 				return err
@@ -138,6 +140,7 @@ func newAutomationTemplateCmd() *cobra.Command {
 	fl.StringVar(&input, "drill-input", "", "JSON file with the input of scheduled drills (default: every resource in the DrillVault parameter's vault)")
 	fl.IntVar(&memory, "memory", 256, "Lambda memory in MB (128–10240)")
 	fl.DurationVar(&timeout, "function-timeout", 5*time.Minute, "Lambda function timeout (at most 15m)")
+	fl.StringVar(&remediation, "remediation", automation.RemediationWorkflow, "what failed backup and copy jobs start: workflow (remediate, then follow the restarted job) or function (the rule invokes the remediator function directly)")
 	return cmd
 }
 

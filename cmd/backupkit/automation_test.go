@@ -24,6 +24,7 @@ func TestAutomationBadInputFirst(t *testing.T) {
 		{[]string{"automation", "template", "--schedule", "cron(0 5 * * *)"}, "Schedule:"},
 		{[]string{"automation", "template", "--timezone", "Nowhere/Else"}, "Timezone:"},
 		{[]string{"automation", "template", "--memory", "64"}, "FunctionMemoryMB"},
+		{[]string{"automation", "template", "--remediation", "lambda"}, `Remediation: is "lambda"; want "workflow" or "function"`},
 		{[]string{"automation", "package"}, "--out is required"},
 		{[]string{"automation", "start"}, "--state-machine is required"},
 		{[]string{"automation", "start", "--state-machine", "arn:aws:states:us-east-1:123456789012:stateMachine:d", "--all-in-vault"}, "Drill.Vault: is required with AllInVault"},

@@ -1,0 +1,96 @@
+package automation_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/backupkit/backupkit/automation"
+)
+
+// scriptedJobs answers DescribeRestoreJob with the next status of its
+// script (the last one repeats) and records the job ids asked for.
+type scriptedJobs struct {
+	statuses []types.RestoreJobStatus
+	asked    []string
+}
+
+func (s *scriptedJobs) DescribeRestoreJob(_ context.Context, in *awsbackup.DescribeRestoreJobInput, _ ...func(*awsbackup.Options)) (*awsbackup.DescribeRestoreJobOutput, error) {
+	s.asked = append(s.asked, aws.ToString(in.RestoreJobId))
+	st := s.statuses[min(len(s.asked)-1, len(s.statuses)-1)]
+	return &awsbackup.DescribeRestoreJobOutput{RestoreJobId: in.RestoreJobId, Status: st}, nil
+}
+
+func (s *scriptedJobs) DescribeBackupJob(context.Context, *awsbackup.DescribeBackupJobInput, ...func(*awsbackup.Options)) (*awsbackup.DescribeBackupJobOutput, error) {
+	return nil, errors.New("not scripted")
+}
+
+func (s *scriptedJobs) DescribeCopyJob(context.Context, *awsbackup.DescribeCopyJobInput, ...func(*awsbackup.Options)) (*awsbackup.DescribeCopyJobOutput, error) {
+	return nil, errors.New("not scripted")
+}
+
+// TestJobStep: the poll step describes the job once per call, with the
+// target account's client for a cross-account item; it fails with
+// ErrorJobRunning while the job runs, with ErrorTargetFailed once the
+// item's deadline has passed, and returns the final state otherwise.
+func TestJobStep(t *testing.T) {
+	t.Parallel()
+	const role = "arn:aws:iam::222222222222:role/BackupKitDrillRole"
+	own := &scriptedJobs{statuses: []types.RestoreJobStatus{types.RestoreJobStatusCompleted}}
+	other := &scriptedJobs{statuses: []types.RestoreJobStatus{types.RestoreJobStatusRunning, types.RestoreJobStatusCompleted}}
+	var roles []string
+	h := automation.NewHandler(func(o *automation.HandlerOptions) {
+		o.Jobs = own
+		o.JobsFor = func(_ context.Context, roleARN string) (automation.JobsAPI, error) {
+			roles = append(roles, roleARN)
+			return other, nil
+		}
+	})
+	payload := func(deadline time.Time, roleARN string) json.RawMessage {
+		b, err := json.Marshal(map[string]any{"step": automation.StepJob, "jobType": automation.JobTypeRestore, "jobId": "job-1",
+			"item": map[string]any{"state": map[string]any{"roleArn": roleARN, "deadline": deadline.UTC().Format(time.RFC3339)}}})
+		require.NoError(t, err)
+		return b
+	}
+	later := time.Now().Add(time.Hour)
+
+	_, err := h.Invoke(t.Context(), payload(later, role))
+	var se *automation.StepError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, automation.ErrorJobRunning, se.Name)
+	out, err := h.Invoke(t.Context(), payload(later, role))
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"Status":"COMPLETED"}`, string(out))
+	assert.Equal(t, []string{role, role}, roles, "the target's role, for every call")
+	assert.Equal(t, []string{"job-1", "job-1"}, other.asked)
+	assert.Empty(t, own.asked, "never the function's own account for a cross-account target")
+
+	// Without a role: the function's own client.
+	out, err = h.Invoke(t.Context(), payload(later, ""))
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"Status":"COMPLETED"}`, string(out))
+	assert.Len(t, own.asked, 1)
+
+	// Past the deadline, a running job ends the target.
+	other.statuses, other.asked = []types.RestoreJobStatus{types.RestoreJobStatusRunning}, nil
+	_, err = h.Invoke(t.Context(), payload(time.Now().Add(-time.Minute), role))
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, automation.ErrorTargetFailed, se.Name)
+	assert.Contains(t, se.Error(), `wait for restore job job-1 (last state "RUNNING")`)
+
+	// Bad input names the field.
+	_, err = h.Invoke(t.Context(), json.RawMessage(`{"step":"job","jobType":"SNAPSHOT","jobId":"x","item":{}}`))
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "backupkit.StepFailed", se.Name)
+	assert.Contains(t, se.Error(), `jobType is "SNAPSHOT"; want BACKUP, RESTORE or COPY`)
+	_, err = h.Invoke(t.Context(), json.RawMessage(`{"step":"job","jobType":"RESTORE","item":{}}`))
+	assert.ErrorContains(t, err, "no jobId")
+}
