@@ -14,6 +14,7 @@ import (
 //
 //	GET    /_backupkit/health           {"ok":true,"implemented":N}
 //	GET    /_backupkit/resources        the inventory
+//	GET    /_backupkit/resources?arn=A  one resource (404 when unknown)
 //	POST   /_backupkit/resources        add one Resource or an array of them
 //	DELETE /_backupkit/resources?arn=A  remove a resource
 //	GET    /_backupkit/faults           fault rules
@@ -35,6 +36,10 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
 	case path == "health" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "implemented": len(e.ops)})
 	case path == "resources" && r.Method == http.MethodGet:
+		if arn := r.URL.Query().Get("arn"); arn != "" {
+			e.serveResource(w, arn)
+			return
+		}
 		writeJSON(w, http.StatusOK, e.Resources())
 	case path == "resources" && r.Method == http.MethodPost:
 		var list []Resource
@@ -225,4 +230,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func controlError(w http.ResponseWriter, status int, err error) {
 	writeJSON(w, status, map[string]string{"error": err.Error()})
+}
+
+// serveResource answers GET /_backupkit/resources?arn=A: one resource, so
+// a client need not download the inventory to look at one.
+func (e *Emulator) serveResource(w http.ResponseWriter, arn string) {
+	r, ok := e.Resource(arn)
+	if !ok {
+		controlError(w, http.StatusNotFound, fmt.Errorf("no resource %q", arn))
+		return
+	}
+	writeJSON(w, http.StatusOK, r)
 }

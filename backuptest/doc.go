@@ -105,6 +105,7 @@
 //
 //	GET    /_backupkit/health           {"ok":true,"implemented":N}
 //	GET    /_backupkit/resources        the inventory
+//	GET    /_backupkit/resources?arn=A  one resource (404 when unknown)
 //	POST   /_backupkit/resources        add one Resource or an array of them
 //	DELETE /_backupkit/resources?arn=A  remove a resource
 //	GET    /_backupkit/faults           fault rules
@@ -118,7 +119,8 @@
 //	POST   /_backupkit/reset            forget all state, calls, events, faults and job failures
 //
 // SaveState and LoadState write and read the whole state as JSON; the
-// emulator command's --state flag uses them to keep state across restarts.
+// emulator command's --state flag uses them (through StateSaver) to keep state
+// across restarts. ControlClient drives these endpoints from Go.
 //
 // # Protocol
 //

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,11 +10,8 @@ import (
 	"net/http"
 	"os"
 	"regexp"
-	"strings"
-	"sync/atomic"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/spf13/cobra"
 
 	"github.com/backupkit/backupkit/backuptest"
@@ -33,14 +28,6 @@ type emulatorFlags struct {
 	verbose     bool
 	runPlans    bool
 }
-
-// stateSaveDelay is how long after a mutating request the state file is
-// written (requests in between are coalesced into one write).
-const stateSaveDelay = 200 * time.Millisecond
-
-// stateSaveInterval is how often the state file is written while requests
-// that only read arrive (they still move jobs forward).
-const stateSaveInterval = 5 * time.Second
 
 func newEmulatorCmd() *cobra.Command {
 	var f emulatorFlags
@@ -117,18 +104,13 @@ func runEmulator(ctx context.Context, stdout, stderr io.Writer, f emulatorFlags)
 	if err := f.validate(); err != nil {
 		return err
 	}
-	var resources []backuptest.Resource
-	var org *backuptest.OrgSpec
+	var seed *backuptest.ResourcesFile
 	if f.resources != "" {
 		b, err := os.ReadFile(f.resources)
 		if err != nil {
 			return fmt.Errorf("--resources: %w", err)
 		}
-		if b, org, err = splitResourcesFile(b); err != nil {
-			return fmt.Errorf("--resources %s: %w", f.resources, err)
-		}
-		resources, err = parseResources(b)
-		if err != nil {
+		if seed, err = backuptest.ParseResourcesFile(b); err != nil {
 			return fmt.Errorf("--resources %s: %w", f.resources, err)
 		}
 	}
@@ -142,30 +124,24 @@ func runEmulator(ctx context.Context, stdout, stderr io.Writer, f emulatorFlags)
 			return fmt.Errorf("--state: %w", err)
 		}
 	}
-	for i, r := range resources {
-		if err := e.PutResource(r); err != nil {
-			msg := strings.TrimPrefix(err.Error(), "backuptest: ")
-			msg = strings.Replace(msg, "set Resource.Type", `set "type" to one of AWS Backup's resource types`, 1)
-			return fmt.Errorf("--resources %s: entry %d: field \"arn\": %s", f.resources, i, msg)
-		}
-	}
-	if org != nil {
-		if err := e.SeedOrganization(*org); err != nil {
-			return fmt.Errorf("--resources %s: organization: %w", f.resources, err)
+	if seed != nil {
+		if err := seed.Apply(e); err != nil {
+			return fmt.Errorf("--resources %s: %w", f.resources, err)
 		}
 	}
 
-	saver := newStateSaver(e, f.state, stderr)
+	saver := backuptest.NewStateSaver(e, f.state)
+	saver.OnError = func(err error) { fmt.Fprintf(stderr, "backupkit: --state: %v\n", err) }
 	// Write the state once before serving, so an unwritable --state path
 	// is reported now rather than at shutdown.
-	if err := saver.save(); err != nil {
-		return err
+	if err := saver.Save(); err != nil {
+		return fmt.Errorf("--state: %w", err)
 	}
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", f.addr, err)
 	}
-	hs := &http.Server{Handler: saver.wrap(e), ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: saver.Handler(e), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 
@@ -179,7 +155,7 @@ func runEmulator(ctx context.Context, stdout, stderr io.Writer, f emulatorFlags)
 
 	saveDone := make(chan struct{})
 	saveCtx, stopSaver := context.WithCancel(context.Background())
-	go func() { defer close(saveDone); saver.loop(saveCtx) }()
+	go func() { defer close(saveDone); saver.Run(saveCtx) }()
 
 	var serveErr error
 	select {
@@ -191,176 +167,11 @@ func runEmulator(ctx context.Context, stdout, stderr io.Writer, f emulatorFlags)
 	_ = hs.Shutdown(sctx)
 	stopSaver()
 	<-saveDone
-	if err := saver.save(); err != nil {
-		return err
+	if err := saver.Save(); err != nil {
+		return fmt.Errorf("--state: %w", err)
 	}
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", serveErr)
-	}
-	return nil
-}
-
-// resourceEntry is one element of the --resources file.
-type resourceEntry struct {
-	ARN        *string           `json:"arn"`
-	Tags       map[string]string `json:"tags"`
-	SizeBytes  *int64            `json:"sizeBytes"`
-	Type       string            `json:"type"`
-	Name       string            `json:"name"`
-	Attributes map[string]string `json:"attributes"`
-}
-
-// parseResources reads the --resources file: a JSON array of objects with
-// arn (required), tags and sizeBytes (and optionally type, name and
-// attributes). Errors name the entry index and field.
-func parseResources(b []byte) ([]backuptest.Resource, error) {
-	var raw []json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return nil, errors.New(`want a JSON array of {"arn": "...", "tags": {"k": "v"}, "sizeBytes": N}`)
-		}
-		return nil, fmt.Errorf("not valid JSON: %v", err)
-	}
-	out := make([]backuptest.Resource, 0, len(raw))
-	seen := map[string]int{}
-	for i, m := range raw {
-		var ent resourceEntry
-		dec := json.NewDecoder(bytes.NewReader(m))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&ent); err != nil {
-			return nil, fmt.Errorf("entry %d: %s", i, describeJSONError(err))
-		}
-		if ent.ARN == nil || *ent.ARN == "" {
-			return nil, fmt.Errorf("entry %d: field \"arn\" is required", i)
-		}
-		a, err := arn.Parse(*ent.ARN)
-		if err != nil {
-			return nil, fmt.Errorf("entry %d: field \"arn\": %q is not an ARN", i, *ent.ARN)
-		}
-		if a.Service == "" || a.Resource == "" {
-			return nil, fmt.Errorf("entry %d: field \"arn\": %q has no service or resource part", i, *ent.ARN)
-		}
-		if j, dup := seen[*ent.ARN]; dup {
-			return nil, fmt.Errorf("entry %d: field \"arn\": %q repeats entry %d", i, *ent.ARN, j)
-		}
-		seen[*ent.ARN] = i
-		var size int64
-		if ent.SizeBytes != nil {
-			if *ent.SizeBytes < 0 {
-				return nil, fmt.Errorf("entry %d: field \"sizeBytes\": %d is negative", i, *ent.SizeBytes)
-			}
-			size = *ent.SizeBytes
-		}
-		for k := range ent.Tags {
-			if k == "" {
-				return nil, fmt.Errorf("entry %d: field \"tags\": a tag key is empty", i)
-			}
-		}
-		out = append(out, backuptest.Resource{
-			ARN: *ent.ARN, Tags: ent.Tags, SizeBytes: size, Type: ent.Type, Name: ent.Name, Attributes: ent.Attributes,
-		})
-	}
-	return out, nil
-}
-
-func describeJSONError(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		field := te.Field
-		if field == "" {
-			return fmt.Sprintf("want an object, got JSON %s", te.Value)
-		}
-		return fmt.Sprintf("field %q: got JSON %s, want %s", field, te.Value, jsonKind(te.Type.Kind().String()))
-	}
-	msg := err.Error()
-	if rest, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return fmt.Sprintf("unknown field %s (allowed: arn, tags, sizeBytes, type, name, attributes)", rest)
-	}
-	return strings.TrimPrefix(msg, "json: ")
-}
-
-func jsonKind(k string) string {
-	switch k {
-	case "ptr", "string":
-		return "a string"
-	case "int64":
-		return "an integer"
-	case "map":
-		return "an object of strings"
-	}
-	return k
-}
-
-// stateSaver writes the emulator's state to a file shortly after changes.
-type stateSaver struct {
-	e      *backuptest.Emulator
-	path   string
-	stderr io.Writer
-	// dirty counts requests since the last save; mutated is signalled on
-	// requests that may change state.
-	dirty   atomic.Int64
-	mutated chan struct{}
-}
-
-func newStateSaver(e *backuptest.Emulator, path string, stderr io.Writer) *stateSaver {
-	return &stateSaver{e: e, path: path, stderr: stderr, mutated: make(chan struct{}, 1)}
-}
-
-func (s *stateSaver) wrap(h http.Handler) http.Handler {
-	if s.path == "" {
-		return h
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(w, r)
-		s.dirty.Add(1)
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			select {
-			case s.mutated <- struct{}{}:
-			default:
-			}
-		}
-	})
-}
-
-// loop saves after mutating requests (debounced) and periodically while
-// anything else happened, until ctx ends.
-func (s *stateSaver) loop(ctx context.Context) {
-	if s.path == "" {
-		return
-	}
-	tick := time.NewTicker(stateSaveInterval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.mutated:
-			t := time.NewTimer(stateSaveDelay)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return
-			case <-t.C:
-			}
-		case <-tick.C:
-			if s.dirty.Load() == 0 {
-				continue
-			}
-		}
-		if err := s.save(); err != nil {
-			fmt.Fprintf(s.stderr, "backupkit: %v\n", err)
-		}
-	}
-}
-
-func (s *stateSaver) save() error {
-	if s.path == "" {
-		return nil
-	}
-	s.dirty.Store(0)
-	if err := s.e.SaveStateFile(s.path); err != nil {
-		return fmt.Errorf("--state: %w", err)
 	}
 	return nil
 }

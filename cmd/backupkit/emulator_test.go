@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -128,17 +127,12 @@ func TestEmulatorResourcesFromFile(t *testing.T) {
 	res := filepath.Join(dir, "resources.json")
 	require.NoError(t, os.WriteFile(res, []byte(`[{"arn": "arn:aws:ec2:us-east-1:123456789012:volume/vol-1", "tags": {"env": "prod"}, "sizeBytes": 42}]`), 0o600))
 	url, _, _, _ := startEmulator(t, "--resources", res)
-	// The control API reports the inventory the file seeded.
-	resp, err := http.Get(url + "/_backupkit/resources")
+	// The control API reports the resource the file seeded.
+	r, err := backuptest.NewControlClient(url, nil).Resource(t.Context(), "arn:aws:ec2:us-east-1:123456789012:volume/vol-1")
 	require.NoError(t, err)
-	defer resp.Body.Close()
-	var buf bytes.Buffer
-	_, _ = buf.ReadFrom(resp.Body)
-	body := buf.String()
-	assert.Contains(t, body, `"arn":"arn:aws:ec2:us-east-1:123456789012:volume/vol-1"`)
-	assert.Contains(t, body, `"type":"EBS"`)
-	assert.Contains(t, body, `"sizeBytes":42`)
-	assert.Contains(t, body, `"env":"prod"`)
+	assert.Equal(t, "EBS", r.Type)
+	assert.Equal(t, int64(42), r.SizeBytes)
+	assert.Equal(t, map[string]string{"env": "prod"}, r.Tags)
 }
 
 func TestEmulatorStatePersistsAcrossRestart(t *testing.T) {
