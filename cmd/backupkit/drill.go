@@ -188,11 +188,13 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 		}
 	})
 	client := restore.New(api, optFns...)
+	audit := drillAudit(ctx, cfg, f, drill, demo)
 	fmt.Fprintf(stdout, "Drilling (concurrency %d)…\n", drill.Concurrency)
 	rep, runErr := client.Run(ctx, drill)
 	if rep == nil {
 		return runErr
 	}
+	rep.Audit = audit
 	printDrillSummary(stdout, rep)
 	if err := writeDrillReports(f.out, rep); err != nil {
 		return err
@@ -213,6 +215,64 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 	}
 	fmt.Fprintf(stdout, "Drill PASSED: %d targets restored, validated and cleaned up.\n", rep.Summary.Targets)
 	return nil
+}
+
+// drillAudit is the report's header: who runs the drill (STS caller
+// identity), where, from which vault, as which role, with which tool and
+// settings.
+func drillAudit(ctx context.Context, cfg aws.Config, f *drillFlags, d *restore.Drill, demo bool) restore.Audit {
+	a := restore.Audit{Region: cfg.Region, RestoreRole: d.IAMRoleARN, ToolVersion: versionInfo()}
+	if d.Vault != "" {
+		a.Vaults = []string{d.Vault}
+	}
+	ictx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if arn, account, err := callerIdentity(ictx, cfg); err != nil {
+		a.Operator = "unknown (" + err.Error() + ")"
+	} else {
+		a.Operator, a.Account = arn, account
+	}
+	set := func(name, value string) { a.Settings = append(a.Settings, restore.Setting{Name: name, Value: value}) }
+	switch {
+	case demo:
+		set("target", "demo on an embedded emulator")
+		set("--demo-targets", fmt.Sprint(f.demoTargets))
+		set("--restore-duration", formatFlagDuration(f.restoreDuration))
+	case f.af.endpoint != "":
+		set("--endpoint", f.af.endpoint)
+	case f.af.overridden():
+		set("AWS_ENDPOINT_URL", endpointFromEnv())
+	default:
+		set("target", "AWS (default credential chain)")
+	}
+	switch {
+	case f.selection != "":
+		set("--selection", f.selection)
+	case len(f.resources) > 0:
+		set("--resources", strings.Join(f.resources, ","))
+	case f.appARN != "":
+		set("--resilience-app", f.appARN)
+	default:
+		set("targets", "every resource with a recovery point in the vault")
+	}
+	set("--max-rto", durationSetting(d.MaxRTO))
+	set("--max-rpo", durationSetting(d.MaxRPO))
+	if f.policyARN != "" {
+		set("--resiliency-policy", f.policyARN)
+	}
+	set("--concurrency", fmt.Sprint(d.Concurrency))
+	set("--fresh-backup", fmt.Sprint(d.FreshBackup))
+	if f.pollInterval > 0 {
+		set("--poll-interval", formatFlagDuration(f.pollInterval))
+	}
+	return a
+}
+
+func durationSetting(d time.Duration) string {
+	if d <= 0 {
+		return "no target set"
+	}
+	return formatFlagDuration(d)
 }
 
 // pollWaiter makes job waiters poll every d, backing off to 10×d.
@@ -358,7 +418,7 @@ func (p *drillProgress) event(ev restore.Event) {
 			mark = "✘"
 		}
 		if p.verbose || r.Status != restore.Passed || p.done%100 == 0 {
-			fmt.Fprintf(p.w, "  %s %s %s  RTO %s, validation %s, cleanup %s", mark, name, r.Status, restore.FormatDuration(r.RTOTotal), r.Validation, r.Cleanup)
+			fmt.Fprintf(p.w, "  %s %s %s  RTO %s, validation %s, cleanup %s", mark, name, r.Status, r.RTOTotalText(), r.Validation, r.Cleanup)
 			if r.Error != "" {
 				fmt.Fprintf(p.w, "  (%s)", r.Error)
 			}
@@ -385,8 +445,8 @@ func printDrillSummary(w io.Writer, rep *restore.Report) {
 			fmt.Fprintf(tw, "… %d more (see the reports)\t\t\t\t\t\t\t\n", len(rep.Targets)-maxRows)
 			break
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ResourceARN, t.ResourceType, restore.FormatDuration(t.RPO),
-			restore.FormatDuration(t.RTORestore), restore.FormatDuration(t.RTOTotal), t.Validation, t.Cleanup, t.Status)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ResourceARN, t.ResourceType, t.RPOText(),
+			t.RTORestoreText(), t.RTOTotalText(), t.Validation, t.Cleanup, t.Status)
 	}
 	_ = tw.Flush()
 	fmt.Fprintf(w, "\n%d targets: %d passed, %d failed, %d missed RTO, %d missed RPO, %d left behind; drill took %s.\n",
