@@ -202,7 +202,11 @@ func (t TargetResult) MarshalJSON() ([]byte, error) {
 // recovery point, RTO restore a restore job that ended, RTO total a
 // validation that ran.
 func (t TargetResult) measured() (rpo, rtoRestore, rtoTotal bool) {
-	return !t.RecoveryPointCreated.IsZero() || t.RPO > 0, t.RTORestore > 0, t.RTOTotal > 0
+	// The seconds fields count too: a report read back from JSON has only
+	// them.
+	return !t.RecoveryPointCreated.IsZero() || t.RPO > 0 || t.RPOSeconds > 0,
+		t.RTORestore > 0 || t.RTORestoreSeconds > 0,
+		t.RTOTotal > 0 || t.RTOTotalSeconds > 0
 }
 
 // durText renders a measured duration, or "n/a".

@@ -110,12 +110,29 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 		return fmt.Errorf("--demo-targets must be at least 1")
 	}
 	if f.pollInterval < 0 {
-		return fmt.Errorf("--poll-interval %s: want a positive duration such as 2s", f.pollInterval)
+		return fmt.Errorf("--poll-interval %s: want a positive duration such as 2s", formatFlagDuration(f.pollInterval))
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"--max-rto", f.maxRTO}, {"--max-rpo", f.maxRPO}} {
+		if d.v < 0 {
+			return fmt.Errorf("%s %s: want a positive duration such as 4h (or 0 for no target)", d.name, formatFlagDuration(d.v))
+		}
 	}
 	if err := checkDrillPolicyFlags(f); err != nil {
 		return err
 	}
 	demo := !f.useAWS && !f.af.overridden()
+	if f.restoreDuration < 0 || (demo && f.restoreDuration == 0) {
+		return fmt.Errorf("--restore-duration %s: want a positive duration such as 300ms", formatFlagDuration(f.restoreDuration))
+	}
+	if !demo && f.role == "" && f.selection == "" && f.appARN == "" {
+		return fmt.Errorf("--role is required: restore jobs run as an IAM role (e.g. arn:aws:iam::123456789012:role/AWSBackupDefaultServiceRole); with --selection the selection's role is used")
+	}
+	if err := checkOutDir(f.out); err != nil {
+		return err
+	}
 	var (
 		cfg    aws.Config
 		optFns []func(*restore.Options)
@@ -207,6 +224,10 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 	if runErr != nil {
 		fmt.Fprintf(stderr, "backupkit: drill interrupted: %v\n", runErr)
 		return &exitError{code: exitErr}
+	}
+	if len(rep.Targets) == 0 {
+		fmt.Fprintf(stderr, "backupkit: drill FAILED: nothing was drilled: no target matched (check --vault, --resources or --selection)\n")
+		return &exitError{code: exitFailed}
 	}
 	if !rep.Passed {
 		fmt.Fprintf(stderr, "backupkit: drill FAILED: %d of %d targets failed, %d missed RTO, %d missed RPO, %d resources left behind\n",
@@ -455,6 +476,24 @@ func printDrillSummary(w io.Writer, rep *restore.Report) {
 	for _, a := range rep.LeftBehind {
 		fmt.Fprintf(w, "LEFT BEHIND: %s\n", a)
 	}
+}
+
+// checkOutDir makes sure the report directory can be written, before the
+// drill starts: it creates it and a file in it.
+func checkOutDir(dir string) error {
+	if dir == "" {
+		return fmt.Errorf("--out: want a directory for the reports")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("--out %s: cannot create the report directory: %w", dir, err)
+	}
+	probe, err := os.CreateTemp(dir, ".backupkit-write-check-*")
+	if err != nil {
+		return fmt.Errorf("--out %s: the report directory is not writable: %w", dir, err)
+	}
+	name := probe.Name()
+	_ = probe.Close()
+	return os.Remove(name)
 }
 
 func writeDrillReports(dir string, rep *restore.Report) error {
