@@ -466,7 +466,7 @@ func printDrillSummary(w io.Writer, rep *restore.Report) {
 			fmt.Fprintf(tw, "… %d more (see the reports)\t\t\t\t\t\t\t\n", len(rep.Targets)-maxRows)
 			break
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ResourceARN, t.ResourceType, t.RPOText(),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", middle(t.ResourceARN, 48), t.ResourceType, t.RPOText(),
 			t.RTORestoreText(), t.RTOTotalText(), t.Validation, t.Cleanup, t.Status)
 	}
 	_ = tw.Flush()
