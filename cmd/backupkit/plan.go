@@ -304,8 +304,13 @@ func newPlanDiffCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c := plan.NewClient(awsbackup.NewFromConfig(cfg))
+			api := awsbackup.NewFromConfig(cfg)
+			c := plan.NewClient(api)
 			out := cmd.OutOrStdout()
+			missing, err := missingVaults(cmd.Context(), api, specs)
+			if err != nil {
+				return err
+			}
 			for _, sp := range specs {
 				live, err := c.FindByName(cmd.Context(), sp.Plan.Name)
 				switch {
@@ -335,6 +340,8 @@ func newPlanDiffCmd() *cobra.Command {
 							state = "will be replaced"
 							if plan.SelectionsEqual(ls.Selection, s) {
 								state = "no changes"
+							} else if ch := selectionChanges(ls.Selection, s); len(ch) > 0 {
+								state += "\n      ~ " + strings.Join(ch, "\n      ~ ")
 							}
 						}
 					}
@@ -345,6 +352,9 @@ func newPlanDiffCmd() *cobra.Command {
 						fmt.Fprintf(out, "  selection %s: not in %s (apply leaves it alone)\n", ls.Selection.Name, args[0])
 					}
 				}
+			}
+			if len(missing) > 0 {
+				return fmt.Errorf("apply would fail: %s", strings.Join(missing, "; "))
 			}
 			return nil
 		},
@@ -383,8 +393,18 @@ second time. Nothing is ever deleted except a selection being replaced.`,
 			if err != nil {
 				return err
 			}
-			c := plan.NewClient(awsbackup.NewFromConfig(cfg))
+			api := awsbackup.NewFromConfig(cfg)
+			c := plan.NewClient(api)
 			out := cmd.OutOrStdout()
+			// A missing target vault fails the plan at AWS: stop before
+			// changing anything.
+			missing, err := missingVaults(cmd.Context(), api, specs)
+			if err != nil {
+				return err
+			}
+			if len(missing) > 0 {
+				return fmt.Errorf("nothing applied: %s", strings.Join(missing, "; "))
+			}
 			for _, sp := range specs {
 				res, err := c.Ensure(cmd.Context(), sp.Plan)
 				if err != nil {
