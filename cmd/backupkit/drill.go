@@ -43,6 +43,7 @@ type drillFlags struct {
 	policyARN, appARN string
 	history           string
 	hub               resilience.API // nil: the Resilience Hub client from the AWS config
+	exit              func(int)      // nil: os.Exit (a second Ctrl-C exits at once)
 }
 
 func newDrillCmd() *cobra.Command {
@@ -198,8 +199,18 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 		drill.AllInVault = true
 	}
 	p := &drillProgress{w: stdout, verbose: f.demoTargets <= 30 || !demo}
+	flying := &inFlight{}
+	exit := f.exit
+	if exit == nil {
+		exit = os.Exit
+	}
+	stopWatching := watchInterrupts(stderr, flying, exit)
+	defer stopWatching()
 	optFns = append(optFns, func(o *restore.Options) {
-		o.OnEvent = p.event
+		o.OnEvent = func(ev restore.Event) {
+			flying.event(ev)
+			p.event(ev)
+		}
 		if drill.IAMRoleARN != "" {
 			o.IAMRoleARN = drill.IAMRoleARN
 		}

@@ -190,9 +190,11 @@ func runEmulator(ctx context.Context, stdout, stderr io.Writer, f emulatorFlags)
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 
-	fmt.Fprint(stdout, loadedLine)
+	// The first stdout line stays "listening on URL" (scripts read it);
+	// what was loaded and the clock go to stderr.
+	fmt.Fprint(stderr, loadedLine)
 	if f.manualClock {
-		fmt.Fprintf(stdout, "manual clock at %s: POST /_backupkit/clock {\"advance\":\"1h\"} moves it\n", f.clockStart.UTC().Format(time.RFC3339))
+		fmt.Fprintf(stderr, "manual clock at %s: POST /_backupkit/clock {\"advance\":\"1h\"} moves it\n", f.clockStart.UTC().Format(time.RFC3339))
 	}
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 	if s, ok := stdout.(interface{ Sync() error }); ok {

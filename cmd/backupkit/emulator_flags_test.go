@@ -16,9 +16,9 @@ import (
 // moves time (without it the emulator answers 409).
 func TestEmulatorManualClock(t *testing.T) {
 	t.Parallel()
-	url, stdout, _, _ := startEmulator(t, "--manual-clock")
-	if !strings.Contains(stdout.String(), "manual clock at ") {
-		t.Errorf("stdout %q; want the manual clock announced", stdout.String())
+	url, stdout, stderr, _ := startEmulator(t, "--manual-clock")
+	if !strings.Contains(stderr.String(), "manual clock at ") || !strings.HasPrefix(stdout.String(), "listening on ") {
+		t.Errorf("stdout %q, stderr %q; want the listening line first and the manual clock announced", stdout.String(), stderr.String())
 	}
 	clock := func(method, body string) (int, time.Time) {
 		req, err := http.NewRequestWithContext(t.Context(), method, url+"/_backupkit/clock", strings.NewReader(body))
@@ -52,9 +52,9 @@ func TestEmulatorManualClock(t *testing.T) {
 func TestEmulatorLoadedStateLine(t *testing.T) {
 	t.Parallel()
 	state := filepath.Join(t.TempDir(), "state.json")
-	url, stdout, _, stop := startEmulator(t, "--state", state)
-	if !strings.Contains(stdout.String(), "does not exist yet") {
-		t.Errorf("first start: %q; want it to say the state file is new", stdout.String())
+	url, _, stderr, stop := startEmulator(t, "--state", state)
+	if !strings.Contains(stderr.String(), "does not exist yet") {
+		t.Errorf("first start: %q; want it to say the state file is new", stderr.String())
 	}
 	for _, v := range []string{"va", "vb"} {
 		if _, err := clientFor(url).CreateBackupVault(t.Context(), &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String(v)}); err != nil {
@@ -64,8 +64,8 @@ func TestEmulatorLoadedStateLine(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
-	_, stdout, _, _ = startEmulator(t, "--state", state)
-	if want := "loaded state from " + state + " (2 vaults, 0 recovery points)\n"; !strings.Contains(stdout.String(), want) {
-		t.Errorf("restart: %q; want %q", stdout.String(), want)
+	_, stdout, stderr, _ := startEmulator(t, "--state", state)
+	if want := "loaded state from " + state + " (2 vaults, 0 recovery points)\n"; !strings.Contains(stderr.String(), want) || !strings.HasPrefix(stdout.String(), "listening on ") {
+		t.Errorf("restart: stdout %q, stderr %q; want %q on stderr", stdout.String(), stderr.String(), want)
 	}
 }
