@@ -45,7 +45,7 @@ const (
 // WaiterOptions configures the job waiters. They behave like the SDK's
 // generated waiters: the delay between attempts grows exponentially from
 // MinDelay to MaxDelay with jitter (smithy-go/waiter.ComputeDelay), and a
-// wait never exceeds its maxWait.
+// wait lasts its whole maxWait and never longer.
 type WaiterOptions struct {
 	// MinDelay is the minimum delay between attempts. Default 5s; values
 	// ≤ 0 select the default.
@@ -175,12 +175,16 @@ func waitJob[T any](ctx context.Context, base WaiterOptions, optFns []func(*Wait
 		}
 
 		remaining := maxWait - elapsed
-		if remaining < o.MinDelay || remaining <= 0 {
+		if remaining <= 0 {
 			return zero, fmt.Errorf("wait for %s job %s (last state %q): %w", jobType, jobID, lastState, ErrWaitTimeout)
 		}
-		delay, err := smithywaiter.ComputeDelay(attempt, o.MinDelay, o.MaxDelay, remaining)
-		if err != nil {
-			return zero, fmt.Errorf("wait for %s job %s: %w", jobType, jobID, err)
+		// Less than MinDelay left: wait out the rest rather than give up
+		// early (the SDK's waiters stop here; a user who says 3s means 3s).
+		delay := remaining
+		if remaining >= o.MinDelay {
+			if delay, err = smithywaiter.ComputeDelay(attempt, o.MinDelay, o.MaxDelay, remaining); err != nil {
+				return zero, fmt.Errorf("wait for %s job %s: %w", jobType, jobID, err)
+			}
 		}
 		if err := o.Sleep(ctx, delay); err != nil {
 			return zero, ctxErr(lastState)

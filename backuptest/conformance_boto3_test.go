@@ -32,14 +32,7 @@ const debianPython = "/usr/bin/python3"
 // botocore's model and checks each reached the emulator as itself.
 func TestConformanceBoto3(t *testing.T) {
 	t.Parallel()
-	python := debianPython
-	if _, err := os.Stat(python); err != nil {
-		t.Fatalf("%s not found: install Debian's python3 and python3-boto3 (apt-get install -y python3-boto3)", python)
-	}
-	probe := exec.CommandContext(t.Context(), python, "-c", "import boto3, botocore")
-	if out, err := probe.CombinedOutput(); err != nil {
-		t.Fatalf("boto3 is not importable by %s: install Debian's python3-boto3 (apt-get install -y python3-boto3): %v: %s", python, err, out)
-	}
+	python := requireBoto3(t)
 	bin := buildBackupkit(t)
 	dir, err := filepath.Abs(conformance)
 	require.NoError(t, err)

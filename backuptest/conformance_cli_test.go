@@ -121,19 +121,6 @@ func (p *emulatorProcess) stop() error {
 	}
 }
 
-// awsCLIPath finds Debian's AWS CLI (/usr/bin/aws) or else the one on PATH.
-func awsCLIPath(t *testing.T) string {
-	t.Helper()
-	if _, err := os.Stat("/usr/bin/aws"); err == nil {
-		return "/usr/bin/aws"
-	}
-	p, err := exec.LookPath("aws")
-	if err != nil {
-		t.Fatal("the AWS CLI is required for the conformance test and was not found: install Debian's awscli (apt-get install -y awscli)")
-	}
-	return p
-}
-
 // cliEnv is an environment with dummy credentials and no shared config, so
 // nothing on the machine can redirect the CLI to real AWS.
 func cliEnv(t *testing.T) []string {
@@ -225,7 +212,7 @@ func list(t *testing.T, m map[string]any, key string) []map[string]any {
 
 func TestConformanceAWSCLI(t *testing.T) {
 	t.Parallel()
-	cliPath := awsCLIPath(t)
+	cliPath := requireAWSCLIv2(t)
 	bin := buildBackupkit(t)
 	dir, err := filepath.Abs(conformance)
 	require.NoError(t, err)

@@ -45,7 +45,7 @@ func awsRun(t *testing.T, cliPath, url string, env []string, args ...string) (ou
 // member account's role; the credentials it gets act in that account.
 func TestConformanceAWSCLIOrganizationsAndSTS(t *testing.T) {
 	t.Parallel()
-	cliPath := awsCLIPath(t)
+	cliPath := requireAWSCLIv2(t)
 	srv := backuptest.NewServer(t)
 	org := srv.Organization()
 	ou, err := org.AddOU(backuptest.OrgRootID)

@@ -17,7 +17,7 @@ import (
 // refused with AccessDeniedException, until the policy is removed.
 func TestConformanceAWSCLIVaultPolicy(t *testing.T) {
 	t.Parallel()
-	cliPath := awsCLIPath(t)
+	cliPath := requireAWSCLIv2(t)
 	bin := buildBackupkit(t)
 	dir, err := filepath.Abs(conformance)
 	require.NoError(t, err)

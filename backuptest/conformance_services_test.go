@@ -52,7 +52,7 @@ func callsOf(t *testing.T, url, service string) map[string]int {
 // own pagination and error reporting.
 func TestConformanceServicesAWSCLI(t *testing.T) {
 	t.Parallel()
-	cli := awsCLIPath(t)
+	cli := requireAWSCLIv2(t)
 	p := startServicesBinary(t)
 	env := cliEnv(t)
 	run := func(args ...string) (string, string, int) {
@@ -132,9 +132,7 @@ func TestConformanceServicesAWSCLI(t *testing.T) {
 // DynamoDB, S3 and EFS against the emulator binary.
 func TestConformanceServicesBoto3(t *testing.T) {
 	t.Parallel()
-	if _, err := os.Stat(debianPython); err != nil {
-		t.Fatalf("%s not found: install Debian's python3 and python3-boto3 (apt-get install -y python3-boto3)", debianPython)
-	}
+	requireBoto3(t)
 	p := startServicesBinary(t)
 	dir, err := filepath.Abs(conformance)
 	require.NoError(t, err)

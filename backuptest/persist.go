@@ -151,3 +151,18 @@ func (e *Emulator) LoadStateFile(path string) (loaded bool, err error) {
 	}
 	return true, nil
 }
+
+// StateCounts counts the backup vaults and recovery points held, over
+// every account and Region (the emulator command reports them after
+// loading a state file).
+func (e *Emulator) StateCounts() (vaults, recoveryPoints int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, a := range e.st.Accounts {
+		for _, r := range a.Regions {
+			vaults += len(r.Vaults)
+			recoveryPoints += len(r.RecoveryPoints)
+		}
+	}
+	return vaults, recoveryPoints
+}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -49,6 +50,22 @@ func Serve(addr string, e *Emulator) (*Server, error) {
 		return nil, fmt.Errorf("backuptest: listen on %s: %w", addr, err)
 	}
 	hs := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	// Connections that have not sent a request yet (a client's spare
+	// dial) would hold Shutdown for 5 s (net/http treats them as busy
+	// until then); Close closes them at once, as nothing is lost.
+	var (
+		mu    sync.Mutex
+		fresh = map[net.Conn]struct{}{}
+	)
+	hs.ConnState = func(c net.Conn, st http.ConnState) {
+		mu.Lock()
+		defer mu.Unlock()
+		if st == http.StateNew {
+			fresh[c] = struct{}{}
+		} else {
+			delete(fresh, c)
+		}
+	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -60,6 +77,12 @@ func Serve(addr string, e *Emulator) (*Server, error) {
 	s.close = func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
+		hs.SetKeepAlivesEnabled(false)
+		mu.Lock()
+		for c := range fresh {
+			_ = c.Close()
+		}
+		mu.Unlock()
 		err := hs.Shutdown(ctx)
 		<-done
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -329,4 +330,27 @@ func TestQueryEncodingOverHTTP(t *testing.T) {
 	assert.Equal(t, 400, r.status)
 	assert.Equal(t, "SerializationException", r.body["__type"])
 	assert.Contains(t, r.body["Message"], "createdAfter")
+}
+
+// TestServerCloseIsPrompt: a connection that never sent a request (a
+// client's spare dial) does not hold Close for net/http's 5 s.
+func TestServerCloseIsPrompt(t *testing.T) {
+	t.Parallel()
+	srv, err := backuptest.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	time.Sleep(50 * time.Millisecond) // the server has accepted it
+	start := time.Now()
+	if err := srv.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if took := time.Since(start); took >= 4*time.Second {
+		t.Errorf("Close took %v with an idle new connection; want it at once", took)
+	}
 }

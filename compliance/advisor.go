@@ -166,7 +166,7 @@ func Advise(in AdvisorInput, opts AdvisorOptions) ([]Finding, error) {
 			if del > 0 && del < opts.MinRetention {
 				add(CheckShortRetention, "retention", SeverityMedium, res,
 					"Keep recovery points at least as long as your recovery objectives require; set DeleteAfterDays accordingly.",
-					"recovery points are deleted after %d days (minimum %v)", del/backup.Day, opts.MinRetention)
+					"recovery points are deleted after %d days (minimum %s)", del/backup.Day, humanDuration(opts.MinRetention))
 			}
 			if (del <= 0 || del > opts.ColdStorageAfter) && cold <= 0 && !r.Lifecycle.OptInToArchive && !r.ContinuousBackup {
 				keep := "forever"
@@ -273,7 +273,7 @@ func Advise(in AdvisorInput, opts AdvisorOptions) ([]Finding, error) {
 			} else if age := in.Now.Sub(rp.Created); age > maxAge {
 				add(CheckStaleRecoveryPoint, "operations", SeverityHigh, rc.ARN,
 					"Investigate failing or expired backup jobs; the newest recovery point is older than the plan promises.",
-					"newest recovery point %s is %v old (max %v, RPO %v)", rp.ARN, age.Round(time.Minute), maxAge, rc.RPO)
+					"newest recovery point %s is %s old (max %s, RPO %s)", rp.ARN, humanDuration(age), humanDuration(maxAge), humanDuration(rc.RPO))
 			}
 			if js := jobs[rc.ARN]; len(in.Jobs) > 0 {
 				sort.Slice(js, func(a, b int) bool { return js[a].Created.After(js[b].Created) })
@@ -288,9 +288,21 @@ func Advise(in AdvisorInput, opts AdvisorOptions) ([]Finding, error) {
 					states = append(states, "none")
 				}
 				if !ok {
-					add(CheckConsecutive, "operations", SeverityMedium, rc.ARN,
-						"Fix the cause of the failed jobs (see their status messages) before relying on these backups.",
-						"last %d backup jobs (newest first): %s; want %d consecutive COMPLETED", n, strings.Join(states, ", "), opts.ConsecutiveSuccesses)
+					failed := false
+					for _, st := range states {
+						failed = failed || (st != "COMPLETED" && st != "none")
+					}
+					fix := "Fix the cause of the failed jobs (see their status messages) before relying on these backups."
+					if !failed {
+						fix = "Not enough backup jobs have run yet: check the plan's schedule and selection, or run on-demand backups."
+					}
+					if len(js) == 0 {
+						add(CheckConsecutive, "operations", SeverityMedium, rc.ARN, fix,
+							"last backup jobs: none in the job window; want %d consecutive COMPLETED", opts.ConsecutiveSuccesses)
+					} else {
+						add(CheckConsecutive, "operations", SeverityMedium, rc.ARN, fix,
+							"last %s (newest first): %s; want %d consecutive COMPLETED", pluralJobs(n), strings.Join(states, ", "), opts.ConsecutiveSuccesses)
+					}
 				}
 			}
 		}
@@ -474,4 +486,28 @@ func LoadAdvisorInput(ctx context.Context, api AdvisorAPI, now time.Time, jobWin
 		}
 	}
 	return in, nil
+}
+
+// humanDuration renders d for findings: "35 days", "36h", "1h30m".
+func humanDuration(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour && d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	case d >= time.Hour:
+		d = d.Round(time.Minute)
+		if d%time.Hour == 0 {
+			return fmt.Sprintf("%dh", d/time.Hour)
+		}
+		return fmt.Sprintf("%dh%02dm", d/time.Hour, d%time.Hour/time.Minute)
+	case d >= time.Minute:
+		return fmt.Sprintf("%dm", d.Round(time.Minute)/time.Minute)
+	}
+	return d.Round(time.Second).String()
+}
+
+func pluralJobs(n int) string {
+	if n == 1 {
+		return "1 backup job"
+	}
+	return fmt.Sprintf("%d backup jobs", n)
 }

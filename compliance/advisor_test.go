@@ -117,6 +117,17 @@ func TestAdvise(t *testing.T) {
 	}
 	if f := got[CheckConsecutive+" arn:aws:ec2:us-east-1:123456789012:volume/vol-flaky"]; !strings.Contains(f.Evidence, "COMPLETED, FAILED, COMPLETED") {
 		t.Errorf("consecutive evidence = %q; want the states newest first", f.Evidence)
+	} else if !strings.Contains(f.Fix, "failed jobs") {
+		t.Errorf("consecutive fix = %q; want the failed jobs named", f.Fix)
+	}
+	for _, f := range findings {
+		if f.Check == CheckConsecutive && !strings.Contains(f.Evidence, "FAILED") && !strings.Contains(f.Evidence, "ABORTED") && !strings.Contains(f.Evidence, "EXPIRED") &&
+			strings.Contains(f.Fix, "failed jobs") {
+			t.Errorf("consecutive finding without a failed job says to fix failed jobs: %+v", f)
+		}
+		if strings.Contains(f.Evidence, "h0m0s") || strings.Contains(f.Evidence, "map[") {
+			t.Errorf("finding evidence in Go syntax: %q", f.Evidence)
+		}
 	}
 
 	var js bytes.Buffer

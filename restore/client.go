@@ -295,7 +295,7 @@ func (c *Client) wait(ctx context.Context, id string, maxWait time.Duration, jus
 		job = jobFromOutput(out)
 	}
 	if err != nil {
-		return job, fmt.Errorf("wait for restore job %s: %w", id, err)
+		return job, err // the waiter's error names the job already
 	}
 	return job, nil
 }

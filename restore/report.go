@@ -39,6 +39,9 @@ type Report struct {
 	MaxRPOSeconds float64 `json:"maxRpoSeconds,omitempty"`
 	// Policy is the RTO/RPO policy the drill was judged against, if any.
 	Policy *Policy `json:"policy,omitempty"`
+	// Audit says who ran the drill, where, with what and how: the header of
+	// every rendering. The caller fills it (the library does not call STS).
+	Audit Audit `json:"audit"`
 	// Passed is true when every target passed.
 	Passed bool `json:"passed"`
 	// Canceled is true when the drill's context ended before it finished.
@@ -49,6 +52,52 @@ type Report struct {
 	LeftBehind []string `json:"leftBehind"`
 	// Targets has one result per target, in drill order.
 	Targets []TargetResult `json:"targets"`
+}
+
+// Audit is the who, what and where of a drill, for a DR audit.
+type Audit struct {
+	// Operator is the caller identity ARN that ran the drill.
+	Operator string `json:"operator,omitempty"`
+	// Account and Region are where the drill ran.
+	Account string `json:"account,omitempty"`
+	Region  string `json:"region,omitempty"`
+	// Vaults are the backup vaults the recovery points came from.
+	Vaults []string `json:"vaults,omitempty"`
+	// RestoreRole is the IAM role restore jobs ran as.
+	RestoreRole string `json:"restoreRole,omitempty"`
+	// ToolVersion is the version of the tool that ran the drill.
+	ToolVersion string `json:"toolVersion,omitempty"`
+	// Settings are the drill's settings (flags), in order.
+	Settings []Setting `json:"settings,omitempty"`
+}
+
+// Setting is one drill setting as Name = Value.
+type Setting struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// auditFields returns the audit header as ordered name/value pairs ("" values
+// are left out); the renderings share it.
+func (r *Report) auditFields() []Setting {
+	a := r.Audit
+	vaults := a.Vaults
+	if len(vaults) == 0 && r.Vault != "" {
+		vaults = []string{r.Vault}
+	}
+	fields := []Setting{
+		{"Operator", a.Operator}, {"Account", a.Account}, {"Region", a.Region},
+		{"Vaults", strings.Join(vaults, ", ")}, {"Restore role", a.RestoreRole}, {"Tool version", a.ToolVersion},
+		{"Started", r.StartedAt.UTC().Format(time.RFC3339)}, {"Finished", r.FinishedAt.UTC().Format(time.RFC3339)},
+		{"Drill id", r.DrillID},
+	}
+	out := fields[:0]
+	for _, f := range fields {
+		if f.Value != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // Summary counts target outcomes.
@@ -123,6 +172,88 @@ type TargetResult struct {
 	// StartedAt and FinishedAt bound the target's work.
 	StartedAt  time.Time `json:"startedAt,omitzero"`
 	FinishedAt time.Time `json:"finishedAt,omitzero"`
+}
+
+// MarshalJSON writes the documented schema, with null for a duration that
+// was never measured (no recovery point: no RPO; a restore that never
+// ended: no RTO), so a failed target never reads as an RTO of 0 s.
+func (t TargetResult) MarshalJSON() ([]byte, error) {
+	type plain TargetResult
+	out := struct {
+		plain
+		RPOSeconds        *float64 `json:"rpoSeconds"`
+		RTORestoreSeconds *float64 `json:"rtoRestoreSeconds"`
+		RTOTotalSeconds   *float64 `json:"rtoTotalSeconds"`
+	}{plain: plain(t)}
+	rpo, restore, total := t.measured()
+	if rpo {
+		out.RPOSeconds = &t.RPOSeconds
+	}
+	if restore {
+		out.RTORestoreSeconds = &t.RTORestoreSeconds
+	}
+	if total {
+		out.RTOTotalSeconds = &t.RTOTotalSeconds
+	}
+	return json.Marshal(out)
+}
+
+// measured says which durations the drill measured: the RPO needs a
+// recovery point, RTO restore a restore job that ended, RTO total a
+// validation that ran.
+func (t TargetResult) measured() (rpo, rtoRestore, rtoTotal bool) {
+	// The seconds fields count too: a report read back from JSON has only
+	// them.
+	return !t.RecoveryPointCreated.IsZero() || t.RPO > 0 || t.RPOSeconds > 0,
+		t.RTORestore > 0 || t.RTORestoreSeconds > 0,
+		t.RTOTotal > 0 || t.RTOTotalSeconds > 0
+}
+
+// durText renders a measured duration, or "n/a".
+func durText(d time.Duration, ok bool) string {
+	if !ok {
+		return "n/a"
+	}
+	return FormatDuration(d)
+}
+
+// RPOText is the RPO for people, or "n/a" when no recovery point was found.
+func (t TargetResult) RPOText() string {
+	ok, _, _ := t.measured()
+	return durText(t.RPO, ok)
+}
+
+// RTORestoreText is AWS's restore time for people, or "n/a" when the
+// restore job never ended.
+func (t TargetResult) RTORestoreText() string {
+	_, ok, _ := t.measured()
+	return durText(t.RTORestore, ok)
+}
+
+// RTOTotalText is the RTO total for people, or "n/a" when the target
+// never reached validation.
+func (t TargetResult) RTOTotalText() string {
+	_, _, ok := t.measured()
+	return durText(t.RTOTotal, ok)
+}
+
+// targetText renders a target ("no target set" for none).
+func targetText(d time.Duration) string {
+	if d <= 0 {
+		return "no target set"
+	}
+	return FormatDuration(d)
+}
+
+// metText says whether a target was met: "met", "missed" or "no target set".
+func metText(met bool, target time.Duration) string {
+	switch {
+	case target <= 0:
+		return "no target set"
+	case met:
+		return "met"
+	}
+	return "missed"
 }
 
 func (t *TargetResult) fail(err error) {
@@ -205,8 +336,8 @@ func mdEscape(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
 }
 
-// WriteMarkdown writes a Markdown summary: a header with the outcome and a
-// table with one row per target.
+// WriteMarkdown writes a Markdown summary: a header with the outcome, who
+// ran the drill, where and how, and a table with one row per target.
 func (r *Report) WriteMarkdown(w io.Writer) error {
 	var b bytes.Buffer
 	verdict := "PASSED"
@@ -214,22 +345,31 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		verdict = "FAILED"
 	}
 	fmt.Fprintf(&b, "# Restore drill %s: %s\n\n", r.DrillID, verdict)
-	fmt.Fprintf(&b, "Started %s, took %s. %d targets: %d passed, %d failed, %d missed RTO, %d missed RPO, %d left behind.\n\n",
+	fmt.Fprintf(&b, "Started %s, took %s. %s: %d passed, %d failed, %d missed RTO, %d missed RPO, %d left behind.\n\n",
 		r.StartedAt.UTC().Format(time.RFC3339), FormatDuration(time.Duration(r.DurationSeconds*float64(time.Second))),
-		r.Summary.Targets, r.Summary.Passed, r.Summary.Failed, r.Summary.MissedRTO, r.Summary.MissedRPO, r.Summary.LeftBehind)
+		plural(r.Summary.Targets, "target"), r.Summary.Passed, r.Summary.Failed, r.Summary.MissedRTO, r.Summary.MissedRPO, r.Summary.LeftBehind)
+	b.WriteString("| | |\n|---|---|\n")
+	for _, f := range r.auditFields() {
+		fmt.Fprintf(&b, "| %s | %s |\n", f.Name, mdEscape(f.Value))
+	}
+	for _, s := range r.Audit.Settings {
+		fmt.Fprintf(&b, "| Setting %s | %s |\n", mdEscape(s.Name), mdEscape(s.Value))
+	}
+	b.WriteString("\n")
 	if p := r.Policy; p != nil {
 		fmt.Fprintf(&b, "Judged against resiliency policy **%s** (tier %s): same-Region restores against its AZ/Hardware objective, restores from cross-Region copies against its Region objective.\n\n", mdEscape(p.Name), mdEscape(p.Tier))
 	}
 	if r.Canceled {
 		b.WriteString("**The drill was cancelled before it finished.**\n\n")
 	}
-	b.WriteString("| Resource | Type | RPO | RTO restore | RTO total | Validation | Cleanup | Status | Error |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| Resource | Type | Restore job | RPO | RPO target | RPO met | RTO restore | RTO total | RTO target | RTO met | Validation | Cleanup | Status | Error |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, t := range r.Targets {
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-			mdEscape(t.ResourceARN), t.ResourceType,
-			withObjective(withTarget(t.RPO, t.MaxRPO), t.Objective), FormatDuration(t.RTORestore), withObjective(withTarget(t.RTOTotal, t.MaxRTO), t.Objective),
-			t.Validation, t.Cleanup, t.Status, mdEscape(t.Error))
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			mdEscape(t.ResourceARN), t.ResourceType, mdEscape(t.RestoreJobID),
+			t.RPOText(), withObjective(targetText(t.MaxRPO), t.Objective), metText(t.RPOMet, t.MaxRPO),
+			t.RTORestoreText(), t.RTOTotalText(), withObjective(targetText(t.MaxRTO), t.Objective), metText(t.RTOMet, t.MaxRTO),
+			t.Validation, t.Cleanup, t.Status, mdEscape(failureText(t)))
 	}
 	if len(r.LeftBehind) > 0 {
 		b.WriteString("\n## Left behind\n\n")
@@ -241,18 +381,27 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	return err
 }
 
+// plural renders "1 target", "2 targets".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// failureText is the target's error with its validation message, or "".
+func failureText(t TargetResult) string {
+	if t.Status == Passed {
+		return ""
+	}
+	return failureMessage(t)
+}
+
 func withObjective(s, objective string) string {
 	if objective == "" {
 		return s
 	}
 	return s + " (" + objective + ")"
-}
-
-func withTarget(d, target time.Duration) string {
-	if target == 0 {
-		return FormatDuration(d)
-	}
-	return FormatDuration(d) + " / " + FormatDuration(target)
 }
 
 // JUnit XML shapes (the subset CI systems read).
@@ -266,12 +415,22 @@ type junitSuites struct {
 }
 
 type junitSuite struct {
-	Name      string      `xml:"name,attr"`
-	Tests     int         `xml:"tests,attr"`
-	Fails     int         `xml:"failures,attr"`
-	Time      float64     `xml:"time,attr"`
-	Timestamp string      `xml:"timestamp,attr"`
-	Cases     []junitCase `xml:"testcase"`
+	Name       string           `xml:"name,attr"`
+	Properties *junitProperties `xml:"properties,omitempty"`
+	Tests      int              `xml:"tests,attr"`
+	Fails      int              `xml:"failures,attr"`
+	Time       float64          `xml:"time,attr"`
+	Timestamp  string           `xml:"timestamp,attr"`
+	Cases      []junitCase      `xml:"testcase"`
+}
+
+type junitProperties struct {
+	Props []junitProperty `xml:"property"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
 }
 
 type junitCase struct {
@@ -292,11 +451,18 @@ type junitFailure struct {
 // the resource type, time the RTO total), so CI systems show drills.
 func (r *Report) WriteJUnit(w io.Writer) error {
 	s := junitSuite{Name: "restore-drill " + r.DrillID, Tests: len(r.Targets), Fails: r.Summary.Failed,
-		Time: r.DurationSeconds, Timestamp: r.StartedAt.UTC().Format(time.RFC3339)}
+		Time: r.DurationSeconds, Timestamp: r.StartedAt.UTC().Format(time.RFC3339), Properties: &junitProperties{}}
+	for _, f := range r.auditFields() {
+		s.Properties.Props = append(s.Properties.Props, junitProperty{Name: junitName(f.Name), Value: f.Value})
+	}
+	for _, f := range r.Audit.Settings {
+		s.Properties.Props = append(s.Properties.Props, junitProperty{Name: "setting." + f.Name, Value: f.Value})
+	}
 	for _, t := range r.Targets {
 		c := junitCase{Name: t.ResourceARN, ClassName: "backupkit.drill." + string(t.ResourceType), Time: t.RTOTotalSeconds,
-			SystemOut: fmt.Sprintf("recoveryPoint=%s restoreJob=%s created=%s rpo=%.3fs rtoRestore=%.3fs rtoTotal=%.3fs validation=%s cleanup=%s",
-				t.RecoveryPointARN, t.RestoreJobID, t.CreatedResourceARN, t.RPOSeconds, t.RTORestoreSeconds, t.RTOTotalSeconds, t.Validation, t.Cleanup)}
+			SystemOut: fmt.Sprintf("recoveryPoint=%s restoreJob=%s created=%s rpo=%s rtoRestore=%s rtoTotal=%s rpoTarget=%s (%s) rtoTarget=%s (%s) validation=%s cleanup=%s",
+				t.RecoveryPointARN, t.RestoreJobID, t.CreatedResourceARN, t.RPOText(), t.RTORestoreText(), t.RTOTotalText(),
+				targetText(t.MaxRPO), metText(t.RPOMet, t.MaxRPO), targetText(t.MaxRTO), metText(t.RTOMet, t.MaxRTO), t.Validation, t.Cleanup)}
 		if t.Status != Passed {
 			c.Failure = &junitFailure{Type: failureType(t), Message: failureMessage(t), Text: failureMessage(t)}
 		}
@@ -313,6 +479,15 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// junitName turns "Restore role" into "restoreRole".
+func junitName(s string) string {
+	words := strings.Fields(strings.ToLower(s))
+	for i := 1; i < len(words); i++ {
+		words[i] = strings.ToUpper(words[i][:1]) + words[i][1:]
+	}
+	return strings.Join(words, "")
 }
 
 func failureType(t TargetResult) string {
@@ -340,10 +515,18 @@ func failureMessage(t TargetResult) string {
 		parts = append(parts, "validation: "+t.ValidationMessage)
 	}
 	if !t.RTOMet {
-		parts = append(parts, fmt.Sprintf("RTO %s exceeds target %s", FormatDuration(t.RTOTotal), FormatDuration(t.MaxRTO)))
+		if _, _, ok := t.measured(); ok {
+			parts = append(parts, fmt.Sprintf("RTO %s exceeds target %s", FormatDuration(t.RTOTotal), FormatDuration(t.MaxRTO)))
+		} else {
+			parts = append(parts, fmt.Sprintf("RTO not measured (target %s)", FormatDuration(t.MaxRTO)))
+		}
 	}
 	if !t.RPOMet {
-		parts = append(parts, fmt.Sprintf("RPO %s exceeds target %s", FormatDuration(t.RPO), FormatDuration(t.MaxRPO)))
+		if ok, _, _ := t.measured(); ok {
+			parts = append(parts, fmt.Sprintf("RPO %s exceeds target %s", FormatDuration(t.RPO), FormatDuration(t.MaxRPO)))
+		} else {
+			parts = append(parts, fmt.Sprintf("RPO not measured: no recovery point (target %s)", FormatDuration(t.MaxRPO)))
+		}
 	}
 	if len(t.LeftBehind) > 0 {
 		parts = append(parts, "left behind: "+strings.Join(t.LeftBehind, ", "))

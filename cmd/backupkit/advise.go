@@ -27,8 +27,10 @@ frameworks and the tagged inventory, and reports findings (severity,
 resource, evidence, fix) for: lifecycle and Vault Lock, customer KMS keys
 and least-privilege roles, cross-Region and cross-account copies, tagging
 and plans as code, Audit Manager frameworks and (against AWS) AWS Config
-rules, recovery-point freshness and N
-consecutive successful backups.`,
+rules, recovery-point freshness and N consecutive successful backups.
+
+--fail-on SEVERITY makes advise a gate: exit status 2 when a finding has at
+least that severity.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if window <= 0 {
@@ -82,8 +84,8 @@ consecutive successful backups.`,
 			if asJSON {
 				err = compliance.WriteFindingsJSON(out, shown)
 			} else {
-				err = compliance.WriteFindingsTable(out, shown)
-				fmt.Fprintf(out, "%d findings\n", len(shown))
+				err = writeFindings(out, shown)
+				fmt.Fprintln(out, plural(len(shown), "finding"))
 			}
 			if err != nil {
 				return err
@@ -101,6 +103,6 @@ consecutive successful backups.`,
 	cmd.Flags().IntVar(&consecutive, "consecutive", 3, "N in 'the last N backup jobs succeeded'")
 	durationVar(cmd.Flags(), &window, "job-window", 14*24*time.Hour, "how far back to read backup jobs, e.g. 14d or 2w")
 	cmd.Flags().StringVar(&minSeverity, "min-severity", "info", "hide findings below this severity")
-	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when a finding has at least this severity (e.g. high)")
+	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 2 when a finding has at least this severity (e.g. high)")
 	return cmd
 }

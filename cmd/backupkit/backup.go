@@ -52,8 +52,16 @@ or PARTIAL exits with status 2.`,
 			if in.RecoveryPointTags, err = parseTags(tags); err != nil {
 				return err
 			}
-			if deleteAfterDays > 0 {
+			if cmd.Flags().Changed("delete-after-days") {
+				maxDays := int(backup.MaxRetention / backup.Day)
+				if deleteAfterDays < 1 || deleteAfterDays > maxDays {
+					return fmt.Errorf("--delete-after-days %d: want 1–%d days (AWS Backup keeps a recovery point at most %d days)", deleteAfterDays, maxDays, maxDays)
+				}
 				in.Lifecycle = backup.Lifecycle{DeleteAfter: backup.Days(deleteAfterDays)}
+			}
+			if maxWait <= 0 || minDelay <= 0 || maxDly < minDelay {
+				return fmt.Errorf("--max-wait, --min-delay and --max-delay: want positive durations with --min-delay ≤ --max-delay (got %s, %s, %s)",
+					formatFlagDuration(maxWait), formatFlagDuration(minDelay), formatFlagDuration(maxDly))
 			}
 			cfg, err := af.load(ctx)
 			if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"text/tabwriter"
 	"time"
@@ -53,6 +54,28 @@ func newComplianceReportCmd() *cobra.Command {
 	return cmd
 }
 
+// progressTicker prints what, with the time elapsed, every interval until
+// the returned function is called.
+func progressTicker(w io.Writer, interval time.Duration, what string) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	start := time.Now()
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				fmt.Fprintf(w, "  … %s, %s\n", what, formatFlagDuration(time.Since(start).Round(time.Second)))
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
 func newComplianceApplyCmd() *cobra.Command {
 	var af awsFlags
 	var skipConfig, check bool
@@ -95,7 +118,15 @@ AWS Config rules need AWS Config (the emulator does not serve it): use
 			if len(d.ConfigRules) > 0 {
 				cc = compliance.NewConfigClient(configservice.NewFromConfig(cfg))
 			}
+			// Progress goes to stderr, so stdout keeps only the result table.
+			errOut := cmd.ErrOrStderr()
+			fmt.Fprintf(errOut, "applying %s, %s and %s…\n", plural(len(d.Frameworks), "framework"), plural(len(d.ReportPlans), "report plan"), plural(len(d.ConfigRules), "Config rule"))
+			stopProgress := progressTicker(errOut, 2*time.Second, "still applying (report plans wait until their frameworks are deployed)")
 			res, err := compliance.Apply(ctx, d, compliance.New(awsbackup.NewFromConfig(cfg)), cc)
+			stopProgress()
+			if len(res) == 0 {
+				return err
+			}
 			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "KIND\tNAME\tCHANGE")
 			for _, r := range res {

@@ -161,7 +161,16 @@ func TestCoverageCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	var rep compliance.CoverageReport
+	var rep struct {
+		Resources []struct {
+			ARN          string   `json:"arn"`
+			RPOSeconds   *float64 `json:"rpoSeconds"`
+			CrossRegion  bool     `json:"crossRegion"`
+			CrossAccount bool     `json:"crossAccount"`
+			Protections  []any    `json:"protections"`
+		} `json:"resources"`
+		Unprotected []string `json:"unprotected"`
+	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
@@ -169,8 +178,8 @@ func TestCoverageCommand(t *testing.T) {
 		t.Fatalf("report: %d resources, unprotected %v; want 3 and the RDS db", len(rep.Resources), rep.Unprotected)
 	}
 	for _, r := range rep.Resources {
-		if r.Protected() && (r.RPO.Hours() != 24 || !r.CrossRegion || r.CrossAccount) {
-			t.Errorf("%s: RPO %v cross-region %v cross-account %v; want 24h, true, false", r.ARN, r.RPO, r.CrossRegion, r.CrossAccount)
+		if len(r.Protections) > 0 && (r.RPOSeconds == nil || *r.RPOSeconds != 86400 || !r.CrossRegion || r.CrossAccount) {
+			t.Errorf("%s: RPO %v s cross-region %v cross-account %v; want 86400, true, false", r.ARN, r.RPOSeconds, r.CrossRegion, r.CrossAccount)
 		}
 	}
 	code, out, _ = runCompliance(t, "coverage", "--endpoint", srv.URL)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -65,9 +64,7 @@ account, and the unprotected resources.`,
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(rep); err != nil {
+				if err := writeIndentedJSON(out, coverageView(rep)); err != nil {
 					return err
 				}
 			} else {
@@ -80,12 +77,12 @@ account, and the unprotected resources.`,
 						for _, p := range r.Protections {
 							names = append(names, p.Plan+"/"+p.Rule)
 						}
-						by = strings.Join(names, ",")
+						by = middle(strings.Join(names, ","), 24)
 						if r.RPO > 0 {
-							rpo = r.RPO.String()
+							rpo = formatFlagDuration(r.RPO)
 						}
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ARN, r.Type, by, rpo, yesNo(r.CrossRegion), yesNo(r.CrossAccount))
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", middle(r.ARN, 56), r.Type, by, rpo, yesNo(r.CrossRegion), yesNo(r.CrossAccount))
 				}
 				_ = tw.Flush()
 				if len(rep.Resources) > 0 {

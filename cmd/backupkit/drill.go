@@ -44,6 +44,7 @@ type drillFlags struct {
 	policyARN, appARN string
 	history           string
 	hub               resilience.API // nil: the Resilience Hub client from the AWS config
+	exit              func(int)      // nil: os.Exit (a second Ctrl-C exits at once)
 }
 
 func newDrillCmd() *cobra.Command {
@@ -112,7 +113,15 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 		return fmt.Errorf("--demo-targets must be at least 1")
 	}
 	if f.pollInterval < 0 {
-		return fmt.Errorf("--poll-interval %s: want a positive duration such as 2s", f.pollInterval)
+		return fmt.Errorf("--poll-interval %s: want a positive duration such as 2s", formatFlagDuration(f.pollInterval))
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"--max-rto", f.maxRTO}, {"--max-rpo", f.maxRPO}} {
+		if d.v < 0 {
+			return fmt.Errorf("%s %s: want a positive duration such as 4h (or 0 for no target)", d.name, formatFlagDuration(d.v))
+		}
 	}
 	if err := checkDrillPolicyFlags(f); err != nil {
 		return err
@@ -121,6 +130,15 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 		return runDrillFleet(ctx, stdout, stderr, f)
 	}
 	demo := !f.useAWS && !f.af.overridden()
+	if f.restoreDuration < 0 || (demo && f.restoreDuration == 0) {
+		return fmt.Errorf("--restore-duration %s: want a positive duration such as 300ms", formatFlagDuration(f.restoreDuration))
+	}
+	if !demo && f.role == "" && f.selection == "" && f.appARN == "" {
+		return fmt.Errorf("--role is required: restore jobs run as an IAM role (e.g. arn:aws:iam::123456789012:role/AWSBackupDefaultServiceRole); with --selection the selection's role is used")
+	}
+	if err := checkOutDir(f.out); err != nil {
+		return err
+	}
 	var (
 		cfg    aws.Config
 		optFns []func(*restore.Options)
@@ -186,18 +204,30 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 		drill.AllInVault = true
 	}
 	p := &drillProgress{w: stdout, verbose: f.demoTargets <= 30 || !demo}
+	flying := &inFlight{}
+	exit := f.exit
+	if exit == nil {
+		exit = os.Exit
+	}
+	stopWatching := watchInterrupts(stderr, flying, exit)
+	defer stopWatching()
 	optFns = append(optFns, func(o *restore.Options) {
-		o.OnEvent = p.event
+		o.OnEvent = func(ev restore.Event) {
+			flying.event(ev)
+			p.event(ev)
+		}
 		if drill.IAMRoleARN != "" {
 			o.IAMRoleARN = drill.IAMRoleARN
 		}
 	})
 	client := restore.New(api, optFns...)
+	audit := drillAudit(ctx, cfg, f, drill, demo)
 	fmt.Fprintf(stdout, "Drilling (concurrency %d)…\n", drill.Concurrency)
 	rep, runErr := client.Run(ctx, drill)
 	if rep == nil {
 		return runErr
 	}
+	rep.Audit = audit
 	printDrillSummary(stdout, rep)
 	if err := writeDrillReports(f.out, rep); err != nil {
 		return err
@@ -211,6 +241,10 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 		fmt.Fprintf(stderr, "backupkit: drill interrupted: %v\n", runErr)
 		return &exitError{code: exitErr}
 	}
+	if len(rep.Targets) == 0 {
+		fmt.Fprintf(stderr, "backupkit: drill FAILED: nothing was drilled: no target matched (check --vault, --resources or --selection)\n")
+		return &exitError{code: exitFailed}
+	}
 	if !rep.Passed {
 		fmt.Fprintf(stderr, "backupkit: drill FAILED: %d of %d targets failed, %d missed RTO, %d missed RPO, %d resources left behind\n",
 			rep.Summary.Failed, rep.Summary.Targets, rep.Summary.MissedRTO, rep.Summary.MissedRPO, rep.Summary.LeftBehind)
@@ -218,6 +252,64 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 	}
 	fmt.Fprintf(stdout, "Drill PASSED: %d targets restored, validated and cleaned up.\n", rep.Summary.Targets)
 	return nil
+}
+
+// drillAudit is the report's header: who runs the drill (STS caller
+// identity), where, from which vault, as which role, with which tool and
+// settings.
+func drillAudit(ctx context.Context, cfg aws.Config, f *drillFlags, d *restore.Drill, demo bool) restore.Audit {
+	a := restore.Audit{Region: cfg.Region, RestoreRole: d.IAMRoleARN, ToolVersion: versionInfo()}
+	if d.Vault != "" {
+		a.Vaults = []string{d.Vault}
+	}
+	ictx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if arn, account, err := callerIdentity(ictx, cfg); err != nil {
+		a.Operator = "unknown (" + err.Error() + ")"
+	} else {
+		a.Operator, a.Account = arn, account
+	}
+	set := func(name, value string) { a.Settings = append(a.Settings, restore.Setting{Name: name, Value: value}) }
+	switch {
+	case demo:
+		set("target", "demo on an embedded emulator")
+		set("--demo-targets", fmt.Sprint(f.demoTargets))
+		set("--restore-duration", formatFlagDuration(f.restoreDuration))
+	case f.af.endpoint != "":
+		set("--endpoint", f.af.endpoint)
+	case f.af.overridden():
+		set("AWS_ENDPOINT_URL", endpointFromEnv())
+	default:
+		set("target", "AWS (default credential chain)")
+	}
+	switch {
+	case f.selection != "":
+		set("--selection", f.selection)
+	case len(f.resources) > 0:
+		set("--resources", strings.Join(f.resources, ","))
+	case f.appARN != "":
+		set("--resilience-app", f.appARN)
+	default:
+		set("targets", "every resource with a recovery point in the vault")
+	}
+	set("--max-rto", durationSetting(d.MaxRTO))
+	set("--max-rpo", durationSetting(d.MaxRPO))
+	if f.policyARN != "" {
+		set("--resiliency-policy", f.policyARN)
+	}
+	set("--concurrency", fmt.Sprint(d.Concurrency))
+	set("--fresh-backup", fmt.Sprint(d.FreshBackup))
+	if f.pollInterval > 0 {
+		set("--poll-interval", formatFlagDuration(f.pollInterval))
+	}
+	return a
+}
+
+func durationSetting(d time.Duration) string {
+	if d <= 0 {
+		return "no target set"
+	}
+	return formatFlagDuration(d)
 }
 
 // pollWaiter makes job waiters poll every d, backing off to 10×d.
@@ -363,7 +455,7 @@ func (p *drillProgress) event(ev restore.Event) {
 			mark = "✘"
 		}
 		if p.verbose || r.Status != restore.Passed || p.done%100 == 0 {
-			fmt.Fprintf(p.w, "  %s %s %s  RTO %s, validation %s, cleanup %s", mark, name, r.Status, restore.FormatDuration(r.RTOTotal), r.Validation, r.Cleanup)
+			fmt.Fprintf(p.w, "  %s %s %s  RTO %s, validation %s, cleanup %s", mark, name, r.Status, r.RTOTotalText(), r.Validation, r.Cleanup)
 			if r.Error != "" {
 				fmt.Fprintf(p.w, "  (%s)", r.Error)
 			}
@@ -390,8 +482,8 @@ func printDrillSummary(w io.Writer, rep *restore.Report) {
 			fmt.Fprintf(tw, "… %d more (see the reports)\t\t\t\t\t\t\t\n", len(rep.Targets)-maxRows)
 			break
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ResourceARN, t.ResourceType, restore.FormatDuration(t.RPO),
-			restore.FormatDuration(t.RTORestore), restore.FormatDuration(t.RTOTotal), t.Validation, t.Cleanup, t.Status)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", middle(t.ResourceARN, 48), t.ResourceType, t.RPOText(),
+			t.RTORestoreText(), t.RTOTotalText(), t.Validation, t.Cleanup, t.Status)
 	}
 	_ = tw.Flush()
 	fmt.Fprintf(w, "\n%d targets: %d passed, %d failed, %d missed RTO, %d missed RPO, %d left behind; drill took %s.\n",
@@ -400,6 +492,24 @@ func printDrillSummary(w io.Writer, rep *restore.Report) {
 	for _, a := range rep.LeftBehind {
 		fmt.Fprintf(w, "LEFT BEHIND: %s\n", a)
 	}
+}
+
+// checkOutDir makes sure the report directory can be written, before the
+// drill starts: it creates it and a file in it.
+func checkOutDir(dir string) error {
+	if dir == "" {
+		return fmt.Errorf("--out: want a directory for the reports")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("--out %s: cannot create the report directory: %w", dir, err)
+	}
+	probe, err := os.CreateTemp(dir, ".backupkit-write-check-*")
+	if err != nil {
+		return fmt.Errorf("--out %s: the report directory is not writable: %w", dir, err)
+	}
+	name := probe.Name()
+	_ = probe.Close()
+	return os.Remove(name)
 }
 
 func writeDrillReports(dir string, rep *restore.Report) error {

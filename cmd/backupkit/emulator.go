@@ -25,6 +25,8 @@ type emulatorFlags struct {
 	region      string
 	jobDuration time.Duration
 	state       string
+	manualClock bool
+	clockStart  time.Time // the manual clock's start: now
 	verbose     bool
 	runPlans    bool
 }
@@ -49,8 +51,12 @@ or an object {"resources": [...], "organization": {"ous": [{"name": "prod"}],
 seeds the AWS Organizations organization STS and Organizations serve (members
 get OrganizationAccountAccessRole unless "roles" says otherwise).
 --state FILE keeps the emulator's state across restarts: it is loaded at start
-when the file exists, and written atomically shortly after every change and on
-shutdown. Backup plans run on their schedules (--run-plans=false turns that
+when the file exists, and written atomically (and synced) 200 ms after a
+change, every 5 s while requests arrive, and on shutdown. A change made in
+the last 200 ms before the process is killed (kill -9) is lost; a clean stop
+(SIGINT, SIGTERM) loses nothing.
+--manual-clock runs the emulator on a clock that starts now and moves only
+when POST /_backupkit/clock says so ({"advance":"1h"} or {"set":TIME}). Backup plans run on their schedules (--run-plans=false turns that
 off). The control API is under /_backupkit/ (health, resources, faults,
 job-failures, calls, events, clock, reset).`,
 		Args: cobra.NoArgs,
@@ -64,7 +70,8 @@ job-failures, calls, events, clock, reset).`,
 	fl.StringVar(&f.account, "account", backuptest.DefaultAccountID, "default AWS account id")
 	fl.StringVar(&f.region, "region", backuptest.DefaultRegion, "default AWS Region (requests signed for another Region use that one)")
 	durationVar(fl, &f.jobDuration, "job-duration", time.Second, "how long backup, copy and restore jobs take")
-	fl.StringVar(&f.state, "state", "", "file to keep the emulator state in across restarts")
+	fl.StringVar(&f.state, "state", "", "file to keep the emulator state in across restarts (written 200ms after a change: a change in the last 200ms before kill -9 is lost)")
+	fl.BoolVar(&f.manualClock, "manual-clock", false, "run on a manual clock that starts now and moves only through POST /_backupkit/clock (jobs and schedules follow it)")
 	fl.BoolVar(&f.verbose, "verbose", false, "log every request to stderr")
 	fl.BoolVar(&f.runPlans, "run-plans", true, "run backup plans on their schedules: each rule starts backup jobs for the resources its plan's selections match (--run-plans=false: plans only store, jobs start only with StartBackupJob)")
 	return cmd
@@ -97,12 +104,18 @@ func (f emulatorFlags) options(logger *slog.Logger) func(*backuptest.Options) {
 		o.JobDuration = f.jobDuration
 		o.Logger = logger
 		o.RunPlans = f.runPlans
+		if f.manualClock {
+			o.Clock = backuptest.NewManualClock(f.clockStart)
+		}
 	}
 }
 
 func runEmulator(ctx context.Context, stdout, stderr io.Writer, f emulatorFlags) error {
 	if err := f.validate(); err != nil {
 		return err
+	}
+	if f.manualClock && f.clockStart.IsZero() {
+		f.clockStart = time.Now().UTC().Truncate(time.Second)
 	}
 	var seed *backuptest.ResourcesFile
 	if f.resources != "" {
@@ -119,9 +132,17 @@ func runEmulator(ctx context.Context, stdout, stderr io.Writer, f emulatorFlags)
 		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	e := backuptest.New(f.options(logger))
+	var loadedLine string
 	if f.state != "" {
-		if _, err := e.LoadStateFile(f.state); err != nil {
+		loaded, err := e.LoadStateFile(f.state)
+		if err != nil {
 			return fmt.Errorf("--state: %w", err)
+		}
+		if loaded {
+			v, rp := e.StateCounts()
+			loadedLine = fmt.Sprintf("loaded state from %s (%s, %s)\n", f.state, plural(v, "vault"), plural(rp, "recovery point"))
+		} else {
+			loadedLine = fmt.Sprintf("state file %s does not exist yet: starting empty\n", f.state)
 		}
 	}
 	if seed != nil {
@@ -145,6 +166,12 @@ func runEmulator(ctx context.Context, stdout, stderr io.Writer, f emulatorFlags)
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 
+	// The first stdout line stays "listening on URL" (scripts read it);
+	// what was loaded and the clock go to stderr.
+	fmt.Fprint(stderr, loadedLine)
+	if f.manualClock {
+		fmt.Fprintf(stderr, "manual clock at %s: POST /_backupkit/clock {\"advance\":\"1h\"} moves it\n", f.clockStart.UTC().Format(time.RFC3339))
+	}
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 	if s, ok := stdout.(interface{ Sync() error }); ok {
 		_ = s.Sync()

@@ -117,7 +117,9 @@ Exit status, the same for every subcommand:
      advise --fail-on, iam --lint findings, status with failed jobs)`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       versionInfo(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.CompletionOptions.DisableDefaultCmd = true
 	// Subcommands, one file each.
 	root.AddCommand(newEmulatorCmd())

@@ -309,7 +309,7 @@ func newPlanDiffCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return writePlanDiff(cmd.Context(), plan.NewClient(awsbackup.NewFromConfig(cfg)), specs, args[0], cmd.OutOrStdout())
+			return writePlanDiff(cmd.Context(), awsbackup.NewFromConfig(cfg), specs, args[0], cmd.OutOrStdout())
 		},
 	}
 	af.register(cmd)
@@ -319,7 +319,12 @@ func newPlanDiffCmd() *cobra.Command {
 
 // writePlanDiff writes what apply would change for each spec of file in
 // the account and Region of c.
-func writePlanDiff(ctx context.Context, c *plan.Client, specs []plan.Spec, file string, out io.Writer) error {
+func writePlanDiff(ctx context.Context, api *awsbackup.Client, specs []plan.Spec, file string, out io.Writer) error {
+	c := plan.NewClient(api)
+	missing, err := missingVaults(ctx, api, specs)
+	if err != nil {
+		return err
+	}
 	for _, sp := range specs {
 		live, err := c.FindByName(ctx, sp.Plan.Name)
 		switch {
@@ -349,6 +354,8 @@ func writePlanDiff(ctx context.Context, c *plan.Client, specs []plan.Spec, file 
 					state = "will be replaced"
 					if plan.SelectionsEqual(ls.Selection, s) {
 						state = "no changes"
+					} else if ch := selectionChanges(ls.Selection, s); len(ch) > 0 {
+						state += "\n      ~ " + strings.Join(ch, "\n      ~ ")
 					}
 				}
 			}
@@ -359,6 +366,9 @@ func writePlanDiff(ctx context.Context, c *plan.Client, specs []plan.Spec, file 
 				fmt.Fprintf(out, "  selection %s: not in %s (apply leaves it alone)\n", ls.Selection.Name, file)
 			}
 		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("apply would fail: %s", strings.Join(missing, "; "))
 	}
 	return nil
 }
@@ -397,7 +407,7 @@ second time. Nothing is ever deleted except a selection being replaced.`,
 			if err != nil {
 				return err
 			}
-			return writePlanApply(cmd.Context(), plan.NewClient(awsbackup.NewFromConfig(cfg)), specs, cmd.OutOrStdout())
+			return writePlanApply(cmd.Context(), awsbackup.NewFromConfig(cfg), specs, cmd.OutOrStdout())
 		},
 	}
 	af.register(cmd)
@@ -407,7 +417,17 @@ second time. Nothing is ever deleted except a selection being replaced.`,
 
 // writePlanApply makes the account and Region of c match specs and
 // writes what it did.
-func writePlanApply(ctx context.Context, c *plan.Client, specs []plan.Spec, out io.Writer) error {
+func writePlanApply(ctx context.Context, api *awsbackup.Client, specs []plan.Spec, out io.Writer) error {
+	c := plan.NewClient(api)
+	// A missing target vault fails the plan at AWS: stop before changing
+	// anything.
+	missing, err := missingVaults(ctx, api, specs)
+	if err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("nothing applied: %s", strings.Join(missing, "; "))
+	}
 	for _, sp := range specs {
 		res, err := c.Ensure(ctx, sp.Plan)
 		if err != nil {

@@ -54,11 +54,11 @@ func planFleet(cmd *cobra.Command, af *awsFlags, ff *fleetFlags, file string, ap
 			return "", err
 		}
 		var out bytes.Buffer
-		c := plan.NewClient(awsbackup.NewFromConfig(t.Config))
+		api := awsbackup.NewFromConfig(t.Config)
 		if apply {
-			err = writePlanApply(ctx, c, specs, &out)
+			err = writePlanApply(ctx, api, specs, &out)
 		} else {
-			err = writePlanDiff(ctx, c, specs, file, &out)
+			err = writePlanDiff(ctx, api, specs, file, &out)
 		}
 		if err != nil {
 			// What apply did before the error is part of the answer.

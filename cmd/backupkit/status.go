@@ -57,7 +57,7 @@ achieved RPO). Exits with status 2 when any job failed.`,
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
-				err = rep.WriteJSON(out)
+				err = writeIndentedJSON(out, statusView(rep))
 			} else {
 				err = rep.WriteTable(out)
 			}

@@ -6,24 +6,29 @@
 // Markdown report and exits non-zero if the drill failed.
 //
 //	go run ./examples/drill-custom-validator             # embedded emulator, seeded
+//	go run ./examples/drill-custom-validator -endpoint http://127.0.0.1:4566   # a running backupkit emulator, seeded through its control API
 //	go run ./examples/drill-custom-validator -aws -vault my-vault -table arn:aws:dynamodb:…:table/orders -role arn:…
-//
-// (-endpoint is not offered: a running emulator serves AWS Backup but not
-// DynamoDB, which the validator queries.)
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log"
+	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/backupkit/backupkit/backup"
@@ -40,6 +45,7 @@ var (
 )
 
 func main() {
+	endpoint := flag.String("endpoint", "", "a running backupkit emulator (seeded through its control API)")
 	useAWS := flag.Bool("aws", false, "use real AWS with the default credential chain")
 	flag.Parse()
 	ctx := context.Background()
@@ -47,19 +53,32 @@ func main() {
 		cfg aws.Config
 		ddb restore.DynamoDBAPI
 	)
-	if *useAWS {
+	switch {
+	case *useAWS && *endpoint != "":
+		log.Fatal("-aws and -endpoint exclude each other: -aws drills real AWS, -endpoint an emulator")
+	case *useAWS:
 		c, err := config.LoadDefaultConfig(ctx)
 		if err != nil {
 			log.Fatal(err)
 		}
 		cfg, ddb = c, dynamodb.NewFromConfig(c)
-	} else {
+	case *endpoint != "":
+		// One endpoint serves AWS Backup and DynamoDB, which the validator
+		// queries; the control API seeds the table.
+		cfg = aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(*endpoint),
+			Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")}
+		ddb = dynamodb.NewFromConfig(cfg)
+		put := func(r backuptest.Resource) error { return putResource(ctx, *endpoint, r) }
+		if err := seed(ctx, awsbackup.NewFromConfig(cfg), put, 1500); err != nil {
+			log.Fatal(err)
+		}
+	default:
 		srv, err := backuptest.Start("127.0.0.1:0", func(o *backuptest.Options) { o.JobDuration = 200 * time.Millisecond })
 		if err != nil {
 			log.Fatal(err)
 		}
 		defer srv.Close()
-		if err := seed(ctx, srv, 1500); err != nil {
+		if err := seed(ctx, srv.Client(), srv.PutResource, 1500); err != nil {
 			log.Fatal(err)
 		}
 		cfg, ddb = srv.Config(), backuptest.NewFakeDynamoDB(srv.Emulator)
@@ -71,6 +90,29 @@ func main() {
 	if !passed {
 		os.Exit(1)
 	}
+}
+
+// putResource adds r to a running emulator's inventory (POST
+// /_backupkit/resources).
+func putResource(ctx context.Context, endpoint string, r backuptest.Resource) error {
+	body, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(endpoint, "/")+"/_backupkit/resources", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("seed the emulator at %s: %w", endpoint, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(resp.Body)
+		return fmt.Errorf("seed the emulator at %s: %s: %s", endpoint, resp.Status, msg)
+	}
+	return nil
 }
 
 // minItemsValidator is the custom check: the restored table, read through
@@ -108,12 +150,12 @@ func run(ctx context.Context, cfg aws.Config, ddb restore.DynamoDBAPI, out io.Wr
 }
 
 // seed gives an emulator the table (with items), a vault and a backup.
-func seed(ctx context.Context, srv *backuptest.Server, items int) error {
-	if err := srv.PutResource(backuptest.Resource{ARN: *tableARN, SizeBytes: 10 << 20, Attributes: map[string]string{"itemCount": fmt.Sprint(items)}}); err != nil {
+func seed(ctx context.Context, api *awsbackup.Client, put func(backuptest.Resource) error, items int) error {
+	if err := put(backuptest.Resource{ARN: *tableARN, SizeBytes: 10 << 20, Attributes: map[string]string{"itemCount": fmt.Sprint(items)}}); err != nil {
 		return err
 	}
-	api := srv.Client()
-	if _, err := api.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: vaultName}); err != nil {
+	var exists *types.AlreadyExistsException
+	if _, err := api.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: vaultName}); err != nil && !errors.As(err, &exists) {
 		return err
 	}
 	job, err := api.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: vaultName, ResourceArn: tableARN, IamRoleArn: roleARN})

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"github.com/backupkit/backupkit/backuptest"
 )
 
@@ -21,7 +23,7 @@ func TestRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := backuptest.NewServer(t)
-			if err := seed(t.Context(), srv, tt.items); err != nil {
+			if err := seed(t.Context(), srv.Client(), srv.PutResource, tt.items); err != nil {
 				t.Fatal(err)
 			}
 			var out bytes.Buffer
@@ -38,5 +40,25 @@ func TestRun(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRunAgainstEndpoint drills through a running emulator's endpoint, as
+// -endpoint does: seeded through the control API, the validator reading
+// DynamoDB from the same endpoint.
+func TestRunAgainstEndpoint(t *testing.T) {
+	srv := backuptest.NewServer(t)
+	put := func(r backuptest.Resource) error { return putResource(t.Context(), srv.URL, r) }
+	if err := seed(t.Context(), srv.Client(), put, 1500); err != nil {
+		t.Fatal(err)
+	}
+	cfg := srv.Config()
+	var out bytes.Buffer
+	passed, err := run(t.Context(), cfg, dynamodb.NewFromConfig(cfg), &out)
+	if err != nil || !passed {
+		t.Fatalf("run() = %v, %v; want a passing drill:\n%s", passed, err, out.String())
+	}
+	if srv.CallCount("DescribeTable") == 0 {
+		t.Errorf("the validator did not call DynamoDB on the endpoint")
 	}
 }

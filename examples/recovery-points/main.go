@@ -113,11 +113,12 @@ func run(ctx context.Context, cfg aws.Config, out io.Writer) error {
 
 	// Stop early: the first 3 EBS points, without fetching further pages.
 	n := 0
+	fmt.Fprintln(out, "the first 3 EBS points:")
 	for rp, err := range c.RecoveryPoints(ctx, vaultName, backup.RecoveryPointFilter{ResourceType: backup.EBS, PageSize: 3}) {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "  first EBS point: %s\n", aws.ToString(rp.RecoveryPointArn))
+		fmt.Fprintf(out, "  %s\n", aws.ToString(rp.RecoveryPointArn))
 		if n++; n == 3 {
 			break
 		}
@@ -128,12 +129,16 @@ func run(ctx context.Context, cfg aws.Config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "latest point per resource (%d resources):\n", len(latest))
 	keys := make([]string, 0, len(latest))
 	for k := range latest {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	if len(keys) > 4 {
+		fmt.Fprintf(out, "latest point per resource (%d resources; the first 4):\n", len(latest))
+	} else {
+		fmt.Fprintf(out, "latest point per resource (%d resources):\n", len(latest))
+	}
 	for _, k := range keys[:min(len(keys), 4)] {
 		rp := latest[k]
 		fmt.Fprintf(out, "  %s  %s\n", k, aws.ToTime(rp.CreationDate).UTC().Format(time.RFC3339))

@@ -21,14 +21,15 @@ func TestRun(t *testing.T) {
 	for _, want := range []string{
 		"backupkit-example: 2500 recovery points",
 		"DynamoDB points created in the 10 minutes up to the newest: 301", // 1s apart: 601 points, the odd ones DynamoDB
-		"latest point per resource (10 resources):",
+		"latest point per resource (10 resources; the first 4):",
+		"the first 3 EBS points:",
 		"retention of arn:aws:dynamodb:us-east-1:123456789012:table/T01 extended",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
-	if n := strings.Count(out.String(), "first EBS point:"); n != 3 {
-		t.Errorf("first EBS points printed = %d; want 3", n)
+	if n := strings.Count(out.String(), "arn:aws:ec2:us-east-1::snapshot/"); n != 3 {
+		t.Errorf("EBS points printed = %d; want 3", n)
 	}
 }
