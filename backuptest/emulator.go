@@ -61,6 +61,11 @@ type Options struct {
 	// tests that create plans control every job; the emulator command turns
 	// it on.
 	RunPlans bool
+	// PlanStartDelay bounds the seeded delay after its scheduled time at
+	// which a plan job starts (capped by the rule's start window; the same
+	// Seed gives the same delays). Zero: plan jobs start at their scheduled
+	// time.
+	PlanStartDelay time.Duration
 	// DeleteDuration is how long a resource deleted through its service's
 	// API (DeleteVolume, TerminateInstances, DeleteDBInstance, DeleteTable,
 	// DeleteFileSystem) reports its deleting state (deleting,
