@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/backupkit/backupkit/backuptest/internal/kms"
@@ -93,11 +94,16 @@ type Emulator struct {
 	// keys is KMS's state (internal/kms), also read by CreateBackupVault.
 	keys *kms.Store
 
-	mu     sync.Mutex
-	st     *state
-	faults []*faultRule
-	calls  []Call
-	events []Event
+	mu sync.Mutex
+	st *state
+	// aux guards the fault rules, their random source and the call log,
+	// apart from mu so a request does not queue on the state lock for them;
+	// nFaults lets a request without fault rules skip aux.
+	aux     sync.Mutex
+	nFaults atomic.Int32
+	faults  []*faultRule
+	calls   []Call
+	events  []Event
 	// failures are pending job failures injected with FailJobs.
 	failures []*JobFailure
 	random   *rand.Rand
