@@ -192,6 +192,21 @@ func (a awsCLI) ok(t *testing.T, args ...string) map[string]any {
 	return out
 }
 
+// pollCLI calls cond until it reports true, failing with msg after five
+// minutes. It runs in the test's goroutine (unlike require.Eventually), so
+// cond may call cli.ok, whose require fails the test properly; one AWS CLI
+// call can take most of a minute on a loaded machine.
+func pollCLI(t *testing.T, cond func() bool, msg string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal(msg)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 func str(t *testing.T, m map[string]any, key string) string {
 	t.Helper()
 	v, ok := m[key].(string)
@@ -316,10 +331,10 @@ func TestConformanceAWSCLI(t *testing.T) {
 		jobID := str(t, job, "BackupJobId")
 
 		var d map[string]any
-		require.Eventually(t, func() bool {
+		pollCLI(t, func() bool {
 			d = cli.ok(t, "describe-backup-job", "--backup-job-id", jobID)
 			return d["State"] == "COMPLETED"
-		}, 60*time.Second, 100*time.Millisecond, "backup job never completed")
+		}, "backup job never completed")
 		assert.Equal(t, volumeARN, str(t, d, "ResourceArn"))
 		assert.Equal(t, "EBS", str(t, d, "ResourceType"))
 		assert.Equal(t, backupRole, str(t, d, "IamRoleArn"))
@@ -354,10 +369,10 @@ func TestConformanceAWSCLI(t *testing.T) {
 			"--resource-type", "EBS", "--metadata", "availabilityZone=us-east-1a,volumeType=gp3,encrypted=false")
 		restoreID := str(t, restore, "RestoreJobId")
 		var r map[string]any
-		require.Eventually(t, func() bool {
+		pollCLI(t, func() bool {
 			r = cli.ok(t, "describe-restore-job", "--restore-job-id", restoreID)
 			return r["Status"] == "COMPLETED"
-		}, 60*time.Second, 100*time.Millisecond, "restore job never completed")
+		}, "restore job never completed")
 		assert.Equal(t, rpARN, str(t, r, "RecoveryPointArn"))
 		newARN := str(t, r, "CreatedResourceArn")
 		assert.Regexp(t, `^arn:aws:ec2:us-east-1:123456789012:volume/vol-`, newARN)
@@ -379,11 +394,11 @@ func TestConformanceAWSCLI(t *testing.T) {
 			"--destination-backup-vault-arn", str(t, dr, "BackupVaultArn"), "--iam-role-arn", backupRole)
 		copyID := str(t, cp, "CopyJobId")
 		var cj map[string]any
-		require.Eventually(t, func() bool {
+		pollCLI(t, func() bool {
 			out := cli.ok(t, "describe-copy-job", "--copy-job-id", copyID)
 			cj, _ = out["CopyJob"].(map[string]any)
 			return cj != nil && cj["State"] == "COMPLETED"
-		}, 60*time.Second, 100*time.Millisecond, "copy job never completed")
+		}, "copy job never completed")
 		drPoints := cli.ok(t, "--region", "us-west-2", "list-recovery-points-by-backup-vault", "--backup-vault-name", "dr")
 		copies := list(t, drPoints, "RecoveryPoints")
 		require.Len(t, copies, 1)

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -28,11 +27,11 @@ func TestConformanceAWSCLIVaultPolicy(t *testing.T) {
 	vaultARN := str(t, cli.ok(t, "create-backup-vault", "--backup-vault-name", "locked"), "BackupVaultArn")
 	jobID := str(t, cli.ok(t, "start-backup-job", "--backup-vault-name", "locked", "--resource-arn", volumeARN, "--iam-role-arn", backupRole), "BackupJobId")
 	var rpARN string
-	require.Eventually(t, func() bool {
+	pollCLI(t, func() bool {
 		d := cli.ok(t, "describe-backup-job", "--backup-job-id", jobID)
 		rpARN, _ = d["RecoveryPointArn"].(string)
 		return d["State"] == "COMPLETED"
-	}, 60*time.Second, 100*time.Millisecond, "backup job never completed")
+	}, "backup job never completed")
 
 	policy := `{"Version":"2012-10-17","Statement":[{"Sid":"DenyDelete","Effect":"Deny","Principal":"*","Action":"backup:DeleteRecoveryPoint","Resource":"` + vaultARN + `"}]}`
 	require.NoError(t, os.WriteFile(filepath.Join(work, "policy.json"), []byte(policy), 0o600))

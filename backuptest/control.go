@@ -73,12 +73,12 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusOK, map[string]int{"ous": len(spec.OUs), "accounts": len(spec.Accounts)})
 	case path == "faults" && r.Method == http.MethodGet:
-		e.mu.Lock()
+		e.aux.Lock()
 		list := make([]Fault, 0, len(e.faults))
 		for _, f := range e.faults {
 			list = append(list, f.Fault)
 		}
-		e.mu.Unlock()
+		e.aux.Unlock()
 		writeJSON(w, http.StatusOK, list)
 	case path == "faults" && r.Method == http.MethodPost:
 		var f struct {
@@ -171,7 +171,11 @@ func (e *Emulator) Reset() {
 	e.org = orgstate.New(e.opts.AccountID, e.opts.Clock)
 	e.keys.Reset()
 	e.seedKMS()
-	e.calls, e.events, e.faults, e.failures = nil, nil, nil, nil
+	e.events, e.failures = nil, nil
+	e.aux.Lock()
+	e.calls, e.faults = nil, nil
+	e.nFaults.Store(0)
+	e.aux.Unlock()
 }
 
 func decodeStrict(r *http.Request, v any) error {

@@ -143,8 +143,11 @@
 // picks the documented or strictest reading. Each area file starts with
 // its own "Known difference" notes; in short:
 //
-//   - Timing: jobs never wait in their start window; every job takes its
-//     configured duration; StopBackupJob goes ABORTING then ABORTED on the
+//   - Timing: on-demand jobs start at once; plan jobs start at their
+//     scheduled time, or after a seeded delay inside the start window with
+//     Options.PlanStartDelay (plan_timing.go), and wait only for another
+//     backup of the same resource (AWS's other reasons to wait are not
+//     modelled); every job takes its configured duration; StopBackupJob goes ABORTING then ABORTED on the
 //     next request; deployments of frameworks and report plans, and report
 //     jobs, take Options.JobDuration. Legal holds are ACTIVE at once.
 //     DeleteRecoveryPoint removes a point at once (AWS shows DELETING).
@@ -153,7 +156,8 @@
 //     backup plans start jobs at their rules' exact scheduled times (at most
 //     1000 firings per plan per clock advance) and copy actions start copy
 //     jobs; without it, and for restore testing plans always, nothing runs
-//     on a schedule.
+//     on a schedule. Continuous-backup rules start snapshot jobs: no
+//     continuous recovery point is kept current.
 //   - Validation: plans, selections, schedules, lifecycles, windows and
 //     names are checked by the same rules as the library's (internal/cron,
 //     internal/selection, internal/lifecycle, internal/limits), each citing
@@ -167,19 +171,28 @@
 //     EncryptionKeyArn that KMS does not hold or that is not Enabled
 //     (InvalidParameterValueException; AWS's exact code is not documented;
 //     Options.SkipKMSKeyCheck turns the check off). No data is encrypted.
-//   - Policies are not evaluated as IAM would: a vault access policy that
-//     denies DeleteRecoveryPoint is stored but not enforced, and a
-//     cross-account copy checks the destination policy for
-//     backup:CopyIntoBackupVault as text.
+//   - Vault access policies are evaluated with IAM's rules for a resource
+//     policy (internal/iampolicy): the caller is the access key's account
+//     root unless a key is bound to an assumed role; identity policies,
+//     permission boundaries, SCPs and KMS key policies are not evaluated.
 //   - Accounts: ByAccountId "*" covers every account in the Region (not
 //     only the organization's members), and the summaries' ANY/AGGREGATE_ALL
 //     too; any account may change global settings. Roles are a list of
 //     trusted accounts and an external id, not IAM policy documents.
 //   - Content: restore metadata is a plausible fixed key set per type
 //     (overridden by the resource's Attributes); no report files are
-//     written; tiering configurations move no data; continuous backups are
-//     not created; restore testing's inferred metadata is the recovery
-//     point's restore metadata.
+//     written; tiering configurations move no data; restore testing's
+//     inferred metadata is the recovery point's restore metadata.
+//
+// No longer differences: every operation is implemented (access points,
+// multi-party approval teams, restore access vaults, scan jobs, indexes,
+// DisassociateRecoveryPointFromParent answered 501 before); vault access
+// policies are enforced (DeleteRecoveryPoint and the other governed actions
+// answer AccessDeniedException, 403; cross-account copies evaluate the
+// destination policy instead of searching its text); plan jobs expire past
+// their start window and are canceled at the end of their completion window
+// counted from the scheduled time; rules of one plan whose start windows
+// overlap run once, for the rule with the longest retention.
 //   - Built-in plan templates are five AWS-like presets with fixed ids.
 //   - EC2, RDS, DynamoDB, EFS, FSx, S3 and the tagging API serve only the
 //     operations a drill, its cleanup and coverage use (each folder's doc

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/backupkit/backupkit/backuptest/internal/kms"
@@ -61,6 +62,11 @@ type Options struct {
 	// tests that create plans control every job; the emulator command turns
 	// it on.
 	RunPlans bool
+	// PlanStartDelay bounds the seeded delay after its scheduled time at
+	// which a plan job starts (capped by the rule's start window; the same
+	// Seed gives the same delays). Zero: plan jobs start at their scheduled
+	// time.
+	PlanStartDelay time.Duration
 	// DeleteDuration is how long a resource deleted through its service's
 	// API (DeleteVolume, TerminateInstances, DeleteDBInstance, DeleteTable,
 	// DeleteFileSystem) reports its deleting state (deleting,
@@ -88,11 +94,16 @@ type Emulator struct {
 	// keys is KMS's state (internal/kms), also read by CreateBackupVault.
 	keys *kms.Store
 
-	mu     sync.Mutex
-	st     *state
-	faults []*faultRule
-	calls  []Call
-	events []Event
+	mu sync.Mutex
+	st *state
+	// aux guards the fault rules, their random source and the call log,
+	// apart from mu so a request does not queue on the state lock for them;
+	// nFaults lets a request without fault rules skip aux.
+	aux     sync.Mutex
+	nFaults atomic.Int32
+	faults  []*faultRule
+	calls   []Call
+	events  []Event
 	// failures are pending job failures injected with FailJobs.
 	failures []*JobFailure
 	random   *rand.Rand

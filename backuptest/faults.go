@@ -56,16 +56,18 @@ type faultRule struct {
 // InjectFault adds a fault rule. Rules are checked in the order added; the
 // first that fires decides the error.
 func (e *Emulator) InjectFault(f Fault) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.aux.Lock()
+	defer e.aux.Unlock()
 	e.faults = append(e.faults, &faultRule{Fault: f})
+	e.nFaults.Store(int32(len(e.faults)))
 }
 
 // ClearFaults removes every fault rule.
 func (e *Emulator) ClearFaults() {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.aux.Lock()
+	defer e.aux.Unlock()
 	e.faults = nil
+	e.nFaults.Store(0)
 }
 
 // applyFaults returns the APIError of the first firing rule, after its
@@ -77,7 +79,10 @@ func (e *Emulator) applyFaults(ctx context.Context, op string) error {
 // applyServiceFaults is applyFaults for an operation of service (its
 // SigV4 signing name).
 func (e *Emulator) applyServiceFaults(ctx context.Context, service, op string) error {
-	e.mu.Lock()
+	if e.nFaults.Load() == 0 {
+		return nil
+	}
+	e.aux.Lock()
 	var delay time.Duration
 	var fired *APIError
 	for _, f := range e.faults {
@@ -112,7 +117,7 @@ func (e *Emulator) applyServiceFaults(ctx context.Context, service, op string) e
 			break
 		}
 	}
-	e.mu.Unlock()
+	e.aux.Unlock()
 	if err := sleep.For(ctx, delay); err != nil {
 		return err
 	}
@@ -124,12 +129,15 @@ func (e *Emulator) applyServiceFaults(ctx context.Context, service, op string) e
 
 // notFoundFaultLocked replaces an AWS Backup operation's
 // ResourceNotFoundException with the error of the first firing
-// WhenNotFound rule. Called with e.mu held, after the operation ran.
+// WhenNotFound rule. Called with e.mu held, after the operation ran; it
+// takes e.aux (lock order: mu, then aux).
 func (e *Emulator) notFoundFaultLocked(op string, err error) error {
 	var ae *APIError
-	if !errors.As(err, &ae) || ae.Code != CodeResourceNotFound {
+	if !errors.As(err, &ae) || ae.Code != CodeResourceNotFound || e.nFaults.Load() == 0 {
 		return err
 	}
+	e.aux.Lock()
+	defer e.aux.Unlock()
 	for _, f := range e.faults {
 		if !f.WhenNotFound || f.Operation != "" && f.Operation != op || f.ErrorCode == "" {
 			continue
@@ -150,7 +158,7 @@ func (e *Emulator) notFoundFaultLocked(op string, err error) error {
 	return err
 }
 
-// rng is the emulator's random source for fault rates. Called with e.mu held.
+// rng is the emulator's random source for fault rates. Called with e.aux held.
 func (e *Emulator) rng() *rand.Rand {
 	if e.random == nil {
 		e.random = rand.New(rand.NewPCG(e.opts.Seed, e.opts.Seed^0x9e3779b97f4a7c15))
@@ -230,23 +238,23 @@ type Call struct {
 
 func (e *Emulator) record(c Call) {
 	c.Time = e.Now()
-	e.mu.Lock()
+	e.aux.Lock()
 	e.calls = append(e.calls, c)
-	e.mu.Unlock()
+	e.aux.Unlock()
 }
 
 // Calls returns every request answered so far, oldest first.
 func (e *Emulator) Calls() []Call {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.aux.Lock()
+	defer e.aux.Unlock()
 	return slices.Clone(e.calls)
 }
 
 // CallCount returns how many requests for operation were answered
 // successfully (2xx).
 func (e *Emulator) CallCount(operation string) int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.aux.Lock()
+	defer e.aux.Unlock()
 	n := 0
 	for _, c := range e.calls {
 		if c.Operation == operation && c.Status >= 200 && c.Status < 300 {

@@ -6,7 +6,7 @@ package backuptest
 // Options.JobDuration) from its creation; a zero duration completes the job on
 // the next request. CREATED (PENDING for restores) becomes RUNNING on the
 // first request after the start, at the creation time. Jobs never wait for
-// their start window.
+// their start window, except plan jobs (plan_timing.go).
 //
 // Known difference: injected job failures (FailJobs) end the job at its
 // expected completion time; EXPIRED ends a backup job from CREATED without
@@ -34,7 +34,7 @@ package backuptest
 // global setting isCrossAccountBackupEnabled = "true" (UpdateGlobalSettings,
 // which the emulator allows any account to call) and ends FAILED with
 // "Access denied" unless the destination vault has an access policy that
-// allows backup:CopyIntoBackupVault (matched as text, not evaluated).
+// allows backup:CopyIntoBackupVault (evaluated, access_policy.go).
 //
 // Known difference: with LogicallyAirGappedBackupVaultArn every resource
 // type backs up straight into the logically air-gapped vault (AWS stages some
@@ -432,8 +432,17 @@ func (e *Emulator) stepBackupJob(rs *regionState, j *backupJob, now time.Time) b
 			e.finishBackupJob(rs, j)
 			return true
 		}
+		if j.BackupPlanID != "" {
+			started, expired := e.startPlanJob(rs, j, now)
+			if expired {
+				return true
+			}
+			if !started {
+				return false
+			}
+		}
 		j.State = "RUNNING"
-		e.backupJobEvent(j, j.CreationDate)
+		e.backupJobEvent(j, j.startedAt())
 	}
 	if j.State != "RUNNING" {
 		return true
@@ -751,7 +760,14 @@ func (e *Emulator) createBackupJob(rs *regionState, s backupJobSpec) *backupJob 
 		// Without advanced DynamoDB backups the point is a DynamoDB backup.
 		j.RecoveryPointARN = fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s/backup/%014d-%s", rs.Region, rs.Account, res.Name, s.now.UnixMilli(), randHex(8))
 	}
-	j.EndAt = j.CreationDate.Add(j.Duration)
+	j.StartAt = s.now
+	if s.creator.BackupPlanID != "" {
+		j.StartAt = s.now.Add(e.planStartDelay(s.creator.BackupPlanName, s.creator.BackupRuleName, res.ARN, s.now, s.startWin))
+	}
+	if s.completeWin > 0 {
+		j.CompleteBy = j.CreationDate.Add(time.Duration(s.completeWin) * time.Minute)
+	}
+	j.EndAt = j.StartAt.Add(j.Duration)
 	if v == nil {
 		j.Failure = &JobFailure{State: "FAILED", StatusMessage: fmt.Sprintf("Backup vault %s does not exist in account %s, Region %s", s.vaultName, rs.Account, rs.Region)}
 		j.EndAt = j.CreationDate
@@ -760,9 +776,9 @@ func (e *Emulator) createBackupJob(rs *regionState, s backupJobSpec) *backupJob 
 	} else if f := e.takeFailure(jobBackup, res.ARN, typ); f != nil {
 		j.Failure = f
 	}
-	if j.Failure == nil && s.completeWin > 0 && j.Duration > time.Duration(s.completeWin)*time.Minute {
+	if j.Failure == nil && !j.CompleteBy.IsZero() && j.EndAt.After(j.CompleteBy) {
 		j.Failure = &JobFailure{State: "ABORTED", StatusMessage: "Backup job was canceled because it did not complete within the completion window"}
-		j.EndAt = j.CreationDate.Add(time.Duration(s.completeWin) * time.Minute)
+		j.EndAt = j.CompleteBy
 	}
 	if j.Failure != nil && j.Failure.State == "EXPIRED" {
 		j.EndAt = j.StartBy

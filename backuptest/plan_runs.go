@@ -23,13 +23,13 @@ package backuptest
 // A resource several selections of one plan match is backed up once per
 // rule firing, with the role of the first selection (oldest first).
 //
-// Known difference: rules fire exactly at their scheduled time, and a job
-// starts at once (AWS starts it within the rule's start window). When the
-// clock jumps, every firing in between runs, each job created at its
-// scheduled time, but at most 1000 firings per plan per advance: older
-// ones are skipped. Rules of one plan that fire at the same time each start
-// their own job (AWS merges them into one job with the longest retention).
-// Continuous-backup rules start snapshot jobs only. Only the plan's current
+// Rules fire at their scheduled time; the job starts within the rule's
+// start window, and rules whose windows overlap run once, for the longest
+// retention (plan_timing.go). When the clock jumps, every firing in between
+// runs, each job created at its scheduled time, but at most 1000 firings
+// per plan per advance: older ones are skipped.
+//
+// Known difference: continuous-backup rules start snapshot jobs only. Only the plan's current
 // version runs; updating a plan does not run missed firings of the old one.
 //
 // Known difference: an S3 bucket ARN names no account or Region, so a
@@ -100,7 +100,13 @@ func (e *Emulator) runPlan(rs *regionState, p *plan, now time.Time) {
 		firings = firings[n:]
 	}
 	targets := e.planTargets(rs, p)
+	firingsOf := func(rule int, after, until time.Time) []time.Time {
+		return ruleFirings(&v.Plan.Rules[rule], after, until)
+	}
 	for _, f := range firings {
+		if mergedAway(v.Plan.Rules, f, firingsOf) {
+			continue
+		}
 		if len(targets) > 0 {
 			e.fireRule(rs, p, v, &v.Plan.Rules[f.rule], f.at, targets)
 			p.LastExecutionDate = f.at

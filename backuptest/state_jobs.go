@@ -82,7 +82,14 @@ type backupJob struct {
 	// injected failure), ExpectedCompletionDate in the API.
 	EndAt time.Time
 	// Duration is how long the job runs once started.
-	Duration          time.Duration
+	Duration time.Duration
+	// StartAt is when the job starts (RUNNING): its creation, or for a plan
+	// job its scheduled time plus the start delay, later if the resource
+	// was busy (plan_timing.go).
+	StartAt time.Time `json:",omitzero"`
+	// CompleteBy is the end of the completion window, counted from the
+	// creation (zero: none).
+	CompleteBy        time.Time `json:",omitzero"`
 	RecoveryPointARN  string
 	BackupSizeInBytes int64
 	BackupOptions     map[string]string
