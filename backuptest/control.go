@@ -166,6 +166,7 @@ func (e *Emulator) Reset() {
 	e.org = orgstate.New(e.opts.AccountID, e.opts.Clock)
 	e.keys.Reset()
 	e.seedKMS()
+	e.gateways.Reset()
 	e.calls, e.events, e.faults, e.failures = nil, nil, nil, nil
 }
 

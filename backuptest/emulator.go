@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/backupkit/backupkit/backuptest/internal/backupgateway"
 	"github.com/backupkit/backupkit/backuptest/internal/kms"
 	"github.com/backupkit/backupkit/backuptest/internal/orgstate"
 	"github.com/backupkit/backupkit/backuptest/internal/serve"
@@ -87,6 +88,8 @@ type Emulator struct {
 	services map[string]*serve.Service
 	// keys is KMS's state (internal/kms), also read by CreateBackupVault.
 	keys *kms.Store
+	// gateways is backup-gateway's state (internal/backupgateway, gateway.go).
+	gateways *backupgateway.Store
 
 	mu     sync.Mutex
 	st     *state
@@ -134,6 +137,7 @@ func New(optFns ...func(*Options)) *Emulator {
 	e.keys = kms.NewStore()
 	e.seedKMS()
 	e.services = newServices(e.keys)
+	e.registerGatewayServices()
 	return e
 }
 

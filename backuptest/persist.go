@@ -8,6 +8,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/backupkit/backupkit/backuptest/internal/backupgateway"
+	"github.com/backupkit/backupkit/backuptest/internal/kms"
 )
 
 // stateFormat is the version of the saved-state document. LoadState
@@ -21,13 +24,20 @@ const stateFormat = 1
 type savedState struct {
 	Format int    `json:"format"`
 	State  *state `json:"state"`
+	// KMS holds the emulator's KMS keys, aliases and custom key stores;
+	// Gateway its backup gateways and hypervisors. A document without them
+	// (written before they were saved) loads with the KMS seeded afresh
+	// and no gateways.
+	KMS     *kms.Snapshot           `json:"kms,omitempty"`
+	Gateway *backupgateway.Snapshot `json:"backupGateway,omitempty"`
 }
 
 // SaveState writes the emulator's state as JSON to w. The call log,
 // events, faults and pending job failures are not part of it.
 func (e *Emulator) SaveState(w io.Writer) error {
 	e.mu.Lock()
-	b, err := json.Marshal(savedState{Format: stateFormat, State: e.st})
+	keys, gws := e.keys.Snapshot(), e.gateways.Snapshot()
+	b, err := json.Marshal(savedState{Format: stateFormat, State: e.st, KMS: &keys, Gateway: &gws})
 	e.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("backuptest: encode state: %w", err)
@@ -80,6 +90,17 @@ func (e *Emulator) LoadState(r io.Reader) error {
 	}
 	e.mu.Lock()
 	e.st = st
+	if doc.KMS != nil {
+		e.keys.Restore(*doc.KMS)
+	} else {
+		e.keys.Reset()
+		e.seedKMS()
+	}
+	if doc.Gateway != nil {
+		e.gateways.Restore(*doc.Gateway)
+	} else {
+		e.gateways.Reset()
+	}
 	e.mu.Unlock()
 	return nil
 }

@@ -1,0 +1,37 @@
+package backuptest
+
+import (
+	"github.com/backupkit/backupkit/backuptest/internal/backupgateway"
+)
+
+// The emulator serves the AWS Backup gateway API (backup-gateway, awsJson
+// 1.0) on its one endpoint: gateways, hypervisor configurations and the
+// virtual machines their hypervisors hold (internal/backupgateway).
+//
+// A virtual machine is an inventory resource of type VirtualMachine with
+// an ARN arn:aws:backup-gateway:REGION:ACCOUNT:vm/ID; its
+// "hypervisorHost" attribute names the host of the hypervisor it runs on
+// (VMHostAttribute). Once a hypervisor for that host is imported
+// (ImportHypervisorConfiguration), ListVirtualMachines and
+// GetVirtualMachine report the VM on it. Backup and restore jobs run on
+// VMs like on any other inventory resource.
+
+// VMHostAttribute is the Resource attribute naming the hypervisor host a
+// virtual machine runs on ("vcenter.example.com").
+const VMHostAttribute = backupgateway.HostAttribute
+
+// registerGatewayServices adds backup-gateway to the endpoint's services.
+func (e *Emulator) registerGatewayServices() {
+	e.gateways = backupgateway.NewStore()
+	s := backupgateway.New(e.gateways)
+	e.services[s.SigningName] = s
+}
+
+// SetHypervisorState sets the state an imported hypervisor reports
+// (PENDING, ONLINE, OFFLINE or ERROR; ImportHypervisorConfiguration makes
+// it ONLINE) and reports whether the hypervisor exists.
+func (e *Emulator) SetHypervisorState(hypervisorARN, state string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.gateways.SetHypervisorState(hypervisorARN, state)
+}
