@@ -2,6 +2,7 @@ package backuptest
 
 import (
 	"github.com/backupkit/backupkit/backuptest/internal/backupgateway"
+	"github.com/backupkit/backupkit/backuptest/internal/ssmsap"
 )
 
 // The emulator serves the AWS Backup gateway API (backup-gateway, awsJson
@@ -20,11 +21,19 @@ import (
 // virtual machine runs on ("vcenter.example.com").
 const VMHostAttribute = backupgateway.HostAttribute
 
-// registerGatewayServices adds backup-gateway to the endpoint's services.
+// The emulator also serves AWS Systems Manager for SAP (ssm-sap,
+// internal/ssmsap) over the inventory's SAP HANA databases (type "SAP HANA
+// on Amazon EC2", arn:aws:ssm-sap:REGION:ACCOUNT:HANA/APP/DB/DATABASE), so
+// that SAP HANA drills can check a restored database.
+
+// registerGatewayServices adds backup-gateway and ssm-sap to the
+// endpoint's services.
 func (e *Emulator) registerGatewayServices() {
 	e.gateways = backupgateway.NewStore()
 	s := backupgateway.New(e.gateways)
 	e.services[s.SigningName] = s
+	sap := ssmsap.New()
+	e.services[sap.SigningName] = sap
 }
 
 // SetHypervisorState sets the state an imported hypervisor reports
