@@ -162,8 +162,15 @@
 //     AWS's documentation example key (ExampleKMSKeyID) enabled in the
 //     default account and Region. CreateBackupVault refuses an
 //     EncryptionKeyArn that KMS does not hold or that is not Enabled
-//     (InvalidParameterValueException; AWS's exact code is not documented;
-//     Options.SkipKMSKeyCheck turns the check off). No data is encrypted.
+//     (InvalidParameterValueException; AWS's exact code is not documented).
+//     Fixtures that name a fixed key ARN add it with PutKMSKey. KMS keys and
+//     backup gateways are part of SaveState. No data is encrypted.
+//   - AWS Backup gateway (backup-gateway) and Systems Manager for SAP
+//     (ssm-sap): see gateway.go; activation keys are accepted without an
+//     appliance, hypervisors are ONLINE at once (SetHypervisorState changes
+//     that), a VM is on the hypervisor whose Host equals its
+//     "hypervisorHost" attribute, and an SAP HANA database is RUNNING
+//     unless its "state" attribute says otherwise.
 //   - Policies are not evaluated as IAM would: a vault access policy that
 //     denies DeleteRecoveryPoint is stored but not enforced, and a
 //     cross-account copy checks the destination policy for

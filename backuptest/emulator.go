@@ -69,10 +69,6 @@ type Options struct {
 	// request on. A terminated EC2 instance then stays describable as
 	// terminated for an hour, as with AWS.
 	DeleteDuration time.Duration
-	// SkipKMSKeyCheck lets CreateBackupVault accept an EncryptionKeyArn
-	// that the emulator's KMS does not hold (AWS refuses it). Default
-	// false: create the key with KMS CreateKey on the same endpoint first.
-	SkipKMSKeyCheck bool
 }
 
 // Emulator is an in-memory AWS Backup service speaking the restJson1 wire

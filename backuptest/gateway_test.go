@@ -16,76 +16,77 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/gateway"
 )
 
-// gatewayCLI runs `aws backup-gateway …` (the real AWS CLI) against srv.
-func gatewayCLI(t *testing.T, srv *backuptest.Server, args ...string) (map[string]any, string, int) {
+// boto3Gateway runs a Python script with Debian's boto3 (botocore's own
+// backup-gateway model: awsJson 1.0, BackupOnPremises_v20210101) against
+// srv, in one process (each interpreter start costs seconds on a loaded
+// machine). The script gets the endpoint as argv[1] and a client as gw,
+// and prints one JSON document.
+func boto3Gateway(t *testing.T, srv *backuptest.Server, script string) map[string]any {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	full := append([]string{"--endpoint-url", srv.URL, "--region", "us-east-1", "--no-cli-pager", "--output", "json", "backup-gateway"}, args...)
-	cmd := exec.CommandContext(ctx, awsCLIPath(t), full...)
+	prog := `import sys, json, boto3, botocore
+gw = boto3.client("backup-gateway", endpoint_url=sys.argv[1], region_name="us-east-1",
+    aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="secret")
+def err(f):
+    try:
+        f()
+        return ""
+    except botocore.exceptions.ClientError as e:
+        return e.response["Error"]["Code"]
+out = {}
+` + script + `
+print(json.dumps(out, default=str))
+`
+	cmd := exec.CommandContext(ctx, debianPython, "-c", prog, srv.URL)
 	cmd.Env = cliEnv(t)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("aws backup-gateway %v: %v", args, err)
-	}
+	require.NoError(t, cmd.Run(), "python: %s", stderr.String())
 	var out map[string]any
-	if code == 0 && strings.TrimSpace(stdout.String()) != "" {
-		require.NoError(t, json.Unmarshal(stdout.Bytes(), &out), stdout.String())
-	}
-	return out, stderr.String(), code
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &out), stdout.String())
+	return out
 }
 
-// The AWS CLI's backup-gateway model (awsJson 1.0, BackupOnPremises_v20210101)
-// reads the emulator's answers: create a gateway, import a hypervisor,
-// associate them, set the maintenance window, list the VMs found on the
-// hypervisor's host; bad input answers ValidationException.
-func TestConformanceAWSCLIBackupGateway(t *testing.T) {
+// boto3 reads the emulator's backup-gateway answers: create a gateway,
+// import a hypervisor, associate them, set the maintenance window, list
+// the VMs found on the hypervisor's host; bad input answers
+// ValidationException and a missing gateway ResourceNotFoundException.
+func TestConformanceBoto3BackupGateway(t *testing.T) {
 	t.Parallel()
 	srv := backuptest.NewServer(t)
 	vm := "arn:aws:backup-gateway:us-east-1:123456789012:vm/vm-0000ABCDEFGIJKL0000"
 	require.NoError(t, srv.PutResource(backuptest.Resource{ARN: vm, Attributes: map[string]string{backuptest.VMHostAttribute: "10.0.0.5"}}))
-
-	gw, _, code := gatewayCLI(t, srv, "create-gateway", "--activation-key", "ABCDE-12345", "--gateway-display-name", "gw-1", "--gateway-type", "BACKUP_VM")
-	require.Equal(t, 0, code)
-	gwARN, _ := gw["GatewayArn"].(string)
+	out := boto3Gateway(t, srv, `
+g = gw.create_gateway(ActivationKey="ABCDE-12345", GatewayDisplayName="gw-1", GatewayType="BACKUP_VM")["GatewayArn"]
+h = gw.import_hypervisor_configuration(Host="10.0.0.5", Name="vcenter-1", Username="backup", Password="pw")["HypervisorArn"]
+gw.associate_gateway_to_server(GatewayArn=g, ServerArn=h)
+gw.put_maintenance_start_time(GatewayArn=g, HourOfDay=2, MinuteOfHour=15, DayOfWeek=6)
+out["gateway"] = g
+out["hypervisor"] = h
+out["get"] = gw.get_gateway(GatewayArn=g)["Gateway"]
+out["vms"] = gw.list_virtual_machines(HypervisorArn=h)["VirtualMachines"]
+out["badHour"] = err(lambda: gw.put_maintenance_start_time(GatewayArn=g, HourOfDay=24, MinuteOfHour=0))
+out["missing"] = err(lambda: gw.get_gateway(GatewayArn="arn:aws:backup-gateway:us-east-1:123456789012:gateway/bgw-00000000000000000"))
+`)
+	gwARN, _ := out["gateway"].(string)
+	hvARN, _ := out["hypervisor"].(string)
 	assert.Regexp(t, `^arn:aws:backup-gateway:us-east-1:123456789012:gateway/bgw-[0-9A-F]+$`, gwARN)
-
-	hv, _, code := gatewayCLI(t, srv, "import-hypervisor-configuration", "--host", "10.0.0.5", "--name", "vcenter-1", "--username", "backup", "--password", "pw")
-	require.Equal(t, 0, code)
-	hvARN, _ := hv["HypervisorArn"].(string)
-	require.NotEmpty(t, hvARN)
-
-	_, stderr, code := gatewayCLI(t, srv, "associate-gateway-to-server", "--gateway-arn", gwARN, "--server-arn", hvARN)
-	require.Equal(t, 0, code, stderr)
-	_, stderr, code = gatewayCLI(t, srv, "put-maintenance-start-time", "--gateway-arn", gwARN, "--hour-of-day", "2", "--minute-of-hour", "15", "--day-of-week", "6")
-	require.Equal(t, 0, code, stderr)
-
-	g, _, code := gatewayCLI(t, srv, "get-gateway", "--gateway-arn", gwARN)
-	require.Equal(t, 0, code)
-	details, _ := g["Gateway"].(map[string]any)
+	assert.Regexp(t, `^arn:aws:backup-gateway:us-east-1:123456789012:hypervisor/hype-[0-9A-F]+$`, hvARN)
+	details, _ := out["get"].(map[string]any)
 	assert.Equal(t, "gw-1", details["GatewayDisplayName"])
 	assert.Equal(t, map[string]any{"HourOfDay": 2.0, "MinuteOfHour": 15.0, "DayOfWeek": 6.0}, details["MaintenanceStartTime"])
-	assert.True(t, strings.HasSuffix(hvARN, "/"+details["HypervisorId"].(string)))
-
-	vms, _, code := gatewayCLI(t, srv, "list-virtual-machines", "--hypervisor-arn", hvARN)
-	require.Equal(t, 0, code)
-	list, _ := vms["VirtualMachines"].([]any)
-	require.Len(t, list, 1)
-	assert.Equal(t, vm, list[0].(map[string]any)["ResourceArn"])
-
-	_, stderr, code = gatewayCLI(t, srv, "put-maintenance-start-time", "--gateway-arn", gwARN, "--hour-of-day", "24", "--minute-of-hour", "0")
-	assert.NotEqual(t, 0, code)
-	assert.Contains(t, stderr, "ValidationException")
-	_, stderr, code = gatewayCLI(t, srv, "get-gateway", "--gateway-arn", "arn:aws:backup-gateway:us-east-1:123456789012:gateway/bgw-00000000000000000")
-	assert.NotEqual(t, 0, code)
-	assert.Contains(t, stderr, "ResourceNotFoundException")
+	if id, ok := details["HypervisorId"].(string); !ok || !strings.HasSuffix(hvARN, "/"+id) {
+		t.Errorf("HypervisorId = %v, want the id of %s", details["HypervisorId"], hvARN)
+	}
+	vms, _ := out["vms"].([]any)
+	require.Len(t, vms, 1)
+	assert.Equal(t, vm, vms[0].(map[string]any)["ResourceArn"])
+	assert.Equal(t, "ValidationException", out["badHour"])
+	assert.Equal(t, "ResourceNotFoundException", out["missing"])
 }
 
 // --state keeps KMS keys and backup gateways: a vault can still be created
@@ -96,8 +97,8 @@ func TestSaveStateKeepsKMSAndGateways(t *testing.T) {
 	ctx := t.Context()
 	key, err := kms.NewFromConfig(srv.Config()).CreateKey(ctx, &kms.CreateKeyInput{Description: aws.String("vault key")})
 	require.NoError(t, err)
-	gw, _, code := gatewayCLI(t, srv, "create-gateway", "--activation-key", "K-1", "--gateway-display-name", "gw-saved", "--gateway-type", "BACKUP_VM")
-	require.Equal(t, 0, code)
+	gwARN, err := gateway.NewFromConfig(srv.Config()).CreateGateway(ctx, gateway.NewGateway{ActivationKey: "K-1", Name: "gw-saved"})
+	require.NoError(t, err)
 
 	var saved bytes.Buffer
 	require.NoError(t, srv.SaveState(&saved))
@@ -109,9 +110,9 @@ func TestSaveStateKeepsKMSAndGateways(t *testing.T) {
 	d, err := kms.NewFromConfig(other.Config()).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: key.KeyMetadata.KeyId})
 	require.NoError(t, err)
 	assert.Equal(t, "vault key", aws.ToString(d.KeyMetadata.Description))
-	g, _, code := gatewayCLI(t, other, "get-gateway", "--gateway-arn", gw["GatewayArn"].(string))
-	require.Equal(t, 0, code)
-	assert.Equal(t, "gw-saved", g["Gateway"].(map[string]any)["GatewayDisplayName"])
+	g, err := gateway.NewFromConfig(other.Config()).GetGateway(ctx, gwARN)
+	require.NoError(t, err)
+	assert.Equal(t, "gw-saved", g.Name)
 
 	// A document written before KMS was saved loads with the example key.
 	old := `{"format":1,"state":{"Accounts":{}}}`

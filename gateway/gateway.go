@@ -180,6 +180,11 @@ func checkARN(name, arn, kind string) error {
 	return check(field{name, bgw.ARN(arn, kind)})
 }
 
+// CheckARN checks the shape of a gateway ("gateway"), hypervisor
+// ("hypervisor") or virtual machine ("vm") ARN; kind "" accepts any of
+// them. A problem is a *backup.ValidationError for field.
+func CheckARN(field, arn, kind string) error { return checkARN(field, arn, kind) }
+
 // CreateGateway creates a BACKUP_VM gateway and returns its ARN. The API
 // takes no idempotency token: a call that may have reached AWS is not
 // retried (only throttled calls are), and Setup reuses a gateway of the

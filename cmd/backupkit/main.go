@@ -133,5 +133,6 @@ Exit status, the same for every subcommand:
 	root.AddCommand(newAutomationCmd())
 	root.AddCommand(newResilienceCmd())
 	root.AddCommand(newKeysCmd())
+	root.AddCommand(newGatewayCmd())
 	return root
 }
