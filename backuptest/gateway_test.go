@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -122,4 +123,26 @@ func TestSaveStateKeepsKMSAndGateways(t *testing.T) {
 	require.NoError(t, err)
 	_, err = other.Client().CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("v3"), EncryptionKeyArn: key.KeyMetadata.Arn})
 	require.Error(t, err, "the old document has no such key")
+}
+
+// A backup plan whose selection names the VirtualMachine and SAP HANA
+// resource-type patterns backs up the VMs and databases on schedule, and
+// their recovery points carry their types.
+func TestPlanRunsBackUpVMsAndSAPHANA(t *testing.T) {
+	t.Parallel()
+	env := newRunEnv(t, true)
+	vm := "arn:aws:backup-gateway:us-east-1:123456789012:vm/vm-0000ABCDEFGIJKL0000"
+	db := "arn:aws:ssm-sap:us-east-1:123456789012:HANA/PRD/DB/HDB"
+	require.NoError(t, env.srv.PutResource(backuptest.Resource{ARN: vm, SizeBytes: 4 << 30, Attributes: map[string]string{backuptest.VMHostAttribute: "vc"}}))
+	require.NoError(t, env.srv.PutResource(backuptest.Resource{ARN: db, SizeBytes: 8 << 30}))
+	env.plan(t, types.BackupSelection{Resources: []string{"arn:aws:backup-gateway:*:*:vm/*", "arn:aws:ssm-sap:*:*:HANA/*"}}, runRule())
+	env.advanceTo(t, runT0.Add(5*time.Hour+30*time.Minute))
+	jobs := env.jobs(t)
+	assert.Equal(t, []string{vm, db}, resourceARNs(jobs))
+	typeOf := map[string]string{}
+	for _, j := range jobs {
+		typeOf[aws.ToString(j.ResourceArn)] = aws.ToString(j.ResourceType)
+		assert.Equal(t, "COMPLETED", string(j.State))
+	}
+	assert.Equal(t, map[string]string{vm: "VirtualMachine", db: "SAP HANA on Amazon EC2"}, typeOf)
 }
