@@ -82,3 +82,20 @@ func TestGatewaySetupCommand(t *testing.T) {
 		t.Errorf("vms: exit %d %q", code, out)
 	}
 }
+
+// FuzzParseMaintenance: any --maintenance value parses into a window that
+// passes its own validation, or is refused with an error; never a panic.
+func FuzzParseMaintenance(f *testing.F) {
+	for _, s := range []string{"03:30", "Sun 03:30", "day 15 03:30", "day 0 01:00", "Funday 1:00", "", "day x", "sat 23:59 extra"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := parseMaintenance(s)
+		if err != nil {
+			return
+		}
+		if m == nil || m.Validate() != nil || m.Hour < 0 || m.Hour > 23 || m.Minute < 0 || m.Minute > 59 {
+			t.Fatalf("parseMaintenance(%q) = %+v accepted an invalid window", s, m)
+		}
+	})
+}
