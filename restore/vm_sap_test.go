@@ -23,13 +23,12 @@ import (
 func vmSAPEnv(t *testing.T) (e *env, vm, hypervisor, prodDB, stagingDB string) {
 	t.Helper()
 	e = newEnv(t, func(o *backuptest.Options) {
-		o.JobDuration = 10 * time.Millisecond
-		o.DeleteDuration = 10 * time.Millisecond
+		o.JobDuration = 10 * time.Minute
+		o.DeleteDuration = 5 * time.Minute
 	})
 	cfg := e.srv.Config()
 	gw := gateway.NewFromConfig(cfg)
-	e.client = restore.New(e.api, func(o *restore.Options) {
-		o.IAMRoleARN, o.Waiter, o.DeletePollInterval, o.MaxWait = testRole, fastWaiter, 5*time.Millisecond, time.Minute
+	e.client = e.clientOver(e.api, func(o *restore.Options) {
 		o.Services = restore.Services{EC2: ec2.NewFromConfig(cfg), Gateway: gw, SSMSAP: ssmsap.NewFromConfig(cfg)}
 	})
 	res, err := gw.Setup(t.Context(), gateway.Setup{
