@@ -171,6 +171,7 @@ func (e *Emulator) Reset() {
 	e.org = orgstate.New(e.opts.AccountID, e.opts.Clock)
 	e.keys.Reset()
 	e.seedKMS()
+	e.gateways.Reset()
 	e.events, e.failures = nil, nil
 	e.aux.Lock()
 	e.calls, e.faults = nil, nil

@@ -169,12 +169,20 @@
 //     AWS's documentation example key (ExampleKMSKeyID) enabled in the
 //     default account and Region. CreateBackupVault refuses an
 //     EncryptionKeyArn that KMS does not hold or that is not Enabled
-//     (InvalidParameterValueException; AWS's exact code is not documented;
-//     Options.SkipKMSKeyCheck turns the check off). No data is encrypted.
+//     (InvalidParameterValueException; AWS's exact code is not documented).
+//     No data is encrypted.
+//     Fixtures that name a fixed key ARN add it with PutKMSKey. KMS keys and
+//     backup gateways are part of SaveState.
 //   - Vault access policies are evaluated with IAM's rules for a resource
 //     policy (internal/iampolicy): the caller is the access key's account
 //     root unless a key is bound to an assumed role; identity policies,
 //     permission boundaries, SCPs and KMS key policies are not evaluated.
+//   - AWS Backup gateway (backup-gateway) and Systems Manager for SAP
+//     (ssm-sap): see gateway.go; activation keys are accepted without an
+//     appliance, hypervisors are ONLINE at once (SetHypervisorState changes
+//     that), a VM is on the hypervisor whose Host equals its
+//     "hypervisorHost" attribute, and an SAP HANA database is RUNNING
+//     unless its "state" attribute says otherwise.
 //   - Accounts: ByAccountId "*" covers every account in the Region (not
 //     only the organization's members), and the summaries' ANY/AGGREGATE_ALL
 //     too; any account may change global settings. Roles are a list of

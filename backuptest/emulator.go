@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/backupkit/backupkit/backuptest/internal/backupgateway"
 	"github.com/backupkit/backupkit/backuptest/internal/kms"
 	"github.com/backupkit/backupkit/backuptest/internal/orgstate"
 	"github.com/backupkit/backupkit/backuptest/internal/serve"
@@ -74,10 +75,6 @@ type Options struct {
 	// request on. A terminated EC2 instance then stays describable as
 	// terminated for an hour, as with AWS.
 	DeleteDuration time.Duration
-	// SkipKMSKeyCheck lets CreateBackupVault accept an EncryptionKeyArn
-	// that the emulator's KMS does not hold (AWS refuses it). Default
-	// false: create the key with KMS CreateKey on the same endpoint first.
-	SkipKMSKeyCheck bool
 }
 
 // Emulator is an in-memory AWS Backup service speaking the restJson1 wire
@@ -93,6 +90,8 @@ type Emulator struct {
 	services map[string]*serve.Service
 	// keys is KMS's state (internal/kms), also read by CreateBackupVault.
 	keys *kms.Store
+	// gateways is backup-gateway's state (internal/backupgateway, gateway.go).
+	gateways *backupgateway.Store
 
 	mu sync.Mutex
 	st *state
@@ -145,6 +144,7 @@ func New(optFns ...func(*Options)) *Emulator {
 	e.keys = kms.NewStore()
 	e.seedKMS()
 	e.services = newServices(e.keys)
+	e.registerGatewayServices()
 	return e
 }
 

@@ -18,12 +18,8 @@ func (e *Emulator) seedKMS() {
 // the emulator's KMS (internal/kms): the key must exist in KMS and be
 // Enabled. (AWS's exact error code for a missing or disabled key is not
 // documented; the emulator answers InvalidParameterValueException.)
-// Options.SkipKMSKeyCheck turns the check off for tests written before the
-// emulator served KMS.
+// A test whose vaults name fixed key ARNs adds those keys with PutKMSKey.
 func (e *Emulator) checkVaultKey(account, region, keyARN string) error {
-	if e.opts.SkipKMSKeyCheck {
-		return nil
-	}
 	state, ok := e.keys.Lookup(account, region, keyARN)
 	switch {
 	case !ok:
@@ -32,4 +28,22 @@ func (e *Emulator) checkVaultKey(account, region, keyARN string) error {
 		return invalidParam("EncryptionKeyArn %s: the KMS key is %s; AWS Backup needs an enabled key", keyARN, state)
 	}
 	return nil
+}
+
+// PutKMSKey adds an enabled customer managed symmetric key with the given
+// key id to the emulator's KMS in account and Region (DefaultAccountID and
+// DefaultRegion when empty) and returns its ARN. KMS's CreateKey chooses
+// key ids itself; PutKMSKey is for fixtures that name a fixed key ARN,
+// such as a production vault configuration, so that CreateBackupVault
+// accepts it as AWS would accept the real key.
+func (e *Emulator) PutKMSKey(account, region, keyID string) string {
+	if account == "" {
+		account = e.opts.AccountID
+	}
+	if region == "" {
+		region = e.opts.Region
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.keys.PutKey(account, region, keyID, e.opts.Clock.Now())
 }

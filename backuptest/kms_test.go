@@ -46,9 +46,12 @@ func TestCreateBackupVaultChecksKMSKey(t *testing.T) {
 	if err := create("disabled", keyARN); err == nil || !strings.Contains(err.Error(), "Disabled") {
 		t.Errorf("disabled key: %v", err)
 	}
-	lax := backuptest.NewServer(t, func(o *backuptest.Options) { o.SkipKMSKeyCheck = true })
-	if _, err := lax.Client().CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("lax"),
-		EncryptionKeyArn: aws.String("arn:aws:kms:us-east-1:123456789012:key/99999999-2222-3333-4444-555555555555")}); err != nil {
-		t.Errorf("SkipKMSKeyCheck: %v", err)
+	// A fixture's fixed key ARN is accepted once PutKMSKey holds it.
+	fixed := srv.PutKMSKey("", "", "99999999-2222-3333-4444-555555555555")
+	if fixed != "arn:aws:kms:us-east-1:123456789012:key/99999999-2222-3333-4444-555555555555" {
+		t.Errorf("PutKMSKey = %s", fixed)
+	}
+	if err := create("fixed", fixed); err != nil {
+		t.Errorf("key added with PutKMSKey: %v", err)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/backupkit/backupkit/backuptest/internal/backupgateway"
+	"github.com/backupkit/backupkit/backuptest/internal/kms"
 	"github.com/backupkit/backupkit/backuptest/internal/orgstate"
 )
 
@@ -27,13 +29,20 @@ type savedState struct {
 	// STS sessions, delegated administrators); absent in documents saved
 	// before the emulator had one, which then keep the current one.
 	Organization *orgstate.Snapshot `json:"organization,omitempty"`
+	// KMS holds the emulator's KMS keys, aliases and custom key stores;
+	// Gateway its backup gateways and hypervisors. A document without them
+	// (written before they were saved) loads with the KMS seeded afresh
+	// and no gateways.
+	KMS     *kms.Snapshot           `json:"kms,omitempty"`
+	Gateway *backupgateway.Snapshot `json:"backupGateway,omitempty"`
 }
 
 // SaveState writes the emulator's state as JSON to w. The call log,
 // events, faults and pending job failures are not part of it.
 func (e *Emulator) SaveState(w io.Writer) error {
 	e.mu.Lock()
-	b, err := json.Marshal(savedState{Format: stateFormat, State: e.st, Organization: e.org.Snapshot()})
+	keys, gws := e.keys.Snapshot(), e.gateways.Snapshot()
+	b, err := json.Marshal(savedState{Format: stateFormat, State: e.st, Organization: e.org.Snapshot(), KMS: &keys, Gateway: &gws})
 	e.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("backuptest: encode state: %w", err)
@@ -91,6 +100,17 @@ func (e *Emulator) LoadState(r io.Reader) error {
 	}
 	e.mu.Lock()
 	e.st = st
+	if doc.KMS != nil {
+		e.keys.Restore(*doc.KMS)
+	} else {
+		e.keys.Reset()
+		e.seedKMS()
+	}
+	if doc.Gateway != nil {
+		e.gateways.Restore(*doc.Gateway)
+	} else {
+		e.gateways.Reset()
+	}
 	e.mu.Unlock()
 	return nil
 }

@@ -56,6 +56,14 @@ func checkRestoreMetadata(typ string, md map[string]string) error {
 		if vt, ok := md["volumeType"]; ok && !slices.Contains([]string{"gp2", "gp3", "io1", "io2", "st1", "sc1", "standard"}, vt) {
 			return invalidParam("Metadata.volumeType %q is invalid: allowed gp2, gp3, io1, io2, st1, sc1, standard", vt)
 		}
+	case "SAP HANA on Amazon EC2":
+		if t := md["aws:backup:TargetDatabaseArn"]; !strings.HasPrefix(t, "arn:") {
+			return invalidParam("Metadata: aws:backup:TargetDatabaseArn (the ARN of the database to overwrite) is required to restore an SAP HANA database")
+		}
+	case "VirtualMachine":
+		if rt := md["RestoreTo"]; rt != "" && rt != "EC2" && rt != "EBS" && rt != "VMware" {
+			return invalidParam("Metadata.RestoreTo %q is invalid: allowed EC2, EBS, VMware", rt)
+		}
 	case "EFS":
 		if pm, ok := md["PerformanceMode"]; ok && pm != "generalPurpose" && pm != "maxIO" {
 			return invalidParam("Metadata.PerformanceMode %q is invalid: allowed generalPurpose, maxIO", pm)
@@ -183,6 +191,7 @@ func (e *Emulator) restoredResource(j *restoreJob, rp *recoveryPoint) (*Resource
 	}
 	var newARN string
 	mustBeNew := true
+	createdType := typ
 	switch typ {
 	case "DynamoDB":
 		newARN = fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s", region, account, name)
@@ -227,6 +236,26 @@ func (e *Emulator) restoredResource(j *restoreJob, rp *recoveryPoint) (*Resource
 	case "FSx":
 		name = "fs-" + randHex(17)
 		newARN = fmt.Sprintf("arn:aws:fsx:%s:%s:file-system/%s", region, account, name)
+	case "SAP HANA on Amazon EC2":
+		// A restore overwrites the target database (saphana-restore).
+		newARN = md["aws:backup:TargetDatabaseArn"]
+		t := e.st.Resources[newARN]
+		if t == nil || t.Type != typ {
+			return nil, fmt.Sprintf("Target database %s does not exist", newARN)
+		}
+		name, mustBeNew = t.Name, false
+	case "VirtualMachine":
+		switch md["RestoreTo"] {
+		case "EBS":
+			name, createdType = "vol-"+randHex(17), "EBS"
+			newARN = fmt.Sprintf("arn:aws:ec2:%s:%s:volume/%s", region, account, name)
+		case "VMware":
+			name = "vm-" + strings.ToUpper(randHex(17))
+			newARN = fmt.Sprintf("arn:aws:backup-gateway:%s:%s:vm/%s", region, account, name)
+		default:
+			name, createdType = "i-"+randHex(17), "EC2"
+			newARN = fmt.Sprintf("arn:aws:ec2:%s:%s:instance/%s", region, account, name)
+		}
 	default:
 		p, err := arn.Parse(rp.ResourceARN)
 		if err != nil {
@@ -253,7 +282,7 @@ func (e *Emulator) restoredResource(j *restoreJob, rp *recoveryPoint) (*Resource
 	}
 	maps.Copy(tags, metadataTags(md))
 	res := &Resource{
-		ARN: newARN, Type: typ, Name: name, SizeBytes: rp.BackupSizeInBytes, Fingerprint: rp.Fingerprint,
+		ARN: newARN, Type: createdType, Name: name, SizeBytes: rp.BackupSizeInBytes, Fingerprint: rp.Fingerprint,
 		Attributes: maps.Clone(rp.SourceAttributes), CreatedBy: j.ID,
 	}
 	if existing != nil {

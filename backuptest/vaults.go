@@ -143,7 +143,8 @@ func (c *opCtx) newVault(name, kmsKey, creatorID *string, tags map[string]string
 		v.EncryptionKeyArn = *kmsKey
 		v.EncryptionKeyType = types.EncryptionKeyTypeCustomerManagedKmsKey
 	} else {
-		v.EncryptionKeyArn = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", c.region, c.account, fingerprintOf(c.account+c.region)+"-aws-backup")
+		// The AWS managed key aws/backup, which KMS then describes as AWS does.
+		v.EncryptionKeyArn = c.e.keys.EnsureAWSManagedKey(c.account, c.region, "backup", c.e.Now())
 		v.EncryptionKeyType = types.EncryptionKeyTypeAwsOwnedKmsKey
 	}
 	if creatorID != nil {

@@ -108,6 +108,10 @@ var resourceTypePatterns = map[string]string{
 	"Storage Gateway": "arn:aws:storagegateway:*:*:gateway/*",
 	"Timestream":      "arn:aws:timestream:*:*:database/*",
 	"CloudFormation":  "arn:aws:cloudformation:*:*:stack/*",
+	// VMware VMs behind AWS Backup gateway and SAP HANA databases
+	// registered with Systems Manager for SAP (internal/arntype).
+	"VirtualMachine":         "arn:aws:backup-gateway:*:*:vm/*",
+	"SAP HANA on Amazon EC2": "arn:aws:ssm-sap:*:*:HANA/*",
 }
 
 // ResourceTypePattern returns the ARN pattern that selects every resource of
@@ -119,7 +123,8 @@ func ResourceTypePattern(t backup.ResourceType) (string, bool) {
 
 // AllOfType selects every resource of the AWS Backup resource type t
 // ("EBS", "EC2", "RDS", "Aurora", "DynamoDB", "EFS", "FSx", "S3",
-// "Redshift", "Storage Gateway", "Timestream", "CloudFormation"). An
+// "Redshift", "Storage Gateway", "Timestream", "CloudFormation",
+// "VirtualMachine", "SAP HANA on Amazon EC2"). An
 // unknown type is recorded as-is so that Build reports it.
 func (b *SelectionBuilder) AllOfType(t backup.ResourceType) *SelectionBuilder {
 	if p, ok := resourceTypePatterns[string(t)]; ok {

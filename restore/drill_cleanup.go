@@ -62,6 +62,9 @@ func (c *Client) cleanupResource(ctx context.Context, r *drillRun, tr *targetRun
 			tr.res.CreatedResourceARN = job.CreatedResourceARN
 		}
 	}
+	if tr.created != "" && keepsRestored(tr) {
+		return nil
+	}
 	// A failed delete (a throttled call, an outage) is tried again until
 	// CleanupTimeout; only a resource that is not the drill's stops it.
 	started, err := c.deleteOwn(ctx, r, tr)

@@ -54,6 +54,11 @@ type Services struct {
 	FSx FSxAPI
 	// S3 serves S3 buckets.
 	S3 S3API
+	// Gateway serves VMware virtual machines (AWS Backup gateway); VM
+	// drills restore to EC2 or EBS and also need EC2.
+	Gateway GatewayAPI
+	// SSMSAP (AWS Systems Manager for SAP) serves SAP HANA databases.
+	SSMSAP SSMSAPAPI
 }
 
 // handlers returns the built-in handlers for the configured services,
@@ -82,6 +87,7 @@ func (c *Client) handlers() map[backup.ResourceType]Handler {
 	if s.S3 != nil {
 		h[backup.S3] = &s3Handler{api: s.S3}
 	}
+	registerVMAndSAP(s, h)
 	for k, v := range c.opts.Handlers {
 		h[k] = v
 	}

@@ -161,7 +161,8 @@ type TargetResult struct {
 	// Validation is Passed, Failed or Skipped; ValidationMessage says why it failed.
 	Validation        string `json:"validation"`
 	ValidationMessage string `json:"validationMessage,omitempty"`
-	// Cleanup is Deleted, Left or Skipped (nothing was created).
+	// Cleanup is Deleted, Left, Skipped (nothing was created) or Kept (the
+	// restore overwrote a resource that existed before the drill).
 	Cleanup string `json:"cleanup"`
 	// LeftBehind lists what cleanup could not delete.
 	LeftBehind []string `json:"leftBehind,omitempty"`
@@ -282,7 +283,7 @@ func (t *TargetResult) finish(_ time.Time) {
 		t.PhaseSeconds[k] = math.Round(v*1e6) / 1e6
 	}
 	t.Status = Failed
-	if t.Error == "" && t.Validation == Passed && t.Cleanup == Deleted && t.RPOMet && t.RTOMet {
+	if t.Error == "" && t.Validation == Passed && (t.Cleanup == Deleted || t.Cleanup == Kept) && t.RPOMet && t.RTOMet {
 		t.Status = Passed
 	}
 }

@@ -363,6 +363,9 @@ func (c *Client) StepCleanup(ctx context.Context, d *Drill, start time.Time, s *
 		if tr.h == nil {
 			tr.h = r.handlers[s.ResourceType]
 		}
+		if tr.created != "" && tr.h != nil && keepsRestored(tr) {
+			return finish()
+		}
 		started, err := c.deleteOwn(ctx, r, tr)
 		if err != nil {
 			return c.cleanupFailed(tr, err, finish)
@@ -465,6 +468,9 @@ func (r *drillRun) restoreMetadata(tr *targetRun, base map[string]string) (map[s
 	}
 	if tr.t.ResourceType == backup.EFS {
 		md = MergeMetadata(md, map[string]string{"newFileSystem": "true"}) // never restore into the source
+	}
+	if err := checkRestoreMetadata(tr.h, tr.t.ResourceARN, md); err != nil {
+		return nil, err
 	}
 	return md, nil
 }

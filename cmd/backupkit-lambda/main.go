@@ -33,10 +33,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/ssmsap"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/backupkit/backupkit/automation"
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/gateway"
 	"github.com/backupkit/backupkit/restore"
 )
 
@@ -66,6 +68,7 @@ func newHandler(ctx context.Context) (*automation.Handler, error) {
 			o.Services = restore.Services{
 				EC2: ec2.NewFromConfig(cfg), RDS: rds.NewFromConfig(cfg), DynamoDB: dynamodb.NewFromConfig(cfg),
 				EFS: efs.NewFromConfig(cfg), FSx: fsx.NewFromConfig(cfg), S3: s3.NewFromConfig(cfg),
+				Gateway: gateway.NewFromConfig(cfg), SSMSAP: ssmsap.NewFromConfig(cfg),
 			}
 		})
 	}

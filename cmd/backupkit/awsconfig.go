@@ -20,9 +20,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/ssmsap"
 	"github.com/aws/smithy-go/logging"
 	"github.com/spf13/cobra"
 
+	"github.com/backupkit/backupkit/gateway"
 	"github.com/backupkit/backupkit/restore"
 )
 
@@ -144,6 +146,16 @@ func (f *awsFlags) resourceServices(cfg aws.Config) restore.Services {
 				o.BaseEndpoint = ep
 			}
 			o.UsePathStyle = o.UsePathStyle || pathStyle
+		}),
+		Gateway: gateway.NewFromConfig(cfg, func(o *gateway.Options) {
+			if ep != nil {
+				o.BaseEndpoint = *ep
+			}
+		}),
+		SSMSAP: ssmsap.NewFromConfig(cfg, func(o *ssmsap.Options) {
+			if ep != nil {
+				o.BaseEndpoint = ep
+			}
 		}),
 	}
 }

@@ -135,5 +135,6 @@ Exit status, the same for every subcommand:
 	root.AddCommand(newAutomationCmd())
 	root.AddCommand(newResilienceCmd())
 	root.AddCommand(newKeysCmd())
+	root.AddCommand(newGatewayCmd())
 	return root
 }
