@@ -113,7 +113,7 @@ func TestPlanJobExpiresPastStartWindow(t *testing.T) {
 	short.StartWindowMinutes = aws.Int64(60) // until 06:00: never free in time
 	env.namedPlan(t, "short", short)
 	late := timingRule("at5b", "cron(0 5 ? * * *)", 35)
-	late.StartWindowMinutes = aws.Int64(120)      // starts at 06:00 …
+	late.StartWindowMinutes = aws.Int64(90)       // starts at 06:00 …
 	late.CompletionWindowMinutes = aws.Int64(150) // … but must be done by 07:30
 	env.namedPlan(t, "late", late)
 
