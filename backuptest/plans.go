@@ -166,7 +166,12 @@ func checkPlanInput(field string, in *types.BackupPlanInput) error {
 		names[*r.RuleName] = true
 	}
 	for i, s := range in.AdvancedBackupSettings {
-		if err := checkAdvancedSetting(fmt.Sprintf("%s.AdvancedBackupSettings[%d]", field, i), s); err != nil {
+		if err := problemErr(fmt.Sprintf("%s.AdvancedBackupSettings[%d]", field, i), limits.CheckAdvancedSetting(aws.ToString(s.ResourceType), s.BackupOptions)); err != nil {
+			return err
+		}
+	}
+	for i, s := range in.ScanSettings {
+		if err := problemErr(fmt.Sprintf("%s.ScanSettings[%d]", field, i), limits.CheckScanSetting(string(s.MalwareScanner), s.ResourceTypes, aws.ToString(s.ScannerRoleArn))); err != nil {
 			return err
 		}
 	}
@@ -222,6 +227,18 @@ func checkRule(rf string, r *types.BackupRuleInput) error {
 			}
 		}
 	}
+	for j, a := range r.ScanActions {
+		if err := problemErr(fmt.Sprintf("%s.ScanActions[%d]", rf, j), limits.CheckScanAction(string(a.MalwareScanner), string(a.ScanMode))); err != nil {
+			return err
+		}
+	}
+	var index [][]string
+	for _, a := range r.IndexActions {
+		index = append(index, a.ResourceTypes)
+	}
+	if err := problemErr(rf, limits.CheckIndexActions(index)); err != nil {
+		return err
+	}
 	if len(r.RecoveryPointTags) > maxRuleRecoveryPointTags {
 		return invalidParam("%s.RecoveryPointTags has %d tags: at most %d allowed", rf, len(r.RecoveryPointTags), maxRuleRecoveryPointTags)
 	}
@@ -275,39 +292,6 @@ func ruleLifecycle(l *types.Lifecycle) *lifecycle.Lifecycle {
 	}
 	return &lifecycle.Lifecycle{MoveToColdStorageAfterDays: l.MoveToColdStorageAfterDays, DeleteAfterDays: l.DeleteAfterDays,
 		OptInToArchive: aws.ToBool(l.OptInToArchiveForSupportedResources), DeleteAfterEvent: string(l.DeleteAfterEvent)}
-}
-
-// checkAdvancedSetting allows the documented options: WindowsVSS for EC2,
-// BackupACLs and BackupObjectTags for S3, each "enabled" or "disabled".
-func checkAdvancedSetting(f string, s types.AdvancedBackupSetting) error {
-	if s.ResourceType == nil || *s.ResourceType == "" {
-		return missingParam(f + ".ResourceType")
-	}
-	var keys []string
-	switch *s.ResourceType {
-	case "EC2":
-		keys = []string{"WindowsVSS"}
-	case "S3":
-		keys = []string{"BackupACLs", "BackupObjectTags"}
-	default:
-		return invalidParam("%s.ResourceType %q is invalid: allowed EC2 or S3", f, *s.ResourceType)
-	}
-	if len(s.BackupOptions) == 0 {
-		return missingParam(f + ".BackupOptions")
-	}
-	for k, v := range s.BackupOptions {
-		ok := false
-		for _, kk := range keys {
-			ok = ok || k == kk
-		}
-		if !ok {
-			return invalidParam("%s.BackupOptions: option %q is invalid for %s: allowed %s", f, k, *s.ResourceType, strings.Join(keys, ", "))
-		}
-		if v != "enabled" && v != "disabled" {
-			return invalidParam("%s.BackupOptions[%s] %q is invalid: allowed enabled or disabled", f, k, v)
-		}
-	}
-	return nil
 }
 
 // scheduledRuns previews the next n runs of a plan's rules, soonest first.

@@ -94,6 +94,7 @@ func Diff(live, desired *Plan) Changes {
 	for _, t := range sortedKeys(mergeKeys(la, da)) {
 		d.strMap(fmt.Sprintf("AdvancedBackupSettings[%q]", t), la[t], da[t])
 	}
+	d.str("ScanSettings", scanSettingsStr(live.ScanSettings), scanSettingsStr(desired.ScanSettings))
 	d.strMap(tagsPath, userTags(live.Tags), userTags(desired.Tags))
 	return d.out
 }
@@ -192,6 +193,7 @@ func (d *differ) rule(path string, o, n Rule) {
 		}
 	}
 	d.str(f("IndexActions"), indexStr(o.IndexActions), indexStr(n.IndexActions))
+	d.str(f("ScanActions"), scanActionsStr(o.ScanActions), scanActionsStr(n.ScanActions))
 }
 
 func (d *differ) lifecycle(path string, o, n backup.Lifecycle) {
@@ -248,6 +250,30 @@ func indexStr(ia []IndexAction) string {
 	return strings.Join(parts, ",")
 }
 
+// scanActionsStr renders scan actions order-insensitively:
+// "GUARDDUTY/FULL_SCAN,…".
+func scanActionsStr(as []ScanAction) string {
+	parts := make([]string, 0, len(as))
+	for _, a := range as {
+		parts = append(parts, a.MalwareScanner+"/"+a.ScanMode)
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ",")
+}
+
+// scanSettingsStr renders scan settings order-insensitively:
+// "GUARDDUTY[EBS+S3] role ARN; …".
+func scanSettingsStr(ss []ScanSetting) string {
+	parts := make([]string, 0, len(ss))
+	for _, s := range ss {
+		ts := resourceTypeStrings(s.ResourceTypes)
+		slices.Sort(ts)
+		parts = append(parts, fmt.Sprintf("%s[%s] %s", s.MalwareScanner, strings.Join(ts, "+"), s.ScannerRoleARN))
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, "; ")
+}
+
 func copyMap(cs []CopyAction) map[string]backup.Lifecycle {
 	m := map[string]backup.Lifecycle{}
 	for _, c := range cs {
@@ -259,7 +285,7 @@ func copyMap(cs []CopyAction) map[string]backup.Lifecycle {
 func advancedMap(as []AdvancedSetting) map[string]map[string]string {
 	m := map[string]map[string]string{}
 	for _, a := range as {
-		m[string(a.ResourceType)] = a.Options
+		m[string(a.ResourceType)] = a.currentOptions()
 	}
 	return m
 }

@@ -19,15 +19,40 @@ type cliPlanFile struct {
 	BackupPlan       *cliPlan          `json:"BackupPlan"`
 	BackupPlanTags   map[string]string `json:"BackupPlanTags,omitempty"`
 	CreatorRequestID *string           `json:"CreatorRequestId,omitempty"`
+
+	// The rest of get-backup-plan's output (API_GetBackupPlan, Response
+	// Syntax): read so that its output parses, never written.
+	BackupPlanArn          *string              `json:"BackupPlanArn,omitempty"`
+	BackupPlanID           *string              `json:"BackupPlanId,omitempty"`
+	VersionID              *string              `json:"VersionId,omitempty"`
+	CreationDate           json.RawMessage      `json:"CreationDate,omitempty"`
+	DeletionDate           json.RawMessage      `json:"DeletionDate,omitempty"`
+	LastExecutionDate      json.RawMessage      `json:"LastExecutionDate,omitempty"`
+	ScheduledRunsPreview   json.RawMessage      `json:"ScheduledRunsPreview,omitempty"`
+	AdvancedBackupSettings []cliAdvancedSetting `json:"AdvancedBackupSettings,omitempty"`
 }
 
 type cliPlan struct {
 	BackupPlanName         string               `json:"BackupPlanName"`
 	Rules                  []cliRule            `json:"Rules"`
 	AdvancedBackupSettings []cliAdvancedSetting `json:"AdvancedBackupSettings,omitempty"`
+	ScanSettings           []cliScanSetting     `json:"ScanSettings,omitempty"`
+}
+
+type cliScanSetting struct {
+	MalwareScanner string                `json:"MalwareScanner,omitempty"`
+	ResourceTypes  []backup.ResourceType `json:"ResourceTypes,omitempty"`
+	ScannerRoleArn string                `json:"ScannerRoleArn,omitempty"`
+}
+
+type cliScanAction struct {
+	MalwareScanner string `json:"MalwareScanner,omitempty"`
+	ScanMode       string `json:"ScanMode,omitempty"`
 }
 
 type cliRule struct {
+	// RuleId is in get-backup-plan's output only; it is read and dropped.
+	RuleID                                 string            `json:"RuleId,omitempty"`
 	RuleName                               string            `json:"RuleName"`
 	TargetBackupVaultName                  string            `json:"TargetBackupVaultName"`
 	ScheduleExpression                     string            `json:"ScheduleExpression,omitempty"`
@@ -39,6 +64,7 @@ type cliRule struct {
 	CopyActions                            []cliCopyAction   `json:"CopyActions,omitempty"`
 	EnableContinuousBackup                 *bool             `json:"EnableContinuousBackup,omitempty"`
 	IndexActions                           []cliIndexAction  `json:"IndexActions,omitempty"`
+	ScanActions                            []cliScanAction   `json:"ScanActions,omitempty"`
 	TargetLogicallyAirGappedBackupVaultArn string            `json:"TargetLogicallyAirGappedBackupVaultArn,omitempty"`
 }
 
@@ -118,9 +144,10 @@ func marshalIndent(v any) ([]byte, error) {
 }
 
 // ParseCLI parses an AWS CLI backup plan document: either the bare plan
-// (`--backup-plan file://plan.json`, {"BackupPlanName": …, "Rules": …}) or
-// the wrapper {"BackupPlan": …, "BackupPlanTags": …, "CreatorRequestId": …}.
-// Unknown fields are errors. The plan is not validated; call Validate.
+// (`--backup-plan file://plan.json`, {"BackupPlanName": …, "Rules": …}),
+// the wrapper {"BackupPlan": …, "BackupPlanTags": …, "CreatorRequestId": …},
+// or the output of `aws backup get-backup-plan` (its IDs, dates, versions
+// and run preview are read and dropped). Unknown fields are errors. The plan is not validated; call Validate.
 // Explicit zero windows or lifecycle days, which AWS rejects, are reported
 // as *ValidationError.
 func ParseCLI(data []byte) (*Plan, error) {
@@ -135,6 +162,9 @@ func ParseCLI(data []byte) (*Plan, error) {
 		}
 		if f.BackupPlan == nil {
 			return nil, fmt.Errorf("parse AWS CLI plan JSON: BackupPlan is null")
+		}
+		if len(f.BackupPlan.AdvancedBackupSettings) == 0 {
+			f.BackupPlan.AdvancedBackupSettings = f.AdvancedBackupSettings
 		}
 		p, err := planFromCLI(f.BackupPlan)
 		if p != nil {
@@ -184,10 +214,16 @@ func planToCLI(p *Plan) *cliPlan {
 		for _, a := range r.IndexActions {
 			cr.IndexActions = append(cr.IndexActions, cliIndexAction{ResourceTypes: a.ResourceTypes})
 		}
+		for _, a := range r.ScanActions {
+			cr.ScanActions = append(cr.ScanActions, cliScanAction{MalwareScanner: a.MalwareScanner, ScanMode: a.ScanMode})
+		}
 		out.Rules = append(out.Rules, cr)
 	}
 	for _, a := range p.AdvancedSettings {
-		out.AdvancedBackupSettings = append(out.AdvancedBackupSettings, cliAdvancedSetting{ResourceType: a.ResourceType, BackupOptions: a.Options})
+		out.AdvancedBackupSettings = append(out.AdvancedBackupSettings, cliAdvancedSetting{ResourceType: a.ResourceType, BackupOptions: a.currentOptions()})
+	}
+	for _, ss := range p.ScanSettings {
+		out.ScanSettings = append(out.ScanSettings, cliScanSetting{MalwareScanner: ss.MalwareScanner, ResourceTypes: ss.ResourceTypes, ScannerRoleArn: ss.ScannerRoleARN})
 	}
 	return out
 }
@@ -243,10 +279,16 @@ func planFromCLI(bp *cliPlan) (*Plan, error) {
 		for _, a := range cr.IndexActions {
 			r.IndexActions = append(r.IndexActions, IndexAction{ResourceTypes: a.ResourceTypes})
 		}
+		for _, a := range cr.ScanActions {
+			r.ScanActions = append(r.ScanActions, ScanAction{MalwareScanner: a.MalwareScanner, ScanMode: a.ScanMode})
+		}
 		p.Rules = append(p.Rules, r)
 	}
 	for _, a := range bp.AdvancedBackupSettings {
 		p.AdvancedSettings = append(p.AdvancedSettings, AdvancedSetting{ResourceType: a.ResourceType, Options: a.BackupOptions})
+	}
+	for _, ss := range bp.ScanSettings {
+		p.ScanSettings = append(p.ScanSettings, ScanSetting{MalwareScanner: ss.MalwareScanner, ResourceTypes: ss.ResourceTypes, ScannerRoleARN: ss.ScannerRoleArn})
 	}
 	return p, pr.err()
 }

@@ -49,7 +49,7 @@ func TestParseCLIForms(t *testing.T) {
 	}
 	tests := []struct{ name, in, want string }{
 		{"unknown field in bare", `{"BackupPlanName":"p","Rules":[],"Bogus":1}`, `unknown field "Bogus"`},
-		{"unknown field in rule", `{"BackupPlanName":"p","Rules":[{"RuleName":"r","TargetBackupVaultName":"v","ScanActions":[]}]}`, `unknown field "ScanActions"`},
+		{"unknown field in rule", `{"BackupPlanName":"p","Rules":[{"RuleName":"r","TargetBackupVaultName":"v","Bogus":[]}]}`, `unknown field "Bogus"`},
 		{"unknown field in wrapper", `{"BackupPlan":{"BackupPlanName":"p","Rules":[]},"Extra":1}`, `unknown field "Extra"`},
 		{"null plan", `{"BackupPlan":null}`, "BackupPlan is null"},
 		{"trailing data", bare + `{}`, "after top-level value"},

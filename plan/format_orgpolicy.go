@@ -52,10 +52,16 @@ func MarshalOrgPolicy(specs ...Spec) ([]byte, error) {
 		fail := func(format string, args ...any) error {
 			return fmt.Errorf("marshal org policy: plan %s: %s", p.Name, fmt.Sprintf(format, args...))
 		}
+		if len(p.ScanSettings) > 0 {
+			return nil, fail("backup policies have no scan settings")
+		}
 		rules := map[string]any{}
 		for _, r := range p.Rules {
 			if len(r.IndexActions) > 0 {
 				return nil, fail("rule %s: backup policies have no index actions", r.Name)
+			}
+			if len(r.ScanActions) > 0 {
+				return nil, fail("rule %s: backup policies have no scan actions", r.Name)
 			}
 			if r.AirGappedVaultARN != "" {
 				return nil, fail("rule %s: backup policies have no air-gapped vault target", r.Name)

@@ -4,6 +4,7 @@ import (
 	"github.com/backupkit/backupkit/backup"
 
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -21,15 +22,24 @@ import (
 //	  enable_continuous_backup, lifecycle{cold_storage_after, delete_after,
 //	  opt_in_to_archive_for_supported_resources}, recovery_point_tags,
 //	  copy_action{destination_vault_arn, lifecycle{…}},
+//	  scan_action{malware_scanner, scan_mode},
 //	  target_logically_air_gapped_backup_vault_arn},
-//	  advanced_backup_setting{resource_type, backup_options}, tags
+//	  advanced_backup_setting{resource_type, backup_options},
+//	  scan_setting{malware_scanner, resource_types, scanner_role_arn}, tags
 //	aws_backup_selection: name, plan_id ("${aws_backup_plan.LABEL.id}"),
 //	  iam_role_arn, resources, not_resources,
 //	  selection_tag{type, key, value}, condition{string_equals{key, value},
 //	  string_not_equals, string_like, string_not_like}
 //
 // The provider has no argument for index actions, so MarshalTerraform
-// refuses plans that use them. Other resource types in the file are
+// refuses plans that use them.
+//
+// Terraform's defaults are not AWS's: a rule without start_window or
+// completion_window gets 60 and 180 minutes (the provider's schema
+// defaults), not AWS's 480 and 10080. ParseTerraform fills them in, so a
+// parsed plan is the plan Terraform would create, and MarshalTerraform
+// writes both windows, so a rule that means AWS's defaults keeps them. A
+// rule without schedule_expression_timezone is sent without one (UTC). Other resource types in the file are
 // ignored, except that "${aws_backup_vault.LABEL.name}" references are
 // resolved when that vault has a literal name.
 
@@ -38,26 +48,28 @@ type tfFile struct {
 }
 
 type tfPlan struct {
-	Name                  string            `json:"name"`
-	Rule                  tfBlocks[tfRule]  `json:"rule"`
-	AdvancedBackupSetting tfBlocks[tfAdv]   `json:"advanced_backup_setting,omitempty"`
-	Tags                  map[string]string `json:"tags,omitempty"`
-	DependsOn             []string          `json:"depends_on,omitempty"`
-	Provider              string            `json:"provider,omitempty"`
+	Name                  string                  `json:"name"`
+	Rule                  tfBlocks[tfRule]        `json:"rule"`
+	AdvancedBackupSetting tfBlocks[tfAdv]         `json:"advanced_backup_setting,omitempty"`
+	ScanSetting           tfBlocks[tfScanSetting] `json:"scan_setting,omitempty"`
+	Tags                  map[string]string       `json:"tags,omitempty"`
+	DependsOn             []string                `json:"depends_on,omitempty"`
+	Provider              string                  `json:"provider,omitempty"`
 }
 
 type tfRule struct {
-	RuleName                string                `json:"rule_name"`
-	TargetVaultName         string                `json:"target_vault_name"`
-	Schedule                string                `json:"schedule,omitempty"`
-	Timezone                string                `json:"schedule_expression_timezone,omitempty"`
-	StartWindow             *tfInt                `json:"start_window,omitempty"`
-	CompletionWindow        *tfInt                `json:"completion_window,omitempty"`
-	EnableContinuousBackup  *bool                 `json:"enable_continuous_backup,omitempty"`
-	Lifecycle               tfBlocks[tfLifecycle] `json:"lifecycle,omitempty"`
-	RecoveryPointTags       map[string]string     `json:"recovery_point_tags,omitempty"`
-	CopyAction              tfBlocks[tfCopy]      `json:"copy_action,omitempty"`
-	TargetAirGappedVaultARN string                `json:"target_logically_air_gapped_backup_vault_arn,omitempty"`
+	RuleName                string                 `json:"rule_name"`
+	TargetVaultName         string                 `json:"target_vault_name"`
+	Schedule                string                 `json:"schedule,omitempty"`
+	Timezone                string                 `json:"schedule_expression_timezone,omitempty"`
+	StartWindow             *tfInt                 `json:"start_window,omitempty"`
+	CompletionWindow        *tfInt                 `json:"completion_window,omitempty"`
+	EnableContinuousBackup  *bool                  `json:"enable_continuous_backup,omitempty"`
+	Lifecycle               tfBlocks[tfLifecycle]  `json:"lifecycle,omitempty"`
+	RecoveryPointTags       map[string]string      `json:"recovery_point_tags,omitempty"`
+	CopyAction              tfBlocks[tfCopy]       `json:"copy_action,omitempty"`
+	ScanAction              tfBlocks[tfScanAction] `json:"scan_action,omitempty"`
+	TargetAirGappedVaultARN string                 `json:"target_logically_air_gapped_backup_vault_arn,omitempty"`
 }
 
 type tfLifecycle struct {
@@ -70,6 +82,25 @@ type tfCopy struct {
 	DestinationVaultARN string                `json:"destination_vault_arn"`
 	Lifecycle           tfBlocks[tfLifecycle] `json:"lifecycle,omitempty"`
 }
+
+type tfScanAction struct {
+	MalwareScanner string `json:"malware_scanner"`
+	ScanMode       string `json:"scan_mode"`
+}
+
+type tfScanSetting struct {
+	MalwareScanner string                `json:"malware_scanner"`
+	ResourceTypes  []backup.ResourceType `json:"resource_types"`
+	ScannerRoleARN string                `json:"scanner_role_arn"`
+}
+
+// Terraform's defaults for a rule's windows (terraform-provider-aws,
+// aws_backup_plan schema: start_window Default 60, completion_window
+// Default 180).
+const (
+	tfDefaultStartWindow      = 60 * time.Minute
+	tfDefaultCompletionWindow = 180 * time.Minute
+)
 
 type tfAdv struct {
 	BackupOptions map[string]string   `json:"backup_options"`
@@ -176,8 +207,9 @@ func MarshalTerraform(specs ...Spec) ([]byte, error) {
 				return nil, fmt.Errorf("marshal Terraform: plan %s rule %d (%s): aws_backup_plan has no argument for index actions", p.Name, i, r.Name)
 			}
 			tr := tfRule{RuleName: r.Name, TargetVaultName: r.TargetVault, Schedule: r.Schedule, Timezone: r.Timezone,
-				StartWindow: tfMinutes(r.StartWindow), CompletionWindow: tfMinutes(r.CompletionWindow),
-				Lifecycle: tfLifecycleOf(r.Lifecycle), RecoveryPointTags: r.RecoveryPointTags, TargetAirGappedVaultARN: r.AirGappedVaultARN}
+				StartWindow:      tfMinutes(cmp.Or(r.StartWindow, backup.DefaultStartWindow)),
+				CompletionWindow: tfMinutes(cmp.Or(r.CompletionWindow, backup.DefaultCompletionWindow)),
+				Lifecycle:        tfLifecycleOf(r.Lifecycle), RecoveryPointTags: r.RecoveryPointTags, TargetAirGappedVaultARN: r.AirGappedVaultARN}
 			if len(tr.RecoveryPointTags) == 0 {
 				tr.RecoveryPointTags = nil
 			}
@@ -188,10 +220,16 @@ func MarshalTerraform(specs ...Spec) ([]byte, error) {
 			for _, c := range r.CopyActions {
 				tr.CopyAction = append(tr.CopyAction, tfCopy{DestinationVaultARN: c.DestinationVaultARN, Lifecycle: tfLifecycleOf(c.Lifecycle)})
 			}
+			for _, a := range r.ScanActions {
+				tr.ScanAction = append(tr.ScanAction, tfScanAction(a))
+			}
 			tp.Rule = append(tp.Rule, tr)
 		}
 		for _, a := range p.AdvancedSettings {
-			tp.AdvancedBackupSetting = append(tp.AdvancedBackupSetting, tfAdv{ResourceType: a.ResourceType, BackupOptions: a.Options})
+			tp.AdvancedBackupSetting = append(tp.AdvancedBackupSetting, tfAdv{ResourceType: a.ResourceType, BackupOptions: a.currentOptions()})
+		}
+		for _, ss := range p.ScanSettings {
+			tp.ScanSetting = append(tp.ScanSetting, tfScanSetting(ss))
 		}
 		plans[label] = tp
 		for _, s := range sp.Selections {
@@ -239,6 +277,15 @@ func tfMinutes(d time.Duration) *tfInt {
 	}
 	v := tfInt(d / time.Minute)
 	return &v
+}
+
+// tfWindow is a rule window as Terraform sends it: def when the argument
+// is absent.
+func tfWindow(pr *problems, field string, v *tfInt, def time.Duration) time.Duration {
+	if v == nil {
+		return def
+	}
+	return wireMinutes(pr, field, (*int64)(v))
 }
 
 func tfLifecycleOf(l backup.Lifecycle) tfBlocks[tfLifecycle] {
@@ -300,17 +347,23 @@ func ParseTerraform(data []byte) ([]Spec, error) {
 		p := &Plan{Name: tp.Name, Tags: tp.Tags}
 		for _, tr := range tp.Rule {
 			r := Rule{Name: tr.RuleName, TargetVault: resolveVault(tr.TargetVaultName), Schedule: tr.Schedule, Timezone: tr.Timezone,
-				StartWindow:      wireMinutes(&pr, fmt.Sprintf("aws_backup_plan.%s.rule[%d].start_window", label, len(p.Rules)), (*int64)(tr.StartWindow)),
-				CompletionWindow: wireMinutes(&pr, fmt.Sprintf("aws_backup_plan.%s.rule[%d].completion_window", label, len(p.Rules)), (*int64)(tr.CompletionWindow)),
+				StartWindow:      tfWindow(&pr, fmt.Sprintf("aws_backup_plan.%s.rule[%d].start_window", label, len(p.Rules)), tr.StartWindow, tfDefaultStartWindow),
+				CompletionWindow: tfWindow(&pr, fmt.Sprintf("aws_backup_plan.%s.rule[%d].completion_window", label, len(p.Rules)), tr.CompletionWindow, tfDefaultCompletionWindow),
 				Lifecycle:        tfLifecycleFrom(tr.Lifecycle), RecoveryPointTags: tr.RecoveryPointTags,
 				ContinuousBackup: tr.EnableContinuousBackup != nil && *tr.EnableContinuousBackup, AirGappedVaultARN: tr.TargetAirGappedVaultARN}
 			for _, c := range tr.CopyAction {
 				r.CopyActions = append(r.CopyActions, CopyAction{DestinationVaultARN: c.DestinationVaultARN, Lifecycle: tfLifecycleFrom(c.Lifecycle)})
 			}
+			for _, a := range tr.ScanAction {
+				r.ScanActions = append(r.ScanActions, ScanAction(a))
+			}
 			p.Rules = append(p.Rules, r)
 		}
 		for _, a := range tp.AdvancedBackupSetting {
 			p.AdvancedSettings = append(p.AdvancedSettings, AdvancedSetting{ResourceType: a.ResourceType, Options: a.BackupOptions})
+		}
+		for _, ss := range tp.ScanSetting {
+			p.ScanSettings = append(p.ScanSettings, ScanSetting(ss))
 		}
 		byLabel[label] = &Spec{Plan: p}
 		labels = append(labels, label)

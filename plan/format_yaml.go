@@ -71,6 +71,7 @@ type yamlPlan struct {
 	Regions                []string          `yaml:"regions,omitempty"`
 	Tags                   map[string]string `yaml:"tags,omitempty"`
 	AdvancedBackupSettings []yamlAdvanced    `yaml:"advancedBackupSettings,omitempty"`
+	ScanSettings           []yamlScanSetting `yaml:"scanSettings,omitempty"`
 	Rules                  []yamlRule        `yaml:"rules"`
 	Selections             []yamlSelection   `yaml:"selections,omitempty"`
 }
@@ -92,7 +93,19 @@ type yamlRule struct {
 	ContinuousBackup  bool              `yaml:"continuousBackup,omitempty"`
 	CopyActions       []yamlCopy        `yaml:"copyActions,omitempty"`
 	IndexActions      []yamlIndex       `yaml:"indexActions,omitempty"`
+	ScanActions       []yamlScanAction  `yaml:"scanActions,omitempty"`
 	AirGappedVaultARN string            `yaml:"airGappedVaultArn,omitempty"`
+}
+
+type yamlScanAction struct {
+	MalwareScanner string `yaml:"malwareScanner,omitempty"`
+	ScanMode       string `yaml:"scanMode,omitempty"`
+}
+
+type yamlScanSetting struct {
+	MalwareScanner string                `yaml:"malwareScanner,omitempty"`
+	ResourceTypes  []backup.ResourceType `yaml:"resourceTypes,omitempty"`
+	ScannerRoleARN string                `yaml:"scannerRoleArn,omitempty"`
 }
 
 type yamlLifecycle struct {
@@ -245,6 +258,9 @@ func specFromYAML(yp yamlPlan) (Spec, error) {
 	for _, a := range yp.AdvancedBackupSettings {
 		p.AdvancedSettings = append(p.AdvancedSettings, AdvancedSetting{ResourceType: a.ResourceType, Options: a.BackupOptions})
 	}
+	for _, ss := range yp.ScanSettings {
+		p.ScanSettings = append(p.ScanSettings, ScanSetting(ss))
+	}
 	for _, yr := range yp.Rules {
 		r := Rule{Name: yr.Name, TargetVault: yr.Vault, Schedule: yr.Schedule, Timezone: yr.Timezone,
 			StartWindow: time.Duration(yr.StartWindow), CompletionWindow: time.Duration(yr.CompletionWindow),
@@ -255,6 +271,9 @@ func specFromYAML(yp yamlPlan) (Spec, error) {
 		}
 		for _, ia := range yr.IndexActions {
 			r.IndexActions = append(r.IndexActions, IndexAction{ResourceTypes: ia.ResourceTypes})
+		}
+		for _, a := range yr.ScanActions {
+			r.ScanActions = append(r.ScanActions, ScanAction(a))
 		}
 		p.Rules = append(p.Rules, r)
 	}
@@ -282,7 +301,10 @@ func MarshalYAML(specs ...Spec) ([]byte, error) {
 		p := sp.Plan
 		yp := yamlPlan{Name: p.Name, Regions: sp.Regions, Tags: p.Tags, Rules: []yamlRule{}}
 		for _, a := range p.AdvancedSettings {
-			yp.AdvancedBackupSettings = append(yp.AdvancedBackupSettings, yamlAdvanced{ResourceType: a.ResourceType, BackupOptions: a.Options})
+			yp.AdvancedBackupSettings = append(yp.AdvancedBackupSettings, yamlAdvanced{ResourceType: a.ResourceType, BackupOptions: a.currentOptions()})
+		}
+		for _, ss := range p.ScanSettings {
+			yp.ScanSettings = append(yp.ScanSettings, yamlScanSetting(ss))
 		}
 		for _, r := range p.Rules {
 			yr := yamlRule{Name: r.Name, Vault: r.TargetVault, Schedule: r.Schedule, Timezone: r.Timezone,
@@ -294,6 +316,9 @@ func MarshalYAML(specs ...Spec) ([]byte, error) {
 			}
 			for _, ia := range r.IndexActions {
 				yr.IndexActions = append(yr.IndexActions, yamlIndex{ResourceTypes: ia.ResourceTypes})
+			}
+			for _, a := range r.ScanActions {
+				yr.ScanActions = append(yr.ScanActions, yamlScanAction(a))
 			}
 			yp.Rules = append(yp.Rules, yr)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/internal/cron"
+	"github.com/backupkit/backupkit/internal/limits"
 )
 
 // CopyAction copies each recovery point a rule creates to another vault,
@@ -25,6 +26,24 @@ type CopyAction struct {
 // backup.EBS or backup.S3.
 type IndexAction struct {
 	ResourceTypes []backup.ResourceType
+}
+
+// ScanAction asks AWS Backup to scan the recovery points a rule creates for
+// malware (API_ScanAction). AWS accepts MalwareScanner "GUARDDUTY" and
+// ScanMode "FULL_SCAN" or "INCREMENTAL_SCAN"; the plan's ScanSettings name
+// the scanner's role and resource types.
+type ScanAction struct {
+	MalwareScanner string
+	ScanMode       string
+}
+
+// ScanSetting configures a malware scanner for the plan (API_ScanSetting):
+// the scanner ("GUARDDUTY"), the resource types it scans, and the IAM role
+// it uses to read them.
+type ScanSetting struct {
+	MalwareScanner string
+	ResourceTypes  []backup.ResourceType
+	ScannerRoleARN string
 }
 
 // Rule is one scheduled backup task of a plan.
@@ -59,6 +78,8 @@ type Rule struct {
 	ContinuousBackup bool
 	// IndexActions request backup indexes (at most one, EBS or S3).
 	IndexActions []IndexAction
+	// ScanActions request malware scans of the rule's recovery points.
+	ScanActions []ScanAction
 	// AirGappedVaultARN is the ARN of a logically air-gapped vault in the
 	// same account and Region to back up to directly
 	// (TargetLogicallyAirGappedBackupVaultArn); optional.
@@ -73,6 +94,13 @@ type AdvancedSetting struct {
 	Options      map[string]string
 }
 
+// currentOptions returns a copy of the options under AWS's current names:
+// an older alias (S3BackupACLs, S3BackupObjectTags) is rendered as the
+// current name (BackupACLs, BackupObjectTags), API_AdvancedBackupSetting.
+func (a AdvancedSetting) currentOptions() map[string]string {
+	return limits.AdvancedOptions(string(a.ResourceType), a.Options)
+}
+
 // Plan is an AWS Backup plan: a named set of rules. Build one with New, a
 // preset, a parser, or FromSDK; check it with Validate.
 type Plan struct {
@@ -82,6 +110,9 @@ type Plan struct {
 	Rules []Rule
 	// AdvancedSettings per resource type.
 	AdvancedSettings []AdvancedSetting
+	// ScanSettings configure the malware scanners the rules' ScanActions
+	// use.
+	ScanSettings []ScanSetting
 	// Tags are the plan's own tags (BackupPlanTags), set at creation.
 	Tags map[string]string
 }
@@ -103,6 +134,13 @@ func (p *Plan) Clone() *Plan {
 	for _, a := range p.AdvancedSettings {
 		c.AdvancedSettings = append(c.AdvancedSettings, AdvancedSetting{ResourceType: a.ResourceType, Options: maps.Clone(a.Options)})
 	}
+	if p.ScanSettings != nil {
+		c.ScanSettings = make([]ScanSetting, len(p.ScanSettings))
+		for i, ss := range p.ScanSettings {
+			ss.ResourceTypes = slices.Clone(ss.ResourceTypes)
+			c.ScanSettings[i] = ss
+		}
+	}
 	c.Tags = maps.Clone(p.Tags)
 	return &c
 }
@@ -117,6 +155,7 @@ func (r Rule) clone() Rule {
 		}
 		r.IndexActions = ia
 	}
+	r.ScanActions = slices.Clone(r.ScanActions)
 	return r
 }
 

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/limits"
 
 	"errors"
 	"maps"
@@ -22,7 +23,14 @@ func (p *Plan) ToSDK() *types.BackupPlanInput {
 	}
 	for _, a := range p.AdvancedSettings {
 		in.AdvancedBackupSettings = append(in.AdvancedBackupSettings, types.AdvancedBackupSetting{
-			ResourceType: aws.String(string(a.ResourceType)), BackupOptions: maps.Clone(a.Options)})
+			ResourceType: aws.String(string(a.ResourceType)), BackupOptions: a.currentOptions()})
+	}
+	for _, ss := range p.ScanSettings {
+		out := types.ScanSetting{MalwareScanner: types.MalwareScanner(ss.MalwareScanner), ResourceTypes: resourceTypeStrings(ss.ResourceTypes)}
+		if ss.ScannerRoleARN != "" {
+			out.ScannerRoleArn = aws.String(ss.ScannerRoleARN)
+		}
+		in.ScanSettings = append(in.ScanSettings, out)
 	}
 	return in
 }
@@ -66,6 +74,9 @@ func (r Rule) toSDK() types.BackupRuleInput {
 	for _, a := range r.IndexActions {
 		out.IndexActions = append(out.IndexActions, types.IndexAction{ResourceTypes: resourceTypeStrings(a.ResourceTypes)})
 	}
+	for _, a := range r.ScanActions {
+		out.ScanActions = append(out.ScanActions, types.ScanAction{MalwareScanner: types.MalwareScanner(a.MalwareScanner), ScanMode: types.ScanMode(a.ScanMode)})
+	}
 	if r.AirGappedVaultARN != "" {
 		out.TargetLogicallyAirGappedBackupVaultArn = aws.String(r.AirGappedVaultARN)
 	}
@@ -100,7 +111,7 @@ func FromSDK(bp *types.BackupPlan) (*Plan, error) {
 		p.Rules = append(p.Rules, ruleFromSDK(types.BackupRuleInput{
 			RuleName: r.RuleName, TargetBackupVaultName: r.TargetBackupVaultName,
 			CompletionWindowMinutes: r.CompletionWindowMinutes, CopyActions: r.CopyActions,
-			EnableContinuousBackup: r.EnableContinuousBackup, IndexActions: r.IndexActions,
+			EnableContinuousBackup: r.EnableContinuousBackup, IndexActions: r.IndexActions, ScanActions: r.ScanActions,
 			Lifecycle: r.Lifecycle, RecoveryPointTags: r.RecoveryPointTags,
 			ScheduleExpression: r.ScheduleExpression, ScheduleExpressionTimezone: r.ScheduleExpressionTimezone,
 			StartWindowMinutes:                     r.StartWindowMinutes,
@@ -108,6 +119,7 @@ func FromSDK(bp *types.BackupPlan) (*Plan, error) {
 		}))
 	}
 	p.AdvancedSettings = advancedFromSDK(bp.AdvancedBackupSettings)
+	p.ScanSettings = scanSettingsFromSDK(bp.ScanSettings)
 	return p, nil
 }
 
@@ -122,13 +134,22 @@ func FromSDKInput(in *types.BackupPlanInput) (*Plan, error) {
 		p.Rules = append(p.Rules, ruleFromSDK(r))
 	}
 	p.AdvancedSettings = advancedFromSDK(in.AdvancedBackupSettings)
+	p.ScanSettings = scanSettingsFromSDK(in.ScanSettings)
 	return p, nil
 }
 
 func advancedFromSDK(in []types.AdvancedBackupSetting) []AdvancedSetting {
 	var out []AdvancedSetting
 	for _, a := range in {
-		out = append(out, AdvancedSetting{ResourceType: backup.ResourceType(aws.ToString(a.ResourceType)), Options: maps.Clone(a.BackupOptions)})
+		out = append(out, AdvancedSetting{ResourceType: backup.ResourceType(aws.ToString(a.ResourceType)), Options: limits.AdvancedOptions(aws.ToString(a.ResourceType), a.BackupOptions)})
+	}
+	return out
+}
+
+func scanSettingsFromSDK(in []types.ScanSetting) []ScanSetting {
+	var out []ScanSetting
+	for _, ss := range in {
+		out = append(out, ScanSetting{MalwareScanner: string(ss.MalwareScanner), ResourceTypes: resourceTypesOf(ss.ResourceTypes), ScannerRoleARN: aws.ToString(ss.ScannerRoleArn)})
 	}
 	return out
 }
@@ -152,6 +173,9 @@ func ruleFromSDK(r types.BackupRuleInput) Rule {
 	}
 	for _, a := range r.IndexActions {
 		out.IndexActions = append(out.IndexActions, IndexAction{ResourceTypes: resourceTypesOf(a.ResourceTypes)})
+	}
+	for _, a := range r.ScanActions {
+		out.ScanActions = append(out.ScanActions, ScanAction{MalwareScanner: string(a.MalwareScanner), ScanMode: string(a.ScanMode)})
 	}
 	return out
 }

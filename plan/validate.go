@@ -36,16 +36,6 @@ const (
 	MaxSelectionWildcardARNs = selection.MaxWildcardARNs
 )
 
-var (
-	advancedSettings = map[backup.ResourceType]map[string]bool{
-		"EC2": {"WindowsVSS": true},
-		// The SDK's model documents BackupACLs/BackupObjectTags; the current
-		// API reference page says S3BackupACLs/S3BackupObjectTags. Both
-		// spellings are accepted until AWS settles it.
-		"S3": {"BackupACLs": true, "BackupObjectTags": true, "S3BackupACLs": true, "S3BackupObjectTags": true},
-	}
-)
-
 // Validate checks p against every rule AWS Backup enforces (and those it
 // documents without a published error) and returns an errors.Join of
 // *ValidationError, one per problem, or nil. See the package documentation
@@ -78,26 +68,14 @@ func (p *Plan) validate(pr *problems, prefix string) {
 	types := map[backup.ResourceType]bool{}
 	for i, a := range p.AdvancedSettings {
 		af := f(idx("AdvancedBackupSettings", i))
-		allowed, ok := advancedSettings[a.ResourceType]
-		if !ok {
-			pr.add(join(af, "ResourceType"), "must be EC2 (Windows VSS) or S3 (ACLs, object tags), got %q", a.ResourceType)
-		}
+		pr.addProblems(af, limits.CheckAdvancedSetting(string(a.ResourceType), a.Options))
 		if types[a.ResourceType] {
 			pr.add(join(af, "ResourceType"), "duplicate advanced backup setting for %s", a.ResourceType)
 		}
 		types[a.ResourceType] = true
-		if len(a.Options) == 0 {
-			pr.add(join(af, "BackupOptions"), "at least one backup option is required")
-		}
-		for _, k := range sortedKeys(a.Options) {
-			v := a.Options[k]
-			if ok && !allowed[k] {
-				pr.add(join(af, "BackupOptions", k), "not a backup option for %s; allowed: %s", a.ResourceType, strings.Join(sortedKeys(allowed), ", "))
-			}
-			if v != "enabled" && v != "disabled" {
-				pr.add(join(af, "BackupOptions", k), `must be "enabled" or "disabled", got %q`, v)
-			}
-		}
+	}
+	for i, ss := range p.ScanSettings {
+		pr.addProblems(f(idx("ScanSettings", i)), limits.CheckScanSetting(ss.MalwareScanner, resourceTypeStrings(ss.ResourceTypes), ss.ScannerRoleARN))
 	}
 	checkTags(pr, prefix, "Tags", p.Tags, MaxPlanTags)
 }
@@ -144,20 +122,14 @@ func (r Rule) validate(pr *problems, prefix string) {
 		checkVaultARN(pr, prefix, "TargetLogicallyAirGappedBackupVaultArn", r.AirGappedVaultARN)
 	}
 	checkTags(pr, prefix, "RecoveryPointTags", r.RecoveryPointTags, MaxRecoveryPointTags)
-	if len(r.IndexActions) > 1 {
-		pr.add(f("IndexActions"), "at most one index action per rule, got %d", len(r.IndexActions))
+	for i, a := range r.ScanActions {
+		pr.addProblems(join(prefix, idx("ScanActions", i)), limits.CheckScanAction(a.MalwareScanner, a.ScanMode))
 	}
-	for i, a := range r.IndexActions {
-		af := join(prefix, idx("IndexActions", i))
-		if len(a.ResourceTypes) != 1 {
-			pr.add(join(af, "ResourceTypes"), "exactly one resource type per index action, got %d", len(a.ResourceTypes))
-		}
-		for j, t := range a.ResourceTypes {
-			if t != "EBS" && t != "S3" {
-				pr.add(join(af, idx("ResourceTypes", j)), `must be "EBS" or "S3" (the types AWS Backup indexes), got %q`, t)
-			}
-		}
+	var index [][]string
+	for _, a := range r.IndexActions {
+		index = append(index, resourceTypeStrings(a.ResourceTypes))
 	}
+	pr.addProblems(prefix, limits.CheckIndexActions(index))
 }
 
 func checkName(pr *problems, prefix, field, name, what string) {

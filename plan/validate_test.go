@@ -142,9 +142,9 @@ func TestValidateRules(t *testing.T) {
 		{"advanced type", func(p *Plan) { p.AdvancedSettings[0].ResourceType = "RDS" }, "AdvancedBackupSettings[0].ResourceType", "must be EC2 (Windows VSS) or S3"},
 		{"advanced duplicate", func(p *Plan) { p.AdvancedSettings[1] = p.AdvancedSettings[0] }, "AdvancedBackupSettings[1].ResourceType", "duplicate advanced backup setting for EC2"},
 		{"advanced option key", func(p *Plan) { p.AdvancedSettings[0].Options = map[string]string{"BackupACLs": "enabled"} }, "AdvancedBackupSettings[0].BackupOptions.BackupACLs", "not a backup option for EC2"},
-		{"advanced S3 option key", func(p *Plan) { p.AdvancedSettings[1].Options = map[string]string{"WindowsVSS": "enabled"} }, "AdvancedBackupSettings[1].BackupOptions.WindowsVSS", "allowed: BackupACLs, BackupObjectTags, S3BackupACLs, S3BackupObjectTags"},
+		{"advanced S3 option key", func(p *Plan) { p.AdvancedSettings[1].Options = map[string]string{"WindowsVSS": "enabled"} }, "AdvancedBackupSettings[1].BackupOptions.WindowsVSS", "allowed: BackupACLs, BackupObjectTags"},
 		{"advanced option value", func(p *Plan) { p.AdvancedSettings[0].Options["WindowsVSS"] = "on" }, "AdvancedBackupSettings[0].BackupOptions.WindowsVSS", `must be "enabled" or "disabled"`},
-		{"advanced options empty", func(p *Plan) { p.AdvancedSettings[0].Options = nil }, "AdvancedBackupSettings[0].BackupOptions", "at least one backup option"},
+		{"advanced options empty", func(p *Plan) { p.AdvancedSettings[0].Options = nil }, "AdvancedBackupSettings[0].BackupOptions", "is required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
