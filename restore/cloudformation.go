@@ -1,12 +1,9 @@
 package restore
 
 import (
-	"regexp"
-
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/restoremeta"
 )
-
-var cfnNameRE = regexp.MustCompile(`^[a-zA-Z][-a-zA-Z0-9]{0,127}$`)
 
 // CloudFormation restores a CloudFormation stack recovery point as a change
 // set of a (new) stack.
@@ -29,14 +26,13 @@ func (CloudFormation) ResourceType() backup.ResourceType { return backup.CloudFo
 // Metadata implements Input.
 func (c CloudFormation) Metadata() (map[string]string, error) {
 	b := newBuilder("CloudFormation")
-	const rule = "1–128 letters, digits or '-', starting with a letter"
 	b.required("StackName", "StackName", c.StackName)
-	if c.StackName != "" && !cfnNameRE.MatchString(c.StackName) {
-		b.fail("StackName", "is %q; want %s", c.StackName, rule)
+	if reason := restoremeta.CheckName("CloudFormation", c.StackName); c.StackName != "" && reason != "" {
+		b.fail("StackName", "is %q; %s", c.StackName, reason)
 	}
 	b.required("ChangeSetName", "ChangeSetName", c.ChangeSetName)
-	if c.ChangeSetName != "" && !cfnNameRE.MatchString(c.ChangeSetName) {
-		b.fail("ChangeSetName", "is %q; want %s", c.ChangeSetName, rule)
+	if reason := restoremeta.CheckName("CloudFormation", c.ChangeSetName); c.ChangeSetName != "" && reason != "" {
+		b.fail("ChangeSetName", "is %q; %s", c.ChangeSetName, reason)
 	}
 	if len(c.ChangeSetDescription) > 1024 {
 		b.fail("ChangeSetDescription", "is %d characters; want at most 1024", len(c.ChangeSetDescription))

@@ -4,24 +4,25 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"path"
 	"slices"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/selection"
 )
 
 // Selection picks drill targets among the resources with recovery points
-// in Drill.Vault, like a backup selection: a resource matches when it
-// matches any of Resources (ARNs, '*' wildcards) or any of Tags
+// in Drill.Vault, by AWS Backup's selection rule: a resource matches when
+// it matches any of Resources (ARN patterns) or any of Tags
 // (STRINGEQUALS, OR-ed), and none of NotResources. With neither Resources
 // nor Tags every resource matches. Match, when set, decides alone (pass
 // a plan selection's Matches method to get its full semantics).
 type Selection struct {
-	// Resources are ARN patterns; '*' matches any characters.
+	// Resources are ARN patterns, as in a backup selection: '*' stands
+	// for the whole Region or account, the rest of the ARN at its end, or
+	// everything after the service ("arn:aws:rds:*").
 	Resources []string
 	// NotResources are ARN patterns to exclude.
 	NotResources []string
@@ -33,37 +34,17 @@ type Selection struct {
 
 func (s *Selection) needsTags() bool { return s.Match != nil || len(s.Tags) > 0 }
 
+// matches applies AWS Backup's selection rule (internal/selection): the
+// one the emulator assigns plans with.
 func (s *Selection) matches(resourceARN string, tags map[string]string) bool {
 	if s.Match != nil {
 		return s.Match(resourceARN, tags)
 	}
-	for _, p := range s.NotResources {
-		if arnMatch(p, resourceARN) {
-			return false
-		}
+	sel := selection.Selection{Resources: s.Resources, NotResources: s.NotResources}
+	for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+		sel.ListOfTags = append(sel.ListOfTags, selection.Tag{Key: k, Value: s.Tags[k]})
 	}
-	if len(s.Resources) == 0 && len(s.Tags) == 0 {
-		return true
-	}
-	for _, p := range s.Resources {
-		if arnMatch(p, resourceARN) {
-			return true
-		}
-	}
-	for k, v := range s.Tags {
-		if tv, ok := tags[k]; ok && tv == v {
-			return true
-		}
-	}
-	return false
-}
-
-func arnMatch(pattern, s string) bool {
-	if pattern == "*" {
-		return true
-	}
-	ok, err := path.Match(strings.ReplaceAll(pattern, "/", "\x00"), strings.ReplaceAll(s, "/", "\x00"))
-	return err == nil && ok
+	return sel.Matches(resourceARN, tags)
 }
 
 // resolveTargets lists the vault's recovery points (once) and builds the

@@ -4,16 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/restoremeta"
 )
-
-var tableNameRE = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
 
 // DynamoDB restores a DynamoDB table recovery point to a new table.
 type DynamoDB struct {
@@ -38,8 +36,8 @@ func (DynamoDB) ResourceType() backup.ResourceType { return backup.DynamoDB }
 func (d DynamoDB) Metadata() (map[string]string, error) {
 	b := newBuilder("DynamoDB")
 	b.required("TargetTableName", "targetTableName", d.TargetTableName)
-	if d.TargetTableName != "" && !tableNameRE.MatchString(d.TargetTableName) {
-		b.fail("TargetTableName", "is %q; want 3–255 of letters, digits, '_', '-', '.'", d.TargetTableName)
+	if reason := restoremeta.CheckName("DynamoDB", d.TargetTableName); d.TargetTableName != "" && reason != "" {
+		b.fail("TargetTableName", "is %q; %s", d.TargetTableName, reason)
 	}
 	b.enum("EncryptionType", "encryptionType", d.EncryptionType, "Default", "KMS")
 	switch {

@@ -38,7 +38,7 @@ func ExampleRDS_Metadata() {
 	_, err := restore.RDS{DBInstanceIdentifier: "1-orders", Port: 80}.Metadata()
 	fmt.Println(err)
 	// Output:
-	// RDS.DBInstanceIdentifier: is "1-orders"; want 1–63 letters, digits or hyphens, starting with a letter, no trailing or double hyphen
+	// RDS.DBInstanceIdentifier: is "1-orders"; must be 1-63 letters, digits and hyphens, starting with a letter, without a trailing hyphen or two hyphens in a row
 	// RDS.Port: is 80; want 1150–65535
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -14,13 +13,8 @@ import (
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/restoremeta"
 )
-
-// dbIdentifierRE is the RDS identifier rule: 1–63 letters, digits or
-// hyphens, starting with a letter, no trailing hyphen, no "--".
-var dbIdentifierRE = regexp.MustCompile(`^[a-zA-Z](?:[a-zA-Z0-9]|-[a-zA-Z0-9]){0,62}$`)
-
-const dbIdentifierRule = "1–63 letters, digits or hyphens, starting with a letter, no trailing or double hyphen"
 
 // RDS restores an Amazon RDS DB instance snapshot to a new DB instance. Keys
 // are the parameters of RestoreDBInstanceFromDBSnapshot.
@@ -61,8 +55,8 @@ func (RDS) ResourceType() backup.ResourceType { return backup.RDS }
 func (r RDS) Metadata() (map[string]string, error) {
 	b := newBuilder("RDS")
 	b.required("DBInstanceIdentifier", "DBInstanceIdentifier", r.DBInstanceIdentifier)
-	if r.DBInstanceIdentifier != "" && !dbIdentifierRE.MatchString(r.DBInstanceIdentifier) {
-		b.fail("DBInstanceIdentifier", "is %q; want %s", r.DBInstanceIdentifier, dbIdentifierRule)
+	if reason := restoremeta.CheckName("RDS", r.DBInstanceIdentifier); r.DBInstanceIdentifier != "" && reason != "" {
+		b.fail("DBInstanceIdentifier", "is %q; %s", r.DBInstanceIdentifier, reason)
 	}
 	if r.DBInstanceClass != "" && !strings.HasPrefix(r.DBInstanceClass, "db.") {
 		b.fail("DBInstanceClass", "is %q; want a class starting with \"db.\"", r.DBInstanceClass)
@@ -122,8 +116,8 @@ type Cluster struct {
 func (c Cluster) metadata(typ string, engines ...string) (map[string]string, error) {
 	b := newBuilder(typ)
 	b.required("DBClusterIdentifier", "dbClusterIdentifier", c.DBClusterIdentifier)
-	if c.DBClusterIdentifier != "" && !dbIdentifierRE.MatchString(c.DBClusterIdentifier) {
-		b.fail("DBClusterIdentifier", "is %q; want %s", c.DBClusterIdentifier, dbIdentifierRule)
+	if reason := restoremeta.CheckName(typ, c.DBClusterIdentifier); c.DBClusterIdentifier != "" && reason != "" {
+		b.fail("DBClusterIdentifier", "is %q; %s", c.DBClusterIdentifier, reason)
 	}
 	if typ == "Aurora" && c.Engine == "" {
 		b.fail("Engine", "is required; want one of %s", strings.Join(engines, ", "))

@@ -1,12 +1,9 @@
 package restore
 
 import (
-	"regexp"
-
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/restoremeta"
 )
-
-var redshiftClusterRE = regexp.MustCompile(`^[a-z](?:[a-z0-9]|-[a-z0-9]){0,62}$`)
 
 // Redshift restores an Amazon Redshift cluster (or one table of it) from a
 // recovery point. Keys are the parameters of RestoreFromClusterSnapshot /
@@ -37,8 +34,8 @@ func (Redshift) ResourceType() backup.ResourceType { return backup.Redshift }
 func (r Redshift) Metadata() (map[string]string, error) {
 	b := newBuilder("Redshift")
 	b.required("ClusterIdentifier", "ClusterIdentifier", r.ClusterIdentifier)
-	if r.ClusterIdentifier != "" && !redshiftClusterRE.MatchString(r.ClusterIdentifier) {
-		b.fail("ClusterIdentifier", "is %q; want 1–63 lowercase letters, digits or hyphens, starting with a letter", r.ClusterIdentifier)
+	if reason := restoremeta.CheckName("Redshift", r.ClusterIdentifier); r.ClusterIdentifier != "" && reason != "" {
+		b.fail("ClusterIdentifier", "is %q; %s", r.ClusterIdentifier, reason)
 	}
 	b.str("NodeType", r.NodeType)
 	b.intRange("NumberOfNodes", "NumberOfNodes", r.NumberOfNodes, 1, 128)

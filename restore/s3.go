@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strconv"
 	"time"
@@ -15,9 +14,8 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/restoremeta"
 )
-
-var bucketNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 
 // S3 restores an Amazon S3 recovery point to a bucket.
 type S3 struct {
@@ -51,8 +49,8 @@ func (S3) ResourceType() backup.ResourceType { return backup.S3 }
 func (s S3) Metadata() (map[string]string, error) {
 	b := newBuilder("S3")
 	b.required("DestinationBucketName", "DestinationBucketName", s.DestinationBucketName)
-	if s.DestinationBucketName != "" && !bucketNameRE.MatchString(s.DestinationBucketName) {
-		b.fail("DestinationBucketName", "is %q; want 3–63 lowercase letters, digits, '.', '-'", s.DestinationBucketName)
+	if reason := restoremeta.CheckName("S3", s.DestinationBucketName); s.DestinationBucketName != "" && reason != "" {
+		b.fail("DestinationBucketName", "is %q; %s", s.DestinationBucketName, reason)
 	}
 	if s.NewBucket {
 		b.m["NewBucket"] = "true"

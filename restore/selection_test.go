@@ -1,6 +1,10 @@
 package restore
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/backupkit/backupkit/internal/restoremeta"
+)
 
 func TestSelectionMatches(t *testing.T) {
 	t.Parallel()
@@ -41,10 +45,12 @@ func TestStagingNames(t *testing.T) {
 	if a == b || a == stagingName("drill-1", 8) {
 		t.Errorf("staging names %q, %q are not unique per drill and target", a, b)
 	}
-	if !dbIdentifierRE.MatchString(a) || !bucketNameRE.MatchString(a) || !tableNameRE.MatchString(a) || len(a) > 30 {
-		t.Errorf("staging name %q is not a valid DB identifier, bucket and table name", a)
+	for _, typ := range []string{"RDS", "Aurora", "Redshift", "DynamoDB", "S3", "Timestream", "CloudFormation"} {
+		if reason := restoremeta.CheckName(typ, a); reason != "" || len(a) > 30 {
+			t.Errorf("staging name %q cannot name a restored %s: %s", a, typ, reason)
+		}
 	}
-	md := stagingMetadata("EFS", a)
+	md := restoremeta.Staging("EFS", a)
 	if md["newFileSystem"] != "true" || md["CreationToken"] != a {
 		t.Errorf("EFS staging metadata = %v; want a new file system", md)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/restoremeta"
 )
 
 // Step-wise drills. A workflow engine that keeps a drill's state as JSON
@@ -458,7 +459,7 @@ func (r *drillRun) backupJob(tr *targetRun) backup.JobInput {
 // restoreMetadata lays the staging name and the target's metadata over
 // base (the recovery point's restore metadata).
 func (r *drillRun) restoreMetadata(tr *targetRun, base map[string]string) (map[string]string, error) {
-	md := MergeMetadata(base, stagingMetadata(tr.t.ResourceType, stagingName(r.d.ID, tr.idx)))
+	md := MergeMetadata(base, restoremeta.Staging(string(tr.t.ResourceType), stagingName(r.d.ID, tr.idx)))
 	if tr.t.Input != nil {
 		user, err := tr.t.Input.Metadata()
 		if err != nil {

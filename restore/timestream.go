@@ -1,12 +1,9 @@
 package restore
 
 import (
-	"regexp"
-
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/restoremeta"
 )
-
-var timestreamNameRE = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,256}$`)
 
 // Timestream restores an Amazon Timestream table recovery point.
 type Timestream struct {
@@ -33,8 +30,8 @@ func (t Timestream) Metadata() (map[string]string, error) {
 	b.required("TableName", "TableName", t.TableName)
 	b.required("DestinationDatabase", "DestinationDatabase", t.DestinationDatabase)
 	for _, f := range []struct{ name, v string }{{"TableName", t.TableName}, {"DestinationDatabase", t.DestinationDatabase}} {
-		if f.v != "" && !timestreamNameRE.MatchString(f.v) {
-			b.fail(f.name, "is %q; want 3–256 of letters, digits, '_', '-', '.'", f.v)
+		if reason := restoremeta.CheckName("Timestream", f.v); f.v != "" && reason != "" {
+			b.fail(f.name, "is %q; %s", f.v, reason)
 		}
 	}
 	b.intRange("MemoryStoreRetentionHours", "MemoryStoreRetentionPeriodInHours", t.MemoryStoreRetentionHours, 1, 8766)
