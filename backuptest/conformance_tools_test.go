@@ -29,7 +29,7 @@ func checkAWSCLIv2(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("the AWS CLI v2 is required at %s and is not there: %s", path, installHint)
 	}
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute) // python starts slowly on a loaded machine
 	defer cancel()
 	cmd := exec.CommandContext(ctx, path, "--version")
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + os.TempDir(), "LANG=C.UTF-8"}
@@ -49,7 +49,7 @@ func checkBoto3(ctx context.Context, python string) error {
 	if _, err := os.Stat(python); err != nil {
 		return fmt.Errorf("%s is required and is not there: %s", python, installHint)
 	}
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute) // python starts slowly on a loaded machine
 	defer cancel()
 	cmd := exec.CommandContext(ctx, python, "-c", "import boto3, botocore; print(boto3.__version__)")
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + os.TempDir(), "LANG=C.UTF-8"}
