@@ -12,7 +12,7 @@ import (
 // drives that operation with the SDK.)
 func TestConformanceAWSCLIRegions(t *testing.T) {
 	t.Parallel()
-	cliPath := awsCLIPath(t)
+	cliPath := requireAWSCLIv2(t)
 	srv := backuptest.NewServer(t)
 	if err := srv.SeedOrganization(backuptest.OrgSpec{Accounts: []backuptest.AccountSpec{{ID: "111111111111", OptInRegions: []string{"af-south-1"}}}}); err != nil {
 		t.Fatal(err)
