@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/arntype"
 	"github.com/backupkit/backupkit/internal/selection"
 )
 
@@ -93,41 +94,18 @@ func (b *SelectionBuilder) Resources(arns ...string) *SelectionBuilder {
 // conditions.
 func (b *SelectionBuilder) AllResources() *SelectionBuilder { return b.Resources("*") }
 
-// resourceTypePatterns are the ARN patterns that select every resource of an
-// AWS Backup resource type, as the AWS Backup console writes them.
-var resourceTypePatterns = map[string]string{
-	"EBS":             "arn:aws:ec2:*:*:volume/*",
-	"EC2":             "arn:aws:ec2:*:*:instance/*",
-	"RDS":             "arn:aws:rds:*:*:db:*",
-	"Aurora":          "arn:aws:rds:*:*:cluster:*",
-	"DynamoDB":        "arn:aws:dynamodb:*:*:table/*",
-	"EFS":             "arn:aws:elasticfilesystem:*:*:file-system/*",
-	"FSx":             "arn:aws:fsx:*:*:file-system/*",
-	"S3":              "arn:aws:s3:::*",
-	"Redshift":        "arn:aws:redshift:*:*:cluster:*",
-	"Storage Gateway": "arn:aws:storagegateway:*:*:gateway/*",
-	"Timestream":      "arn:aws:timestream:*:*:database/*",
-	"CloudFormation":  "arn:aws:cloudformation:*:*:stack/*",
-	// VMware VMs behind AWS Backup gateway and SAP HANA databases
-	// registered with Systems Manager for SAP (internal/arntype).
-	"VirtualMachine":         "arn:aws:backup-gateway:*:*:vm/*",
-	"SAP HANA on Amazon EC2": "arn:aws:ssm-sap:*:*:HANA/*",
-}
-
 // ResourceTypePattern returns the ARN pattern that selects every resource of
 // the AWS Backup resource type t ("EBS", "RDS", "DynamoDB", …).
 func ResourceTypePattern(t backup.ResourceType) (string, bool) {
-	p, ok := resourceTypePatterns[string(t)]
-	return p, ok
+	return arntype.Pattern(string(t))
 }
 
 // AllOfType selects every resource of the AWS Backup resource type t
 // ("EBS", "EC2", "RDS", "Aurora", "DynamoDB", "EFS", "FSx", "S3",
-// "Redshift", "Storage Gateway", "Timestream", "CloudFormation",
-// "VirtualMachine", "SAP HANA on Amazon EC2"). An
+// …: the patterns of internal/arntype, the one list the emulator uses). An
 // unknown type is recorded as-is so that Build reports it.
 func (b *SelectionBuilder) AllOfType(t backup.ResourceType) *SelectionBuilder {
-	if p, ok := resourceTypePatterns[string(t)]; ok {
+	if p, ok := arntype.Pattern(string(t)); ok {
 		return b.Resources(p)
 	}
 	return b.Resources("unknown-resource-type:" + string(t))
