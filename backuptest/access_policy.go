@@ -9,6 +9,7 @@ import (
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
 	"github.com/backupkit/backupkit/backuptest/internal/orgstate"
+	"github.com/backupkit/backupkit/internal/awsid"
 	"github.com/backupkit/backupkit/internal/iampolicy"
 )
 
@@ -181,7 +182,7 @@ func (c *opCtx) authorize(in any) error {
 	}
 	rs := c.rs()
 	if account != nil && *account != "" && *account != c.account {
-		if !accountIDPattern.MatchString(*account) {
+		if !awsid.AccountID(*account) {
 			return nil
 		}
 		rs = c.rsFor(*account, c.region)

@@ -29,6 +29,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/backupkit/backupkit/internal/arntype"
+	"github.com/backupkit/backupkit/internal/awsid"
 )
 
 // Backup Audit Manager quotas (per account and Region).
@@ -406,10 +407,9 @@ func listFrameworks(c *opCtx, in *awsbackup.ListFrameworksInput) (*awsbackup.Lis
 }
 
 var (
-	auditAccountPattern = regexp.MustCompile(`^\d{12}$`)
-	auditRegionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
-	auditOUPattern      = regexp.MustCompile(`^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$`)
-	auditBucketPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$`)
+	auditRegionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
+	auditOUPattern     = regexp.MustCompile(`^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$`)
+	auditBucketPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$`)
 )
 
 func checkDeliveryChannel(ch *types.ReportDeliveryChannel) error {
@@ -471,7 +471,7 @@ func (c *opCtx) checkReportSetting(s *types.ReportSetting) error {
 		}
 	}
 	for i, a := range s.Accounts {
-		if a != "ROOT" && !auditAccountPattern.MatchString(a) {
+		if a != "ROOT" && !awsid.AccountID(a) {
 			return invalidParam("%s.Accounts[%d] %q is not a 12-digit account id", f, i, a)
 		}
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+	"github.com/backupkit/backupkit/internal/awsid"
 )
 
 // mpaAssociation is the approval team of one logically air-gapped vault.
@@ -159,7 +160,7 @@ func (c *opCtx) sourceVault(field string, a *string) (*regionState, *vault, erro
 		return nil, nil, missingParam(field)
 	}
 	p, err := arn.Parse(*a)
-	if err != nil || p.Service != "backup" || !strings.HasPrefix(p.Resource, "backup-vault:") || !accountIDPattern.MatchString(p.AccountID) {
+	if err != nil || p.Service != "backup" || !strings.HasPrefix(p.Resource, "backup-vault:") || !awsid.AccountID(p.AccountID) {
 		return nil, nil, invalidParam("%s %q is not a backup vault ARN (arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME)", field, *a)
 	}
 	if p.Region != c.region {

@@ -1,6 +1,9 @@
 package backuptest
 
-// Backup plans and backup selections.
+// Backup plans: CreateBackupPlan, GetBackupPlan, UpdateBackupPlan,
+// DeleteBackupPlan, ListBackupPlans, ListBackupPlanVersions. Rules and
+// their schedules are checked in plan_rules.go; backup selections are in
+// selections.go; scheduled runs in plan_runs.go and plan_timing.go.
 //
 // CreateBackupPlan and UpdateBackupPlan accept a rule whose
 // TargetBackupVaultName names no vault yet, as AWS does: AWS Organizations'
@@ -8,16 +11,6 @@ package backuptest
 // only that "the vault must exist in each specified AWS Region before the
 // backup plan runs". A scheduled run whose vault is missing starts a backup
 // job that ends FAILED (plan_runs.go).
-//
-// ScheduleExpression is read by the library's cron rule (internal/cron):
-// six fields, exactly one of day-of-month/day-of-week `?`, at most one run
-// an hour; rate() and at() expressions are refused. ScheduledRunsPreview
-// (GetBackupPlan with MaxScheduledRunsPreview) and scheduled plan runs use
-// the same rule in each rule's time zone: a time that falls into a
-// daylight-saving gap does not run that day, a repeated time runs once.
-//
-// Known difference: a continuous-backup rule's preview runs are
-// CONTINUOUS_AND_SNAPSHOTS.
 //
 // Known difference: UpdateBackupPlan keeps the RuleId of a rule whose
 // RuleName is unchanged and gives new rules new ids.
@@ -36,24 +29,13 @@ package backuptest
 // WindowsVSS for EC2 and BackupACLs/BackupObjectTags for S3, each
 // "enabled" or "disabled".
 //
-// Selections are checked by the library's rule (internal/selection): a
-// wildcard may replace a whole Region or account part, end the ARN, or
-// follow the service (arn:aws:ec2:*); condition keys have the form
-// aws:ResourceTag/KEY. A selection with none of Resources, ListOfTags and
-// Conditions is accepted and assigns every opted-in resource, as on AWS.
-//
 // Known difference: plans emit "Backup Plan State Change" events whose
 // detail is {backupPlanId, versionId, state} with state CREATED, MODIFIED
 // or DELETED; AWS's detail may carry more members.
-//
-// Known difference: rules without StartWindowMinutes, CompletionWindowMinutes,
-// ScheduleExpression or ScheduleExpressionTimezone come back with AWS's
-// defaults filled in (480, 10080, cron(0 5 ? * * *), Etc/UTC).
 
 import (
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -63,11 +45,8 @@ import (
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
-	"github.com/backupkit/backupkit/internal/awsid"
-	"github.com/backupkit/backupkit/internal/cron"
 	"github.com/backupkit/backupkit/internal/lifecycle"
 	"github.com/backupkit/backupkit/internal/limits"
-	bsel "github.com/backupkit/backupkit/internal/selection"
 )
 
 // AWS Backup quotas and limits on plans and selections.
@@ -86,8 +65,6 @@ const (
 	planDefaultCompletionWindow = lifecycle.DefaultCompletionWindow
 )
 
-var ()
-
 func (e *Emulator) registerPlans() {
 	e.register("CreateBackupPlan", handle(createBackupPlan))
 	e.register("GetBackupPlan", handle(getBackupPlan))
@@ -95,10 +72,7 @@ func (e *Emulator) registerPlans() {
 	e.register("DeleteBackupPlan", handle(deleteBackupPlan))
 	e.register("ListBackupPlans", handle(listBackupPlans))
 	e.register("ListBackupPlanVersions", handle(listBackupPlanVersions))
-	e.register("CreateBackupSelection", handle(createBackupSelection))
-	e.register("GetBackupSelection", handle(getBackupSelection))
-	e.register("DeleteBackupSelection", handle(deleteBackupSelection))
-	e.register("ListBackupSelections", handle(listBackupSelections))
+	e.registerSelections()
 	e.registerTemplates()
 	e.registerAudit()
 	e.registerRestoreTesting()
@@ -176,146 +150,6 @@ func checkPlanInput(field string, in *types.BackupPlanInput) error {
 		}
 	}
 	return nil
-}
-
-func checkRule(rf string, r *types.BackupRuleInput) error {
-	if r.RuleName == nil || *r.RuleName == "" {
-		return missingParam(rf + ".RuleName")
-	}
-	if limits.BackupName(*r.RuleName) != "" {
-		return invalidParam("%s.RuleName %q is invalid: use 1 to 50 letters, digits, hyphens, underscores and periods", rf, *r.RuleName)
-	}
-	if r.TargetBackupVaultName == nil || *r.TargetBackupVaultName == "" {
-		return missingParam(rf + ".TargetBackupVaultName")
-	}
-	if limits.VaultName(*r.TargetBackupVaultName) != "" {
-		return invalidParam("%s.TargetBackupVaultName %q is invalid: use 2 to 50 letters, digits, hyphens and underscores", rf, *r.TargetBackupVaultName)
-	}
-	if r.TargetLogicallyAirGappedBackupVaultArn != nil && limits.VaultARN(*r.TargetLogicallyAirGappedBackupVaultArn) != "" {
-		return invalidParam("%s.TargetLogicallyAirGappedBackupVaultArn %q is not a backup vault ARN", rf, *r.TargetLogicallyAirGappedBackupVaultArn)
-	}
-	if r.ScheduleExpression != nil {
-		if err := checkCron(*r.ScheduleExpression); err != nil {
-			return invalidParam("%s.ScheduleExpression %q is invalid: %v", rf, *r.ScheduleExpression, err)
-		}
-	}
-	if r.ScheduleExpressionTimezone != nil {
-		if !validTimezone(*r.ScheduleExpressionTimezone) {
-			return invalidParam("%s.ScheduleExpressionTimezone %q is not an IANA time zone name", rf, *r.ScheduleExpressionTimezone)
-		}
-	}
-	if err := problemErr(rf, lifecycle.CheckRuleWindows(r.StartWindowMinutes, r.CompletionWindowMinutes)); err != nil {
-		return err
-	}
-	if err := problemErr(rf+".Lifecycle", lifecycle.Check(ruleLifecycle(r.Lifecycle), aws.ToBool(r.EnableContinuousBackup))); err != nil {
-		return err
-	}
-	if len(r.CopyActions) > maxCopyActionsPerRule {
-		return apiErr(CodeLimitExceeded, "%s.CopyActions has %d copy actions: a rule can have at most %d", rf, len(r.CopyActions), maxCopyActionsPerRule)
-	}
-	for j, ca := range r.CopyActions {
-		cf := fmt.Sprintf("%s.CopyActions[%d]", rf, j)
-		if ca.DestinationBackupVaultArn == nil || *ca.DestinationBackupVaultArn == "" {
-			return missingParam(cf + ".DestinationBackupVaultArn")
-		}
-		if limits.VaultARN(*ca.DestinationBackupVaultArn) != "" {
-			return invalidParam("%s.DestinationBackupVaultArn %q is not a backup vault ARN (arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME)", cf, *ca.DestinationBackupVaultArn)
-		}
-		if ca.Lifecycle != nil {
-			if err := problemErr(cf+".Lifecycle", lifecycle.Check(ruleLifecycle(ca.Lifecycle), false)); err != nil {
-				return err
-			}
-		}
-	}
-	for j, a := range r.ScanActions {
-		if err := problemErr(fmt.Sprintf("%s.ScanActions[%d]", rf, j), limits.CheckScanAction(string(a.MalwareScanner), string(a.ScanMode))); err != nil {
-			return err
-		}
-	}
-	var index [][]string
-	for _, a := range r.IndexActions {
-		index = append(index, a.ResourceTypes)
-	}
-	if err := problemErr(rf, limits.CheckIndexActions(index)); err != nil {
-		return err
-	}
-	if len(r.RecoveryPointTags) > maxRuleRecoveryPointTags {
-		return invalidParam("%s.RecoveryPointTags has %d tags: at most %d allowed", rf, len(r.RecoveryPointTags), maxRuleRecoveryPointTags)
-	}
-	for k := range r.RecoveryPointTags {
-		if k == "" || len(k) > 128 || strings.HasPrefix(strings.ToLower(k), "aws:") {
-			return invalidParam("%s.RecoveryPointTags: key %q is invalid: 1 to 128 characters, not starting with aws:", rf, k)
-		}
-	}
-	return nil
-}
-
-// checkCron validates a ScheduleExpression with the library's cron rule
-// (internal/cron).
-func checkCron(expr string) error {
-	if _, err := cron.Parse(expr); err != nil {
-		var ce *cron.Error
-		if errors.As(err, &ce) {
-			return errors.New(ce.Problem())
-		}
-		return err
-	}
-	return nil
-}
-
-// validTimezone reports whether tz is a ScheduleExpressionTimezone AWS
-// accepts: a non-empty IANA time zone name.
-func validTimezone(tz string) bool {
-	_, err := cron.LoadZone(tz)
-	return tz != "" && err == nil
-}
-
-// ruleSchedule is a stored rule's schedule in its time zone; false when
-// the rule has none that parses.
-func ruleSchedule(r *types.BackupRule) (*cron.Schedule, bool) {
-	cs, err := cron.Parse(aws.ToString(r.ScheduleExpression))
-	if err != nil {
-		return nil, false
-	}
-	loc, err := cron.LoadZone(aws.ToString(r.ScheduleExpressionTimezone))
-	if err != nil {
-		loc = time.UTC
-	}
-	return cs.In(loc), true
-}
-
-// ruleLifecycle reads an SDK lifecycle as the library's lifecycle rule
-// (internal/lifecycle) does; nil stays nil.
-func ruleLifecycle(l *types.Lifecycle) *lifecycle.Lifecycle {
-	if l == nil {
-		return nil
-	}
-	return &lifecycle.Lifecycle{MoveToColdStorageAfterDays: l.MoveToColdStorageAfterDays, DeleteAfterDays: l.DeleteAfterDays,
-		OptInToArchive: aws.ToBool(l.OptInToArchiveForSupportedResources), DeleteAfterEvent: string(l.DeleteAfterEvent)}
-}
-
-// scheduledRuns previews the next n runs of a plan's rules, soonest first.
-func scheduledRuns(bp types.BackupPlan, now time.Time, n int) []types.ScheduledPlanExecutionMember {
-	var runs []types.ScheduledPlanExecutionMember
-	for i := range bp.Rules {
-		r := &bp.Rules[i]
-		cs, ok := ruleSchedule(r)
-		if !ok {
-			continue
-		}
-		kind := types.RuleExecutionTypeSnapshots
-		if aws.ToBool(r.EnableContinuousBackup) {
-			kind = types.RuleExecutionTypeContinuousAndSnapshots
-		}
-		for _, t := range cs.Next(now, n) {
-			runs = append(runs, types.ScheduledPlanExecutionMember{ExecutionTime: timePtr(t.UTC()), RuleId: aws.String(aws.ToString(r.RuleId)), RuleExecutionType: kind})
-		}
-	}
-	sort.SliceStable(runs, func(i, j int) bool { return runs[i].ExecutionTime.Before(*runs[j].ExecutionTime) })
-	if len(runs) > n {
-		runs = runs[:n]
-	}
-	return runs
 }
 
 // buildVersion turns a validated input into a stored plan version. prev,
@@ -607,156 +441,6 @@ func listBackupPlanVersions(c *opCtx, in *awsbackup.ListBackupPlanVersionsInput)
 	out := &awsbackup.ListBackupPlanVersionsOutput{BackupPlanVersionsList: make([]types.BackupPlansListMember, 0, len(pg)), NextToken: next}
 	for _, i := range pg {
 		out.BackupPlanVersionsList = append(out.BackupPlanVersionsList, planListMember(p, &p.Versions[i]))
-	}
-	return out, nil
-}
-
-// checkSelection validates a BackupSelection like CreateBackupSelection.
-func checkSelection(s *types.BackupSelection) error {
-	const f = "BackupSelection"
-	if s == nil {
-		return missingParam(f)
-	}
-	if s.SelectionName == nil || *s.SelectionName == "" {
-		return missingParam(f + ".SelectionName")
-	}
-	if limits.BackupName(*s.SelectionName) != "" {
-		return invalidParam("%s.SelectionName %q is invalid: use 1 to 50 letters, digits, hyphens, underscores and periods", f, *s.SelectionName)
-	}
-	if s.IamRoleArn == nil || *s.IamRoleArn == "" {
-		return missingParam(f + ".IamRoleArn")
-	}
-	if !awsid.RoleARN(*s.IamRoleArn) {
-		return invalidParam("%s.IamRoleArn %q is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", f, *s.IamRoleArn)
-	}
-	for i, t := range s.ListOfTags {
-		tf := fmt.Sprintf("%s.ListOfTags[%d]", f, i)
-		if t.ConditionType == "" {
-			return missingParam(tf + ".ConditionType")
-		}
-		if t.ConditionType != bsel.TagConditionType {
-			return invalidParam("%s.ConditionType %q is invalid: allowed %s", tf, t.ConditionType, bsel.TagConditionType)
-		}
-		if t.ConditionKey == nil || *t.ConditionKey == "" {
-			return missingParam(tf + ".ConditionKey")
-		}
-		if t.ConditionValue == nil {
-			return missingParam(tf + ".ConditionValue")
-		}
-	}
-	for _, g := range conditionGroups(s.Conditions) {
-		for i, c := range g.items {
-			cf := fmt.Sprintf("%s.Conditions.%s[%d]", f, g.op, i)
-			if c.ConditionKey == nil || *c.ConditionKey == "" {
-				return missingParam(cf + ".ConditionKey")
-			}
-			if c.ConditionValue == nil {
-				return missingParam(cf + ".ConditionValue")
-			}
-		}
-	}
-	rule := selectionRule(s)
-	return problemErr(f, rule.Check())
-}
-
-func createBackupSelection(c *opCtx, in *awsbackup.CreateBackupSelectionInput) (*awsbackup.CreateBackupSelectionOutput, error) {
-	p, err := c.livePlanOf(in.BackupPlanId)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkCreatorRequestId(in.CreatorRequestId); err != nil {
-		return nil, err
-	}
-	if in.CreatorRequestId != nil {
-		for _, s := range p.Selections {
-			if s.CreatorRequestId == *in.CreatorRequestId {
-				return &awsbackup.CreateBackupSelectionOutput{BackupPlanId: aws.String(p.ID), SelectionId: aws.String(s.ID), CreationDate: timePtr(s.CreationDate)}, nil
-			}
-		}
-	}
-	if err := checkSelection(in.BackupSelection); err != nil {
-		return nil, err
-	}
-	if len(p.Selections) >= maxSelectionsPerPlan {
-		return nil, apiErr(CodeLimitExceeded, "backup plan %s already has %d selections, the AWS Backup quota", p.ID, maxSelectionsPerPlan)
-	}
-	s := &selection{ID: newID(), PlanID: p.ID, CreationDate: c.now, Selection: planClone(*in.BackupSelection)}
-	if in.CreatorRequestId != nil {
-		s.CreatorRequestId = *in.CreatorRequestId
-	}
-	p.Selections[s.ID] = s
-	return &awsbackup.CreateBackupSelectionOutput{BackupPlanId: aws.String(p.ID), SelectionId: aws.String(s.ID), CreationDate: timePtr(s.CreationDate)}, nil
-}
-
-func (c *opCtx) selectionOf(planID, selID *string) (*plan, *selection, error) {
-	p, err := c.livePlanOf(planID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if selID == nil || *selID == "" {
-		return nil, nil, missingParam("SelectionId")
-	}
-	s, ok := p.Selections[*selID]
-	if !ok {
-		return nil, nil, notFound("Backup selection %s does not exist in backup plan %s", *selID, p.ID)
-	}
-	return p, s, nil
-}
-
-func getBackupSelection(c *opCtx, in *awsbackup.GetBackupSelectionInput) (*awsbackup.GetBackupSelectionOutput, error) {
-	p, s, err := c.selectionOf(in.BackupPlanId, in.SelectionId)
-	if err != nil {
-		return nil, err
-	}
-	sel := planClone(s.Selection)
-	out := &awsbackup.GetBackupSelectionOutput{BackupPlanId: aws.String(p.ID), SelectionId: aws.String(s.ID), CreationDate: timePtr(s.CreationDate), BackupSelection: &sel}
-	if s.CreatorRequestId != "" {
-		out.CreatorRequestId = aws.String(s.CreatorRequestId)
-	}
-	return out, nil
-}
-
-func deleteBackupSelection(c *opCtx, in *awsbackup.DeleteBackupSelectionInput) (*struct{}, error) {
-	p, s, err := c.selectionOf(in.BackupPlanId, in.SelectionId)
-	if err != nil {
-		return nil, err
-	}
-	delete(p.Selections, s.ID)
-	return nil, nil
-}
-
-func listBackupSelections(c *opCtx, in *awsbackup.ListBackupSelectionsInput) (*awsbackup.ListBackupSelectionsOutput, error) {
-	p, err := c.livePlanOf(in.BackupPlanId)
-	if err != nil {
-		return nil, err
-	}
-	sels := make([]*selection, 0, len(p.Selections))
-	for _, s := range p.Selections {
-		sels = append(sels, s)
-	}
-	sort.Slice(sels, func(i, j int) bool {
-		if !sels[i].CreationDate.Equal(sels[j].CreationDate) {
-			return sels[i].CreationDate.Before(sels[j].CreationDate)
-		}
-		return sels[i].ID < sels[j].ID
-	})
-	pg, next, err := page(sels, in.NextToken, in.MaxResults)
-	if err != nil {
-		return nil, err
-	}
-	out := &awsbackup.ListBackupSelectionsOutput{BackupSelectionsList: make([]types.BackupSelectionsListMember, 0, len(pg)), NextToken: next}
-	for _, s := range pg {
-		m := types.BackupSelectionsListMember{
-			BackupPlanId:  aws.String(p.ID),
-			SelectionId:   aws.String(s.ID),
-			SelectionName: aws.String(aws.ToString(s.Selection.SelectionName)),
-			IamRoleArn:    aws.String(aws.ToString(s.Selection.IamRoleArn)),
-			CreationDate:  timePtr(s.CreationDate),
-		}
-		if s.CreatorRequestId != "" {
-			m.CreatorRequestId = aws.String(s.CreatorRequestId)
-		}
-		out.BackupSelectionsList = append(out.BackupSelectionsList, m)
 	}
 	return out, nil
 }

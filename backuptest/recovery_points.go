@@ -32,6 +32,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+	"github.com/backupkit/backupkit/internal/awsid"
 )
 
 // coldStorageTypes are the resource types whose recovery points can move
@@ -291,7 +292,7 @@ func (c *opCtx) vaultState(name, accountID *string) (*regionState, *vault, error
 	}
 	rs := c.rs()
 	if accountID != nil && *accountID != "" && *accountID != c.account {
-		if !accountIDPattern.MatchString(*accountID) {
+		if !awsid.AccountID(*accountID) {
 			return nil, nil, invalidParam("BackupVaultAccountId %q is not a 12-digit account id", *accountID)
 		}
 		rs = c.rsFor(*accountID, c.region)

@@ -26,6 +26,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/backupkit/backupkit/internal/awsid"
+	"github.com/backupkit/backupkit/internal/limits"
 )
 
 // Restore testing limits (AWS Backup quotas and API reference).
@@ -38,13 +39,11 @@ const (
 	maxSelectionWindowDays        = 365
 	defaultRTSelectionWindowDays  = 30
 	maxValidationWindowHours      = 168
-	restoreTestingNameMaxLength   = 50
 	restoreTestingConditionPrefix = "aws:ResourceTag/"
 )
 
 var (
-	restoreTestingNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_]{1,50}$`)
-	restoreTestingVaultARN    = regexp.MustCompile(`^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[a-zA-Z0-9\-_*]{1,50}$`)
+	restoreTestingVaultARN = regexp.MustCompile(`^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[a-zA-Z0-9\-_*]{1,50}$`)
 )
 
 func (e *Emulator) registerRestoreTesting() {
@@ -65,8 +64,8 @@ func checkRestoreTestingName(field string, name *string) error {
 	if name == nil || *name == "" {
 		return missingParam(field)
 	}
-	if !restoreTestingNamePattern.MatchString(*name) {
-		return invalidParam("%s %q is invalid: use 1 to %d letters, digits and underscores", field, *name, restoreTestingNameMaxLength)
+	if reason := limits.RestoreTestingName(*name); reason != "" {
+		return invalidParam("%s %q is invalid: it %s", field, *name, reason)
 	}
 	return nil
 }
@@ -538,7 +537,7 @@ func getRestoreTestingInferredMetadata(c *opCtx, in *awsbackup.GetRestoreTesting
 	}
 	rs := c.rs()
 	if acct := aws.ToString(in.BackupVaultAccountId); acct != "" {
-		if !auditAccountPattern.MatchString(acct) {
+		if !awsid.AccountID(acct) {
 			return nil, invalidParam("BackupVaultAccountId %q is not a 12-digit account id", acct)
 		}
 		rs = c.rsFor(acct, c.region)

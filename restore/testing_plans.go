@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/limits"
 )
 
 // AWS restore testing defaults and limits.
@@ -29,8 +29,6 @@ const (
 	// MaxTestingSelectionARNs is the most ARNs (or conditions) per selection.
 	MaxTestingSelectionARNs = 30
 )
-
-var testingNameRE = regexp.MustCompile(`^[a-zA-Z0-9_]{1,50}$`)
 
 // testingTypes are the resource types restore testing supports.
 var testingTypes = []backup.ResourceType{backup.Aurora, backup.DocumentDB, backup.DynamoDB, backup.EBS, backup.EC2, backup.EFS, backup.FSx, backup.Neptune, backup.RDS, backup.S3}
@@ -73,7 +71,7 @@ func (p *TestingPlan) Input() (*awsbackup.CreateRestoreTestingPlanInput, error) 
 	fail := func(field, format string, args ...any) {
 		errs = append(errs, &ValidationError{Field: "TestingPlan." + field, Reason: fmt.Sprintf(format, args...)})
 	}
-	if !testingNameRE.MatchString(p.Name) {
+	if limits.RestoreTestingName(p.Name) != "" {
 		fail("Name", "is %q; want 1–50 letters, digits or '_'", p.Name)
 	}
 	schedule := p.Schedule
@@ -117,7 +115,7 @@ func (p *TestingPlan) Input() (*awsbackup.CreateRestoreTestingPlanInput, error) 
 	if days < 1 || days > 365 {
 		fail("SelectionWindowDays", "is %d; want 1–365", days)
 	}
-	if p.CreatorRequestID != "" && !regexp.MustCompile(`^[a-zA-Z0-9\-_.]{1,50}$`).MatchString(p.CreatorRequestID) {
+	if p.CreatorRequestID != "" && limits.BackupName(p.CreatorRequestID) != "" {
 		fail("CreatorRequestID", "is %q; want 1–50 letters, digits, '-', '_', '.'", p.CreatorRequestID)
 	}
 	if len(errs) > 0 {
@@ -197,10 +195,10 @@ func (s *TestingSelection) Input() (*awsbackup.CreateRestoreTestingSelectionInpu
 	fail := func(field, format string, args ...any) {
 		errs = append(errs, &ValidationError{Field: "TestingSelection." + field, Reason: fmt.Sprintf(format, args...)})
 	}
-	if !testingNameRE.MatchString(s.Plan) {
+	if limits.RestoreTestingName(s.Plan) != "" {
 		fail("Plan", "is %q; want 1–50 letters, digits or '_'", s.Plan)
 	}
-	if !testingNameRE.MatchString(s.Name) {
+	if limits.RestoreTestingName(s.Name) != "" {
 		fail("Name", "is %q; want 1–50 letters, digits or '_'", s.Name)
 	}
 	if !slices.Contains(testingTypes, s.ResourceType) {

@@ -22,13 +22,17 @@ import (
 var (
 	backupName = regexp.MustCompile(`^[a-zA-Z0-9\-_.]{1,50}$`)
 	vaultName  = regexp.MustCompile(`^[a-zA-Z0-9\-_]{2,50}$`)
-	bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	// restoreTestingName differs from backupName: no '-' or '.'.
+	restoreTestingName = regexp.MustCompile(`^[a-zA-Z0-9_]{1,50}$`)
+	bucketName         = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 )
 
 // Reasons, as the problems of the checks below word them.
 const (
 	BackupNameRule = "must be 1-50 characters of letters, digits, '-', '_' and '.'"
 	VaultNameRule  = "must be 2-50 characters of letters, digits, '-' and '_'"
+	// RestoreTestingNameRule is the reason RestoreTestingName gives.
+	RestoreTestingNameRule = "must be 1-50 characters of letters, digits and '_'"
 )
 
 // BackupName returns why s is not a plan, rule or selection name, or a
@@ -40,6 +44,18 @@ func BackupName(s string) string {
 		return ""
 	}
 	return BackupNameRule
+}
+
+// RestoreTestingName returns why s is not a restore testing plan or
+// restore testing selection name, or "". AWS's rule is stricter than
+// BackupName's: API_RestoreTestingPlanForCreate RestoreTestingPlanName and
+// API_RestoreTestingSelectionForCreate RestoreTestingSelectionName "must
+// consist of only alphanumeric characters and underscores", at most 50.
+func RestoreTestingName(s string) string {
+	if restoreTestingName.MatchString(s) {
+		return ""
+	}
+	return RestoreTestingNameRule
 }
 
 // VaultName returns why s is not a backup vault name

@@ -19,6 +19,14 @@ func TestNames(t *testing.T) {
 		{"plan name", BackupName, "daily-1.0_x", true},
 		{"plan name too long", BackupName, strings.Repeat("a", 51), false},
 		{"plan name space", BackupName, "a b", false},
+		// API_RestoreTestingPlanForCreate RestoreTestingPlanName and
+		// API_RestoreTestingSelectionForCreate RestoreTestingSelectionName:
+		// "only alphanumeric characters and underscores", at most 50.
+		{"restore testing name", RestoreTestingName, "weekly_rds_1", true},
+		{"restore testing name hyphen", RestoreTestingName, "weekly-rds", false},
+		{"restore testing name period", RestoreTestingName, "weekly.rds", false},
+		{"restore testing name too long", RestoreTestingName, strings.Repeat("a", 51), false},
+		{"restore testing name empty", RestoreTestingName, "", false},
 		// API_CreateBackupVault BackupVaultName: ^[a-zA-Z0-9\-\_]{2,50}$.
 		{"vault name", VaultName, "prod-vault_1", true},
 		{"vault name one character", VaultName, "a", false},
