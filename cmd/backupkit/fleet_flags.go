@@ -46,7 +46,7 @@ func (f *fleetFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.accounts, "accounts", "", "run in these accounts (comma-separated 12-digit ids), assuming --role-name in each but the caller's own")
 	fl.BoolVar(&f.org, "org", false, "run in every ACTIVE account of the AWS Organizations organization (from its management or a delegated administrator account)")
-	fl.StringSliceVar(&f.ous, "ou", nil, "with --org: only accounts under these OUs (ou-… or r-…), walked recursively; repeatable")
+	fl.StringSliceVar(&f.ous, "ou", nil, "with --org: only accounts under these OUs, walked recursively: an id (ou-…, r-…), a name, or a path of names from the root (prod/eu); repeatable")
 	fl.StringSliceVar(&f.accountTags, "account-tag", nil, "with --org: only accounts carrying this tag, KEY=VALUE; repeatable (all must match)")
 	fl.StringVar(&f.regions, "regions", "", `run in these Regions (comma-separated), or "enabled" for each account's enabled Regions; default: --region`)
 	fl.StringVar(&f.roleName, "role-name", fleet.DefaultRoleName, "role assumed in each member account; "+fleet.AccountPlaceholder+" stands for the account id")
@@ -200,7 +200,7 @@ func runFleet[T any](ctx context.Context, af *awsFlags, f *fleetFlags, fn func(c
 	switch {
 	case spec.Organization:
 		if scope, err = spec.Resolve(ctx, organizations.NewFromConfig(cfg)); err != nil {
-			if errors.Is(err, fleet.ErrOUNotFound) {
+			if errors.Is(err, fleet.ErrOUNotFound) || errors.Is(err, fleet.ErrOUAmbiguous) {
 				return nil, fmt.Errorf("--ou: %w", err)
 			}
 			return nil, fmt.Errorf("--org: %w", err)

@@ -194,7 +194,7 @@ func TestFleetFlagsCheckedFirst(t *testing.T) {
 		{[]string{"--accounts", "111111111111", "--regions", "us-east-1,mars-1"}, []string{`--regions: "mars-1" is not an AWS Region`}},
 		{[]string{"--org", "--accounts", "111111111111"}, []string{"--accounts and --org exclude each other"}},
 		{[]string{"--accounts", "111111111111", "--role-name", "no spaces"}, []string{`--role-name: "no spaces" is not a valid IAM role name`}},
-		{[]string{"--org", "--ou", "prod"}, []string{`--ou: "prod" is not an OU id`}},
+		{[]string{"--org", "--ou", "prod//eu"}, []string{`--ou: "prod//eu" is not an OU id (ou-xxxx-xxxxxxxx), root id (r-xxxx), OU name`}},
 		{[]string{"--ou", "ou-abcd-12345678"}, []string{"--ou needs a fleet"}},
 		{[]string{"--accounts", "111111111111", "--ou", "ou-abcd-12345678"}, []string{"--ou needs --org"}},
 		{[]string{"--org", "--account-tag", "env"}, []string{`--account-tag: "env" is not KEY=VALUE`}},
@@ -361,5 +361,58 @@ func TestFleetPlanApply(t *testing.T) {
 	// Without a fleet, "$account" is still an error, before any call.
 	if code, _, errOut = runCLI(t, "plan", "apply", file, "--endpoint", srv.URL); code != exitErr || !strings.Contains(errOut, `"$account"`) {
 		t.Errorf("apply without a fleet: exit %d, %s", code, errOut)
+	}
+}
+
+// --ou takes a name or a path as well as an id; an unknown or ambiguous
+// name is an error before any call but the OU lookup.
+func TestFleetOUNames(t *testing.T) {
+	t.Parallel()
+	srv, _ := fleetServer(t)
+	if err := srv.SeedOrganization(backuptest.OrgSpec{OUs: []backuptest.OUSpec{
+		{ID: "ou-root-prodeu01", Name: "eu", Parent: "ou-root-prod0001"},
+		{ID: "ou-root-deveu001", Name: "eu", Parent: "ou-root-dev00001"},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "coverage", "--endpoint", srv.URL, "--org", "--ou", "prod", "--regions", "us-east-1", "--json")
+	var doc fleetJSON
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != exitOK {
+		t.Fatalf("--ou prod: exit %d, %v\n%s%s", code, err, out, errOut)
+	}
+	var got []string
+	for _, tg := range doc.Targets {
+		got = append(got, tg.Account)
+	}
+	if !slices.Equal(got, []string{"111111111111", "222222222222"}) {
+		t.Errorf("--ou prod: accounts %v; want payments and web", got)
+	}
+	for _, tc := range []struct {
+		ou   string
+		want []string
+	}{
+		{"staging", []string{`--ou: organizational unit "staging": no OU has this name or path`}},
+		{"eu", []string{`organizational unit "eu" names more than one organizational unit`, "prod/eu (ou-root-prodeu01)", "dev/eu (ou-root-deveu001)", "give the id or the path"}},
+	} {
+		n := len(srv.Calls())
+		code, out, errOut := runCLI(t, "status", "--endpoint", srv.URL, "--org", "--ou", tc.ou)
+		if code != exitErr || out != "" {
+			t.Errorf("--ou %s: exit %d, stdout %q; want exit 1 and nothing printed", tc.ou, code, out)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("--ou %s: stderr %q lacks %q", tc.ou, errOut, w)
+			}
+		}
+		for _, c := range srv.Calls()[n:] {
+			if c.Operation != "ListRoots" && c.Operation != "ListOrganizationalUnitsForParent" {
+				t.Errorf("--ou %s: called %s after the lookup failed", tc.ou, c.Operation)
+			}
+		}
+	}
+	// A path picks one of the two.
+	code, out, errOut = runCLI(t, "status", "--endpoint", srv.URL, "--org", "--ou", "prod/eu")
+	if code != exitErr || !strings.Contains(errOut, "no ACTIVE account") {
+		t.Errorf("--ou prod/eu (no accounts): exit %d\n%s%s", code, out, errOut)
 	}
 }
