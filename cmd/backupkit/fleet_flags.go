@@ -36,6 +36,9 @@ type fleetFlags struct {
 
 	spec fleet.Spec // filled by check
 	opts func(*fleet.Options)
+	// progress is where a run draws its progress when it is a terminal:
+	// the command's stderr.
+	progress io.Writer
 }
 
 // fleetMaxConcurrency bounds --concurrency: beyond it a run only trades
@@ -61,6 +64,7 @@ func (f *fleetFlags) register(cmd *cobra.Command) {
 		if err := f.check(cmd); err != nil {
 			return err
 		}
+		f.progress = cmd.ErrOrStderr()
 		if prev != nil {
 			return prev(cmd, args)
 		}
@@ -188,9 +192,17 @@ func runFleet[T any](ctx context.Context, af *awsFlags, f *fleetFlags, fn func(c
 	if err != nil {
 		return nil, err
 	}
-	runner, err := fleet.New(cfg, f.opts)
+	prog := newFleetProgress(f.progress)
+	runner, err := fleet.New(cfg, f.opts, func(o *fleet.Options) {
+		if prog != nil {
+			o.Progress = prog.update
+		}
+	})
 	if err != nil {
 		return nil, err
+	}
+	if prog != nil {
+		defer prog.finish()
 	}
 	spec := f.spec
 	if len(spec.Regions) == 0 && !spec.AllEnabledRegions {
