@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"os"
 	"path/filepath"
 	"slices"
@@ -287,6 +288,57 @@ func TestFleetDrillReport(t *testing.T) {
 	}
 	if !strings.Contains(string(html), "<h2>Account 111111111111</h2>") || !strings.Contains(string(html), "<h3>us-east-1</h3>") {
 		t.Errorf("report.html lacks the account and Region sections")
+	}
+	// JUnit: a suite per account and Region; the one that could not run is
+	// a failed case.
+	var junit struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Name  string `xml:"name,attr"`
+			Props []struct {
+				Name  string `xml:"name,attr"`
+				Value string `xml:"value,attr"`
+			} `xml:"properties>property"`
+			Cases []struct {
+				Name    string `xml:"name,attr"`
+				Failure *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "report.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := xml.Unmarshal(data, &junit); err != nil {
+		t.Fatalf("report.xml: %v\n%s", err, data)
+	}
+	if junit.Tests != 2 || junit.Failures != 1 || len(junit.Suites) != 2 ||
+		junit.Suites[0].Name != "restore-drill 111111111111 us-east-1" || len(junit.Suites[0].Cases) != 1 || junit.Suites[0].Cases[0].Failure != nil ||
+		junit.Suites[1].Name != "restore-drill 444444444444 us-east-1" || len(junit.Suites[1].Cases) != 1 || junit.Suites[1].Cases[0].Failure == nil ||
+		!strings.Contains(junit.Suites[1].Cases[0].Failure.Message, "cannot assume arn:aws:iam::444444444444:role/") {
+		t.Errorf("report.xml: %+v\n%s", junit, data)
+	}
+	props := map[string]string{}
+	for _, p := range junit.Suites[0].Props {
+		props[p.Name] = p.Value
+	}
+	if props["account"] != "111111111111" || props["region"] != "us-east-1" || !strings.Contains(props["operator"], "arn:aws:") || props["restoreRole"] != "arn:aws:iam::111111111111:role/backup" {
+		t.Errorf("JUnit audit properties %v; want the target's account, Region, role and the operator", props)
+	}
+	// History: the drilled target's report, as a one-account drill appends it.
+	hist, err := filepath.Glob(filepath.Join(filepath.Dir(dir), "drill-history", "*.json"))
+	if err != nil || len(hist) != 1 || !strings.Contains(out, "History: "+hist[0]) {
+		t.Fatalf("history files %v (%v); want one, named in the output:\n%s", hist, err, out)
+	}
+	var h struct {
+		Audit struct{ Account, Region string }
+		Targets []struct{ ResourceARN string }
+	}
+	if data, err := os.ReadFile(hist[0]); err != nil || json.Unmarshal(data, &h) != nil || h.Audit.Account != "111111111111" || h.Audit.Region != "us-east-1" || len(h.Targets) != 1 {
+		t.Errorf("history report %+v (%v); want 111111111111 us-east-1 with one target", h, err)
 	}
 	// status counts the backup job and the drill's restore job.
 	code, out, errOut = runCLI(t, "status", "--endpoint", srv.URL, "--accounts", "111111111111", "--regions", "us-east-1,eu-west-1")
