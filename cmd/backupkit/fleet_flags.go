@@ -184,34 +184,40 @@ func unjoin(err error) []error {
 	return []error{err}
 }
 
-// runFleet runs fn in every target of the fleet flags' scope. It fails only when the scope
-// cannot be resolved (no organization, an OU that does not exist) or the
-// caller's identity cannot be read; failed targets are results.
-func runFleet[T any](ctx context.Context, af *awsFlags, f *fleetFlags, fn func(context.Context, fleet.Target) (T, error)) (fleet.Results[T], error) {
+// fleetRun is a fleet run made ready: the caller's configuration, the
+// runner, and the resolved scope (every account and its Regions).
+type fleetRun struct {
+	cfg    aws.Config
+	runner *fleet.Runner
+	scope  fleet.Scope
+	prog   *fleetProgress // nil off a terminal
+}
+
+// prepareFleet loads the caller's configuration and resolves the fleet
+// flags' scope. It fails when the scope cannot be resolved (no
+// organization, an OU that does not exist) or the caller's identity cannot
+// be read.
+func prepareFleet(ctx context.Context, af *awsFlags, f *fleetFlags) (*fleetRun, error) {
 	cfg, err := af.load(ctx)
 	if err != nil {
 		return nil, err
 	}
-	prog := newFleetProgress(f.progress)
-	runner, err := fleet.New(cfg, f.opts, func(o *fleet.Options) {
-		if prog != nil {
-			o.Progress = prog.update
+	fr := &fleetRun{cfg: cfg, prog: newFleetProgress(f.progress)}
+	fr.runner, err = fleet.New(cfg, f.opts, func(o *fleet.Options) {
+		if fr.prog != nil {
+			o.Progress = fr.prog.update
 		}
 	})
 	if err != nil {
 		return nil, err
 	}
-	if prog != nil {
-		defer prog.finish()
-	}
 	spec := f.spec
 	if len(spec.Regions) == 0 && !spec.AllEnabledRegions {
 		spec.Regions = []string{cfg.Region}
 	}
-	var scope fleet.Scope
 	switch {
 	case spec.Organization:
-		if scope, err = spec.Resolve(ctx, organizations.NewFromConfig(cfg)); err != nil {
+		if fr.scope, err = spec.Resolve(ctx, organizations.NewFromConfig(cfg)); err != nil {
 			if errors.Is(err, fleet.ErrOUNotFound) || errors.Is(err, fleet.ErrOUAmbiguous) {
 				return nil, fmt.Errorf("--ou: %w", err)
 			}
@@ -219,18 +225,37 @@ func runFleet[T any](ctx context.Context, af *awsFlags, f *fleetFlags, fn func(c
 		}
 	case len(spec.Accounts) == 0:
 		// --regions alone: the caller's own account in those Regions.
-		id, err := runner.Identity(ctx)
+		id, err := fr.runner.Identity(ctx)
 		if err != nil {
 			return nil, err
 		}
 		spec.Accounts = []string{id.Account}
 		fallthrough
 	default:
-		if scope, err = spec.Resolve(ctx, nil); err != nil {
+		if fr.scope, err = spec.Resolve(ctx, nil); err != nil {
 			return nil, err
 		}
 	}
-	return fleet.Run(ctx, runner, scope, fn)
+	return fr, nil
+}
+
+// runPrepared runs fn in every target of a prepared run; failed targets
+// are results.
+func runPrepared[T any](ctx context.Context, fr *fleetRun, fn func(context.Context, fleet.Target) (T, error)) (fleet.Results[T], error) {
+	if fr.prog != nil {
+		defer fr.prog.finish()
+	}
+	return fleet.Run(ctx, fr.runner, fr.scope, fn)
+}
+
+// runFleet runs fn in every target of the fleet flags' scope (prepareFleet,
+// then runPrepared).
+func runFleet[T any](ctx context.Context, af *awsFlags, f *fleetFlags, fn func(context.Context, fleet.Target) (T, error)) (fleet.Results[T], error) {
+	fr, err := prepareFleet(ctx, af, f)
+	if err != nil {
+		return nil, err
+	}
+	return runPrepared(ctx, fr, fn)
 }
 
 // targetError says why a target failed in one line: for a role that

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 
 	"github.com/backupkit/backupkit/backuptest"
 )
@@ -334,7 +335,7 @@ func TestFleetDrillReport(t *testing.T) {
 		t.Fatalf("history files %v (%v); want one, named in the output:\n%s", hist, err, out)
 	}
 	var h struct {
-		Audit struct{ Account, Region string }
+		Audit   struct{ Account, Region string }
 		Targets []struct{ ResourceARN string }
 	}
 	if data, err := os.ReadFile(hist[0]); err != nil || json.Unmarshal(data, &h) != nil || h.Audit.Account != "111111111111" || h.Audit.Region != "us-east-1" || len(h.Targets) != 1 {
@@ -466,5 +467,142 @@ func TestFleetOUNames(t *testing.T) {
 	code, out, errOut = runCLI(t, "status", "--endpoint", srv.URL, "--org", "--ou", "prod/eu")
 	if code != exitErr || !strings.Contains(errOut, "no ACTIVE account") {
 		t.Errorf("--ou prod/eu (no accounts): exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// status --org reads every account's jobs with cross-account monitoring
+// when the caller is the management account or AWS Backup's delegated
+// administrator (no role assumed: even the account with no role is read),
+// and runs the report in each account otherwise.
+func TestFleetStatusCrossAccount(t *testing.T) {
+	t.Parallel()
+	srv, _ := fleetServer(t)
+	for _, j := range []struct{ account, region, arn string }{
+		{"111111111111", "us-east-1", "arn:aws:ec2:us-east-1:111111111111:volume/vol-pay1"},
+		{"222222222222", "eu-west-1", "arn:aws:ec2:eu-west-1:222222222222:volume/vol-web2"},
+		{"444444444444", "us-east-1", "arn:aws:ec2:us-east-1:444444444444:volume/vol-sand1"},
+	} {
+		b := srv.ClientFor(j.account, j.region)
+		if j.account != "111111111111" {
+			if err := srv.PutResource(backuptest.Resource{ARN: j.arn}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.CreateBackupVault(t.Context(), &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("main")}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := b.StartBackupJob(t.Context(), &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("main"), ResourceArn: aws.String(j.arn),
+			IamRoleArn: aws.String("arn:aws:iam::" + j.account + ":role/backup")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	figures := func(out string) map[string]int {
+		t.Helper()
+		var doc fleetJSON
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatalf("not the fleet JSON: %v\n%s", err, out)
+		}
+		got := map[string]int{}
+		for _, tg := range doc.Targets {
+			if tg.Error != "" {
+				got[tg.Account+"/"+tg.Region] = -1
+				continue
+			}
+			var rep struct {
+				Counts    map[string]map[string]int `json:"counts"`
+				Resources []struct {
+					AgeSeconds *float64 `json:"ageSeconds"`
+				} `json:"resources"`
+			}
+			if err := json.Unmarshal(tg.Result, &rep); err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, c := range rep.Counts["BACKUP"] {
+				n += c
+			}
+			got[tg.Account+"/"+tg.Region] = n
+		}
+		return got
+	}
+	assumed := func(from int) (n int) {
+		for _, c := range srv.Calls()[from:] {
+			if c.Operation == "AssumeRole" {
+				n++
+			}
+		}
+		return n
+	}
+	want := map[string]int{
+		"111111111111/us-east-1": 1, "111111111111/eu-west-1": 0, "222222222222/us-east-1": 0, "222222222222/eu-west-1": 1,
+		"333333333333/us-east-1": 0, "333333333333/eu-west-1": 0, "444444444444/us-east-1": 1, "444444444444/eu-west-1": 0,
+		backuptest.DefaultAccountID + "/us-east-1": 0, backuptest.DefaultAccountID + "/eu-west-1": 0,
+	}
+	check := func(who string, got map[string]int) {
+		t.Helper()
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%s: %s backup jobs %d; want %d", who, k, got[k], v)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s: %d targets; want %d", who, len(got), len(want))
+		}
+	}
+
+	// The management account: one listing per Region.
+	n := len(srv.Calls())
+	code, out, errOut := runCLI(t, "status", "--endpoint", srv.URL, "--org", "--regions", "us-east-1,eu-west-1", "--json")
+	if code != exitOK || !strings.Contains(errOut, backuptest.DefaultAccountID+" monitors the organization") || !strings.Contains(errOut, "10 targets: 10 succeeded, 0 failed") {
+		t.Fatalf("management: exit %d\n%s", code, errOut)
+	}
+	check("management", figures(out))
+	if a := assumed(n); a != 0 {
+		t.Errorf("management: %d AssumeRole calls; want none", a)
+	}
+
+	// A member account that may read the organization (AWS Config's
+	// delegated administrator) but is not AWS Backup's: each account on its
+	// own, through its role (which trusts only the management account
+	// here, so only the caller's own account succeeds).
+	org := srv.Organization()
+	for _, sp := range []string{"config.amazonaws.com", "backup.amazonaws.com"} {
+		if _, err := org.EnableAWSServiceAccess(t.Context(), &organizations.EnableAWSServiceAccessInput{ServicePrincipal: aws.String(sp)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := org.RegisterDelegatedAdministrator(t.Context(), &organizations.RegisterDelegatedAdministratorInput{
+		AccountId: aws.String("333333333333"), ServicePrincipal: aws.String("config.amazonaws.com")}); err != nil {
+		t.Fatal(err)
+	}
+	lab := cleanEnv(t, "AWS_ACCESS_KEY_ID=AKIDBACKUPKIT333333333333")
+	n = len(srv.Calls())
+	r := runBinEnv(t, lab, "status", "--endpoint", srv.URL, "--org", "--regions", "us-east-1", "--json")
+	if r.code != exitErr || strings.Contains(r.stderr, "monitors the organization") || assumed(n) == 0 {
+		t.Fatalf("member: want the runner (AssumeRole calls) and failed targets\n%s", r)
+	}
+	if got := figures(r.stdout); got["333333333333/us-east-1"] != 0 || got["111111111111/us-east-1"] != -1 {
+		t.Errorf("member: figures %v; want its own account read and the others failed", got)
+	}
+
+	// The same member as AWS Backup's delegated administrator: the
+	// cross-account listing again.
+	if _, err := org.RegisterDelegatedAdministrator(t.Context(), &organizations.RegisterDelegatedAdministratorInput{
+		AccountId: aws.String("333333333333"), ServicePrincipal: aws.String("backup.amazonaws.com")}); err != nil {
+		t.Fatal(err)
+	}
+	n = len(srv.Calls())
+	r = runBinEnv(t, lab, "status", "--endpoint", srv.URL, "--org", "--regions", "us-east-1,eu-west-1", "--json")
+	if r.code != exitOK || !strings.Contains(r.stderr, "333333333333 monitors the organization") {
+		t.Fatalf("delegated administrator:\n%s", r)
+	}
+	check("delegated administrator", figures(r.stdout))
+	if a := assumed(n); a != 0 {
+		t.Errorf("delegated administrator: %d AssumeRole calls; want none", a)
+	}
+	// The table has the same rows.
+	code, out, _ = runCLI(t, "status", "--endpoint", srv.URL, "--org", "--ou", "dev", "--regions", "us-east-1")
+	if code != exitOK || !strings.Contains(out, "444444444444  us-east-1  1") || !strings.Contains(out, "2 targets: 2 succeeded, 0 failed") {
+		t.Errorf("table:\n%s", out)
 	}
 }
