@@ -110,6 +110,9 @@ func (f *fleetFlags) check(cmd *cobra.Command) error {
 			spec.Accounts = append(spec.Accounts, a.ID)
 		}
 	}
+	if changed("ou") && len(f.ous) == 0 {
+		errs = append(errs, errors.New("--ou: give an OU id (ou-…, r-…), name or path of names; without --ou the whole organization is used"))
+	}
 	if !f.org {
 		if len(f.ous) > 0 {
 			errs = append(errs, errors.New("--ou needs --org"))

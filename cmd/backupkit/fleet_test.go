@@ -198,6 +198,7 @@ func TestFleetFlagsCheckedFirst(t *testing.T) {
 		{[]string{"--accounts", "111111111111", "--role-name", "no spaces"}, []string{`--role-name: "no spaces" is not a valid IAM role name`}},
 		{[]string{"--org", "--ou", "prod//eu"}, []string{`--ou: "prod//eu" is not an OU id (ou-xxxx-xxxxxxxx), root id (r-xxxx), OU name`}},
 		{[]string{"--ou", "ou-abcd-12345678"}, []string{"--ou needs a fleet"}},
+		{[]string{"--org", "--ou", ""}, []string{"--ou: give an OU id"}},
 		{[]string{"--accounts", "111111111111", "--ou", "ou-abcd-12345678"}, []string{"--ou needs --org"}},
 		{[]string{"--org", "--account-tag", "env"}, []string{`--account-tag: "env" is not KEY=VALUE`}},
 		{[]string{"--regions", "enabled,us-east-1"}, []string{`"enabled" stands alone`}},
