@@ -99,7 +99,12 @@ func RegisterDelegatedAdmin(ctx context.Context, api DelegatedAdminAPI, accountI
 	return true, nil
 }
 
-func delegatedAdmins(ctx context.Context, api DelegatedAdminAPI) ([]string, error) {
+// listDelegatedAdminsAPI lists delegated administrators.
+type listDelegatedAdminsAPI interface {
+	ListDelegatedAdministrators(context.Context, *organizations.ListDelegatedAdministratorsInput, ...func(*organizations.Options)) (*organizations.ListDelegatedAdministratorsOutput, error)
+}
+
+func delegatedAdmins(ctx context.Context, api listDelegatedAdminsAPI) ([]string, error) {
 	var ids []string
 	pg := organizations.NewListDelegatedAdministratorsPaginator(api, &organizations.ListDelegatedAdministratorsInput{ServicePrincipal: aws.String(BackupServicePrincipal)})
 	for pg.HasMorePages() {

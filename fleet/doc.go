@@ -12,9 +12,11 @@
 // in named Regions or in each account's enabled Regions (account:ListRegions,
 // falling back to EC2 DescribeRegions). Spec.Validate reports every
 // problem — account ids that are not 12 digits, Region names that are not
-// Regions, a static list together with the organization, malformed OU ids
-// — before any call is made; Spec.Resolve reads the organization, and a
-// missing OU answers ErrOUNotFound.
+// Regions, a static list together with the organization, malformed OU
+// references — before any call is made; Spec.Resolve reads the
+// organization. OUs may be given by id, by name or by path of names
+// ("prod/eu"); names are looked up first (ResolveOUs), and a missing OU
+// answers ErrOUNotFound, a name several OUs carry ErrOUAmbiguous.
 //
 // # Credentials
 //

@@ -23,6 +23,8 @@ type OrganizationsAPI interface {
 	ListAccountsForParent(context.Context, *organizations.ListAccountsForParentInput, ...func(*organizations.Options)) (*organizations.ListAccountsForParentOutput, error)
 	ListOrganizationalUnitsForParent(context.Context, *organizations.ListOrganizationalUnitsForParentInput, ...func(*organizations.Options)) (*organizations.ListOrganizationalUnitsForParentOutput, error)
 	ListTagsForResource(context.Context, *organizations.ListTagsForResourceInput, ...func(*organizations.Options)) (*organizations.ListTagsForResourceOutput, error)
+	// ListRoots finds where to look up OUs given by name (ResolveOUs).
+	ListRoots(context.Context, *organizations.ListRootsInput, ...func(*organizations.Options)) (*organizations.ListRootsOutput, error)
 }
 
 var _ OrganizationsAPI = (*organizations.Client)(nil)
@@ -42,8 +44,9 @@ type Spec struct {
 	// or with OUs a recursive walk under each. Accounts that are not ACTIVE
 	// are skipped.
 	Organization bool
-	// OUs are organizational unit ids ("ou-…") or the root id ("r-…") to
-	// walk; empty means the whole organization.
+	// OUs are the organizational units to walk: ids ("ou-…"), the root id
+	// ("r-…"), names ("prod") or paths of names from the root ("prod/eu"),
+	// which ResolveOUs looks up; empty means the whole organization.
 	OUs []string
 	// AccountTags keeps only accounts carrying every one of these tags
 	// with exactly this value (Organizations ListTagsForResource).
@@ -78,8 +81,8 @@ func (s Spec) Validate() error {
 		errs = append(errs, &backup.ValidationError{Field: "AccountTags", Reason: "account tags need the organization's accounts"})
 	}
 	for i, ou := range s.OUs {
-		if !awsid.OrganizationalUnitID(ou) && !awsid.RootID(ou) {
-			errs = append(errs, &backup.ValidationError{Field: fmt.Sprintf("OUs[%d]", i), Reason: fmt.Sprintf("%q is not an OU id (ou-xxxx-xxxxxxxx) or root id (r-xxxx)", ou)})
+		if reason := checkOURef(ou); reason != "" {
+			errs = append(errs, &backup.ValidationError{Field: fmt.Sprintf("OUs[%d]", i), Reason: reason})
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(s.AccountTags)) {
@@ -96,7 +99,9 @@ func (s Spec) Validate() error {
 
 // Resolve validates the spec and returns its scope. A static list needs no
 // call; the organization's accounts are read through api (which may be nil
-// for a static list). A missing OU answers an error matching ErrOUNotFound.
+// for a static list). OUs given by name are looked up first (ResolveOUs),
+// before any account is listed. A missing OU answers an error matching
+// ErrOUNotFound, an OU name that several OUs carry ErrOUAmbiguous.
 func (s Spec) Resolve(ctx context.Context, api OrganizationsAPI) (Scope, error) {
 	if err := s.Validate(); err != nil {
 		return Scope{}, err
@@ -115,7 +120,11 @@ func (s Spec) Resolve(ctx context.Context, api OrganizationsAPI) (Scope, error) 
 	if api == nil {
 		return Scope{}, errors.New("fleet: the organization's accounts need an Organizations client")
 	}
-	accts, err := OrganizationAccounts(ctx, api, s.OUs, s.AccountTags)
+	ous, err := ResolveOUs(ctx, api, s.OUs)
+	if err != nil {
+		return Scope{}, err
+	}
+	accts, err := OrganizationAccounts(ctx, api, ous, s.AccountTags)
 	if err != nil {
 		return Scope{}, err
 	}

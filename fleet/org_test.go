@@ -108,6 +108,58 @@ func TestSpecResolveMissingOU(t *testing.T) {
 	}
 }
 
+// OUs by name or path: looked up under the root before any account is
+// listed; an unknown or ambiguous name stops the run there.
+func TestSpecResolveOUNames(t *testing.T) {
+	t.Parallel()
+	org, prod, prodEU, dev := testOrg(t)
+	devEU, err := org.AddOU(dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, name := range map[string]string{prod: "prod", prodEU: "eu", dev: "dev", devEU: "eu"} {
+		if err := org.SetOUName(id, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		ous  []string
+		want []string
+	}{
+		{[]string{"prod"}, []string{"111111111111", "222222222222", "444444444444"}},
+		{[]string{"prod/eu"}, []string{"444444444444"}},
+		{[]string{"dev", prodEU}, []string{"333333333333", "444444444444"}},
+	} {
+		sc, err := fleet.Spec{Organization: true, OUs: c.ous, Regions: []string{"us-east-1"}}.Resolve(t.Context(), org)
+		if err != nil {
+			t.Fatalf("%v: %v", c.ous, err)
+		}
+		if got := ids(sc.Accounts); !slices.Equal(got, c.want) {
+			t.Errorf("%v: accounts %v; want %v", c.ous, got, c.want)
+		}
+	}
+	before := len(org.Calls())
+	_, err = fleet.Spec{Organization: true, OUs: []string{"eu", "staging"}, Regions: []string{"us-east-1"}}.Resolve(t.Context(), org)
+	if !errors.Is(err, fleet.ErrOUAmbiguous) || !errors.Is(err, fleet.ErrOUNotFound) {
+		t.Fatalf("got %v; want both ErrOUAmbiguous (eu) and ErrOUNotFound (staging)", err)
+	}
+	for _, want := range []string{`"eu"`, "prod/eu (" + prodEU + ")", "dev/eu (" + devEU + ")", `"staging"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	for _, op := range org.Calls()[before:] {
+		if op != "ListRoots" && op != "ListOrganizationalUnitsForParent" {
+			t.Errorf("a bad OU name still called %s", op)
+		}
+	}
+	// Ids alone need no lookup.
+	before = len(org.Calls())
+	if _, err := fleet.ResolveOUs(t.Context(), org, []string{prod, backuptest.OrgRootID}); err != nil || len(org.Calls()) != before {
+		t.Errorf("ResolveOUs(ids) = %v after %d calls; want no call", err, len(org.Calls())-before)
+	}
+}
+
 // refuseOrg fails the test on any Organizations call.
 type refuseOrg struct{ t *testing.T }
 
@@ -123,6 +175,11 @@ func (r refuseOrg) ListAccountsForParent(context.Context, *organizations.ListAcc
 
 func (r refuseOrg) ListOrganizationalUnitsForParent(context.Context, *organizations.ListOrganizationalUnitsForParentInput, ...func(*organizations.Options)) (*organizations.ListOrganizationalUnitsForParentOutput, error) {
 	r.t.Error("ListOrganizationalUnitsForParent called for an invalid spec")
+	return nil, errors.New("refused")
+}
+
+func (r refuseOrg) ListRoots(context.Context, *organizations.ListRootsInput, ...func(*organizations.Options)) (*organizations.ListRootsOutput, error) {
+	r.t.Error("ListRoots called for an invalid spec")
 	return nil, errors.New("refused")
 }
 
@@ -144,7 +201,9 @@ func TestSpecRejectsBadInputBeforeAnyCall(t *testing.T) {
 		{"bad region", fleet.Spec{Organization: true, Regions: []string{"us-east-1", "mars-north-1"}}, []string{"Regions[1]"}},
 		{"no region", fleet.Spec{Organization: true}, []string{"Regions"}},
 		{"OU without org", fleet.Spec{Accounts: []string{"111111111111"}, OUs: []string{"ou-ab12-abcdefgh"}, Regions: []string{"us-east-1"}}, []string{"OUs"}},
-		{"malformed OU", fleet.Spec{Organization: true, OUs: []string{"prod"}, Regions: []string{"us-east-1"}}, []string{"OUs[0]"}},
+		{"empty OU", fleet.Spec{Organization: true, OUs: []string{"prod", " "}, Regions: []string{"us-east-1"}}, []string{"OUs[1]"}},
+		{"OU path with an empty name", fleet.Spec{Organization: true, OUs: []string{"prod//eu"}, Regions: []string{"us-east-1"}}, []string{"OUs[0]"}},
+		{"OU name too long", fleet.Spec{Organization: true, OUs: []string{strings.Repeat("n", 129)}, Regions: []string{"us-east-1"}}, []string{"OUs[0]"}},
 		{"tag without org", fleet.Spec{Accounts: []string{"111111111111"}, AccountTags: map[string]string{"a": "b"}, Regions: []string{"us-east-1"}}, []string{"AccountTags"}},
 		{"everything at once", fleet.Spec{Accounts: []string{"1"}, Organization: true, Regions: []string{"x"}}, []string{"Accounts", "Accounts[0]", "Regions[0]"}},
 	}

@@ -451,6 +451,57 @@ type junitFailure struct {
 // WriteJUnit writes JUnit XML with one testcase per target (classname is
 // the resource type, time the RTO total), so CI systems show drills.
 func (r *Report) WriteJUnit(w io.Writer) error {
+	return WriteJUnitSuites(w, []JUnitSuite{{Report: r}})
+}
+
+// JUnitSuite is one test suite of a JUnit document that holds several
+// drills (WriteJUnitSuites), such as a drill across accounts and Regions:
+// a drill's report, or a drill that could not run and why.
+type JUnitSuite struct {
+	// Name names the suite; empty: "restore-drill" and the drill id.
+	Name string
+	// Report is the drill's report: a testcase per target, as WriteJUnit
+	// writes it. Nil for a drill that could not run.
+	Report *Report
+	// Error says why the drill could not run (Report nil); the suite then
+	// holds one failed testcase named after the suite, so CI shows it.
+	Error string
+}
+
+// WriteJUnitSuites writes several drills as one JUnit document, a test
+// suite each, in order; the document's counts are their sums.
+func WriteJUnitSuites(w io.Writer, suites []JUnitSuite) error {
+	doc := junitSuites{Name: "backupkit restore drill", Suites: []junitSuite{}}
+	for _, js := range suites {
+		var s junitSuite
+		if js.Report != nil {
+			s = js.Report.junitSuite()
+		} else {
+			s = junitSuite{Tests: 1, Fails: 1, Cases: []junitCase{{Name: js.Name, ClassName: "backupkit.drill",
+				Failure: &junitFailure{Type: "error", Message: js.Error, Text: js.Error}}}}
+		}
+		if js.Name != "" {
+			s.Name = js.Name
+		}
+		doc.Tests += s.Tests
+		doc.Fails += s.Fails
+		doc.Time += s.Time
+		doc.Suites = append(doc.Suites, s)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// junitSuite is the report as one JUnit test suite.
+func (r *Report) junitSuite() junitSuite {
 	s := junitSuite{Name: "restore-drill " + r.DrillID, Tests: len(r.Targets), Fails: r.Summary.Failed,
 		Time: r.DurationSeconds, Timestamp: r.StartedAt.UTC().Format(time.RFC3339), Properties: &junitProperties{}}
 	for _, f := range r.auditFields() {
@@ -469,17 +520,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		}
 		s.Cases = append(s.Cases, c)
 	}
-	doc := junitSuites{Name: "backupkit restore drill", Tests: s.Tests, Fails: s.Fails, Time: s.Time, Suites: []junitSuite{s}}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return s
 }
 
 // junitName turns "Restore role" into "restoreRole".

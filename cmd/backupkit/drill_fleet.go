@@ -48,6 +48,9 @@ func checkDrillFleetFlags(f *drillFlags) error {
 	if f.vault == "" && len(f.resources) == 0 {
 		errs = append(errs, errors.New("nothing to drill: set --vault (every resource with a recovery point in it, in each account and Region), optionally with --resources"))
 	}
+	if err := checkOutDir(f.out); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -59,6 +62,16 @@ func runDrillFleet(ctx context.Context, stdout, stderr io.Writer, f *drillFlags)
 	ff := &f.fleet
 	if err := checkDrillFleetFlags(f); err != nil {
 		return err
+	}
+	cfg, err := f.af.load(ctx)
+	if err != nil {
+		return err
+	}
+	operator := "unknown"
+	if arn, _, err := callerIdentity(ctx, cfg); err == nil {
+		operator = arn
+	} else if ctx.Err() == nil {
+		operator = "unknown (" + err.Error() + ")"
 	}
 	started := time.Now()
 	fmt.Fprintf(stdout, "Drilling across accounts and Regions (%d targets at once, %d resources at once in each)…\n", ff.concurrency, f.concurrency)
@@ -94,6 +107,7 @@ func runDrillFleet(ctx context.Context, stdout, stderr io.Writer, f *drillFlags)
 		if err != nil {
 			rep.Canceled = true
 		}
+		rep.Audit = fleetDrillAudit(f, d, operator, t)
 		return rep, nil
 	})
 	if err != nil {
@@ -127,7 +141,17 @@ func runDrillFleet(ctx context.Context, stdout, stderr io.Writer, f *drillFlags)
 	if err := rep.write(f.out); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Reports: %s, %s, %s\n", filepath.Join(f.out, "report.json"), filepath.Join(f.out, "report.md"), filepath.Join(f.out, "report.html"))
+	fmt.Fprintf(stdout, "Reports: %s\n", strings.Join([]string{
+		filepath.Join(f.out, "report.json"), filepath.Join(f.out, "report.md"), filepath.Join(f.out, "report.xml"), filepath.Join(f.out, "report.html")}, ", "))
+	var drilled []*restore.Report
+	for _, r := range rs {
+		if r.Err == nil && len(r.Value.Targets) > 0 {
+			drilled = append(drilled, r.Value)
+		}
+	}
+	if err := appendDrillHistory(context.WithoutCancel(ctx), stdout, cfg, f, drilled...); err != nil {
+		return err
+	}
 	writeFleetFailures(stdout, rs)
 	fmt.Fprintln(stdout, fleetSummary(rs))
 	if ctx.Err() != nil {
@@ -202,7 +226,7 @@ func (rep *fleetDrillReport) write(dir string) error {
 		return fmt.Errorf("create report directory: %w", err)
 	}
 	for name, render := range map[string]func(io.Writer) error{
-		"report.json": rep.writeJSON, "report.md": rep.writeMarkdown, "report.html": rep.writeHTML,
+		"report.json": rep.writeJSON, "report.md": rep.writeMarkdown, "report.xml": rep.writeJUnit, "report.html": rep.writeHTML,
 	} {
 		var buf bytes.Buffer
 		if err := render(&buf); err != nil {
@@ -213,6 +237,52 @@ func (rep *fleetDrillReport) write(dir string) error {
 		}
 	}
 	return nil
+}
+
+// writeJUnit writes one JUnit document with a test suite per account and
+// Region: the drill's targets as test cases, or one failed case for a
+// target that could not be drilled.
+func (rep *fleetDrillReport) writeJUnit(w io.Writer) error {
+	var suites []restore.JUnitSuite
+	for _, a := range rep.Accounts {
+		for _, r := range a.Regions {
+			suites = append(suites, restore.JUnitSuite{Name: "restore-drill " + a.Account + " " + orDash(r.Region), Report: r.Report, Error: r.Error})
+		}
+	}
+	return restore.WriteJUnitSuites(w, suites)
+}
+
+// fleetDrillAudit is the audit header of one account and Region's drill
+// report: the operator who ran the whole drill, the target, and the
+// drill's settings.
+func fleetDrillAudit(f *drillFlags, d *restore.Drill, operator string, t fleet.Target) restore.Audit {
+	a := restore.Audit{Operator: operator, Account: t.Account, Region: t.Region, RestoreRole: d.IAMRoleARN, ToolVersion: versionInfo()}
+	if d.Vault != "" {
+		a.Vaults = []string{d.Vault}
+	}
+	set := func(name, value string) { a.Settings = append(a.Settings, restore.Setting{Name: name, Value: value}) }
+	switch {
+	case f.af.endpoint != "":
+		set("--endpoint", f.af.endpoint)
+	case f.af.overridden():
+		set("AWS_ENDPOINT_URL", endpointFromEnv())
+	default:
+		set("target", "AWS (default credential chain)")
+	}
+	set("scope", "account "+t.Account+", Region "+t.Region+" of a drill across accounts and Regions")
+	if len(f.resources) > 0 {
+		set("--resources", strings.Join(f.resources, ","))
+	} else {
+		set("targets", "every resource with a recovery point in the vault")
+	}
+	set("--max-rto", durationSetting(d.MaxRTO))
+	set("--max-rpo", durationSetting(d.MaxRPO))
+	set("--concurrency", fmt.Sprint(d.Concurrency))
+	set("--fresh-backup", fmt.Sprint(d.FreshBackup))
+	if f.pollInterval > 0 {
+		set("--poll-interval", formatFlagDuration(f.pollInterval))
+	}
+	return a
 }
 
 func (rep *fleetDrillReport) writeJSON(w io.Writer) error {

@@ -105,9 +105,10 @@ func describeObjective(p *resilience.Policy, cross bool) string {
 	return fmt.Sprintf("%s (RTO %s, RPO %s)", d, restore.FormatDuration(o.RTO), restore.FormatDuration(o.RPO))
 }
 
-// appendDrillHistory stores the report in the drill history.
-func appendDrillHistory(ctx context.Context, stdout io.Writer, cfg aws.Config, f *drillFlags, rep *restore.Report) error {
-	if f.history == "off" {
+// appendDrillHistory stores the reports in the drill history: one, or
+// one per account and Region of a drill across them.
+func appendDrillHistory(ctx context.Context, stdout io.Writer, cfg aws.Config, f *drillFlags, reps ...*restore.Report) error {
+	if f.history == "off" || len(reps) == 0 {
 		return nil
 	}
 	loc := drillHistoryLocation(f)
@@ -115,11 +116,14 @@ func appendDrillHistory(ctx context.Context, stdout io.Writer, cfg aws.Config, f
 	if err != nil {
 		return err
 	}
-	name, err := history.New(st).Append(ctx, rep)
-	if err != nil {
-		return fmt.Errorf("drill history: %w", err)
+	h := history.New(st)
+	for _, rep := range reps {
+		name, err := h.Append(ctx, rep)
+		if err != nil {
+			return fmt.Errorf("drill history: %w", err)
+		}
+		fmt.Fprintf(stdout, "History: %s\n", joinLocation(loc, name))
 	}
-	fmt.Fprintf(stdout, "History: %s\n", joinLocation(loc, name))
 	return nil
 }
 

@@ -2,14 +2,19 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+	"github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
 
 	"github.com/backupkit/backupkit/backup"
@@ -19,15 +24,31 @@ import (
 )
 
 // statusFleet is `status` across a fleet: one job report per account and
-// Region, a table of their counts and one of their failed jobs.
+// Region, a table of their counts and one of their failed jobs. With --org
+// (and named Regions), when the caller is the organization's management
+// account or AWS Backup's delegated administrator, it reads every
+// account's jobs with cross-account monitoring, one listing per Region and
+// no role assumed; otherwise it runs the report in each account.
 func statusFleet(cmd *cobra.Command, af *awsFlags, ff *fleetFlags, since time.Duration, filter backup.JobFilter, asJSON bool) error {
 	ctx := cmd.Context()
 	from := time.Now().Add(-since)
-	rs, err := runFleet(ctx, af, ff, func(ctx context.Context, t fleet.Target) (*backup.Report, error) {
-		return backup.New(awsbackup.NewFromConfig(t.Config)).Report(ctx, from, func(o *backup.ReportOptions) { o.Filter = filter })
-	})
+	fr, err := prepareFleet(ctx, af, ff)
 	if err != nil {
 		return err
+	}
+	var rs fleet.Results[*backup.Report]
+	if ff.org && !fr.scope.AllEnabledRegions {
+		if rs, err = statusFromOrgListing(ctx, cmd.ErrOrStderr(), fr, from, filter); err != nil {
+			return err
+		}
+	}
+	if rs == nil {
+		rs, err = runPrepared(ctx, fr, func(ctx context.Context, t fleet.Target) (*backup.Report, error) {
+			return backup.New(awsbackup.NewFromConfig(t.Config)).Report(ctx, from, func(o *backup.ReportOptions) { o.Filter = filter })
+		})
+		if err != nil {
+			return err
+		}
 	}
 	failedJobs := 0
 	for _, r := range rs {
@@ -37,7 +58,7 @@ func statusFleet(cmd *cobra.Command, af *awsFlags, ff *fleetFlags, since time.Du
 	}
 	out := cmd.OutOrStdout()
 	if asJSON {
-		if err := writeFleetJSON(out, rs); err != nil {
+		if err := writeFleetJSON(out, mapResults(rs, statusView)); err != nil {
 			return err
 		}
 	} else {
@@ -73,6 +94,82 @@ func statusFleet(cmd *cobra.Command, af *awsFlags, ff *fleetFlags, since time.Du
 	}
 	finishFleet(cmd, rs, asJSON)
 	return fleetExit(rs, failedJobs > 0)
+}
+
+// statusFromOrgListing builds the fleet's reports from cross-account
+// monitoring when the caller may use it (fleet.MonitorsOrganization): one
+// backup.Client.AccountReports per Region, split by account, a report for
+// every account of the scope (an empty one for an account with no job).
+// It answers nil results, and says why on stderr, when the caller may not
+// or AWS refuses the listing, so that the caller runs the fleet instead.
+func statusFromOrgListing(ctx context.Context, stderr io.Writer, fr *fleetRun, from time.Time, filter backup.JobFilter) (fleet.Results[*backup.Report], error) {
+	id, err := fr.runner.Identity(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := fleet.MonitorsOrganization(ctx, organizations.NewFromConfig(fr.cfg), id.Account)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, nil
+	}
+	byRegion := make([]map[string]*backup.Report, len(fr.scope.Regions))
+	errs := make([]error, len(fr.scope.Regions))
+	var wg sync.WaitGroup
+	for i, region := range fr.scope.Regions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cfg := fr.cfg.Copy()
+			cfg.Region = region
+			byRegion[i], errs[i] = backup.New(awsbackup.NewFromConfig(cfg)).AccountReports(ctx, from, func(o *backup.ReportOptions) { o.Filter = filter })
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		var api smithy.APIError
+		if errors.As(err, &api) && (api.ErrorCode() == "AccessDeniedException" || api.ErrorCode() == "AccessDenied") {
+			fmt.Fprintf(stderr, "backupkit: cross-account monitoring refused (%s); reading each account instead\n", oneLine(api.ErrorMessage()))
+			return nil, nil
+		}
+	}
+	fmt.Fprintf(stderr, "backupkit: %s monitors the organization (management account or AWS Backup's delegated administrator): "+
+		"reading every account's jobs with cross-account monitoring, one listing per Region, no role assumed\n", id.Account)
+	var rs fleet.Results[*backup.Report]
+	for _, a := range fr.scope.Accounts {
+		for i, region := range fr.scope.Regions {
+			r := fleet.Result[*backup.Report]{Account: a.ID, AccountName: a.Name, Region: region}
+			switch {
+			case errs[i] != nil:
+				r.Err = errs[i]
+			case byRegion[i][a.ID] != nil:
+				r.Value = byRegion[i][a.ID]
+			default:
+				r.Value = emptyReport(from)
+			}
+			rs = append(rs, r)
+		}
+	}
+	return rs, nil
+}
+
+// emptyReport is the report of an account with no job since from.
+func emptyReport(from time.Time) *backup.Report {
+	return &backup.Report{GeneratedAt: time.Now(), Since: from, Counts: map[string]map[string]int{}, ByResourceType: map[string]map[string]int{},
+		Failed: []backup.JobSummary{}, Resources: []backup.ResourceStatus{}}
+}
+
+// mapResults converts each successful target's value.
+func mapResults[T, V any](rs fleet.Results[T], fn func(T) V) fleet.Results[V] {
+	out := make(fleet.Results[V], len(rs))
+	for i, r := range rs {
+		out[i] = fleet.Result[V]{Account: r.Account, AccountName: r.AccountName, Region: r.Region, Err: r.Err, Elapsed: r.Elapsed}
+		if r.Err == nil {
+			out[i].Value = fn(r.Value)
+		}
+	}
+	return out
 }
 
 // coverageFleet is `coverage` across a fleet: every target's resources

@@ -36,6 +36,9 @@ type fleetFlags struct {
 
 	spec fleet.Spec // filled by check
 	opts func(*fleet.Options)
+	// progress is where a run draws its progress when it is a terminal:
+	// the command's stderr.
+	progress io.Writer
 }
 
 // fleetMaxConcurrency bounds --concurrency: beyond it a run only trades
@@ -46,7 +49,7 @@ func (f *fleetFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.accounts, "accounts", "", "run in these accounts (comma-separated 12-digit ids), assuming --role-name in each but the caller's own")
 	fl.BoolVar(&f.org, "org", false, "run in every ACTIVE account of the AWS Organizations organization (from its management or a delegated administrator account)")
-	fl.StringSliceVar(&f.ous, "ou", nil, "with --org: only accounts under these OUs (ou-… or r-…), walked recursively; repeatable")
+	fl.StringSliceVar(&f.ous, "ou", nil, "with --org: only accounts under these OUs, walked recursively: an id (ou-…, r-…), a name, or a path of names from the root (prod/eu); repeatable")
 	fl.StringSliceVar(&f.accountTags, "account-tag", nil, "with --org: only accounts carrying this tag, KEY=VALUE; repeatable (all must match)")
 	fl.StringVar(&f.regions, "regions", "", `run in these Regions (comma-separated), or "enabled" for each account's enabled Regions; default: --region`)
 	fl.StringVar(&f.roleName, "role-name", fleet.DefaultRoleName, "role assumed in each member account; "+fleet.AccountPlaceholder+" stands for the account id")
@@ -61,6 +64,7 @@ func (f *fleetFlags) register(cmd *cobra.Command) {
 		if err := f.check(cmd); err != nil {
 			return err
 		}
+		f.progress = cmd.ErrOrStderr()
 		if prev != nil {
 			return prev(cmd, args)
 		}
@@ -105,6 +109,9 @@ func (f *fleetFlags) check(cmd *cobra.Command) error {
 		for _, a := range accts {
 			spec.Accounts = append(spec.Accounts, a.ID)
 		}
+	}
+	if changed("ou") && len(f.ous) == 0 {
+		errs = append(errs, errors.New("--ou: give an OU id (ou-…, r-…), name or path of names; without --ou the whole organization is used"))
 	}
 	if !f.org {
 		if len(f.ous) > 0 {
@@ -180,15 +187,30 @@ func unjoin(err error) []error {
 	return []error{err}
 }
 
-// runFleet runs fn in every target of the fleet flags' scope. It fails only when the scope
-// cannot be resolved (no organization, an OU that does not exist) or the
-// caller's identity cannot be read; failed targets are results.
-func runFleet[T any](ctx context.Context, af *awsFlags, f *fleetFlags, fn func(context.Context, fleet.Target) (T, error)) (fleet.Results[T], error) {
+// fleetRun is a fleet run made ready: the caller's configuration, the
+// runner, and the resolved scope (every account and its Regions).
+type fleetRun struct {
+	cfg    aws.Config
+	runner *fleet.Runner
+	scope  fleet.Scope
+	prog   *fleetProgress // nil off a terminal
+}
+
+// prepareFleet loads the caller's configuration and resolves the fleet
+// flags' scope. It fails when the scope cannot be resolved (no
+// organization, an OU that does not exist) or the caller's identity cannot
+// be read.
+func prepareFleet(ctx context.Context, af *awsFlags, f *fleetFlags) (*fleetRun, error) {
 	cfg, err := af.load(ctx)
 	if err != nil {
 		return nil, err
 	}
-	runner, err := fleet.New(cfg, f.opts)
+	fr := &fleetRun{cfg: cfg, prog: newFleetProgress(f.progress)}
+	fr.runner, err = fleet.New(cfg, f.opts, func(o *fleet.Options) {
+		if fr.prog != nil {
+			o.Progress = fr.prog.update
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -196,29 +218,47 @@ func runFleet[T any](ctx context.Context, af *awsFlags, f *fleetFlags, fn func(c
 	if len(spec.Regions) == 0 && !spec.AllEnabledRegions {
 		spec.Regions = []string{cfg.Region}
 	}
-	var scope fleet.Scope
 	switch {
 	case spec.Organization:
-		if scope, err = spec.Resolve(ctx, organizations.NewFromConfig(cfg)); err != nil {
-			if errors.Is(err, fleet.ErrOUNotFound) {
+		if fr.scope, err = spec.Resolve(ctx, organizations.NewFromConfig(cfg)); err != nil {
+			if errors.Is(err, fleet.ErrOUNotFound) || errors.Is(err, fleet.ErrOUAmbiguous) {
 				return nil, fmt.Errorf("--ou: %w", err)
 			}
 			return nil, fmt.Errorf("--org: %w", err)
 		}
 	case len(spec.Accounts) == 0:
 		// --regions alone: the caller's own account in those Regions.
-		id, err := runner.Identity(ctx)
+		id, err := fr.runner.Identity(ctx)
 		if err != nil {
 			return nil, err
 		}
 		spec.Accounts = []string{id.Account}
 		fallthrough
 	default:
-		if scope, err = spec.Resolve(ctx, nil); err != nil {
+		if fr.scope, err = spec.Resolve(ctx, nil); err != nil {
 			return nil, err
 		}
 	}
-	return fleet.Run(ctx, runner, scope, fn)
+	return fr, nil
+}
+
+// runPrepared runs fn in every target of a prepared run; failed targets
+// are results.
+func runPrepared[T any](ctx context.Context, fr *fleetRun, fn func(context.Context, fleet.Target) (T, error)) (fleet.Results[T], error) {
+	if fr.prog != nil {
+		defer fr.prog.finish()
+	}
+	return fleet.Run(ctx, fr.runner, fr.scope, fn)
+}
+
+// runFleet runs fn in every target of the fleet flags' scope (prepareFleet,
+// then runPrepared).
+func runFleet[T any](ctx context.Context, af *awsFlags, f *fleetFlags, fn func(context.Context, fleet.Target) (T, error)) (fleet.Results[T], error) {
+	fr, err := prepareFleet(ctx, af, f)
+	if err != nil {
+		return nil, err
+	}
+	return runPrepared(ctx, fr, fn)
 }
 
 // targetError says why a target failed in one line: for a role that

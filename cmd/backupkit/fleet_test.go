@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 
 	"github.com/backupkit/backupkit/backuptest"
 )
@@ -194,8 +196,9 @@ func TestFleetFlagsCheckedFirst(t *testing.T) {
 		{[]string{"--accounts", "111111111111", "--regions", "us-east-1,mars-1"}, []string{`--regions: "mars-1" is not an AWS Region`}},
 		{[]string{"--org", "--accounts", "111111111111"}, []string{"--accounts and --org exclude each other"}},
 		{[]string{"--accounts", "111111111111", "--role-name", "no spaces"}, []string{`--role-name: "no spaces" is not a valid IAM role name`}},
-		{[]string{"--org", "--ou", "prod"}, []string{`--ou: "prod" is not an OU id`}},
+		{[]string{"--org", "--ou", "prod//eu"}, []string{`--ou: "prod//eu" is not an OU id (ou-xxxx-xxxxxxxx), root id (r-xxxx), OU name`}},
 		{[]string{"--ou", "ou-abcd-12345678"}, []string{"--ou needs a fleet"}},
+		{[]string{"--org", "--ou", ""}, []string{"--ou: give an OU id"}},
 		{[]string{"--accounts", "111111111111", "--ou", "ou-abcd-12345678"}, []string{"--ou needs --org"}},
 		{[]string{"--org", "--account-tag", "env"}, []string{`--account-tag: "env" is not KEY=VALUE`}},
 		{[]string{"--regions", "enabled,us-east-1"}, []string{`"enabled" stands alone`}},
@@ -288,6 +291,57 @@ func TestFleetDrillReport(t *testing.T) {
 	if !strings.Contains(string(html), "<h2>Account 111111111111</h2>") || !strings.Contains(string(html), "<h3>us-east-1</h3>") {
 		t.Errorf("report.html lacks the account and Region sections")
 	}
+	// JUnit: a suite per account and Region; the one that could not run is
+	// a failed case.
+	var junit struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Name  string `xml:"name,attr"`
+			Props []struct {
+				Name  string `xml:"name,attr"`
+				Value string `xml:"value,attr"`
+			} `xml:"properties>property"`
+			Cases []struct {
+				Name    string `xml:"name,attr"`
+				Failure *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "report.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := xml.Unmarshal(data, &junit); err != nil {
+		t.Fatalf("report.xml: %v\n%s", err, data)
+	}
+	if junit.Tests != 2 || junit.Failures != 1 || len(junit.Suites) != 2 ||
+		junit.Suites[0].Name != "restore-drill 111111111111 us-east-1" || len(junit.Suites[0].Cases) != 1 || junit.Suites[0].Cases[0].Failure != nil ||
+		junit.Suites[1].Name != "restore-drill 444444444444 us-east-1" || len(junit.Suites[1].Cases) != 1 || junit.Suites[1].Cases[0].Failure == nil ||
+		!strings.Contains(junit.Suites[1].Cases[0].Failure.Message, "cannot assume arn:aws:iam::444444444444:role/") {
+		t.Errorf("report.xml: %+v\n%s", junit, data)
+	}
+	props := map[string]string{}
+	for _, p := range junit.Suites[0].Props {
+		props[p.Name] = p.Value
+	}
+	if props["account"] != "111111111111" || props["region"] != "us-east-1" || !strings.Contains(props["operator"], "arn:aws:") || props["restoreRole"] != "arn:aws:iam::111111111111:role/backup" {
+		t.Errorf("JUnit audit properties %v; want the target's account, Region, role and the operator", props)
+	}
+	// History: the drilled target's report, as a one-account drill appends it.
+	hist, err := filepath.Glob(filepath.Join(filepath.Dir(dir), "drill-history", "*.json"))
+	if err != nil || len(hist) != 1 || !strings.Contains(out, "History: "+hist[0]) {
+		t.Fatalf("history files %v (%v); want one, named in the output:\n%s", hist, err, out)
+	}
+	var h struct {
+		Audit   struct{ Account, Region string }
+		Targets []struct{ ResourceARN string }
+	}
+	if data, err := os.ReadFile(hist[0]); err != nil || json.Unmarshal(data, &h) != nil || h.Audit.Account != "111111111111" || h.Audit.Region != "us-east-1" || len(h.Targets) != 1 {
+		t.Errorf("history report %+v (%v); want 111111111111 us-east-1 with one target", h, err)
+	}
 	// status counts the backup job and the drill's restore job.
 	code, out, errOut = runCLI(t, "status", "--endpoint", srv.URL, "--accounts", "111111111111", "--regions", "us-east-1,eu-west-1")
 	if code != exitOK {
@@ -361,5 +415,195 @@ func TestFleetPlanApply(t *testing.T) {
 	// Without a fleet, "$account" is still an error, before any call.
 	if code, _, errOut = runCLI(t, "plan", "apply", file, "--endpoint", srv.URL); code != exitErr || !strings.Contains(errOut, `"$account"`) {
 		t.Errorf("apply without a fleet: exit %d, %s", code, errOut)
+	}
+}
+
+// --ou takes a name or a path as well as an id; an unknown or ambiguous
+// name is an error before any call but the OU lookup.
+func TestFleetOUNames(t *testing.T) {
+	t.Parallel()
+	srv, _ := fleetServer(t)
+	if err := srv.SeedOrganization(backuptest.OrgSpec{OUs: []backuptest.OUSpec{
+		{ID: "ou-root-prodeu01", Name: "eu", Parent: "ou-root-prod0001"},
+		{ID: "ou-root-deveu001", Name: "eu", Parent: "ou-root-dev00001"},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "coverage", "--endpoint", srv.URL, "--org", "--ou", "prod", "--regions", "us-east-1", "--json")
+	var doc fleetJSON
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != exitOK {
+		t.Fatalf("--ou prod: exit %d, %v\n%s%s", code, err, out, errOut)
+	}
+	var got []string
+	for _, tg := range doc.Targets {
+		got = append(got, tg.Account)
+	}
+	if !slices.Equal(got, []string{"111111111111", "222222222222"}) {
+		t.Errorf("--ou prod: accounts %v; want payments and web", got)
+	}
+	for _, tc := range []struct {
+		ou   string
+		want []string
+	}{
+		{"staging", []string{`--ou: organizational unit "staging": no OU has this name or path`}},
+		{"eu", []string{`organizational unit "eu" names more than one organizational unit`, "prod/eu (ou-root-prodeu01)", "dev/eu (ou-root-deveu001)", "give the id or the path"}},
+	} {
+		n := len(srv.Calls())
+		code, out, errOut := runCLI(t, "status", "--endpoint", srv.URL, "--org", "--ou", tc.ou)
+		if code != exitErr || out != "" {
+			t.Errorf("--ou %s: exit %d, stdout %q; want exit 1 and nothing printed", tc.ou, code, out)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("--ou %s: stderr %q lacks %q", tc.ou, errOut, w)
+			}
+		}
+		for _, c := range srv.Calls()[n:] {
+			if c.Operation != "ListRoots" && c.Operation != "ListOrganizationalUnitsForParent" {
+				t.Errorf("--ou %s: called %s after the lookup failed", tc.ou, c.Operation)
+			}
+		}
+	}
+	// A path picks one of the two.
+	code, out, errOut = runCLI(t, "status", "--endpoint", srv.URL, "--org", "--ou", "prod/eu")
+	if code != exitErr || !strings.Contains(errOut, "no ACTIVE account") {
+		t.Errorf("--ou prod/eu (no accounts): exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// status --org reads every account's jobs with cross-account monitoring
+// when the caller is the management account or AWS Backup's delegated
+// administrator (no role assumed: even the account with no role is read),
+// and runs the report in each account otherwise.
+func TestFleetStatusCrossAccount(t *testing.T) {
+	t.Parallel()
+	srv, _ := fleetServer(t)
+	for _, j := range []struct{ account, region, arn string }{
+		{"111111111111", "us-east-1", "arn:aws:ec2:us-east-1:111111111111:volume/vol-pay1"},
+		{"222222222222", "eu-west-1", "arn:aws:ec2:eu-west-1:222222222222:volume/vol-web2"},
+		{"444444444444", "us-east-1", "arn:aws:ec2:us-east-1:444444444444:volume/vol-sand1"},
+	} {
+		b := srv.ClientFor(j.account, j.region)
+		if j.account != "111111111111" {
+			if err := srv.PutResource(backuptest.Resource{ARN: j.arn}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.CreateBackupVault(t.Context(), &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("main")}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := b.StartBackupJob(t.Context(), &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("main"), ResourceArn: aws.String(j.arn),
+			IamRoleArn: aws.String("arn:aws:iam::" + j.account + ":role/backup")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	figures := func(out string) map[string]int {
+		t.Helper()
+		var doc fleetJSON
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatalf("not the fleet JSON: %v\n%s", err, out)
+		}
+		got := map[string]int{}
+		for _, tg := range doc.Targets {
+			if tg.Error != "" {
+				got[tg.Account+"/"+tg.Region] = -1
+				continue
+			}
+			var rep struct {
+				Counts    map[string]map[string]int `json:"counts"`
+				Resources []struct {
+					AgeSeconds *float64 `json:"ageSeconds"`
+				} `json:"resources"`
+			}
+			if err := json.Unmarshal(tg.Result, &rep); err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, c := range rep.Counts["BACKUP"] {
+				n += c
+			}
+			got[tg.Account+"/"+tg.Region] = n
+		}
+		return got
+	}
+	assumed := func(from int) (n int) {
+		for _, c := range srv.Calls()[from:] {
+			if c.Operation == "AssumeRole" {
+				n++
+			}
+		}
+		return n
+	}
+	want := map[string]int{
+		"111111111111/us-east-1": 1, "111111111111/eu-west-1": 0, "222222222222/us-east-1": 0, "222222222222/eu-west-1": 1,
+		"333333333333/us-east-1": 0, "333333333333/eu-west-1": 0, "444444444444/us-east-1": 1, "444444444444/eu-west-1": 0,
+		backuptest.DefaultAccountID + "/us-east-1": 0, backuptest.DefaultAccountID + "/eu-west-1": 0,
+	}
+	check := func(who string, got map[string]int) {
+		t.Helper()
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%s: %s backup jobs %d; want %d", who, k, got[k], v)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s: %d targets; want %d", who, len(got), len(want))
+		}
+	}
+
+	// The management account: one listing per Region.
+	n := len(srv.Calls())
+	code, out, errOut := runCLI(t, "status", "--endpoint", srv.URL, "--org", "--regions", "us-east-1,eu-west-1", "--json")
+	if code != exitOK || !strings.Contains(errOut, backuptest.DefaultAccountID+" monitors the organization") || !strings.Contains(errOut, "10 targets: 10 succeeded, 0 failed") {
+		t.Fatalf("management: exit %d\n%s", code, errOut)
+	}
+	check("management", figures(out))
+	if a := assumed(n); a != 0 {
+		t.Errorf("management: %d AssumeRole calls; want none", a)
+	}
+
+	// A member account that may read the organization (AWS Config's
+	// delegated administrator) but is not AWS Backup's: each account on its
+	// own, through its role (which trusts only the management account
+	// here, so only the caller's own account succeeds).
+	org := srv.Organization()
+	for _, sp := range []string{"config.amazonaws.com", "backup.amazonaws.com"} {
+		if _, err := org.EnableAWSServiceAccess(t.Context(), &organizations.EnableAWSServiceAccessInput{ServicePrincipal: aws.String(sp)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := org.RegisterDelegatedAdministrator(t.Context(), &organizations.RegisterDelegatedAdministratorInput{
+		AccountId: aws.String("333333333333"), ServicePrincipal: aws.String("config.amazonaws.com")}); err != nil {
+		t.Fatal(err)
+	}
+	lab := cleanEnv(t, "AWS_ACCESS_KEY_ID=AKIDBACKUPKIT333333333333")
+	n = len(srv.Calls())
+	r := runBinEnv(t, lab, "status", "--endpoint", srv.URL, "--org", "--regions", "us-east-1", "--json")
+	if r.code != exitErr || strings.Contains(r.stderr, "monitors the organization") || assumed(n) == 0 {
+		t.Fatalf("member: want the runner (AssumeRole calls) and failed targets\n%s", r)
+	}
+	if got := figures(r.stdout); got["333333333333/us-east-1"] != 0 || got["111111111111/us-east-1"] != -1 {
+		t.Errorf("member: figures %v; want its own account read and the others failed", got)
+	}
+
+	// The same member as AWS Backup's delegated administrator: the
+	// cross-account listing again.
+	if _, err := org.RegisterDelegatedAdministrator(t.Context(), &organizations.RegisterDelegatedAdministratorInput{
+		AccountId: aws.String("333333333333"), ServicePrincipal: aws.String("backup.amazonaws.com")}); err != nil {
+		t.Fatal(err)
+	}
+	n = len(srv.Calls())
+	r = runBinEnv(t, lab, "status", "--endpoint", srv.URL, "--org", "--regions", "us-east-1,eu-west-1", "--json")
+	if r.code != exitOK || !strings.Contains(r.stderr, "333333333333 monitors the organization") {
+		t.Fatalf("delegated administrator:\n%s", r)
+	}
+	check("delegated administrator", figures(r.stdout))
+	if a := assumed(n); a != 0 {
+		t.Errorf("delegated administrator: %d AssumeRole calls; want none", a)
+	}
+	// The table has the same rows.
+	code, out, _ = runCLI(t, "status", "--endpoint", srv.URL, "--org", "--ou", "dev", "--regions", "us-east-1")
+	if code != exitOK || !strings.Contains(out, "444444444444  us-east-1  1") || !strings.Contains(out, "2 targets: 2 succeeded, 0 failed") {
+		t.Errorf("table:\n%s", out)
 	}
 }
