@@ -82,6 +82,19 @@ func (e *AmbiguousNameError) Error() string {
 	return fmt.Sprintf("%d backup plans are named %q (%v); use their IDs", len(e.IDs), e.Name, e.IDs)
 }
 
+// AmbiguousSelectionError is returned by EnsureSelection when several live
+// selections of the plan share the name asked for (AWS does not make
+// selection names unique in a plan).
+type AmbiguousSelectionError struct {
+	PlanID, Name string
+	IDs          []string
+}
+
+// Error lists the selection IDs that share the name.
+func (e *AmbiguousSelectionError) Error() string {
+	return fmt.Sprintf("%d selections of backup plan %s are named %q (%v); delete all but one, or use their IDs", len(e.IDs), e.PlanID, e.Name, e.IDs)
+}
+
 // Live is a plan as it exists in AWS.
 type Live struct {
 	ID               string
@@ -531,7 +544,10 @@ func (c *Client) DeleteSelection(ctx context.Context, planID, selectionID string
 // EnsureSelection makes the plan's selection named s.Name equal s. AWS
 // selections cannot be updated, so a changed selection is deleted and
 // created again; an equal one is left alone (no write call). It returns
-// the selection ID and what it did.
+// the selection ID and what it did. Selections are found by name: when
+// several live selections share s.Name (AWS allows it) it changes nothing
+// and returns *AmbiguousSelectionError; Spec.ValidateEnsure refuses a Spec
+// that would deploy two selections with one name.
 func (c *Client) EnsureSelection(ctx context.Context, planID string, s *Selection) (string, Action, error) {
 	if err := c.check(s); err != nil {
 		return "", "", err
@@ -540,19 +556,31 @@ func (c *Client) EnsureSelection(ctx context.Context, planID string, s *Selectio
 	if err != nil {
 		return "", "", err
 	}
+	var named []*LiveSelection
 	for _, ls := range sels {
-		if ls.Selection.Name != s.Name {
-			continue
+		if ls.Selection.Name == s.Name {
+			named = append(named, ls)
 		}
-		if SelectionsEqual(ls.Selection, s) {
-			return ls.ID, Unchanged, nil
-		}
-		if err := c.DeleteSelection(ctx, planID, ls.ID); err != nil {
-			return "", "", err
-		}
-		id, err := c.createSelection(ctx, planID, s, ls.ID)
-		return id, Updated, err
 	}
-	id, err := c.CreateSelection(ctx, planID, s)
-	return id, Created, err
+	switch len(named) {
+	case 0:
+		id, err := c.CreateSelection(ctx, planID, s)
+		return id, Created, err
+	case 1:
+	default:
+		ae := &AmbiguousSelectionError{PlanID: planID, Name: s.Name}
+		for _, ls := range named {
+			ae.IDs = append(ae.IDs, ls.ID)
+		}
+		return "", "", ae
+	}
+	ls := named[0]
+	if SelectionsEqual(ls.Selection, s) {
+		return ls.ID, Unchanged, nil
+	}
+	if err := c.DeleteSelection(ctx, planID, ls.ID); err != nil {
+		return "", "", err
+	}
+	id, err := c.createSelection(ctx, planID, s, ls.ID)
+	return id, Updated, err
 }

@@ -43,7 +43,8 @@
 // brackets; sources: AWS Backup API reference and quotas page unless noted):
 //
 //   - Plan, rule and selection names: 1-50 of letters, digits, '-', '_', '.'.
-//     Rule names unique in a plan; selection names unique in a Spec.
+//     Rule names unique in a plan. Selection names may repeat, as in AWS;
+//     Spec.ValidateEnsure, for what EnsureSelection deploys, refuses that.
 //   - 1 to 10 rules per plan [quota]; at most 100 selections per plan [quota].
 //   - Target vault name: 2-50 of letters, digits, '-', '_'.
 //   - ScheduleExpression: a valid AWS cron expression; rate() is rejected;

@@ -24,9 +24,9 @@ type Spec struct {
 	Regions []string
 }
 
-// Validate validates the plan and every selection. Selection problems have
-// fields prefixed with "Selections[i].", and selection names must be unique
-// within the plan.
+// Validate validates the plan and every selection, with AWS's rules.
+// Selection problems have fields prefixed with "Selections[i].". Two
+// selections may share a name, as in AWS (see ValidateEnsure).
 func (s Spec) Validate() error {
 	return s.validate(false)
 }
@@ -39,6 +39,36 @@ func (s Spec) ValidateOrgPolicy() error {
 	return s.validate(true)
 }
 
+// ValidateEnsure is Validate for a Spec that Client.EnsureSelection (and
+// so `backupkit plan apply` and `plan diff`) will deploy: it also needs
+// the selection names to be unique, because EnsureSelection finds the live
+// selection to keep or replace by name.
+//
+// AWS itself does not make selection names unique in a plan: SelectionName
+// is "the display name of a resource selection document" (API_BackupSelection)
+// and a selection is identified by its SelectionId (API_CreateBackupSelection),
+// as AWS does not make plan names unique either (see AmbiguousNameError).
+// CreateBackupSelection accepts a second selection with the same name, and
+// so do Validate and the emulator.
+func (s Spec) ValidateEnsure() error {
+	pr := problems{}
+	if err := s.validate(false); err != nil {
+		pr.addErr(err)
+	}
+	seen := map[string]int{}
+	for i, sel := range s.Selections {
+		if sel == nil || sel.Name == "" {
+			continue
+		}
+		if j, ok := seen[sel.Name]; ok {
+			pr.add(idx("Selections", i)+".SelectionName", "selection name %q is also Selections[%d]'s: AWS allows it, but apply finds selections by name, so give each a name of its own", sel.Name, j)
+			continue
+		}
+		seen[sel.Name] = i
+	}
+	return pr.err()
+}
+
 func (s Spec) validate(orgPolicy bool) error {
 	pr := problems{orgPolicy: orgPolicy}
 	if s.Plan == nil {
@@ -46,18 +76,11 @@ func (s Spec) validate(orgPolicy bool) error {
 	} else {
 		s.Plan.validate(&pr, "")
 	}
-	seen := map[string]int{}
 	for i, sel := range s.Selections {
-		f := idx("Selections", i)
-		sel.validate(&pr, f)
-		if j, ok := seen[sel.Name]; ok && sel.Name != "" {
-			pr.add(f+".SelectionName", "duplicate selection name %q (also Selections[%d])", sel.Name, j)
-		} else {
-			seen[sel.Name] = i
-		}
+		sel.validate(&pr, idx("Selections", i))
 	}
-	if len(s.Selections) > 100 {
-		pr.add("Selections", "at most 100 selections per plan (AWS quota), got %d", len(s.Selections))
+	if len(s.Selections) > MaxSelectionsPerPlan {
+		pr.add("Selections", "at most %d selections per plan (AWS quota), got %d", MaxSelectionsPerPlan, len(s.Selections))
 	}
 	return pr.err()
 }

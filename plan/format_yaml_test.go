@@ -110,13 +110,20 @@ func TestSpecValidate(t *testing.T) {
 	}
 	sp.Selections[1].Name = "sel-1"
 	sp.Selections[0].IAMRole = ""
-	err := sp.Validate()
-	fields := map[string]bool{}
-	for _, ve := range backup.ValidationErrors(err) {
-		fields[ve.Field] = true
+	fields := func(err error) map[string]bool {
+		m := map[string]bool{}
+		for _, ve := range backup.ValidationErrors(err) {
+			m[ve.Field] = true
+		}
+		return m
 	}
-	if !fields["Selections[1].SelectionName"] || !fields["Selections[0].IamRoleArn"] {
-		t.Errorf("Validate() = %v; want Selections[1].SelectionName and Selections[0].IamRoleArn", err)
+	// A repeated selection name is AWS-valid (selection_names_test.go) and
+	// refused only for EnsureSelection.
+	if err := sp.Validate(); len(fields(err)) != 1 || !fields(err)["Selections[0].IamRoleArn"] {
+		t.Errorf("Validate() = %v; want only Selections[0].IamRoleArn", err)
+	}
+	if err := sp.ValidateEnsure(); !fields(err)["Selections[1].SelectionName"] || !fields(err)["Selections[0].IamRoleArn"] {
+		t.Errorf("ValidateEnsure() = %v; want Selections[1].SelectionName and Selections[0].IamRoleArn", err)
 	}
 	if err := (Spec{}).Validate(); err == nil {
 		t.Errorf("Spec{}.Validate() = nil")

@@ -30,6 +30,7 @@ const (
 	MinCompletionAfterStart  = lifecycle.MinCompletionAfterStart * time.Minute // completion window beyond the start window
 	MaxRecoveryPointTags     = limits.MaxRecoveryPointTags
 	MaxPlanTags              = limits.MaxPlanTags
+	MaxSelectionsPerPlan     = limits.MaxSelectionsPerPlan
 	MaxSelectionTags         = selection.MaxTags
 	MaxSelectionConditions   = selection.MaxConditions
 	MaxSelectionARNs         = selection.MaxARNs

@@ -282,7 +282,7 @@ func loadValidPlans(cmd *cobra.Command, file string) ([]plan.Spec, error) {
 	}
 	bad := false
 	for _, sp := range specs {
-		bad = printPlanProblems(cmd.ErrOrStderr(), planLabel(file, sp), sp.Validate()) || bad
+		bad = printPlanProblems(cmd.ErrOrStderr(), planLabel(file, sp), sp.ValidateEnsure()) || bad
 	}
 	if bad {
 		return nil, &exitError{code: exitErr}

@@ -43,7 +43,7 @@ func planFleet(cmd *cobra.Command, af *awsFlags, ff *fleetFlags, file string, ap
 	}
 	bad := false
 	for _, sp := range specs {
-		bad = printPlanProblems(cmd.ErrOrStderr(), planLabel(file, sp), sp.Validate()) || bad
+		bad = printPlanProblems(cmd.ErrOrStderr(), planLabel(file, sp), sp.ValidateEnsure()) || bad
 	}
 	if bad {
 		return &exitError{code: exitErr}
