@@ -135,7 +135,17 @@ func TestReportPlanValidate(t *testing.T) {
 		{"job report with frameworks", ReportPlan{Name: "c", Template: CopyJobReport, Bucket: "audit-bucket", FrameworkARNs: []string{"arn"}}, []string{"FrameworkARNs"}},
 		{"json cross account", ReportPlan{Name: "x", Template: RestoreJobReport, Bucket: "audit-bucket", Formats: []string{"JSON"}, Accounts: []string{"123456789012"}}, []string{"Formats[0]"}},
 		{"bad bucket", ReportPlan{Name: "x", Template: BackupJobReport, Bucket: "My_Bucket"}, []string{"Bucket"}},
-		{"bad everything", ReportPlan{Name: "-", Template: "NOPE", Formats: []string{"XML"}, Regions: []string{"moon"}}, []string{"Name", "Template", "Bucket", "Formats[0]", "Regions[0]"}},
+		{"bad everything", ReportPlan{Name: "-", Template: "NOPE", Formats: []string{"XML"}, Regions: []string{"moon"}}, []string{"Name", "Bucket", "Formats[0]", "Template", "Regions[0]"}},
+		// Organization-wide reports (API_ReportSetting: Accounts "ROOT",
+		// Regions "*"; FrameworkArns not required) cover the organization's
+		// frameworks, and AWS refuses one that names frameworks too:
+		// "For multi-account, multi-Region reports, use Accounts,
+		// OrganizationUnits and Regions" (terraform-provider-aws #32235).
+		{"org-wide compliance report", ReportPlan{Name: "org", Template: ResourceComplianceReport, Bucket: "audit-bucket", Accounts: []string{"ROOT"}, Regions: []string{"*"}}, nil},
+		{"org-wide control report by OU", ReportPlan{Name: "org", Template: ControlComplianceReport, Bucket: "audit-bucket", OrganizationUnits: []string{"ou-ab12-cd34ef56"}}, nil},
+		{"org-wide compliance report with frameworks", ReportPlan{Name: "org", Template: ControlComplianceReport, Bucket: "audit-bucket", FrameworkARNs: []string{"arn"}, Accounts: []string{"123456789012"}}, []string{"FrameworkARNs"}},
+		{"org-wide job report", ReportPlan{Name: "org", Template: BackupJobReport, Bucket: "audit-bucket", Accounts: []string{"ROOT"}, Regions: []string{"*"}}, nil},
+		{"bad OU", ReportPlan{Name: "org", Template: BackupJobReport, Bucket: "audit-bucket", OrganizationUnits: []string{"prod"}}, []string{"OrganizationUnits[0]"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -148,5 +158,17 @@ func TestReportPlanValidate(t *testing.T) {
 				t.Errorf("problem fields = %v; want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestReportPlanMultiAccountMessage: the refusal of frameworks in an
+// organization-wide compliance report carries AWS's own words
+// (terraform-provider-aws #32235), so the library's error reads like AWS's.
+func TestReportPlanMultiAccountMessage(t *testing.T) {
+	t.Parallel()
+	err := ReportPlan{Name: "org", Template: ResourceComplianceReport, Bucket: "audit-bucket",
+		FrameworkARNs: []string{"arn:aws:backup:us-east-1:123456789012:framework:f"}, Regions: []string{"*"}}.Validate()
+	if err == nil || !strings.Contains(err.Error(), "FrameworkARNs: For multi-account, multi-Region reports, use Accounts, OrganizationUnits and Regions") {
+		t.Errorf("Validate() = %v; want AWS's multi-account message on FrameworkARNs", err)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+
+	"github.com/backupkit/backupkit/internal/audit"
 )
 
 // ReportTemplate names what a report plan reports on.
@@ -29,13 +31,18 @@ const (
 
 // ReportTemplates returns every template (a new slice on each call).
 func ReportTemplates() []ReportTemplate {
-	return []ReportTemplate{BackupJobReport, CopyJobReport, RestoreJobReport, ScanJobReport, ResourceComplianceReport, ControlComplianceReport}
+	var out []ReportTemplate
+	for _, t := range audit.Templates() {
+		out = append(out, ReportTemplate(t))
+	}
+	return out
 }
 
-// IsCompliance reports whether the template reports on frameworks (and so
-// needs framework ARNs).
+// IsCompliance reports whether the template reports on frameworks'
+// controls (and so covers frameworks: named in FrameworkARNs for the
+// current account and Region, all of the organization's otherwise).
 func (t ReportTemplate) IsCompliance() bool {
-	return t == ResourceComplianceReport || t == ControlComplianceReport
+	return audit.IsCompliance(string(t))
 }
 
 // Report file formats.
@@ -58,10 +65,16 @@ type ReportPlan struct {
 	// Formats: CSV and/or JSON. Default CSV. JSON is only available for
 	// reports on the current account and Region (no Accounts, OUs, Regions).
 	Formats []string
-	// FrameworkARNs: required for compliance templates, not allowed otherwise.
+	// FrameworkARNs: the frameworks a compliance report covers; required
+	// for a compliance report on the current account and Region, refused
+	// with Accounts/OrganizationUnits/Regions (an organization-wide
+	// compliance report covers the organization's frameworks: AWS answers
+	// "For multi-account, multi-Region reports, use Accounts,
+	// OrganizationUnits and Regions") and for job reports.
 	FrameworkARNs []string
-	// Accounts, OrganizationUnits ("ROOT" or OU ids) and Regions widen a
-	// job report beyond the current account/Region (management or delegated
+	// Accounts (12-digit ids, or "ROOT" for every OU), OrganizationUnits
+	// (OU ids) and Regions (names, or "*" for all) widen a report beyond
+	// the current account and Region (management or delegated
 	// administrator account).
 	Accounts, OrganizationUnits, Regions []string
 	// Tags are applied on creation only.
@@ -74,9 +87,6 @@ func (p ReportPlan) Validate() error {
 	validateAuditName(&ps, "Name", p.Name)
 	if len(p.Description) > 1024 {
 		ps.add("Description", "at most 1024 characters, got %d", len(p.Description))
-	}
-	if !slices.Contains(ReportTemplates(), p.Template) {
-		ps.add("Template", "unknown report template %q", p.Template)
 	}
 	if p.Bucket == "" {
 		ps.add("Bucket", "required")
@@ -95,21 +105,18 @@ func (p ReportPlan) Validate() error {
 			ps.add(fmt.Sprintf("Formats[%d]", i), "must be CSV or JSON, got %q", f)
 		}
 	}
-	if p.Template.IsCompliance() && len(p.FrameworkARNs) == 0 {
-		ps.add("FrameworkARNs", "required for %s", p.Template)
-	}
-	if !p.Template.IsCompliance() && len(p.FrameworkARNs) > 0 {
-		ps.add("FrameworkARNs", "only for compliance report templates")
-	}
-	for i, a := range p.Accounts {
-		if !isAccountID(a) && a != "ROOT" {
-			ps.add(fmt.Sprintf("Accounts[%d]", i), "not a 12-digit account id: %q", a)
+	// AWS's report-setting rule (internal/audit), under this type's field
+	// names.
+	for _, pr := range audit.CheckSetting(audit.Setting{Template: string(p.Template), FrameworkARNs: p.FrameworkARNs,
+		Accounts: p.Accounts, OrganizationUnits: p.OrganizationUnits, Regions: p.Regions}) {
+		field := pr.Field
+		switch field {
+		case "ReportTemplate":
+			field = "Template"
+		case "FrameworkArns":
+			field = "FrameworkARNs"
 		}
-	}
-	for i, r := range p.Regions {
-		if !regionRE.MatchString(r) && r != "*" {
-			ps.add(fmt.Sprintf("Regions[%d]", i), "not a Region name: %q", r)
-		}
+		ps.add(field, "%s", pr.Reason)
 	}
 	return ps.err()
 }
