@@ -16,6 +16,21 @@
 // with the backup package's RestoreJobWaiter and returns the created
 // resource ARN with AWS's own CreationDate and CompletionDate.
 //
+// VMware virtual machines behind AWS Backup gateway
+// (arn:aws:backup-gateway:REGION:ACCOUNT:vm/ID, type VirtualMachine) and SAP
+// HANA databases on Amazon EC2 registered with AWS Systems Manager for SAP
+// (arn:aws:ssm-sap:REGION:ACCOUNT:HANA/APPLICATION/DB/DATABASE, type
+// SAPHANA) restore differently from the rest. VirtualMachine restores to
+// EC2, to EBS or back to VMware (RestoreTo); a drill takes EC2 or EBS only,
+// because no AWS API deletes a VM from vCenter, and checks through the
+// gateway (Options.Services.Gateway) that the source VM's hypervisor is
+// online. SAPHANA overwrites an existing database (TargetDatabaseARN): a
+// drill needs a staging database other than the source, checks that it is
+// RUNNING through Systems Manager for SAP (Options.Services.SSMSAP), and
+// keeps it afterwards, since the drill did not create it. Plans select
+// these types with the patterns of internal/arntype
+// (plan.ResourceTypePattern), the same ones the emulator matches.
+//
 // TestingPlan and TestingSelection build AWS restore testing plans and
 // selections (AWS defaults; exactly one of ARNs or tag conditions; windows
 // of 1–168 hours; recovery point window of 1–365 days), so the same
