@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/iampolicy"
 )
 
 // PolicyDocument is an IAM policy document (identity, trust or resource
@@ -104,34 +105,7 @@ func (d PolicyDocument) Actions() []string {
 // the wildcards * and ?) matches action. Like IAM, the comparison ignores
 // case: "ec2:Describe*" matches "ec2:DescribeVolumes" and "EC2:describevolumes".
 func ActionMatches(pattern, action string) bool {
-	return wildcardMatch(strings.ToLower(pattern), strings.ToLower(action))
-}
-
-// wildcardMatch is an iterative glob matcher for * and ? (no character
-// classes), linear in the common case.
-func wildcardMatch(p, s string) bool {
-	pi, si := 0, 0
-	star, mark := -1, 0
-	for si < len(s) {
-		switch {
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, si
-			pi++
-		case pi < len(p) && (p[pi] == '?' || p[pi] == s[si]):
-			pi++
-			si++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			si = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
+	return iampolicy.MatchAction(pattern, action)
 }
 
 // AllowsAction reports whether any of the patterns grants action.

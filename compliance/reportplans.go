@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/backupkit/backupkit/internal/audit"
+	"github.com/backupkit/backupkit/internal/limits"
 )
 
 // ReportTemplate names what a report plan reports on.
@@ -50,8 +50,6 @@ const (
 	FormatCSV  = "CSV"
 	FormatJSON = "JSON"
 )
-
-var bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 
 // ReportPlan is an AWS Backup Audit Manager report plan: which template,
 // where in S3 it is delivered, and what it covers.
@@ -90,7 +88,7 @@ func (p ReportPlan) Validate() error {
 	}
 	if p.Bucket == "" {
 		ps.add("Bucket", "required")
-	} else if !bucketRE.MatchString(p.Bucket) {
+	} else if limits.BucketName(p.Bucket) != "" {
 		ps.add("Bucket", "not a valid S3 bucket name (3–63 of a-z, 0-9, '.', '-'): %q", p.Bucket)
 	}
 	wide := len(p.Accounts) > 0 || len(p.OrganizationUnits) > 0 || len(p.Regions) > 0
