@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/awsid"
 	"github.com/backupkit/backupkit/internal/iampolicy"
 )
 
@@ -483,17 +484,8 @@ func canonicalType(t backup.ResourceType) backup.ResourceType {
 	return t
 }
 
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
+// isAccountID is awsid.AccountID: the one account-id rule.
+func isAccountID(s string) bool { return awsid.AccountID(s) }
 
 // NeededActions returns the sorted actions a backup (or restore) role for
 // the types needs, with or without copies: the yardstick [Lint] measures

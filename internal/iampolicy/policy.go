@@ -26,6 +26,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/backupkit/backupkit/internal/awsid"
 )
 
 // Effect is a statement's effect.
@@ -339,17 +341,8 @@ func parsePrincipals(raw json.RawMessage) (*Principals, error) {
 	return p, nil
 }
 
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
-}
+// isAccountID is awsid.AccountID: the one account-id rule.
+func isAccountID(s string) bool { return awsid.AccountID(s) }
 
 func parseConditions(path string, raw json.RawMessage, errs []error) ([]Condition, []error) {
 	var ops map[string]map[string]json.RawMessage
