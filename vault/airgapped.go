@@ -31,17 +31,7 @@ type AirGappedSpec struct {
 func (s *AirGappedSpec) validate() error {
 	base := Spec{Name: s.Name, KMSKeyARN: s.KMSKeyARN, Tags: s.Tags, CreatorRequestID: s.CreatorRequestID}
 	errs := []error{base.validate()}
-	days := func(field string, d time.Duration) *int64 {
-		switch {
-		case d == 0:
-			return nil
-		case d%backup.Day != 0:
-			errs = append(errs, &backup.ValidationError{Field: field, Reason: fmt.Sprintf("must be a whole number of days, got %s", d)})
-			return nil
-		}
-		n := int64(d / backup.Day)
-		return &n
-	}
+	days := func(field string, d time.Duration) *int64 { return wholeDays(&errs, field, d) }
 	minD, maxD := days("MinRetention", s.MinRetention), days("MaxRetention", s.MaxRetention)
 	names := map[string]string{"MinRetentionDays": "MinRetention", "MaxRetentionDays": "MaxRetention"}
 	for _, p := range lifecycle.CheckAirGapped(minD, maxD) {

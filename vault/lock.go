@@ -99,17 +99,7 @@ func ComplianceLock(minRetention, maxRetention, changeableFor time.Duration, opt
 // ChangeableFor is at least 3 days.
 func (l Lock) Validate() error {
 	var errs []error
-	days := func(field string, d time.Duration) *int64 {
-		switch {
-		case d == 0:
-			return nil
-		case d%backup.Day != 0:
-			errs = append(errs, &backup.ValidationError{Field: field, Reason: fmt.Sprintf("must be a whole number of days, got %s", d)})
-			return nil
-		}
-		n := int64(d / backup.Day)
-		return &n
-	}
+	days := func(field string, d time.Duration) *int64 { return wholeDays(&errs, field, d) }
 	minD, maxD := days("MinRetention", l.MinRetention), days("MaxRetention", l.MaxRetention)
 	var changeable *int64
 	if l.Mode == Compliance {
@@ -176,4 +166,18 @@ func (c *Client) RemoveLock(ctx context.Context, vaultName string) error {
 		return fmt.Errorf("remove lock of vault %s: %w", vaultName, err)
 	}
 	return nil
+}
+
+// wholeDays is d in AWS's whole days: nil for zero, and nil with a problem
+// on field added to errs when d is not a whole number of days.
+func wholeDays(errs *[]error, field string, d time.Duration) *int64 {
+	switch {
+	case d == 0:
+		return nil
+	case d%backup.Day != 0:
+		*errs = append(*errs, &backup.ValidationError{Field: field, Reason: fmt.Sprintf("must be a whole number of days, got %s", d)})
+		return nil
+	}
+	n := int64(d / backup.Day)
+	return &n
 }
