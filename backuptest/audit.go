@@ -29,7 +29,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/backupkit/backupkit/internal/arntype"
-	"github.com/backupkit/backupkit/internal/awsid"
+	"github.com/backupkit/backupkit/internal/audit"
+	"github.com/backupkit/backupkit/internal/limits"
 )
 
 // Backup Audit Manager quotas (per account and Region).
@@ -88,17 +89,6 @@ var auditControls = map[string]map[string]controlParam{
 		"recoveryPointAgeUnit":  {enum: []string{"hours", "days"}},
 		"recoveryPointAgeValue": {lo: 1, hi: 744},
 	},
-}
-
-// reportTemplates are the ReportSetting.ReportTemplate values; the
-// compliance ones need FrameworkArns.
-var reportTemplates = map[string]bool{
-	"BACKUP_JOB_REPORT":          false,
-	"COPY_JOB_REPORT":            false,
-	"RESTORE_JOB_REPORT":         false,
-	"SCAN_JOB_REPORT":            false,
-	"RESOURCE_COMPLIANCE_REPORT": true,
-	"CONTROL_COMPLIANCE_REPORT":  true,
 }
 
 func (e *Emulator) registerAudit() {
@@ -406,12 +396,6 @@ func listFrameworks(c *opCtx, in *awsbackup.ListFrameworksInput) (*awsbackup.Lis
 	return out, nil
 }
 
-var (
-	auditRegionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
-	auditOUPattern     = regexp.MustCompile(`^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$`)
-	auditBucketPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$`)
-)
-
 func checkDeliveryChannel(ch *types.ReportDeliveryChannel) error {
 	const f = "ReportDeliveryChannel"
 	if ch == nil {
@@ -420,7 +404,7 @@ func checkDeliveryChannel(ch *types.ReportDeliveryChannel) error {
 	if ch.S3BucketName == nil || *ch.S3BucketName == "" {
 		return missingParam(f + ".S3BucketName")
 	}
-	if !auditBucketPattern.MatchString(*ch.S3BucketName) {
+	if limits.BucketName(*ch.S3BucketName) != "" {
 		return invalidParam("%s.S3BucketName %q is not a valid S3 bucket name", f, *ch.S3BucketName)
 	}
 	seen := map[string]bool{}
@@ -436,8 +420,9 @@ func checkDeliveryChannel(ch *types.ReportDeliveryChannel) error {
 	return nil
 }
 
-// checkReportSetting validates a ReportSetting; compliance templates need
-// FrameworkArns of existing frameworks in the Region.
+// checkReportSetting validates a ReportSetting with AWS's rule
+// (internal/audit); the FrameworkArns it names must be frameworks in the
+// Region.
 func (c *opCtx) checkReportSetting(s *types.ReportSetting) error {
 	const f = "ReportSetting"
 	if s == nil {
@@ -446,20 +431,12 @@ func (c *opCtx) checkReportSetting(s *types.ReportSetting) error {
 	if s.ReportTemplate == nil || *s.ReportTemplate == "" {
 		return missingParam(f + ".ReportTemplate")
 	}
-	compliance, ok := reportTemplates[*s.ReportTemplate]
-	if !ok {
-		names := make([]string, 0, len(reportTemplates))
-		for n := range reportTemplates {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		return invalidParam("%s.ReportTemplate %q is invalid: allowed %s", f, *s.ReportTemplate, strings.Join(names, ", "))
-	}
-	if compliance && len(s.FrameworkArns) == 0 {
-		return missingParam(f + ".FrameworkArns")
-	}
-	if !compliance && len(s.FrameworkArns) > 0 {
-		return invalidParam("%s.FrameworkArns is only allowed with RESOURCE_COMPLIANCE_REPORT and CONTROL_COMPLIANCE_REPORT", f)
+	// AWS's report-setting rule, shared with package compliance
+	// (internal/audit): templates, FrameworkArns for single-account
+	// compliance reports only, none with Accounts/OrganizationUnits/Regions.
+	if err := problemErr(f, audit.CheckSetting(audit.Setting{Template: *s.ReportTemplate, FrameworkARNs: s.FrameworkArns,
+		Accounts: s.Accounts, OrganizationUnits: s.OrganizationUnits, Regions: s.Regions})); err != nil {
+		return err
 	}
 	for i, a := range s.FrameworkArns {
 		found := false
@@ -468,21 +445,6 @@ func (c *opCtx) checkReportSetting(s *types.ReportSetting) error {
 		}
 		if !found {
 			return invalidParam("%s.FrameworkArns[%d] %q is not a framework in %s", f, i, a, c.region)
-		}
-	}
-	for i, a := range s.Accounts {
-		if a != "ROOT" && !awsid.AccountID(a) {
-			return invalidParam("%s.Accounts[%d] %q is not a 12-digit account id", f, i, a)
-		}
-	}
-	for i, r := range s.Regions {
-		if r != "*" && !auditRegionPattern.MatchString(r) {
-			return invalidParam("%s.Regions[%d] %q is not a Region name", f, i, r)
-		}
-	}
-	for i, ou := range s.OrganizationUnits {
-		if !auditOUPattern.MatchString(ou) {
-			return invalidParam("%s.OrganizationUnits[%d] %q is not an organizational unit id", f, i, ou)
 		}
 	}
 	return nil
