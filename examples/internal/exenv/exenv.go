@@ -43,6 +43,17 @@ func Register(fs *flag.FlagSet) *Flags {
 	return f
 }
 
+// RegisterOffline adds -endpoint and -aws to fs (flag.CommandLine when
+// nil) for an example that makes no AWS call, so that every example takes
+// the same flags; both are accepted and ignored.
+func RegisterOffline(fs *flag.FlagSet) {
+	if fs == nil {
+		fs = flag.CommandLine
+	}
+	fs.String("endpoint", "", "ignored: this example makes no AWS call")
+	fs.Bool("aws", false, "ignored: this example makes no AWS call")
+}
+
 // Env is where an example runs.
 type Env struct {
 	// Config is the AWS configuration every client of the example uses.
