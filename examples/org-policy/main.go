@@ -34,7 +34,7 @@ import (
 
 var (
 	ouID          = ""
-	memberAccount = "111111111111"
+	memberAccount = "555555555555"
 	adminAccount  = "222222222222"
 	// orgAPI returns the Organizations client run uses.
 	orgAPI = func(cfg aws.Config) compliance.OrganizationsAPI { return organizations.NewFromConfig(cfg) }

@@ -107,6 +107,16 @@ func seed(ctx context.Context, env *exenv.Env) error {
 	if _, _, err := vault.New(api).Ensure(ctx, vault.Spec{Name: vaultFor}); err != nil {
 		return err
 	}
+	// Seeded before (a second run against the same emulator): restore the
+	// same point again, which the idempotency token turns into the same
+	// restore job instead of a clash with the restored instance.
+	have, err := api.ListRecoveryPointsByResource(ctx, &awsbackup.ListRecoveryPointsByResourceInput{ResourceArn: dbARN})
+	if err != nil {
+		return err
+	}
+	if len(have.RecoveryPoints) > 0 {
+		return nil
+	}
 	job, err := api.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String(vaultFor), ResourceArn: dbARN, IamRoleArn: roleARN})
 	if err != nil {
 		return err
