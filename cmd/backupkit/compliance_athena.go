@@ -22,7 +22,8 @@ type athenaFlags struct {
 	days                            int
 	run                             bool
 	workgroup, output, catalog      string
-	format                          string
+	asJSON                          bool
+	format                          string // deprecated --format table|json
 	maxWait                         time.Duration
 	api                             compliance.AthenaAPI // tests; nil: the Athena client from the AWS config
 	waiter                          func(*backup.WaiterOptions)
@@ -39,12 +40,16 @@ documented sample report of each template) and the ready queries for the
 template.
 
 --run runs them on Athena instead: the DDL, then each query, waiting for each
-(GetQueryExecution with backoff) and reading every result page; --format table
-or json prints the results. Results go to --output (s3://…) or to the output
+(GetQueryExecution with backoff) and reading every result page, and prints
+the results as tables. --json prints JSON instead, as every command does: the
+statements, and with --run their results. Results go to --output (s3://…) or to the output
 location of --workgroup. A query still running when --max-wait passes, or when
 you press Ctrl-C, is stopped.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Flags().Changed("format") {
+				fmt.Fprintln(cmd.ErrOrStderr(), "backupkit: --format is deprecated: use --json (or nothing, for tables)")
+			}
 			return runComplianceAthena(cmd.Context(), cmd.OutOrStdout(), &f)
 		},
 	}
@@ -59,7 +64,13 @@ you press Ctrl-C, is stopped.`,
 	fl.StringVar(&f.workgroup, "workgroup", "", "Athena work group (with --run)")
 	fl.StringVar(&f.output, "output", "", "s3:// location for query results (with --run; else the work group's)")
 	fl.StringVar(&f.catalog, "catalog", "", "data catalog (default AwsDataCatalog)")
-	fl.StringVar(&f.format, "format", "table", "with --run: table or json")
+	fl.BoolVar(&f.asJSON, "json", false, "print JSON instead of SQL text or tables")
+	// --format table|json came before --json was the one name for JSON
+	// output in every command; scripts may still pass it.
+	fl.StringVar(&f.format, "format", "", "")
+	// Hidden, with the notice on stderr from RunE: pflag's own deprecation
+	// notice goes to the command's stdout, into the JSON.
+	_ = fl.MarkHidden("format")
 	fl.DurationVar(&f.maxWait, "max-wait", 10*time.Minute, "with --run: how long to wait for each query")
 	return cmd
 }
@@ -73,14 +84,21 @@ func (f *athenaFlags) check() error {
 		if f.output != "" && (!strings.HasPrefix(f.output, "s3://") || len(f.output) <= len("s3://")) {
 			problems = append(problems, fmt.Sprintf("--output %q: want s3://bucket/prefix/", f.output))
 		}
-		if f.format != "table" && f.format != "json" {
-			problems = append(problems, fmt.Sprintf("--format %q: want table or json", f.format))
-		}
 		if f.maxWait <= 0 {
 			problems = append(problems, "--max-wait must be positive")
 		}
 	} else if f.workgroup != "" || f.output != "" {
 		problems = append(problems, "--workgroup and --output are for --run")
+	}
+	switch f.format {
+	case "":
+	case "table", "json":
+		if f.asJSON && f.format == "table" {
+			problems = append(problems, "--json and --format table exclude each other")
+		}
+		f.asJSON = f.asJSON || f.format == "json"
+	default:
+		problems = append(problems, fmt.Sprintf("--format %q: want table or json (deprecated: use --json)", f.format))
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("%s", strings.Join(problems, "; "))
@@ -115,6 +133,9 @@ func runComplianceAthena(ctx context.Context, out io.Writer, f *athenaFlags) err
 		stmts = append(stmts, athenaStatement{Title: q.Title, SQL: q.SQL})
 	}
 	if !f.run {
+		if f.asJSON {
+			return writeAthenaJSON(out, t, f, stmts)
+		}
 		for i, s := range stmts {
 			if i > 0 {
 				fmt.Fprintln(out)
@@ -148,10 +169,8 @@ func runComplianceAthena(ctx context.Context, out io.Writer, f *athenaFlags) err
 		}
 		stmts[i].QueryID, stmts[i].Columns, stmts[i].Rows, stmts[i].ScannedKB = res.QueryID, res.Columns, res.Rows, res.DataScannedBytes/1024
 	}
-	if f.format == "json" {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"template": t, "database": f.database, "table": f.table, "statements": stmts})
+	if f.asJSON {
+		return writeAthenaJSON(out, t, f, stmts)
 	}
 	for i, s := range stmts {
 		if i > 0 {
@@ -174,4 +193,10 @@ func runComplianceAthena(ctx context.Context, out io.Writer, f *athenaFlags) err
 		_ = tw.Flush()
 	}
 	return nil
+}
+
+func writeAthenaJSON(out io.Writer, t compliance.ReportTemplate, f *athenaFlags, stmts []athenaStatement) error {
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(map[string]any{"template": t, "database": f.database, "table": f.table, "statements": stmts})
 }

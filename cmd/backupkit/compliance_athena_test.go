@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/athena"
 	athenatypes "github.com/aws/aws-sdk-go-v2/service/athena/types"
+	"github.com/spf13/cobra"
 
 	"github.com/backupkit/backupkit/backup"
 )
@@ -85,7 +86,7 @@ func TestComplianceAthenaRun(t *testing.T) {
 	for _, format := range []string{"table", "json"} {
 		api := &scriptedAthena{}
 		f := &athenaFlags{database: "backup_reports", table: "jobs", location: "s3://audit/reports/", tmpl: "backup_job_report", days: 7,
-			run: true, workgroup: "audit", output: "s3://audit-results/athena/", format: format, maxWait: time.Minute, api: api,
+			run: true, workgroup: "audit", output: "s3://audit-results/athena/", asJSON: format == "json", maxWait: time.Minute, api: api,
 			waiter: func(o *backup.WaiterOptions) { o.Sleep = func(context.Context, time.Duration) error { return nil } }}
 		var out bytes.Buffer
 		if err := runComplianceAthena(t.Context(), &out, f); err != nil {
@@ -127,7 +128,8 @@ func TestComplianceAthenaRunFlagsCheckedFirst(t *testing.T) {
 	}{
 		{[]string{"--run"}, "--run needs --output"},
 		{[]string{"--run", "--output", "/tmp/x"}, "--output \"/tmp/x\""},
-		{[]string{"--run", "--workgroup", "w", "--format", "xml"}, "--format \"xml\""},
+		{[]string{"--run", "--workgroup", "w", "--format", "xml"}, "--format \"xml\": want table or json (deprecated: use --json)"},
+		{[]string{"--json", "--format", "table"}, "--json and --format table exclude each other"},
 		{[]string{"--workgroup", "w"}, "are for --run"},
 	}
 	for _, tt := range tests {
@@ -137,4 +139,40 @@ func TestComplianceAthenaRunFlagsCheckedFirst(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want %q", tt.args, code, errOut.String(), tt.want)
 		}
 	}
+}
+
+// --json is the one name for JSON output, as in every command; the older
+// --format json still works, with a deprecation notice on stderr.
+func TestComplianceAthenaJSONFlag(t *testing.T) {
+	t.Parallel()
+	base := []string{"compliance", "athena", "--location", "s3://audit/r/"}
+	var doc struct {
+		Template   string `json:"template"`
+		Statements []struct {
+			Title string `json:"title"`
+			SQL   string `json:"sql"`
+		} `json:"statements"`
+	}
+	code, out, errOut := runCLI(t, append(base, "--json")...)
+	if err := json.Unmarshal([]byte(out), &doc); code != exitOK || err != nil || len(doc.Statements) < 2 ||
+		!strings.HasPrefix(doc.Statements[0].SQL, "CREATE EXTERNAL TABLE") || errOut != "" {
+		t.Errorf("--json: exit %d, %v\n%s%s", code, err, out, errOut)
+	}
+	code, out2, errOut := runCLI(t, append(base, "--format", "json")...)
+	if code != exitOK || out2 != out || !strings.Contains(errOut, "--format is deprecated: use --json") {
+		t.Errorf("--format json: exit %d, same output %v, stderr %q", code, out2 == out, errOut)
+	}
+	// Every command that prints JSON calls the flag --json.
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, name := range []string{"format", "output-format", "o"} {
+			if fl := c.Flags().Lookup(name); fl != nil && !fl.Hidden && strings.Contains(fl.Usage, "json") {
+				t.Errorf("%s: --%s selects JSON; the flag is --json everywhere", c.CommandPath(), name)
+			}
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(newRootCmd())
 }

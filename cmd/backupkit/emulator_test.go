@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -243,4 +245,52 @@ func TestEmulatorRunPlansFlag(t *testing.T) {
 		assert.Equal(t, tc.want, o.RunPlans, "args %q", tc.args)
 	}
 	assert.Contains(t, newEmulatorCmd().Flags().Lookup("run-plans").Usage, "run backup plans on their schedules")
+}
+
+// The --resources file shipped in examples/emulator (README "Try it")
+// starts the emulator with every resource it lists, read back through the
+// control API, and its organization through Organizations.
+func TestEmulatorShippedResourcesFile(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join("..", "..", "examples", "emulator", "resources.json")
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	var want struct {
+		Resources []backuptest.Resource `json:"resources"`
+	}
+	require.NoError(t, json.Unmarshal(data, &want))
+	require.NotEmpty(t, want.Resources)
+
+	url, _, _, _ := startEmulator(t, "--resources", file)
+	got, err := backuptest.NewControlClient(url, nil).Resources(t.Context())
+	require.NoError(t, err)
+	byARN := map[string]backuptest.Resource{}
+	for _, r := range got {
+		byARN[r.ARN] = r
+	}
+	types := map[string]bool{}
+	for _, w := range want.Resources {
+		r, ok := byARN[w.ARN]
+		if !assert.True(t, ok, "%s not in the inventory", w.ARN) {
+			continue
+		}
+		assert.Equal(t, w.Tags, r.Tags, w.ARN)
+		assert.Equal(t, w.SizeBytes, r.SizeBytes, w.ARN)
+		for k, v := range w.Attributes {
+			assert.Equal(t, v, r.Attributes[k], w.ARN+" attribute "+k)
+		}
+		types[r.Type] = true
+	}
+	assert.Len(t, got, len(want.Resources))
+	for _, typ := range []string{"EBS", "EC2", "RDS", "Aurora", "DynamoDB", "EFS", "S3"} {
+		assert.True(t, types[typ], "no %s resource in the shipped file", typ)
+	}
+	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(url), Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "")}
+	accts, err := organizations.NewFromConfig(cfg).ListAccounts(t.Context(), &organizations.ListAccountsInput{})
+	require.NoError(t, err)
+	var ids []string
+	for _, a := range accts.Accounts {
+		ids = append(ids, aws.ToString(a.Id))
+	}
+	assert.ElementsMatch(t, []string{backuptest.DefaultAccountID, "111111111111", "222222222222", "333333333333"}, ids)
 }

@@ -20,46 +20,34 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
 	"github.com/backupkit/backupkit/compliance"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
 	"github.com/backupkit/backupkit/plan"
+	"github.com/backupkit/backupkit/vault"
 )
 
 var asJSON = false
 
 func main() {
-	endpoint := flag.String("endpoint", "", "AWS Backup endpoint of a running emulator")
-	useAWS := flag.Bool("aws", false, "use real AWS through the default credential chain")
+	where := exenv.Register(nil)
 	flag.BoolVar(&asJSON, "json", asJSON, "print findings as JSON")
 	flag.Parse()
 	ctx := context.Background()
-	var cfg aws.Config
-	switch {
-	case *useAWS:
-		c, err := config.LoadDefaultConfig(ctx)
-		if err != nil {
+	env, err := where.Open(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer env.Close()
+	cfg := env.Config
+	if env.Emulated() {
+		if err := seed(ctx, env); err != nil {
 			log.Fatal(err)
 		}
-		cfg = c
-	case *endpoint != "":
-		cfg = aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(*endpoint),
-			Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")}
-	default:
-		srv, err := backuptest.Start("127.0.0.1:0")
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer srv.Close()
-		if err := seed(ctx, srv); err != nil {
-			log.Fatal(err)
-		}
-		cfg = srv.Config()
 	}
 	if err := run(ctx, cfg, os.Stdout); err != nil {
 		log.Fatal(err)
@@ -68,18 +56,18 @@ func main() {
 
 // seed creates a small estate: two tagged resources in a daily plan without
 // copies, one forgotten database, an unlocked vault, and one backup.
-func seed(ctx context.Context, srv *backuptest.Server) error {
+func seed(ctx context.Context, env *exenv.Env) error {
 	for _, r := range []backuptest.Resource{
 		{ARN: "arn:aws:ec2:us-east-1:123456789012:volume/vol-0app", Tags: map[string]string{"backup": "daily"}, SizeBytes: 8 << 30},
 		{ARN: "arn:aws:dynamodb:us-east-1:123456789012:table/Orders", Tags: map[string]string{"backup": "daily"}},
 		{ARN: "arn:aws:rds:us-east-1:123456789012:db:legacy"},
 	} {
-		if err := srv.PutResource(r); err != nil {
+		if err := env.Seed(ctx, r); err != nil {
 			return err
 		}
 	}
-	api := srv.Client()
-	if _, err := api.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("main")}); err != nil {
+	api := awsbackup.NewFromConfig(env.Config)
+	if _, _, err := vault.New(api).Ensure(ctx, vault.Spec{Name: "main"}); err != nil {
 		return err
 	}
 	pc := plan.NewClient(api)

@@ -4,6 +4,7 @@
 // With -run it runs them on Athena and prints the results.
 //
 //	go run ./examples/athena-reports                      # embedded emulator: prints the SQL
+//	go run ./examples/athena-reports -endpoint http://127.0.0.1:4566   # a running backupkit emulator, seeded through its control API
 //	go run ./examples/athena-reports -aws -bucket my-reports -run -output s3://my-athena-results/
 package main
 
@@ -18,50 +19,68 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/athena"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
 	"github.com/backupkit/backupkit/compliance"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
+	"github.com/backupkit/backupkit/vault"
 )
 
 func main() {
-	useAWS := flag.Bool("aws", false, "use real AWS with the default credential chain")
+	where := exenv.Register(nil)
 	bucket := flag.String("bucket", "backupkit-audit-reports", "S3 bucket the report plan delivers to")
 	runQueries := flag.Bool("run", false, "run the DDL and the queries on Athena (needs -aws)")
 	output := flag.String("output", "", "s3:// location for Athena query results")
 	workgroup := flag.String("workgroup", "", "Athena work group")
 	flag.Parse()
+	if *runQueries && !where.AWS {
+		log.Fatal("-run needs -aws: the emulator does not serve Athena")
+	}
 	ctx := context.Background()
-	var cfg aws.Config
-	if *useAWS {
-		c, err := config.LoadDefaultConfig(ctx)
-		if err != nil {
-			log.Fatal(err)
-		}
-		cfg = c
-	} else {
-		if *runQueries {
-			log.Fatal("-run needs -aws: the emulator does not serve Athena")
-		}
-		srv, err := backuptest.Start("127.0.0.1:0")
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer srv.Close()
-		cfg = srv.Config()
+	env, err := where.Open(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer env.Close()
+	if err := seed(ctx, env); err != nil {
+		log.Fatal(err)
 	}
 	var runner *compliance.AthenaRunner
 	if *runQueries {
-		runner = compliance.NewAthenaRunner(athena.NewFromConfig(cfg), func(o *compliance.AthenaOptions) {
+		runner = compliance.NewAthenaRunner(athena.NewFromConfig(env.Config), func(o *compliance.AthenaOptions) {
 			o.OutputLocation, o.WorkGroup = *output, *workgroup
 		})
 	}
-	if err := run(ctx, os.Stdout, awsbackup.NewFromConfig(cfg), *bucket, runner); err != nil {
+	if err := run(ctx, os.Stdout, awsbackup.NewFromConfig(env.Config), *bucket, runner); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// seed gives an emulator's report something to show: a volume in its
+// inventory (control API) and a completed backup job of it. With -aws
+// the report covers your own jobs.
+func seed(ctx context.Context, env *exenv.Env) error {
+	if !env.Emulated() {
+		return nil
+	}
+	const volume = "arn:aws:ec2:us-east-1:123456789012:volume/vol-0athena0example"
+	if err := env.Seed(ctx, backuptest.Resource{ARN: volume, SizeBytes: 8 << 30}); err != nil {
+		return err
+	}
+	api := awsbackup.NewFromConfig(env.Config)
+	if _, _, err := vault.New(api).Ensure(ctx, vault.Spec{Name: "backupkit-example"}); err != nil {
+		return err
+	}
+	job, err := backup.New(api).StartBackup(ctx, backup.JobInput{VaultName: "backupkit-example", ResourceARN: volume,
+		IAMRoleARN: "arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole"})
+	if err != nil {
+		return err
+	}
+	_, err = job.Wait(ctx, 10*time.Minute, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = 100*time.Millisecond, 2*time.Second })
+	return err
 }
 
 // run makes sure the report plan exists, runs a report job, and prints (or

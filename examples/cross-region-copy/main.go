@@ -22,12 +22,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
 	"github.com/backupkit/backupkit/vault"
 )
 
@@ -41,34 +40,22 @@ var (
 )
 
 func main() {
-	endpoint := flag.String("endpoint", "", "AWS Backup endpoint of a running emulator")
-	useAWS := flag.Bool("aws", false, "use real AWS through the default credential chain")
+	where := exenv.Register(nil)
 	flag.StringVar(&resourceARN, "resource", resourceARN, "ARN of the resource to back up")
 	flag.StringVar(&roleARN, "role", roleARN, "IAM role AWS Backup assumes")
 	flag.StringVar(&destRegion, "dest-region", destRegion, "Region of the copy")
 	flag.Parse()
 	ctx := context.Background()
-	var cfg aws.Config
-	switch {
-	case *useAWS:
-		c, err := config.LoadDefaultConfig(ctx)
-		if err != nil {
+	env, err := where.Open(ctx, func(o *backuptest.Options) { o.JobDuration = 2 * time.Second })
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer env.Close()
+	cfg := env.Config
+	if env.Emulated() {
+		if err := env.Seed(ctx, backuptest.Resource{ARN: resourceARN, SizeBytes: 4 << 30}); err != nil {
 			log.Fatal(err)
 		}
-		cfg = c
-	case *endpoint != "":
-		cfg = aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(*endpoint),
-			Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")}
-	default:
-		srv, err := backuptest.Start("127.0.0.1:0", func(o *backuptest.Options) { o.JobDuration = 2 * time.Second })
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer srv.Close()
-		if err := srv.PutResource(backuptest.Resource{ARN: resourceARN, SizeBytes: 4 << 30}); err != nil {
-			log.Fatal(err)
-		}
-		cfg = srv.Config()
 		minDelay = 500 * time.Millisecond
 	}
 	if err := run(ctx, cfg, os.Stdout); err != nil {

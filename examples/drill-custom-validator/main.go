@@ -11,28 +11,23 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log"
-	"net/http"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
 	"github.com/backupkit/backupkit/restore"
 )
 
@@ -45,74 +40,30 @@ var (
 )
 
 func main() {
-	endpoint := flag.String("endpoint", "", "a running backupkit emulator (seeded through its control API)")
-	useAWS := flag.Bool("aws", false, "use real AWS with the default credential chain")
+	where := exenv.Register(nil)
 	flag.Parse()
 	ctx := context.Background()
-	var (
-		cfg aws.Config
-		ddb restore.DynamoDBAPI
-	)
-	switch {
-	case *useAWS && *endpoint != "":
-		log.Fatal("-aws and -endpoint exclude each other: -aws drills real AWS, -endpoint an emulator")
-	case *useAWS:
-		c, err := config.LoadDefaultConfig(ctx)
-		if err != nil {
-			log.Fatal(err)
-		}
-		cfg, ddb = c, dynamodb.NewFromConfig(c)
-	case *endpoint != "":
-		// One endpoint serves AWS Backup and DynamoDB, which the validator
-		// queries; the control API seeds the table.
-		cfg = aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(*endpoint),
-			Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")}
-		ddb = dynamodb.NewFromConfig(cfg)
-		put := func(r backuptest.Resource) error { return putResource(ctx, *endpoint, r) }
-		if err := seed(ctx, awsbackup.NewFromConfig(cfg), put, 1500); err != nil {
-			log.Fatal(err)
-		}
-	default:
-		srv, err := backuptest.Start("127.0.0.1:0", func(o *backuptest.Options) { o.JobDuration = 200 * time.Millisecond })
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer srv.Close()
-		if err := seed(ctx, srv.Client(), srv.PutResource, 1500); err != nil {
-			log.Fatal(err)
-		}
-		cfg, ddb = srv.Config(), backuptest.NewFakeDynamoDB(srv.Emulator)
+	env, err := where.Open(ctx, func(o *backuptest.Options) { o.JobDuration = 200 * time.Millisecond })
+	if err != nil {
+		log.Fatal(err)
 	}
-	passed, err := run(ctx, cfg, ddb, os.Stdout)
+	defer env.Close()
+	// AWS Backup and DynamoDB, which the validator queries: real AWS, or
+	// the emulator (one endpoint serves both), seeded with a 1,500-item
+	// table through its control API.
+	if env.Emulated() {
+		put := func(r backuptest.Resource) error { return env.Seed(ctx, r) }
+		if err := seed(ctx, awsbackup.NewFromConfig(env.Config), put, 1500); err != nil {
+			log.Fatal(err)
+		}
+	}
+	passed, err := run(ctx, env.Config, dynamodb.NewFromConfig(env.Config), os.Stdout)
 	if err != nil {
 		log.Fatal(err)
 	}
 	if !passed {
 		os.Exit(1)
 	}
-}
-
-// putResource adds r to a running emulator's inventory (POST
-// /_backupkit/resources).
-func putResource(ctx context.Context, endpoint string, r backuptest.Resource) error {
-	body, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(endpoint, "/")+"/_backupkit/resources", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("seed the emulator at %s: %w", endpoint, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		msg, _ := io.ReadAll(resp.Body)
-		return fmt.Errorf("seed the emulator at %s: %s: %s", endpoint, resp.Status, msg)
-	}
-	return nil
 }
 
 // minItemsValidator is the custom check: the restored table, read through

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
 )
 
 func TestRun(t *testing.T) {
@@ -48,11 +49,15 @@ func TestRun(t *testing.T) {
 // DynamoDB from the same endpoint.
 func TestRunAgainstEndpoint(t *testing.T) {
 	srv := backuptest.NewServer(t)
-	put := func(r backuptest.Resource) error { return putResource(t.Context(), srv.URL, r) }
+	env, err := (&exenv.Flags{Endpoint: srv.URL}).Open(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(r backuptest.Resource) error { return env.Seed(t.Context(), r) }
 	if err := seed(t.Context(), srv.Client(), put, 1500); err != nil {
 		t.Fatal(err)
 	}
-	cfg := srv.Config()
+	cfg := env.Config
 	var out bytes.Buffer
 	passed, err := run(t.Context(), cfg, dynamodb.NewFromConfig(cfg), &out)
 	if err != nil || !passed {

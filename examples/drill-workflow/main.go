@@ -26,9 +26,11 @@ import (
 
 	"github.com/backupkit/backupkit/automation"
 	"github.com/backupkit/backupkit/automation/asl"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
 )
 
 func main() {
+	exenv.RegisterOffline(nil)
 	out := flag.String("out", "", "folder for drill.asl.json, sweep.asl.json and remediate.asl.json (default: print the drill workflow)")
 	minDelay := flag.Duration("min-delay", 5*time.Second, "first retry delay of job polls")
 	maxDelay := flag.Duration("max-delay", 2*time.Minute, "longest retry delay of job polls")

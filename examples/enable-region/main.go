@@ -20,38 +20,22 @@ import (
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
 	"github.com/backupkit/backupkit/backup"
-	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
 )
 
 func main() {
-	endpoint := flag.String("endpoint", "", "AWS Backup endpoint of a running emulator")
-	useAWS := flag.Bool("aws", false, "use real AWS through the default credential chain")
+	where := exenv.Register(nil)
 	flag.Parse()
 	ctx := context.Background()
-	var cfg aws.Config
-	switch {
-	case *useAWS:
-		c, err := config.LoadDefaultConfig(ctx)
-		if err != nil {
-			log.Fatal(err)
-		}
-		cfg = c
-	case *endpoint != "":
-		cfg = aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(*endpoint),
-			Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")}
-	default:
-		srv, err := backuptest.Start("127.0.0.1:0")
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer srv.Close()
-		cfg = srv.Config()
+	env, err := where.Open(ctx)
+	if err != nil {
+		log.Fatal(err)
 	}
+	defer env.Close()
+	cfg := env.Config
 	if err := run(ctx, cfg, os.Stdout); err != nil {
 		log.Fatal(err)
 	}

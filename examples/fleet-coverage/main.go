@@ -28,7 +28,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -36,43 +35,36 @@ import (
 
 	"github.com/backupkit/backupkit/backuptest"
 	"github.com/backupkit/backupkit/compliance"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
 	"github.com/backupkit/backupkit/fleet"
 	"github.com/backupkit/backupkit/plan"
 )
 
 func main() {
-	useAWS := flag.Bool("aws", false, "use real AWS through the default credential chain (the organization's management account)")
+	where := exenv.Register(nil)
 	delegate := flag.String("delegate", "", "register this account as AWS Backup's delegated administrator first")
 	regions := flag.String("regions", "us-east-1,eu-west-1", `Regions to check, or "enabled"`)
 	flag.Parse()
-	ctx := context.Background()
-	var cfg aws.Config
-	if *useAWS {
-		c, err := config.LoadDefaultConfig(ctx)
-		if err != nil {
-			log.Fatal(err)
-		}
-		cfg = c
-	} else {
-		srv, err := backuptest.Start("127.0.0.1:0")
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer srv.Close()
-		if err := seed(ctx, srv); err != nil {
-			log.Fatal(err)
-		}
-		cfg = srv.Config()
-		if *delegate == "" {
-			*delegate = "111111111111"
-		}
-	}
 	spec := fleet.Spec{Organization: true}
 	var err error
 	if spec.Regions, spec.AllEnabledRegions, err = fleet.ParseRegions(*regions); err != nil {
 		log.Fatal(err)
 	}
-	failed, err := run(ctx, cfg, spec, *delegate, os.Stdout)
+	ctx := context.Background()
+	env, err := where.Open(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer env.Close()
+	if env.Emulated() {
+		if err := seed(ctx, env); err != nil {
+			log.Fatal(err)
+		}
+		if *delegate == "" {
+			*delegate = "111111111111"
+		}
+	}
+	failed, err := run(ctx, env.Config, spec, *delegate, os.Stdout)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -140,8 +132,8 @@ func run(ctx context.Context, cfg aws.Config, spec fleet.Spec, delegate string, 
 // dev: lab, sandbox — sandbox has no role to assume), resources in two
 // Regions, and a plan in payments' us-east-1 for the resources tagged
 // backup=daily.
-func seed(ctx context.Context, srv *backuptest.Server) error {
-	err := srv.SeedOrganization(backuptest.OrgSpec{
+func seed(ctx context.Context, env *exenv.Env) error {
+	err := env.Control.SeedOrganization(ctx, backuptest.OrgSpec{
 		OUs: []backuptest.OUSpec{{Name: "prod"}, {Name: "dev"}},
 		Accounts: []backuptest.AccountSpec{
 			{ID: "111111111111", Name: "payments", OU: "prod"},
@@ -161,11 +153,21 @@ func seed(ctx context.Context, srv *backuptest.Server) error {
 		{ARN: "arn:aws:ec2:eu-west-1:222222222222:volume/vol-web2"},
 		{ARN: "arn:aws:ec2:us-east-1:333333333333:volume/vol-lab1"},
 	} {
-		if err := srv.PutResource(r); err != nil {
+		if err := env.Seed(ctx, r); err != nil {
 			return err
 		}
 	}
-	b := srv.ClientFor("111111111111", "us-east-1")
+	// payments' plan, made in payments through the role the organization
+	// created there (the emulator's STS).
+	runner, err := fleet.New(env.Config)
+	if err != nil {
+		return err
+	}
+	creds, err := runner.Credentials(ctx, "111111111111")
+	if err != nil {
+		return err
+	}
+	b := awsbackup.NewFromConfig(env.Config, func(o *awsbackup.Options) { o.Credentials = creds })
 	if _, err := b.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("main")}); err != nil {
 		return err
 	}

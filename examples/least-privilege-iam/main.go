@@ -23,6 +23,7 @@ import (
 
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/compliance"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
 )
 
 var (
@@ -31,8 +32,7 @@ var (
 )
 
 func main() {
-	flag.String("endpoint", "", "ignored: no AWS call is made")
-	flag.Bool("aws", false, "ignored: no AWS call is made")
+	exenv.RegisterOffline(nil)
 	flag.StringVar(&account, "account", account, "account id the roles live in")
 	flag.StringVar(&region, "region", region, "scope resource ARNs to one Region")
 	flag.Parse()

@@ -22,12 +22,10 @@ import (
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
 	"github.com/backupkit/backupkit/backup"
-	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
 	"github.com/backupkit/backupkit/vault"
 )
 
@@ -47,8 +45,7 @@ var opts = settings{
 }
 
 func main() {
-	endpoint := flag.String("endpoint", "", "AWS Backup endpoint of a running emulator")
-	useAWS := flag.Bool("aws", false, "use real AWS through the default credential chain")
+	where := exenv.Register(nil)
 	flag.StringVar(&opts.vaultName, "vault", opts.vaultName, "vault name")
 	flag.StringVar(&opts.kmsKey, "kms-key", opts.kmsKey, "customer-managed KMS key ARN")
 	flag.StringVar(&opts.topic, "topic", opts.topic, "SNS topic ARN for vault events")
@@ -56,25 +53,12 @@ func main() {
 	flag.BoolVar(&opts.ack, "i-understand-compliance-is-irreversible", false, "acknowledge that a compliance lock can never be removed after its grace period")
 	flag.Parse()
 	ctx := context.Background()
-	var cfg aws.Config
-	switch {
-	case *useAWS:
-		c, err := config.LoadDefaultConfig(ctx)
-		if err != nil {
-			log.Fatal(err)
-		}
-		cfg = c
-	case *endpoint != "":
-		cfg = aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(*endpoint),
-			Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")}
-	default:
-		srv, err := backuptest.Start("127.0.0.1:0")
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer srv.Close()
-		cfg = srv.Config()
+	env, err := where.Open(ctx)
+	if err != nil {
+		log.Fatal(err)
 	}
+	defer env.Close()
+	cfg := env.Config
 	if err := run(ctx, cfg, os.Stdout); err != nil {
 		log.Fatal(err)
 	}

@@ -4,11 +4,12 @@
 // administrator), attaches the policy to an OU and checks a member
 // account's effective policy against the intended one.
 //
-// By default it runs against backuptest's in-process Organizations fake
-// (the AWS Backup emulator does not serve Organizations; -endpoint uses the
-// fake too):
+// By default it runs against an embedded emulator, whose Organizations
+// service it seeds through the control API (as it seeds a running one
+// with -endpoint URL):
 //
 //	go run ./examples/org-policy
+//	go run ./examples/org-policy -endpoint http://127.0.0.1:4566
 //
 // -aws uses the default credential chain and the real organization of the
 // management account: pass -ou, -member and -admin of your own.
@@ -23,63 +24,61 @@ import (
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 
 	"github.com/backupkit/backupkit/backuptest"
 	"github.com/backupkit/backupkit/compliance"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
 	"github.com/backupkit/backupkit/plan"
 )
 
 var (
 	ouID          = ""
-	memberAccount = "111111111111"
+	memberAccount = "555555555555"
 	adminAccount  = "222222222222"
 	// orgAPI returns the Organizations client run uses.
 	orgAPI = func(cfg aws.Config) compliance.OrganizationsAPI { return organizations.NewFromConfig(cfg) }
 )
 
 func main() {
-	flag.String("endpoint", "", "ignored: the emulator does not serve Organizations; the in-process fake is used")
-	useAWS := flag.Bool("aws", false, "use real AWS Organizations through the default credential chain")
+	where := exenv.Register(nil)
 	flag.StringVar(&ouID, "ou", ouID, "OU to attach the policy to")
 	flag.StringVar(&memberAccount, "member", memberAccount, "member account whose effective policy is checked")
 	flag.StringVar(&adminAccount, "admin", adminAccount, "account to register as AWS Backup delegated administrator")
 	flag.Parse()
 	ctx := context.Background()
-	var cfg aws.Config
-	if *useAWS {
-		c, err := config.LoadDefaultConfig(ctx)
-		if err != nil {
-			log.Fatal(err)
-		}
-		cfg = c
-	} else {
-		fake, err := newFakeOrg()
-		if err != nil {
-			log.Fatal(err)
-		}
-		orgAPI = func(aws.Config) compliance.OrganizationsAPI { return fake }
+	env, err := where.Open(ctx)
+	if err != nil {
+		log.Fatal(err)
 	}
-	if err := run(ctx, cfg, os.Stdout); err != nil {
+	defer env.Close()
+	if env.Emulated() {
+		if err := seed(ctx, env); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if err := run(ctx, env.Config, os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
 
 // newFakeOrg builds an organization: root → OU "workloads" with the member
 // account, and the delegated administrator account under the root.
-func newFakeOrg() (*backuptest.OrgFake, error) {
-	fake := backuptest.NewOrgFake()
-	ou, err := fake.AddOU(backuptest.OrgRootID)
-	if err != nil {
-		return nil, err
+// seed gives the emulator's organization (its Organizations service,
+// through the control API) an OU holding the member account, and the
+// delegated administrator's account under the root.
+func seed(ctx context.Context, env *exenv.Env) error {
+	if ouID == "" {
+		ouID = exampleOU
 	}
-	ouID = ou
-	if err := fake.AddAccount(memberAccount, ou); err != nil {
-		return nil, err
-	}
-	return fake, fake.AddAccount(adminAccount, backuptest.OrgRootID)
+	return env.Control.SeedOrganization(ctx, backuptest.OrgSpec{
+		OUs:      []backuptest.OUSpec{{ID: ouID, Name: "backupkit-example"}},
+		Accounts: []backuptest.AccountSpec{{ID: memberAccount, Name: "member", OU: ouID}, {ID: adminAccount, Name: "backup-admin"}},
+	})
 }
+
+// exampleOU is the OU the emulated organization gets when -ou is not set.
+const exampleOU = "ou-root-example1"
 
 func run(ctx context.Context, cfg aws.Config, out io.Writer) error {
 	oc := compliance.NewOrgClient(orgAPI(cfg))

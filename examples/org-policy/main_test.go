@@ -2,22 +2,28 @@ package main
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
-	"github.com/backupkit/backupkit/compliance"
+	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
 )
 
+// Against a running emulator (-endpoint): its Organizations service,
+// seeded through the control API.
 func TestRun(t *testing.T) {
-	fake, err := newFakeOrg()
+	srv := backuptest.NewServer(t)
+	env, err := (&exenv.Flags{Endpoint: srv.URL}).Open(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
-	orgAPI = func(aws.Config) compliance.OrganizationsAPI { return fake }
+	if err := seed(t.Context(), env); err != nil {
+		t.Fatal(err)
+	}
+	fake := srv.Organization()
 	var out bytes.Buffer
-	if err := run(t.Context(), aws.Config{}, &out); err != nil {
+	if err := run(t.Context(), env.Config, &out); err != nil {
 		t.Fatal(err)
 	}
 	s := out.String()
@@ -26,11 +32,15 @@ func TestRun(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}
 	}
-	if got := fake.Attachments("p-00000002"); len(got) != 1 || got[0] != ouID {
+	m := regexp.MustCompile(`policy (p-\w+) created`).FindStringSubmatch(s)
+	if m == nil {
+		t.Fatalf("output names no created policy:\n%s", s)
+	}
+	if got := fake.Attachments(m[1]); len(got) != 1 || got[0] != ouID {
 		t.Errorf("attachments = %v; want [%s]", got, ouID)
 	}
 	out.Reset()
-	if err := run(t.Context(), aws.Config{}, &out); err != nil {
+	if err := run(t.Context(), env.Config, &out); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "unchanged, newly attached to []") || !strings.Contains(out.String(), "newly enabled false") {

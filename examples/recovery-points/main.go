@@ -23,12 +23,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
+	"github.com/backupkit/backupkit/vault"
 )
 
 var (
@@ -37,48 +37,67 @@ var (
 )
 
 func main() {
-	endpoint := flag.String("endpoint", "", "AWS Backup endpoint of a running emulator")
-	useAWS := flag.Bool("aws", false, "use real AWS through the default credential chain")
+	where := exenv.Register(nil)
 	flag.StringVar(&vaultName, "vault", vaultName, "vault to list")
 	flag.BoolVar(&dryRun, "dry-run", false, "do not change any retention")
 	flag.Parse()
 	ctx := context.Background()
-	var cfg aws.Config
-	switch {
-	case *useAWS:
-		c, err := config.LoadDefaultConfig(ctx)
-		if err != nil {
+	env, err := where.Open(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer env.Close()
+	cfg := env.Config
+	if env.Emulated() {
+		if err := seed(ctx, env); err != nil {
 			log.Fatal(err)
 		}
-		cfg = c
-	case *endpoint != "":
-		cfg = aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(*endpoint),
-			Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")}
-	default:
-		srv, err := backuptest.Start("127.0.0.1:0")
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer srv.Close()
-		if err := seed(srv.Emulator); err != nil {
-			log.Fatal(err)
-		}
-		cfg = srv.Config()
 	}
 	if err := run(ctx, cfg, os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
 
-// seed puts 2,500 points of five EBS volumes and five DynamoDB tables into
-// the emulator's vault.
-func seed(e *backuptest.Emulator) error {
-	return e.SeedRecoveryPoints("", "", vaultName, 2500, func(i int) backuptest.Resource {
-		if i%2 == 0 {
-			return backuptest.Resource{ARN: fmt.Sprintf("arn:aws:ec2:us-east-1:123456789012:volume/vol-%02d", i%10), SizeBytes: 8 << 30}
+// seed fills the emulator's vault. The embedded emulator takes 2,500
+// points of five EBS volumes and five DynamoDB tables at once; a running
+// one (-endpoint) gets the ten resources through its control API and one
+// backup job each.
+func seed(ctx context.Context, env *exenv.Env) error {
+	if env.Server == nil {
+		api := awsbackup.NewFromConfig(env.Config)
+		if _, _, err := vault.New(api).Ensure(ctx, vault.Spec{Name: vaultName}); err != nil {
+			return err
 		}
-		return backuptest.Resource{ARN: fmt.Sprintf("arn:aws:dynamodb:us-east-1:123456789012:table/T%02d", i%10), SizeBytes: 1 << 30}
-	})
+		c := backup.New(api)
+		var jobs []*backup.Job
+		for i := range 10 {
+			r := seedResource(i)
+			if err := env.Seed(ctx, r); err != nil {
+				return err
+			}
+			j, err := c.StartBackup(ctx, backup.JobInput{VaultName: vaultName, ResourceARN: r.ARN, IAMRoleARN: "arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole"})
+			if err != nil {
+				return err
+			}
+			jobs = append(jobs, j)
+		}
+		for _, j := range jobs {
+			if _, err := j.Wait(ctx, 10*time.Minute, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = 100*time.Millisecond, 2*time.Second }); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return env.Server.SeedRecoveryPoints("", "", vaultName, 2500, seedResource)
+}
+
+// seedResource is the i-th seeded resource: five EBS volumes and five
+// DynamoDB tables, alternating.
+func seedResource(i int) backuptest.Resource {
+	if i%2 == 0 {
+		return backuptest.Resource{ARN: fmt.Sprintf("arn:aws:ec2:us-east-1:123456789012:volume/vol-%02d", i%10), SizeBytes: 8 << 30}
+	}
+	return backuptest.Resource{ARN: fmt.Sprintf("arn:aws:dynamodb:us-east-1:123456789012:table/T%02d", i%10), SizeBytes: 1 << 30}
 }
 
 func run(ctx context.Context, cfg aws.Config, out io.Writer) error {

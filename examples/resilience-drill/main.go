@@ -7,6 +7,7 @@
 // serve):
 //
 //	go run ./examples/resilience-drill
+//	go run ./examples/resilience-drill -endpoint http://127.0.0.1:4566   # a running backupkit emulator, seeded through its control API
 //	go run ./examples/resilience-drill -aws -app arn:aws:resiliencehub:REGION:ACCOUNT:app/ID -history s3://bucket/drills
 package main
 
@@ -20,7 +21,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -31,10 +31,12 @@ import (
 
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
 	"github.com/backupkit/backupkit/history"
 	"github.com/backupkit/backupkit/resilience"
 	"github.com/backupkit/backupkit/resilience/resiliencetest"
 	"github.com/backupkit/backupkit/restore"
+	"github.com/backupkit/backupkit/vault"
 )
 
 const (
@@ -44,41 +46,32 @@ const (
 )
 
 func main() {
-	useAWS := flag.Bool("aws", false, "use real AWS with the default credential chain")
+	where := exenv.Register(nil)
 	appARN := flag.String("app", demoApp, "Resilience Hub application ARN")
 	role := flag.String("role", demoRole, "IAM role for restore jobs")
 	hist := flag.String("history", "", "drill history: directory or s3://bucket/prefix (default: a temporary directory)")
 	flag.Parse()
 	ctx := context.Background()
-	var (
-		cfg  aws.Config
-		hub  resilience.API
-		opts []func(*restore.Options)
-	)
-	if *useAWS {
-		c, err := config.LoadDefaultConfig(ctx)
+	env, err := where.Open(ctx, func(o *backuptest.Options) { o.JobDuration = 100 * time.Millisecond })
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer env.Close()
+	cfg := env.Config
+	// The validators and cleanup use each resource's own service: real
+	// AWS, or the emulator, which serves EC2 and DynamoDB too.
+	opts := []func(*restore.Options){func(o *restore.Options) {
+		o.Services = restore.Services{EC2: ec2.NewFromConfig(cfg), RDS: rds.NewFromConfig(cfg), DynamoDB: dynamodb.NewFromConfig(cfg),
+			EFS: efs.NewFromConfig(cfg), S3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = env.Emulated() })}
+	}}
+	var hub resilience.API = resiliencehub.NewFromConfig(cfg)
+	if env.Emulated() {
+		h, err := seed(ctx, env)
 		if err != nil {
 			log.Fatal(err)
 		}
-		cfg, hub = c, resiliencehub.NewFromConfig(c)
+		hub = h
 		opts = append(opts, func(o *restore.Options) {
-			o.Services = restore.Services{EC2: ec2.NewFromConfig(c), RDS: rds.NewFromConfig(c), DynamoDB: dynamodb.NewFromConfig(c),
-				EFS: efs.NewFromConfig(c), S3: s3.NewFromConfig(c)}
-		})
-	} else {
-		srv, err := backuptest.Start("127.0.0.1:0", func(o *backuptest.Options) { o.JobDuration = 100 * time.Millisecond })
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer srv.Close()
-		h, err := seed(ctx, srv)
-		if err != nil {
-			log.Fatal(err)
-		}
-		cfg, hub = srv.Config(), h
-		fakes := backuptest.NewFakes(srv.Emulator)
-		opts = append(opts, func(o *restore.Options) {
-			o.Services = restore.Services{EC2: fakes.EC2, DynamoDB: fakes.DynamoDB}
 			o.Waiter = func(w *backup.WaiterOptions) { w.MinDelay, w.MaxDelay = 20*time.Millisecond, 100*time.Millisecond }
 			o.DeletePollInterval = 20 * time.Millisecond
 		})
@@ -148,15 +141,19 @@ func run(ctx context.Context, out io.Writer, api *awsbackup.Client, hub resilien
 // seed puts a volume and a table in the emulator, backs them up, and
 // returns a Resilience Hub stand-in whose app "shop" holds them (and a
 // Lambda function AWS Backup does not protect) under policy "gold".
-func seed(ctx context.Context, srv *backuptest.Server) (*resiliencetest.Hub, error) {
-	api := srv.Client()
-	if _, err := api.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("shop-vault")}); err != nil {
+// seed fills the emulator through its control API and AWS Backup: the
+// app's volume and table with a completed backup each. Resilience Hub,
+// which the emulator does not serve, is resiliencetest.Hub in this
+// process, holding the app and its policy.
+func seed(ctx context.Context, env *exenv.Env) (*resiliencetest.Hub, error) {
+	api := awsbackup.NewFromConfig(env.Config)
+	if _, _, err := vault.New(api).Ensure(ctx, vault.Spec{Name: "shop-vault"}); err != nil {
 		return nil, err
 	}
 	arns := []string{"arn:aws:ec2:us-east-1:123456789012:volume/vol-0shop", "arn:aws:dynamodb:us-east-1:123456789012:table/carts"}
 	w := backup.NewJobWaiter(api, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = 20*time.Millisecond, 100*time.Millisecond })
 	for _, a := range arns {
-		if err := srv.PutResource(backuptest.Resource{ARN: a, SizeBytes: 1 << 30}); err != nil {
+		if err := env.Seed(ctx, backuptest.Resource{ARN: a, SizeBytes: 1 << 30}); err != nil {
 			return nil, err
 		}
 		j, err := api.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("shop-vault"), ResourceArn: aws.String(a), IamRoleArn: aws.String(demoRole)})

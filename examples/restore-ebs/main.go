@@ -18,14 +18,14 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
 	"github.com/backupkit/backupkit/restore"
+	"github.com/backupkit/backupkit/vault"
 )
 
 var (
@@ -34,31 +34,19 @@ var (
 )
 
 func main() {
-	endpoint := flag.String("endpoint", "", "AWS Backup endpoint of a running emulator")
-	useAWS := flag.Bool("aws", false, "use real AWS with the default credential chain")
+	where := exenv.Register(nil)
 	flag.Parse()
 	ctx := context.Background()
-	var cfg aws.Config
-	switch {
-	case *useAWS:
-		c, err := config.LoadDefaultConfig(ctx)
-		if err != nil {
+	env, err := where.Open(ctx, func(o *backuptest.Options) { o.JobDuration = 200 * time.Millisecond })
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer env.Close()
+	cfg := env.Config
+	if env.Emulated() {
+		if err := seed(ctx, env); err != nil {
 			log.Fatal(err)
 		}
-		cfg = c
-	case *endpoint != "":
-		cfg = aws.Config{Region: "us-east-1", BaseEndpoint: endpoint,
-			Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "example", "")}
-	default:
-		srv, err := backuptest.Start("127.0.0.1:0", func(o *backuptest.Options) { o.JobDuration = 200 * time.Millisecond })
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer srv.Close()
-		if err := seed(ctx, srv); err != nil {
-			log.Fatal(err)
-		}
-		cfg = srv.Config()
 	}
 	if err := run(ctx, cfg, os.Stdout); err != nil {
 		log.Fatal(err)
@@ -99,13 +87,13 @@ func run(ctx context.Context, cfg aws.Config, out io.Writer) error {
 }
 
 // seed gives an emulator one EBS volume, a vault and a completed backup.
-func seed(ctx context.Context, srv *backuptest.Server) error {
+func seed(ctx context.Context, env *exenv.Env) error {
 	const volume = "arn:aws:ec2:us-east-1:123456789012:volume/vol-0example"
-	if err := srv.PutResource(backuptest.Resource{ARN: volume, SizeBytes: 100 << 30}); err != nil {
+	if err := env.Seed(ctx, backuptest.Resource{ARN: volume, SizeBytes: 100 << 30}); err != nil {
 		return err
 	}
-	api := srv.Client()
-	if _, err := api.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: vaultName}); err != nil {
+	api := awsbackup.NewFromConfig(env.Config)
+	if _, _, err := vault.New(api).Ensure(ctx, vault.Spec{Name: aws.ToString(vaultName)}); err != nil {
 		return err
 	}
 	job, err := api.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: vaultName, ResourceArn: aws.String(volume),

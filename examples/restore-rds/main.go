@@ -19,14 +19,14 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
 	"github.com/backupkit/backupkit/restore"
+	"github.com/backupkit/backupkit/vault"
 )
 
 var (
@@ -38,31 +38,19 @@ var (
 )
 
 func main() {
-	endpoint := flag.String("endpoint", "", "AWS Backup endpoint of a running emulator")
-	useAWS := flag.Bool("aws", false, "use real AWS with the default credential chain")
+	where := exenv.Register(nil)
 	flag.Parse()
 	ctx := context.Background()
-	var cfg aws.Config
-	switch {
-	case *useAWS:
-		c, err := config.LoadDefaultConfig(ctx)
-		if err != nil {
+	env, err := where.Open(ctx, func(o *backuptest.Options) { o.JobDuration = 300 * time.Millisecond })
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer env.Close()
+	cfg := env.Config
+	if env.Emulated() {
+		if err := seed(ctx, env); err != nil {
 			log.Fatal(err)
 		}
-		cfg = c
-	case *endpoint != "":
-		cfg = aws.Config{Region: "us-east-1", BaseEndpoint: endpoint,
-			Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "example", "")}
-	default:
-		srv, err := backuptest.Start("127.0.0.1:0", func(o *backuptest.Options) { o.JobDuration = 300 * time.Millisecond })
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer srv.Close()
-		if err := seed(ctx, srv); err != nil {
-			log.Fatal(err)
-		}
-		cfg = srv.Config()
 	}
 	if err := run(ctx, cfg, os.Stdout); err != nil {
 		log.Fatal(err)
@@ -111,13 +99,23 @@ func run(ctx context.Context, cfg aws.Config, out io.Writer) error {
 }
 
 // seed gives an emulator the DB instance, a vault and a completed backup.
-func seed(ctx context.Context, srv *backuptest.Server) error {
-	if err := srv.PutResource(backuptest.Resource{ARN: *dbARN, SizeBytes: 50 << 30, Attributes: map[string]string{"engine": "postgres"}}); err != nil {
+func seed(ctx context.Context, env *exenv.Env) error {
+	if err := env.Seed(ctx, backuptest.Resource{ARN: *dbARN, SizeBytes: 50 << 30, Attributes: map[string]string{"engine": "postgres"}}); err != nil {
 		return err
 	}
-	api := srv.Client()
-	if _, err := api.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String(vaultFor)}); err != nil {
+	api := awsbackup.NewFromConfig(env.Config)
+	if _, _, err := vault.New(api).Ensure(ctx, vault.Spec{Name: vaultFor}); err != nil {
 		return err
+	}
+	// Seeded before (a second run against the same emulator): restore the
+	// same point again, which the idempotency token turns into the same
+	// restore job instead of a clash with the restored instance.
+	have, err := api.ListRecoveryPointsByResource(ctx, &awsbackup.ListRecoveryPointsByResourceInput{ResourceArn: dbARN})
+	if err != nil {
+		return err
+	}
+	if len(have.RecoveryPoints) > 0 {
+		return nil
 	}
 	job, err := api.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String(vaultFor), ResourceArn: dbARN, IamRoleArn: roleARN})
 	if err != nil {

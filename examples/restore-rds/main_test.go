@@ -6,11 +6,17 @@ import (
 	"testing"
 
 	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
 )
 
 func TestRun(t *testing.T) {
 	srv := backuptest.NewServer(t)
-	if err := seed(t.Context(), srv); err != nil {
+	// -endpoint: seeded through the control API, reached over HTTP.
+	env, err := (&exenv.Flags{Endpoint: srv.URL}).Open(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := seed(t.Context(), env); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer

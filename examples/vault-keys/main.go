@@ -5,6 +5,7 @@
 // keys.VaultTransit for HashiCorp Vault), and an external key store (XKS).
 //
 //	go run ./examples/vault-keys                  # embedded emulator (KMS and AWS Backup)
+//	go run ./examples/vault-keys -endpoint http://127.0.0.1:4566   # a running backupkit emulator
 //	go run ./examples/vault-keys -aws -role arn:aws:iam::ACCOUNT:role/BACKUP_ROLE
 package main
 
@@ -19,41 +20,32 @@ import (
 	"path/filepath"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
-	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
 	"github.com/backupkit/backupkit/keys"
 	"github.com/backupkit/backupkit/vault"
 )
 
 func main() {
-	useAWS := flag.Bool("aws", false, "use real AWS with the default credential chain")
+	where := exenv.Register(nil)
 	role := flag.String("role", "arn:aws:iam::123456789012:role/backupkit-backup", "IAM role AWS Backup uses")
 	flag.Parse()
 	ctx := context.Background()
-	var cfg aws.Config
-	if *useAWS {
-		c, err := config.LoadDefaultConfig(ctx)
-		if err != nil {
-			log.Fatal(err)
-		}
-		cfg = c
-	} else {
-		srv, err := backuptest.Start("127.0.0.1:0")
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer srv.Close()
-		cfg = srv.Config()
+	env, err := where.Open(ctx)
+	if err != nil {
+		log.Fatal(err)
 	}
+	defer env.Close()
 	dir, err := os.MkdirTemp("", "vault-keys-")
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	if err := run(ctx, os.Stdout, cfg, *role, dir, !*useAWS); err != nil {
+	// The emulator's KMS serves external key stores with no proxy behind
+	// them; against AWS an XKS needs a proxy of yours (backupkit keys xks).
+	if err := run(ctx, os.Stdout, env.Config, *role, dir, env.Emulated()); err != nil {
 		log.Fatal(err)
 	}
 }

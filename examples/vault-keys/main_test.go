@@ -6,12 +6,18 @@ import (
 	"testing"
 
 	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
 )
 
+// Against a running emulator (-endpoint): its KMS and AWS Backup over HTTP.
 func TestRun(t *testing.T) {
 	srv := backuptest.NewServer(t)
+	env, err := (&exenv.Flags{Endpoint: srv.URL}).Open(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out bytes.Buffer
-	if err := run(t.Context(), &out, srv.Config(), "arn:aws:iam::123456789012:role/backupkit-backup", t.TempDir(), true); err != nil {
+	if err := run(t.Context(), &out, env.Config, "arn:aws:iam::123456789012:role/backupkit-backup", t.TempDir(), true); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 	for _, want := range []string{"customer managed key alias/backupkit-example-vaults (created true, rotation true)",

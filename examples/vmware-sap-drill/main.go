@@ -21,16 +21,17 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ssmsap"
 
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
 	"github.com/backupkit/backupkit/gateway"
 	"github.com/backupkit/backupkit/plan"
 	"github.com/backupkit/backupkit/restore"
+	"github.com/backupkit/backupkit/vault"
 )
 
 type params struct {
@@ -40,7 +41,7 @@ type params struct {
 }
 
 func main() {
-	useAWS := flag.Bool("aws", false, "use real AWS with the default credential chain")
+	where := exenv.Register(nil)
 	p := params{}
 	flag.StringVar(&p.activationKey, "activation-key", "EXAMPLE-ACTIVATION-KEY", "the gateway appliance's activation key")
 	flag.StringVar(&p.host, "host", "vcenter.example.com", "vCenter host")
@@ -50,23 +51,18 @@ func main() {
 	flag.StringVar(&p.sapStaging, "sap-staging", "", "SAP HANA database the drill may overwrite")
 	flag.Parse()
 	ctx := context.Background()
-	var cfg aws.Config
-	if *useAWS {
-		c, err := config.LoadDefaultConfig(ctx)
-		if err != nil {
+	env, err := where.Open(ctx, func(o *backuptest.Options) { o.JobDuration = 50 * time.Millisecond })
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer env.Close()
+	cfg := env.Config
+	p.waitEvery = 30 * time.Second
+	if env.Emulated() {
+		if err := seed(ctx, env, &p); err != nil {
 			log.Fatal(err)
 		}
-		cfg, p.waitEvery = c, 30*time.Second
-	} else {
-		srv, err := backuptest.Start("127.0.0.1:0", func(o *backuptest.Options) { o.JobDuration = 50 * time.Millisecond })
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer srv.Close()
-		if err := seed(ctx, srv, &p); err != nil {
-			log.Fatal(err)
-		}
-		cfg, p.waitEvery = srv.Config(), 20*time.Millisecond
+		p.waitEvery = 20 * time.Millisecond
 	}
 	if err := run(ctx, os.Stdout, cfg, p); err != nil {
 		log.Fatal(err)
@@ -75,9 +71,9 @@ func main() {
 
 // seed gives the emulator what a real site has: two VMs on the vCenter
 // host, a production and a staging SAP HANA database, and a vault.
-func seed(ctx context.Context, srv *backuptest.Server, p *params) error {
+func seed(ctx context.Context, env *exenv.Env, p *params) error {
 	for _, vm := range []string{"vm-0A1B2C3D4E5F60718", "vm-1A1B2C3D4E5F60718"} {
-		if err := srv.PutResource(backuptest.Resource{ARN: "arn:aws:backup-gateway:us-east-1:123456789012:vm/" + vm, SizeBytes: 40 << 30,
+		if err := env.Seed(ctx, backuptest.Resource{ARN: "arn:aws:backup-gateway:us-east-1:123456789012:vm/" + vm, SizeBytes: 40 << 30,
 			Attributes: map[string]string{backuptest.VMHostAttribute: p.host}}); err != nil {
 			return err
 		}
@@ -85,11 +81,11 @@ func seed(ctx context.Context, srv *backuptest.Server, p *params) error {
 	p.sapSource = "arn:aws:ssm-sap:us-east-1:123456789012:HANA/PRD/DB/HDB"
 	p.sapStaging = "arn:aws:ssm-sap:us-east-1:123456789012:HANA/QAS/DB/HDB"
 	for _, db := range []string{p.sapSource, p.sapStaging} {
-		if err := srv.PutResource(backuptest.Resource{ARN: db, SizeBytes: 100 << 30}); err != nil {
+		if err := env.Seed(ctx, backuptest.Resource{ARN: db, SizeBytes: 100 << 30}); err != nil {
 			return err
 		}
 	}
-	_, err := srv.Client().CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String(p.vault)})
+	_, _, err := vault.New(awsbackup.NewFromConfig(env.Config)).Ensure(ctx, vault.Spec{Name: p.vault})
 	return err
 }
 

@@ -7,13 +7,18 @@ import (
 	"time"
 
 	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/examples/internal/exenv"
 )
 
 func TestRun(t *testing.T) {
 	srv := backuptest.NewServer(t, func(o *backuptest.Options) { o.JobDuration = 20 * time.Millisecond })
 	p := params{activationKey: "EXAMPLE-1", host: "vcenter.example.com", vault: "example-vault",
 		role: "arn:aws:iam::123456789012:role/backupkit-backup", waitEvery: 5 * time.Millisecond}
-	if err := seed(t.Context(), srv, &p); err != nil {
+	env, err := (&exenv.Flags{Endpoint: srv.URL}).Open(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := seed(t.Context(), env, &p); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
