@@ -3,9 +3,9 @@ package automation
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/backupkit/backupkit/automation/asl"
+	"github.com/backupkit/backupkit/automation/function"
 	"github.com/backupkit/backupkit/backup"
 )
 
@@ -142,35 +142,16 @@ const (
 	StatePublishOutcome  = "Publish remediation outcome"
 )
 
-// Lambda steps: the "step" of the payload each Lambda Task sends.
-const (
-	StepPlan         = "plan"
-	StepPrepare      = "prepare"
-	StepBackedUp     = "backed-up"
-	StepRestoreInput = "restore-input"
-	StepJob          = "job"
-	StepValidate     = "validate"
-	StepCleanup      = "cleanup"
-	StepUnfinished   = "unfinished"
-	StepReport       = "report"
-	StepRemediate    = "remediate"
-)
-
 func (o Options) arn(service string) string {
 	return fmt.Sprintf("arn:%s:states:::%s", o.Partition, service)
 }
-
-// ErrorTargetFailed is the error name of a Lambda step that ends its
-// target (no recovery point, failed backup, bad metadata…): never
-// retried, caught by the cleanup step.
-const ErrorTargetFailed = "backupkit.TargetFailed"
 
 // lambdaRetry retries the Lambda service's transient errors and, because
 // every step is idempotent, a failed step twice — but not a step that
 // ended its target.
 func lambdaRetry() []asl.Retrier {
 	return []asl.Retrier{
-		{ErrorEquals: []string{ErrorTargetFailed}, MaxAttempts: asl.Attempts(0)},
+		{ErrorEquals: []string{function.ErrorTargetFailed}, MaxAttempts: asl.Attempts(0)},
 		{ErrorEquals: []string{"Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"},
 			IntervalSeconds: 2, MaxAttempts: asl.Attempts(6), BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: "FULL"},
 		{ErrorEquals: []string{asl.ErrorTaskFailed}, IntervalSeconds: 2, MaxAttempts: asl.Attempts(2), BackoffRate: 2},
@@ -248,7 +229,7 @@ func DrillMachine(optFns ...func(*Options)) (*asl.StateMachine, error) {
 	o = o.withDefaults()
 	states := map[string]asl.State{}
 
-	plan := o.lambda(StepPlan, StateDrillTargets, map[string]any{"drillId.$": "$$.Execution.Name"})
+	plan := o.lambda(function.StepPlan, StateDrillTargets, map[string]any{"drillId.$": "$$.Execution.Name"})
 	plan.Catch = catchTo(StatePlanFailed, "$.error")
 	states[StatePlan] = plan
 	states[StatePlanFailed] = &asl.Fail{Error: "backupkit.DrillNotPlanned", Cause: "the drill's targets could not be resolved; see the execution history"}
@@ -321,9 +302,9 @@ func (o Options) resultWriter(name string) *asl.ResultWriter {
 
 // addSweep adds the states from "Find unfinished targets" to the end.
 func (o Options) addSweep(states map[string]asl.State) {
-	states[StateFindUnfinished] = o.lambda(StepUnfinished, StateSweepTargets, nil)
+	states[StateFindUnfinished] = o.lambda(function.StepUnfinished, StateSweepTargets, nil)
 	sweep := map[string]asl.State{}
-	clean := o.lambda(StepCleanup, StateSwept, nil)
+	clean := o.lambda(function.StepCleanup, StateSwept, nil)
 	sweep[StateSweep] = clean
 	sweep[StateSwept] = &asl.Choice{
 		Choices: []asl.ChoiceRule{{Condition: asl.IsTrue("$.state.done"), Next: StateSweepDone}},
@@ -347,7 +328,7 @@ func (o Options) addSweep(states map[string]asl.State) {
 		Catch:          catchTo(StateReport, "$.sweepError"),
 		Next:           StateReport,
 	}
-	states[StateReport] = o.lambda(StepReport, StatePublish, nil)
+	states[StateReport] = o.lambda(function.StepReport, StatePublish, nil)
 	states[StatePublish] = &asl.Task{
 		Resource: o.arn("sns:publish"),
 		Parameters: map[string]any{
@@ -364,7 +345,7 @@ func (o Options) addSweep(states map[string]asl.State) {
 // itemProcessor is one target's child workflow.
 func (o Options) itemProcessor() *asl.Processor {
 	s := map[string]asl.State{}
-	prepare := o.lambda(StepPrepare, StateFreshBackup, nil)
+	prepare := o.lambda(function.StepPrepare, StateFreshBackup, nil)
 	prepare.Catch = catchTo(StateCleanup, "$.error")
 	s[StatePrepare] = prepare
 	s[StateFreshBackup] = &asl.Choice{
@@ -379,16 +360,16 @@ func (o Options) itemProcessor() *asl.Processor {
 	start.ResultPath = "$.backupJob"
 	start.Catch = catchTo(StateCleanup, "$.error")
 	start.Next = StateBackupJob
-	s[StateBackupJob] = o.pollJob(JobTypeBackup, "$.backupJob.BackupJobId", "$.job", StateRecordBackup, StateCleanup)
+	s[StateBackupJob] = o.pollJob(function.JobTypeBackup, "$.backupJob.BackupJobId", "$.job", StateRecordBackup, StateCleanup)
 	s[StateStartBackup] = &start
-	record := o.lambda(StepBackedUp, StateGetMetadata, nil)
+	record := o.lambda(function.StepBackedUp, StateGetMetadata, nil)
 	record.Catch = catchTo(StateCleanup, "$.error")
 	s[StateRecordBackup] = record
 
 	// Restore: metadata, merge, start, poll the job until it ends. "Validate
 	// restore" reads the ended job as restore.Client.Run does: a FAILED or
-	// ABORTED job ends the target (ErrorTargetFailed, caught by "Clean up")
-	// with the same error.
+	// ABORTED job ends the target (function.ErrorTargetFailed, caught by
+	// "Clean up") with the same error.
 	md := o.sdk("getRecoveryPointRestoreMetadata", true)
 	md.Parameters = map[string]any{"BackupVaultName.$": "$.target.vault", "RecoveryPointArn.$": "$.target.recoveryPointArn"}
 	md.ResultSelector = map[string]any{"RestoreMetadata.$": "$.RestoreMetadata"}
@@ -396,7 +377,7 @@ func (o Options) itemProcessor() *asl.Processor {
 	md.Catch = catchTo(StateCleanup, "$.error")
 	md.Next = StateRestoreInput
 	s[StateGetMetadata] = &md
-	in := o.lambda(StepRestoreInput, StateStartRestore, nil)
+	in := o.lambda(function.StepRestoreInput, StateStartRestore, nil)
 	in.Catch = catchTo(StateCleanup, "$.error")
 	s[StateRestoreInput] = in
 	startRestore := o.sdk("startRestoreJob", true)
@@ -405,11 +386,11 @@ func (o Options) itemProcessor() *asl.Processor {
 	startRestore.ResultPath = "$.restoreJob"
 	startRestore.Catch = catchTo(StateCleanup, "$.error")
 	startRestore.Next = StateRestoreJob
-	s[StateRestoreJob] = o.pollJob(JobTypeRestore, "$.restoreJob.RestoreJobId", "$.job", StateValidate, StateCleanup)
+	s[StateRestoreJob] = o.pollJob(function.JobTypeRestore, "$.restoreJob.RestoreJobId", "$.job", StateValidate, StateCleanup)
 	s[StateStartRestore] = &startRestore
 
 	// Validate (until the restored resource is ready), report, clean up.
-	validate := o.lambda(StepValidate, StateValidated, nil)
+	validate := o.lambda(function.StepValidate, StateValidated, nil)
 	validate.Catch = catchTo(StateCleanup, "$.error")
 	s[StateValidate] = validate
 	s[StateValidated] = &asl.Choice{
@@ -424,7 +405,7 @@ func (o Options) itemProcessor() *asl.Processor {
 	put.Next = StateCleanup
 	s[StateReportResult] = &put
 
-	s[StateCleanup] = o.lambda(StepCleanup, StateCleaned, nil)
+	s[StateCleanup] = o.lambda(function.StepCleanup, StateCleaned, nil)
 	s[StateCleaned] = &asl.Choice{
 		Choices: []asl.ChoiceRule{{Condition: asl.IsTrue("$.state.done"), Next: StateTargetDone}},
 		Default: StateCleanupWait,
@@ -452,10 +433,10 @@ func RemediateMachine(optFns ...func(*Options)) (*asl.StateMachine, error) {
 	}
 	o = o.withDefaults()
 	s := map[string]asl.State{}
-	s[StateRemediate] = o.lambda(StepRemediate, StateRestarted, nil)
+	s[StateRemediate] = o.lambda(function.StepRemediate, StateRestarted, nil)
 	backupPoll, copyPoll := StateRestartedBackup, StateRestartedCopy
-	s[backupPoll] = o.pollJob(JobTypeBackup, "$.result.newJobId", "$.job", StatePublishOutcome, StatePublishOutcome)
-	s[copyPoll] = o.pollJob(JobTypeCopy, "$.result.newJobId", "$.job", StatePublishOutcome, StatePublishOutcome)
+	s[backupPoll] = o.pollJob(function.JobTypeBackup, "$.result.newJobId", "$.job", StatePublishOutcome, StatePublishOutcome)
+	s[copyPoll] = o.pollJob(function.JobTypeCopy, "$.result.newJobId", "$.job", StatePublishOutcome, StatePublishOutcome)
 	s[StateRestarted] = &asl.Choice{
 		Choices: []asl.ChoiceRule{
 			{Condition: asl.AllOf(asl.Equals("$.result.action", backup.ActionRestarted), asl.Equals("$.result.jobType", backup.JobTypeBackup)), Next: backupPoll},
@@ -480,11 +461,4 @@ func RemediateMachine(optFns ...func(*Options)) (*asl.StateMachine, error) {
 		StartAt: StateRemediate,
 		States:  s,
 	}, nil
-}
-
-// waitSeconds converts a delay for a Wait state, rounding up to whole
-// seconds (at least 1).
-func waitSeconds(d time.Duration) int {
-	s := int((d + time.Second - 1) / time.Second)
-	return max(s, 1)
 }

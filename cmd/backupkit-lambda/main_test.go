@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/backupkit/backupkit/automation"
+	"github.com/backupkit/backupkit/automation/function"
 	"github.com/backupkit/backupkit/backuptest"
 )
 
@@ -36,6 +37,38 @@ func TestMain(m *testing.M) {
 		return
 	}
 	os.Exit(m.Run())
+}
+
+// lambdaServices are the AWS SDK service packages the function may link:
+// the ones its steps call (AWS Backup, the restored resources' services,
+// S3 for records and reports, SNS for remediation notices, STS for
+// cross-account roles) and the ones the default credential chain brings
+// (SSO, SSO OIDC, Sign-In). Every service package's init runs on each
+// cold start (the largest cost of init after the Go runtime).
+var lambdaServices = []string{"backup", "dynamodb", "ec2", "efs", "fsx", "rds", "s3", "signin", "sns", "ssmsap", "sso", "ssooidc", "sts"}
+
+// TestDependencies fails when the function's import graph again holds a
+// service it does not call or a backupkit package it does not run (the
+// automation package's template generation, which brought Organizations,
+// Config, Athena and the Resource Groups Tagging API through compliance
+// and fleet, and Step Functions).
+func TestDependencies(t *testing.T) {
+	t.Parallel()
+	out, err := exec.CommandContext(t.Context(), "go", "list", "-deps", ".").Output()
+	require.NoError(t, err)
+	const sdk, own = "github.com/aws/aws-sdk-go-v2/service/", "github.com/backupkit/backupkit/"
+	var services []string
+	for _, pkg := range strings.Fields(string(out)) {
+		if name, ok := strings.CutPrefix(pkg, sdk); ok && !strings.Contains(name, "/") {
+			services = append(services, name)
+		}
+		if name, ok := strings.CutPrefix(pkg, own); ok {
+			assert.NotContains(t, []string{"automation", "automation/asl", "compliance", "fleet", "plan", "backuptest"}, name, "backupkit-lambda imports %s", pkg)
+		}
+		assert.NotContains(t, pkg, "yaml", "backupkit-lambda imports %s", pkg)
+	}
+	slices.Sort(services)
+	assert.Equal(t, lambdaServices, services, "AWS SDK services linked into backupkit-lambda")
 }
 
 // BenchmarkPackage builds the function as Lambda runs it (linux/arm64,
@@ -160,7 +193,7 @@ func start(tb testing.TB, cmd *exec.Cmd, api *runtimeAPI, endpoint string, extra
 	tb.Helper()
 	cmd.Env = append([]string{"AWS_LAMBDA_RUNTIME_API=" + api.addr, "AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=secret",
 		"AWS_LAMBDA_FUNCTION_NAME=backupkit", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256", "AWS_EC2_METADATA_DISABLED=true",
-		automation.EnvReportBucket + "=reports", "HOME=" + tb.TempDir()}, extra...)
+		function.EnvReportBucket + "=reports", "HOME=" + tb.TempDir()}, extra...)
 	if endpoint != "" {
 		cmd.Env = append(cmd.Env, "AWS_ENDPOINT_URL="+endpoint)
 	}
@@ -199,7 +232,7 @@ func TestLambdaRuntime(t *testing.T) {
 	kind, body := rt.answer(t)
 	require.Equal(t, "error", kind, body)
 	require.NoError(t, json.Unmarshal([]byte(body), &le))
-	assert.Equal(t, automation.ErrorJobRunning, le.ErrorType)
+	assert.Equal(t, function.ErrorJobRunning, le.ErrorType)
 	assert.Contains(t, le.ErrorMessage, aws.ToString(job.BackupJobId))
 	assert.Positive(t, srv.CallCount("DescribeBackupJob"), "the function called the emulator")
 
