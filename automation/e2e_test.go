@@ -110,7 +110,9 @@ type world struct {
 	store   *memStore
 	restore *restore.Client
 	handler *function.Handler
-	tasks   *sfnlocal.TaskServer
+	// handlerOpts are the options handler was built with.
+	handlerOpts func(*function.Options)
+	tasks       *sfnlocal.TaskServer
 
 	mu        sync.Mutex
 	published []map[string]any
@@ -140,16 +142,17 @@ func newWorld(t *testing.T, emuOpts func(*backuptest.Options)) *world {
 		o.MaxWait = time.Minute
 		o.Services = restore.Services{EC2: w.fakes.EC2, RDS: w.fakes.RDS, DynamoDB: w.fakes.DynamoDB, EFS: w.fakes.EFS, FSx: w.fakes.FSx, S3: w.fakes.S3}
 	})
-	w.handler = function.New(func(o *function.Options) {
+	w.handlerOpts = func(o *function.Options) {
 		o.Restore, o.Jobs = w.restore, api
 		o.Remediator = backup.NewRemediator(api)
 		o.Store, o.Bucket = w.store, testBucket
 		o.RetryDelays = automation.Poll{MinDelay: time.Second, MaxDelay: 2 * time.Second}.Delays()
-	})
+	}
+	w.handler = function.New(w.handlerOpts)
 	// A Lambda execution environment runs one invocation at a time, and
 	// lambda.Handler reuses its output buffer between invocations; concurrent
 	// invocations are separate environments, so each gets its own handler.
-	fn := function.Lambda(w.handler)
+	// (A test may replace w.handler before it runs an execution.)
 	w.tasks = sfnlocal.NewTaskServer(t, func(ctx context.Context, state, resource string, input json.RawMessage) (any, error) {
 		switch {
 		case strings.HasSuffix(resource, ":lambda:invoke"):
@@ -162,7 +165,7 @@ func newWorld(t *testing.T, emuOpts func(*backuptest.Options)) *world {
 			w.mu.Lock()
 			w.lambdas++
 			w.mu.Unlock()
-			out, err := lambda.NewHandler(fn).Invoke(ctx, in.Payload)
+			out, err := lambda.NewHandler(function.Lambda(w.handler)).Invoke(ctx, in.Payload)
 			if err != nil {
 				var le messages.InvokeResponse_Error
 				if ok := asInvokeError(err, &le); ok {
