@@ -254,11 +254,19 @@ func TestLambdaRuntime(t *testing.T) {
 //	go test -run '^$' -bench ColdStart -benchtime 20x ./cmd/backupkit-lambda
 //
 // It reports the medians (init-ms, baseline-init-ms) and their ratio.
+// BACKUPKIT_COLDSTART_COMPARE names another build of the function (say,
+// of an earlier commit, built with the same flags) to start in the same
+// rounds; its median is compare-init-ms.
 func BenchmarkColdStart(b *testing.B) {
 	bins := map[string]string{"backupkit": buildHost(b, "."), "baseline": buildHost(b, "./testdata/minimal")}
+	names := []string{"backupkit", "baseline"}
+	if other := os.Getenv("BACKUPKIT_COLDSTART_COMPARE"); other != "" {
+		bins["compare"] = other
+		names = append(names, "compare")
+	}
 	times := map[string][]time.Duration{}
 	for b.Loop() {
-		for _, name := range []string{"backupkit", "baseline"} {
+		for _, name := range names {
 			rt := newRuntimeAPI(b)
 			started := start(b, exec.Command(bins[name]), rt, "")
 			select {
@@ -277,6 +285,9 @@ func BenchmarkColdStart(b *testing.B) {
 	b.ReportMetric(float64(ours.Microseconds())/1000, "init-ms")
 	b.ReportMetric(float64(base.Microseconds())/1000, "baseline-init-ms")
 	b.ReportMetric(float64(ours)/float64(base), "ratio")
+	if ds := times["compare"]; len(ds) > 0 {
+		b.ReportMetric(float64(median(ds).Microseconds())/1000, "compare-init-ms")
+	}
 }
 
 func buildHost(tb testing.TB, pkg string) string {
