@@ -31,6 +31,7 @@ import (
 
 	"github.com/backupkit/backupkit/automation"
 	"github.com/backupkit/backupkit/automation/asl"
+	"github.com/backupkit/backupkit/automation/function"
 	"github.com/backupkit/backupkit/automation/internal/sfnlocal"
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
@@ -46,7 +47,7 @@ const (
 )
 
 // memStore is an in-memory stand-in for the report bucket (the S3 calls
-// of automation.Store).
+// of function.Store).
 type memStore struct {
 	mu      sync.Mutex
 	objects map[string][]byte
@@ -108,8 +109,10 @@ type world struct {
 	fakes   *backuptest.Fakes
 	store   *memStore
 	restore *restore.Client
-	handler *automation.Handler
-	tasks   *sfnlocal.TaskServer
+	handler *function.Handler
+	// handlerOpts are the options handler was built with.
+	handlerOpts func(*function.Options)
+	tasks       *sfnlocal.TaskServer
 
 	mu        sync.Mutex
 	published []map[string]any
@@ -139,16 +142,17 @@ func newWorld(t *testing.T, emuOpts func(*backuptest.Options)) *world {
 		o.MaxWait = time.Minute
 		o.Services = restore.Services{EC2: w.fakes.EC2, RDS: w.fakes.RDS, DynamoDB: w.fakes.DynamoDB, EFS: w.fakes.EFS, FSx: w.fakes.FSx, S3: w.fakes.S3}
 	})
-	w.handler = automation.NewHandler(func(o *automation.HandlerOptions) {
+	w.handlerOpts = func(o *function.Options) {
 		o.Restore, o.Jobs = w.restore, api
 		o.Remediator = backup.NewRemediator(api)
 		o.Store, o.Bucket = w.store, testBucket
-		o.Retry = automation.Poll{MinDelay: time.Second, MaxDelay: 2 * time.Second}
-	})
+		o.RetryDelays = automation.Poll{MinDelay: time.Second, MaxDelay: 2 * time.Second}.Delays()
+	}
+	w.handler = function.New(w.handlerOpts)
 	// A Lambda execution environment runs one invocation at a time, and
 	// lambda.Handler reuses its output buffer between invocations; concurrent
 	// invocations are separate environments, so each gets its own handler.
-	fn := automation.LambdaFunc(w.handler)
+	// (A test may replace w.handler before it runs an execution.)
 	w.tasks = sfnlocal.NewTaskServer(t, func(ctx context.Context, state, resource string, input json.RawMessage) (any, error) {
 		switch {
 		case strings.HasSuffix(resource, ":lambda:invoke"):
@@ -161,7 +165,7 @@ func newWorld(t *testing.T, emuOpts func(*backuptest.Options)) *world {
 			w.mu.Lock()
 			w.lambdas++
 			w.mu.Unlock()
-			out, err := lambda.NewHandler(fn).Invoke(ctx, in.Payload)
+			out, err := lambda.NewHandler(function.Lambda(w.handler)).Invoke(ctx, in.Payload)
 			if err != nil {
 				var le messages.InvokeResponse_Error
 				if ok := asInvokeError(err, &le); ok {
@@ -291,7 +295,7 @@ func (w *world) run(t *testing.T, def []byte, name string, input any, tweak func
 func (w *world) report(t *testing.T, drillID string) *restore.Report {
 	t.Helper()
 	var rep restore.Report
-	require.NoError(t, json.Unmarshal(w.store.object(t, automation.DefaultReportPrefix+drillID+"/report.json"), &rep))
+	require.NoError(t, json.Unmarshal(w.store.object(t, function.DefaultReportPrefix+drillID+"/report.json"), &rep))
 	return &rep
 }
 
@@ -323,7 +327,7 @@ func TestDrillWorkflowSixTypes(t *testing.T) {
 	w := newWorld(t, nil)
 	arns := w.seed(t, nil, demoResources("a")...)
 	def := render(t, automation.DrillMachine)
-	input := automation.DrillInput{Vault: testVault, AllInVault: true, IAMRoleARN: testRole, MaxRPOSeconds: 86400}
+	input := function.DrillInput{Vault: testVault, AllInVault: true, IAMRoleARN: testRole, MaxRPOSeconds: 86400}
 	res := w.run(t, def, "drill-six", input, nil)
 	require.Empty(t, res.ErrorName, res.ErrorMessage)
 
@@ -343,7 +347,7 @@ func TestDrillWorkflowSixTypes(t *testing.T) {
 	assert.ElementsMatch(t, arns, slices.Collect(mapsKeys(got)))
 	assert.ElementsMatch(t, []string{"EBS", "EC2", "RDS", "DynamoDB", "EFS", "S3"}, slices.Collect(mapsValues(got)))
 	for _, name := range []string{"report.xml", "report.md", "report.html"} {
-		assert.NotEmpty(t, w.store.object(t, automation.DefaultReportPrefix+"drill-six/"+name))
+		assert.NotEmpty(t, w.store.object(t, function.DefaultReportPrefix+"drill-six/"+name))
 	}
 	assert.Empty(t, w.restored(), "every restored resource is deleted")
 	require.Len(t, w.published, 1)
@@ -415,7 +419,7 @@ func TestDrillWorkflowFailuresAndThrottling(t *testing.T) {
 	failRestores()
 	throttle(w, 0.3)
 	def := render(t, automation.DrillMachine, func(o *automation.Options) { o.MaxConcurrency = 25 })
-	input := automation.DrillInput{Vault: testVault, AllInVault: true, IAMRoleARN: testRole}
+	input := function.DrillInput{Vault: testVault, AllInVault: true, IAMRoleARN: testRole}
 	res := w.run(t, def, "drill-100", input, nil)
 	require.Empty(t, res.ErrorName, res.ErrorMessage)
 	retried := 0
@@ -469,7 +473,7 @@ func TestDrillWorkflowAbortedThenSwept(t *testing.T) {
 	require.NoError(t, w.srv.PutResource(decoy))
 
 	def := render(t, automation.DrillMachine)
-	input := automation.DrillInput{Vault: testVault, Targets: []automation.TargetInput{{ResourceARN: arns[0]}, {ResourceARN: arns[1]}, {ResourceARN: arns[2]}}, IAMRoleARN: testRole}
+	input := function.DrillInput{Vault: testVault, Targets: []function.TargetInput{{ResourceARN: arns[0]}, {ResourceARN: arns[1]}, {ResourceARN: arns[2]}}, IAMRoleARN: testRole}
 	started := 0
 	res := w.run(t, def, "drill-abort", input, func(c *sfnlocal.Config) {
 		c.WaitMs = 5
@@ -615,7 +619,7 @@ func TestRemediationFunction(t *testing.T) {
 	payload, err := json.Marshal(ev)
 	require.NoError(t, err)
 
-	fn := lambda.NewHandler(automation.LambdaFunc(w.handler))
+	fn := lambda.NewHandler(function.Lambda(w.handler))
 	var results []backup.Result
 	for range 2 {
 		b, err := fn.Invoke(t.Context(), payload)

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	smithywaiter "github.com/aws/smithy-go/waiter"
 
+	"github.com/backupkit/backupkit/automation/function"
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/restore"
 )
@@ -31,7 +32,7 @@ var _ SFNAPI = (*sfn.Client)(nil)
 // input while it runs returns the same execution (Step Functions'
 // idempotency for Standard workflows), so a retried call never starts a
 // second drill. It returns the execution ARN.
-func StartDrill(ctx context.Context, api SFNAPI, stateMachineARN, drillID string, in *DrillInput) (string, error) {
+func StartDrill(ctx context.Context, api SFNAPI, stateMachineARN, drillID string, in *function.DrillInput) (string, error) {
 	var errs []error
 	if stateMachineARN == "" {
 		errs = append(errs, &backup.ValidationError{Field: "stateMachineARN", Reason: "is required"})
@@ -177,10 +178,13 @@ func (w *ExecutionWaiter) Wait(ctx context.Context, executionARN string, maxWait
 }
 
 // FetchReport reads a drill's restore.Report (report.json) from the report
-// bucket, where the drill workflow's "Write reports" step put it.
-func FetchReport(ctx context.Context, store Store, bucket, drillID string, optFns ...func(*HandlerOptions)) (*restore.Report, error) {
-	h := NewHandler(append([]func(*HandlerOptions){func(o *HandlerOptions) { o.Store, o.Bucket = store, bucket }}, optFns...)...)
-	key := h.opts.Prefix + drillID + "/report.json"
+// bucket, where the drill workflow's "Write reports" step put it. prefix
+// is the function's report prefix; "" means function.DefaultReportPrefix.
+func FetchReport(ctx context.Context, store function.Store, bucket, prefix, drillID string) (*restore.Report, error) {
+	if prefix == "" {
+		prefix = function.DefaultReportPrefix
+	}
+	key := prefix + drillID + "/report.json"
 	out, err := store.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	if err != nil {
 		return nil, fmt.Errorf("read s3://%s/%s: %w", bucket, key, err)

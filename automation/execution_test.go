@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/backupkit/backupkit/automation"
+	"github.com/backupkit/backupkit/automation/function"
 	"github.com/backupkit/backupkit/backup"
 )
 
@@ -96,13 +97,13 @@ func TestStartDrill(t *testing.T) {
 	t.Parallel()
 	f := &fakeSFN{}
 	arn, err := automation.StartDrill(t.Context(), f, "arn:aws:states:us-east-1:123456789012:stateMachine:drill", "drill-1",
-		&automation.DrillInput{Vault: "v", AllInVault: true})
+		&function.DrillInput{Vault: "v", AllInVault: true})
 	require.NoError(t, err)
 	assert.Equal(t, "arn:aws:states:us-east-1:123456789012:execution:drill:drill-1", arn)
 	require.Len(t, f.started, 1)
 	assert.JSONEq(t, `{"vault":"v","allInVault":true}`, aws.ToString(f.started[0].Input))
 
-	_, err = automation.StartDrill(t.Context(), f, "", string(make([]byte, 81)), &automation.DrillInput{AllInVault: true})
+	_, err = automation.StartDrill(t.Context(), f, "", string(make([]byte, 81)), &function.DrillInput{AllInVault: true})
 	fields := map[string]bool{}
 	for _, ve := range backup.ValidationErrors(err) {
 		fields[ve.Field] = true

@@ -5,18 +5,9 @@ import (
 	"time"
 
 	"github.com/backupkit/backupkit/automation/asl"
+	"github.com/backupkit/backupkit/automation/function"
 	"github.com/backupkit/backupkit/backup"
 )
-
-// ErrorJobRunning is the error name of the "job" Lambda step while the job
-// it describes has not ended. The poll state's Retry on it does the
-// waiting: IntervalSeconds MinDelay, BackoffRate 2, MaxDelaySeconds
-// MaxDelay, so one poll cycle costs one state transition (Step Functions
-// counts each retry as one: https://aws.amazon.com/step-functions/pricing/
-// — "each retry will be charged as an additional state transition";
-// retrier fields: https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
-// A Wait, describe and Choice loop costs three.
-const ErrorJobRunning = "backupkit.JobRunning"
 
 // Poll sets the delays of the workflows' job poll loops, like the backup
 // package's waiters: the job is described right after it starts, then
@@ -84,13 +75,13 @@ func (p Poll) Cycles(d time.Duration) int {
 	return n
 }
 
-// retrier is the poll's Retry on ErrorJobRunning: the same delays as
-// Delays, and as many attempts as Step Functions allows (the "job" step
+// retrier is the poll's Retry on function.ErrorJobRunning: the same
+// delays as Delays, and as many attempts as Step Functions allows (the "job" step
 // itself ends the loop at the item's deadline).
 func (p Poll) retrier() asl.Retrier {
 	p = p.withDefaults()
 	return asl.Retrier{
-		ErrorEquals:     []string{ErrorJobRunning},
+		ErrorEquals:     []string{function.ErrorJobRunning},
 		IntervalSeconds: int(p.MinDelay / time.Second),
 		BackoffRate:     2,
 		MaxDelaySeconds: int(p.MaxDelay / time.Second),
@@ -98,21 +89,14 @@ func (p Poll) retrier() asl.Retrier {
 	}
 }
 
-// Job types the "job" Lambda step describes.
-const (
-	JobTypeBackup  = "BACKUP"
-	JobTypeRestore = "RESTORE"
-	JobTypeCopy    = "COPY"
-)
-
 // pollJob is a poll loop as one Lambda Task: the "job" step describes the
-// job at idPath once, fails with ErrorJobRunning while it runs (retried by
-// the Poll's backoff), ends the target with ErrorTargetFailed past the
-// item's deadline ($.state.deadline), and otherwise returns {"Status"},
-// which goes to resultPath. Other failures (after the Lambda and
+// job at idPath once, fails with function.ErrorJobRunning while it runs
+// (retried by the Poll's backoff), ends the target with
+// function.ErrorTargetFailed past the item's deadline ($.state.deadline),
+// and otherwise returns {"Status"}, which goes to resultPath. Other failures (after the Lambda and
 // TaskFailed retries) go to catchNext with the error at $.error.
 func (o Options) pollJob(jobType, idPath, resultPath, next, catchNext string) *asl.Task {
-	t := o.lambda(StepJob, next, map[string]any{"jobType": jobType, "jobId.$": idPath})
+	t := o.lambda(function.StepJob, next, map[string]any{"jobType": jobType, "jobId.$": idPath})
 	t.OutputPath = ""
 	t.ResultSelector = map[string]any{"Status.$": "$.Payload.Status"}
 	t.ResultPath = resultPath

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/backupkit/backupkit/automation/asl"
+	"github.com/backupkit/backupkit/automation/function"
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/plan"
 )
@@ -64,7 +65,7 @@ type TemplateOptions struct {
 	// DrillInput is the input of scheduled executions. Default: every
 	// resource with a recovery point in the vault named by the DrillVault
 	// parameter, restored with the template's restore role.
-	DrillInput *DrillInput
+	DrillInput *function.DrillInput
 	// Code is where the Lambda zip is: a local path for `aws cloudformation
 	// package` to upload ("dist/backupkit-lambda.zip"). Empty: the template
 	// takes CodeBucket and CodeKey parameters.
@@ -227,10 +228,10 @@ func Build(optFns ...func(*TemplateOptions)) (*Template, error) {
 		"Role":          GetAtt("FunctionRole", "Arn"),
 		"Code":          code,
 		"Environment": map[string]any{"Variables": map[string]any{
-			EnvReportBucket: Ref("ReportBucket"),
-			EnvTopicARN:     Ref("Topic"),
-			EnvRestoreRole:  GetAtt("RestoreRole", "Arn"),
-			EnvBackupRole:   GetAtt("BackupRole", "Arn"),
+			function.EnvReportBucket: Ref("ReportBucket"),
+			function.EnvTopicARN:     Ref("Topic"),
+			function.EnvRestoreRole:  GetAtt("RestoreRole", "Arn"),
+			function.EnvBackupRole:   GetAtt("BackupRole", "Arn"),
 		}},
 	}}
 	names := map[string]string{"DrillStateMachine": "drill", "SweepStateMachine": "sweep", "RemediateStateMachine": "remediate"}

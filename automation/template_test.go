@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/backupkit/backupkit/automation"
+	"github.com/backupkit/backupkit/automation/function"
 	"github.com/backupkit/backupkit/automation/internal/sfnlocal"
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/compliance"
@@ -229,7 +230,7 @@ func TestTemplateRefusesBadSettings(t *testing.T) {
 		"concurrency":     {func(o *automation.TemplateOptions) { o.Workflow.MaxConcurrency = 10001 }, "MaxConcurrency"},
 		"tolerated":       {func(o *automation.TemplateOptions) { o.Workflow.ToleratedFailurePercentage = 150 }, "ToleratedFailurePercentage"},
 		"memory":          {func(o *automation.TemplateOptions) { o.FunctionMemoryMB = 64 }, "FunctionMemoryMB"},
-		"bad drill input": {func(o *automation.TemplateOptions) { o.DrillInput = &automation.DrillInput{AllInVault: true} }, "Drill.Vault"},
+		"bad drill input": {func(o *automation.TemplateOptions) { o.DrillInput = &function.DrillInput{AllInVault: true} }, "Drill.Vault"},
 		"remediation":     {func(o *automation.TemplateOptions) { o.Remediation = "lambda" }, "Remediation"},
 	}
 	for name, tt := range tests {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/backupkit/backupkit/automation"
+	"github.com/backupkit/backupkit/automation/function"
 	"github.com/backupkit/backupkit/automation/internal/sfnlocal"
 	"github.com/backupkit/backupkit/backuptest"
 )
@@ -34,8 +35,8 @@ func TestTransitionsPerTarget(t *testing.T) {
 			w.seed(t, func() { clock.Advance(d + time.Minute) }, demoResources("tr")[0])
 			def := render(t, automation.DrillMachine)
 			name := "drill-tr-" + d.String()
-			res := w.run(t, def, name, automation.DrillInput{Vault: testVault, AllInVault: true, IAMRoleARN: testRole}, func(c *sfnlocal.Config) {
-				c.AdvanceClock, c.ClockRetries = true, []string{automation.ErrorJobRunning}
+			res := w.run(t, def, name, function.DrillInput{Vault: testVault, AllInVault: true, IAMRoleARN: testRole}, func(c *sfnlocal.Config) {
+				c.AdvanceClock, c.ClockRetries = true, []string{function.ErrorJobRunning}
 			})
 			require.Empty(t, res.ErrorName, res.ErrorMessage)
 			rep := w.report(t, name)

@@ -3,9 +3,9 @@ package automation
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/backupkit/backupkit/automation/asl"
+	"github.com/backupkit/backupkit/automation/function"
 	"github.com/backupkit/backupkit/backup"
 )
 
@@ -142,35 +142,16 @@ const (
 	StatePublishOutcome  = "Publish remediation outcome"
 )
 
-// Lambda steps: the "step" of the payload each Lambda Task sends.
-const (
-	StepPlan         = "plan"
-	StepPrepare      = "prepare"
-	StepBackedUp     = "backed-up"
-	StepRestoreInput = "restore-input"
-	StepJob          = "job"
-	StepValidate     = "validate"
-	StepCleanup      = "cleanup"
-	StepUnfinished   = "unfinished"
-	StepReport       = "report"
-	StepRemediate    = "remediate"
-)
-
 func (o Options) arn(service string) string {
 	return fmt.Sprintf("arn:%s:states:::%s", o.Partition, service)
 }
-
-// ErrorTargetFailed is the error name of a Lambda step that ends its
-// target (no recovery point, failed backup, bad metadata…): never
-// retried, caught by the cleanup step.
-const ErrorTargetFailed = "backupkit.TargetFailed"
 
 // lambdaRetry retries the Lambda service's transient errors and, because
 // every step is idempotent, a failed step twice — but not a step that
 // ended its target.
 func lambdaRetry() []asl.Retrier {
 	return []asl.Retrier{
-		{ErrorEquals: []string{ErrorTargetFailed}, MaxAttempts: asl.Attempts(0)},
+		{ErrorEquals: []string{function.ErrorTargetFailed}, MaxAttempts: asl.Attempts(0)},
 		{ErrorEquals: []string{"Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"},
 			IntervalSeconds: 2, MaxAttempts: asl.Attempts(6), BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: "FULL"},
 		{ErrorEquals: []string{asl.ErrorTaskFailed}, IntervalSeconds: 2, MaxAttempts: asl.Attempts(2), BackoffRate: 2},
@@ -248,7 +229,7 @@ func DrillMachine(optFns ...func(*Options)) (*asl.StateMachine, error) {
 	o = o.withDefaults()
 	states := map[string]asl.State{}
 
-	plan := o.lambda(StepPlan, StateDrillTargets, map[string]any{"drillId.$": "$$.Execution.Name"})
+	plan := o.lambda(function.StepPlan, StateDrillTargets, map[string]any{"drillId.$": "$$.Execution.Name"})
 	plan.Catch = catchTo(StatePlanFailed, "$.error")
 	states[StatePlan] = plan
 	states[StatePlanFailed] = &asl.Fail{Error: "backupkit.DrillNotPlanned", Cause: "the drill's targets could not be resolved; see the execution history"}
@@ -321,15 +302,9 @@ func (o Options) resultWriter(name string) *asl.ResultWriter {
 
 // addSweep adds the states from "Find unfinished targets" to the end.
 func (o Options) addSweep(states map[string]asl.State) {
-	states[StateFindUnfinished] = o.lambda(StepUnfinished, StateSweepTargets, nil)
+	states[StateFindUnfinished] = o.lambda(function.StepUnfinished, StateSweepTargets, nil)
 	sweep := map[string]asl.State{}
-	clean := o.lambda(StepCleanup, StateSwept, nil)
-	sweep[StateSweep] = clean
-	sweep[StateSwept] = &asl.Choice{
-		Choices: []asl.ChoiceRule{{Condition: asl.IsTrue("$.state.done"), Next: StateSweepDone}},
-		Default: StateSweepWait,
-	}
-	sweep[StateSweepWait] = &asl.Wait{SecondsPath: "$.state.retryDelaySeconds", Next: StateSweep}
+	o.stepLoop(sweep, function.StepCleanup, StateSweep, StateSwept, StateSweepWait, asl.IsTrue("$.state.done"), StateSweepDone)
 	sweep[StateSweepDone] = &asl.Succeed{}
 	states[StateSweepTargets] = &asl.Map{
 		Comment:    "Targets with a recorded start and no result: the same guarded cleanup as a finished target.",
@@ -347,24 +322,50 @@ func (o Options) addSweep(states map[string]asl.State) {
 		Catch:          catchTo(StateReport, "$.sweepError"),
 		Next:           StateReport,
 	}
-	states[StateReport] = o.lambda(StepReport, StatePublish, nil)
-	states[StatePublish] = &asl.Task{
-		Resource: o.arn("sns:publish"),
-		Parameters: map[string]any{
-			"TopicArn":  o.TopicARN,
-			"Subject.$": "$.summary.subject",
-			"Message.$": "$.summary.message",
-		},
+	states[StateReport] = o.lambda(function.StepReport, StatePublish, nil)
+	states[StatePublish] = o.publish("$.summary.subject", "$.summary.message")
+}
+
+// publish is the last state of a workflow: an SNS publish to TopicARN of
+// the subject and message at those paths (JSONPaths or intrinsic
+// functions), retried on SNS's transient errors.
+func (o Options) publish(subject, message string) *asl.Task {
+	return &asl.Task{
+		Resource:   o.arn("sns:publish"),
+		Parameters: map[string]any{"TopicArn": o.TopicARN, "Subject.$": subject, "Message.$": message},
 		Retry:      []asl.Retrier{{ErrorEquals: []string{"SNS.ThrottledException", "SNS.InternalErrorException", asl.ErrorTaskFailed}, IntervalSeconds: 2, MaxAttempts: asl.Attempts(4), BackoffRate: 2, JitterStrategy: "FULL"}},
 		ResultPath: asl.Discard,
 		End:        true,
 	}
 }
 
+// stepLoop adds a Lambda step that runs until done holds: the step
+// (named name) goes to the Choice check, which leads to next when done
+// holds and otherwise to the Wait wait, which pauses
+// $.state.retryDelaySeconds (set by the step) and runs the step again.
+// It returns the step, for its Catch.
+func (o Options) stepLoop(states map[string]asl.State, step, name, check, wait string, done asl.Condition, next string) *asl.Task {
+	t := o.lambda(step, check, nil)
+	states[name] = t
+	states[check] = &asl.Choice{Choices: []asl.ChoiceRule{{Condition: done, Next: next}}, Default: wait}
+	states[wait] = &asl.Wait{SecondsPath: "$.state.retryDelaySeconds", Next: name}
+	return t
+}
+
+// backupCall is an AWS Backup call of a drill item (with the item's
+// Credentials when CrossAccount) whose failure, after backupRetry, goes
+// to "Clean up" with the error at errorPath.
+func (o Options) backupCall(action, next, errorPath string) *asl.Task {
+	t := o.sdk(action, true)
+	t.Catch = catchTo(StateCleanup, errorPath)
+	t.Next = next
+	return &t
+}
+
 // itemProcessor is one target's child workflow.
 func (o Options) itemProcessor() *asl.Processor {
 	s := map[string]asl.State{}
-	prepare := o.lambda(StepPrepare, StateFreshBackup, nil)
+	prepare := o.lambda(function.StepPrepare, StateFreshBackup, nil)
 	prepare.Catch = catchTo(StateCleanup, "$.error")
 	s[StatePrepare] = prepare
 	s[StateFreshBackup] = &asl.Choice{
@@ -373,63 +374,44 @@ func (o Options) itemProcessor() *asl.Processor {
 	}
 
 	// Fresh backup: start, then poll the job (one transition per cycle).
-	start := o.sdk("startBackupJob", true)
+	start := o.backupCall("startBackupJob", StateBackupJob, "$.error")
 	start.InputPath = "$.state.startBackup"
 	start.ResultSelector = map[string]any{"BackupJobId.$": "$.BackupJobId"}
 	start.ResultPath = "$.backupJob"
-	start.Catch = catchTo(StateCleanup, "$.error")
-	start.Next = StateBackupJob
-	s[StateBackupJob] = o.pollJob(JobTypeBackup, "$.backupJob.BackupJobId", "$.job", StateRecordBackup, StateCleanup)
-	s[StateStartBackup] = &start
-	record := o.lambda(StepBackedUp, StateGetMetadata, nil)
+	s[StateStartBackup] = start
+	s[StateBackupJob] = o.pollJob(function.JobTypeBackup, "$.backupJob.BackupJobId", "$.job", StateRecordBackup, StateCleanup)
+	record := o.lambda(function.StepBackedUp, StateGetMetadata, nil)
 	record.Catch = catchTo(StateCleanup, "$.error")
 	s[StateRecordBackup] = record
 
 	// Restore: metadata, merge, start, poll the job until it ends. "Validate
 	// restore" reads the ended job as restore.Client.Run does: a FAILED or
-	// ABORTED job ends the target (ErrorTargetFailed, caught by "Clean up")
-	// with the same error.
-	md := o.sdk("getRecoveryPointRestoreMetadata", true)
+	// ABORTED job ends the target (function.ErrorTargetFailed, caught by
+	// "Clean up") with the same error.
+	md := o.backupCall("getRecoveryPointRestoreMetadata", StateRestoreInput, "$.error")
 	md.Parameters = map[string]any{"BackupVaultName.$": "$.target.vault", "RecoveryPointArn.$": "$.target.recoveryPointArn"}
 	md.ResultSelector = map[string]any{"RestoreMetadata.$": "$.RestoreMetadata"}
 	md.ResultPath = "$.restoreMetadata"
-	md.Catch = catchTo(StateCleanup, "$.error")
-	md.Next = StateRestoreInput
-	s[StateGetMetadata] = &md
-	in := o.lambda(StepRestoreInput, StateStartRestore, nil)
+	s[StateGetMetadata] = md
+	in := o.lambda(function.StepRestoreInput, StateStartRestore, nil)
 	in.Catch = catchTo(StateCleanup, "$.error")
 	s[StateRestoreInput] = in
-	startRestore := o.sdk("startRestoreJob", true)
+	startRestore := o.backupCall("startRestoreJob", StateRestoreJob, "$.error")
 	startRestore.InputPath = "$.state.startRestore"
 	startRestore.ResultSelector = map[string]any{"RestoreJobId.$": "$.RestoreJobId"}
 	startRestore.ResultPath = "$.restoreJob"
-	startRestore.Catch = catchTo(StateCleanup, "$.error")
-	startRestore.Next = StateRestoreJob
-	s[StateRestoreJob] = o.pollJob(JobTypeRestore, "$.restoreJob.RestoreJobId", "$.job", StateValidate, StateCleanup)
-	s[StateStartRestore] = &startRestore
+	s[StateStartRestore] = startRestore
+	s[StateRestoreJob] = o.pollJob(function.JobTypeRestore, "$.restoreJob.RestoreJobId", "$.job", StateValidate, StateCleanup)
 
-	// Validate (until the restored resource is ready), report, clean up.
-	validate := o.lambda(StepValidate, StateValidated, nil)
+	// Validate (until the restored resource is ready), report, clean up
+	// (until everything the restore created is gone).
+	validate := o.stepLoop(s, function.StepValidate, StateValidate, StateValidated, StateValidateWait, asl.Present("$.state.putValidation"), StateReportResult)
 	validate.Catch = catchTo(StateCleanup, "$.error")
-	s[StateValidate] = validate
-	s[StateValidated] = &asl.Choice{
-		Choices: []asl.ChoiceRule{{Condition: asl.Present("$.state.putValidation"), Next: StateReportResult}},
-		Default: StateValidateWait,
-	}
-	s[StateValidateWait] = &asl.Wait{SecondsPath: "$.state.retryDelaySeconds", Next: StateValidate}
-	put := o.sdk("putRestoreValidationResult", true)
+	put := o.backupCall("putRestoreValidationResult", StateCleanup, "$.reportError")
 	put.InputPath = "$.state.putValidation"
 	put.ResultPath = asl.Discard
-	put.Catch = catchTo(StateCleanup, "$.reportError")
-	put.Next = StateCleanup
-	s[StateReportResult] = &put
-
-	s[StateCleanup] = o.lambda(StepCleanup, StateCleaned, nil)
-	s[StateCleaned] = &asl.Choice{
-		Choices: []asl.ChoiceRule{{Condition: asl.IsTrue("$.state.done"), Next: StateTargetDone}},
-		Default: StateCleanupWait,
-	}
-	s[StateCleanupWait] = &asl.Wait{SecondsPath: "$.state.retryDelaySeconds", Next: StateCleanup}
+	s[StateReportResult] = put
+	o.stepLoop(s, function.StepCleanup, StateCleanup, StateCleaned, StateCleanupWait, asl.IsTrue("$.state.done"), StateTargetDone)
 	s[StateTargetDone] = &asl.Succeed{}
 	return &asl.Processor{Mode: "DISTRIBUTED", ExecutionType: "STANDARD", StartAt: StatePrepare, States: s}
 }
@@ -452,10 +434,10 @@ func RemediateMachine(optFns ...func(*Options)) (*asl.StateMachine, error) {
 	}
 	o = o.withDefaults()
 	s := map[string]asl.State{}
-	s[StateRemediate] = o.lambda(StepRemediate, StateRestarted, nil)
+	s[StateRemediate] = o.lambda(function.StepRemediate, StateRestarted, nil)
 	backupPoll, copyPoll := StateRestartedBackup, StateRestartedCopy
-	s[backupPoll] = o.pollJob(JobTypeBackup, "$.result.newJobId", "$.job", StatePublishOutcome, StatePublishOutcome)
-	s[copyPoll] = o.pollJob(JobTypeCopy, "$.result.newJobId", "$.job", StatePublishOutcome, StatePublishOutcome)
+	s[backupPoll] = o.pollJob(function.JobTypeBackup, "$.result.newJobId", "$.job", StatePublishOutcome, StatePublishOutcome)
+	s[copyPoll] = o.pollJob(function.JobTypeCopy, "$.result.newJobId", "$.job", StatePublishOutcome, StatePublishOutcome)
 	s[StateRestarted] = &asl.Choice{
 		Choices: []asl.ChoiceRule{
 			{Condition: asl.AllOf(asl.Equals("$.result.action", backup.ActionRestarted), asl.Equals("$.result.jobType", backup.JobTypeBackup)), Next: backupPoll},
@@ -464,27 +446,10 @@ func RemediateMachine(optFns ...func(*Options)) (*asl.StateMachine, error) {
 		Default: StateNothingToFollow,
 	}
 	s[StateNothingToFollow] = &asl.Succeed{Comment: "Ignored or not retryable: the remediator already notified SNS."}
-	s[StatePublishOutcome] = &asl.Task{
-		Resource: o.arn("sns:publish"),
-		Parameters: map[string]any{
-			"TopicArn":  o.TopicARN,
-			"Subject.$": "States.Format('AWS Backup remediation: restarted {} job {}', $.result.jobType, $.result.failedJobId)",
-			"Message.$": "States.JsonToString($)",
-		},
-		Retry:      []asl.Retrier{{ErrorEquals: []string{"SNS.ThrottledException", "SNS.InternalErrorException", asl.ErrorTaskFailed}, IntervalSeconds: 2, MaxAttempts: asl.Attempts(4), BackoffRate: 2, JitterStrategy: "FULL"}},
-		ResultPath: asl.Discard,
-		End:        true,
-	}
+	s[StatePublishOutcome] = o.publish("States.Format('AWS Backup remediation: restarted {} job {}', $.result.jobType, $.result.failedJobId)", "States.JsonToString($)")
 	return &asl.StateMachine{
 		Comment: "backupkit remediation: restart failed backup and copy jobs, follow the restarted job, notify (generated by backupkit)",
 		StartAt: StateRemediate,
 		States:  s,
 	}, nil
-}
-
-// waitSeconds converts a delay for a Wait state, rounding up to whole
-// seconds (at least 1).
-func waitSeconds(d time.Duration) int {
-	s := int((d + time.Second - 1) / time.Second)
-	return max(s, 1)
 }

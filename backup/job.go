@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -15,11 +14,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+
+	"github.com/backupkit/backupkit/internal/lazyre"
 )
 
 var (
-	vaultNameRE = regexp.MustCompile(`^[a-zA-Z0-9\-_]{2,50}$`)
-	accountRE   = regexp.MustCompile(`^[0-9]{12}$`)
+	vaultNameRE = lazyre.New(`^[a-zA-Z0-9\-_]{2,50}$`)
+	accountRE   = lazyre.New(`^[0-9]{12}$`)
 )
 
 // MaxRecoveryPointTags is the AWS quota of recovery point tags per job.

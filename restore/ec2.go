@@ -11,6 +11,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/lazyre"
 )
 
 // EC2 restores an Amazon EC2 instance recovery point to a new instance.
@@ -39,7 +40,7 @@ type EC2 struct {
 	Extra map[string]string
 }
 
-var instanceTypeRE = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+var instanceTypeRE = lazyre.New(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
 
 // ResourceType implements Input.
 func (EC2) ResourceType() backup.ResourceType { return backup.EC2 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -129,7 +128,7 @@ func (b *builder) enum(field, key, v string, allowed ...string) {
 	b.m[key] = v
 }
 
-func (b *builder) pattern(field, key, v string, re *regexp.Regexp, want string) {
+func (b *builder) pattern(field, key, v string, re interface{ MatchString(string) bool }, want string) {
 	if v == "" {
 		return
 	}

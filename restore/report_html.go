@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -271,20 +272,23 @@ func buildGantt(r *Report) gantt {
 	return g
 }
 
-var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
-	"add":  func(a, b int) int { return a + b },
-	"mul":  func(a, b int) int { return a * b },
-	"f":    func(f float64) string { return fmt.Sprintf("%.1f", f) },
-	"secs": func(s float64) string { return FormatDuration(seconds(s)) },
-	"rpo":  func(t TargetResult) string { return t.RPOText() },
-	"rtoR": func(t TargetResult) string { return t.RTORestoreText() },
-	"rtoT": func(t TargetResult) string { return t.RTOTotalText() },
-	"tgt": func(d time.Duration, objective string) string {
-		return withObjective(targetText(d), objective)
-	},
-	"met":     metText,
-	"failure": failureText,
-}).Parse(`<!DOCTYPE html>
+// htmlReport is parsed on first use, not when a program linking restore
+// starts (the Lambda function's cold start).
+var htmlReport = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"add":  func(a, b int) int { return a + b },
+		"mul":  func(a, b int) int { return a * b },
+		"f":    func(f float64) string { return fmt.Sprintf("%.1f", f) },
+		"secs": func(s float64) string { return FormatDuration(seconds(s)) },
+		"rpo":  func(t TargetResult) string { return t.RPOText() },
+		"rtoR": func(t TargetResult) string { return t.RTORestoreText() },
+		"rtoT": func(t TargetResult) string { return t.RTOTotalText() },
+		"tgt": func(d time.Duration, objective string) string {
+			return withObjective(targetText(d), objective)
+		},
+		"met":     metText,
+		"failure": failureText,
+	}).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Restore drill {{.R.DrillID}}</title>
@@ -364,6 +368,7 @@ svg{display:block;width:100%;height:auto}svg text{font-size:11px;font-family:sys
 </section>
 </body></html>
 `))
+})
 
 // WriteHTML writes a self-contained HTML page (no external assets): the
 // verdict and who ran the drill, where and how; a timeline of each target's
@@ -389,5 +394,5 @@ func (r *Report) WriteHTML(w io.Writer) error {
 			return t.RPO, ok, t.MaxRPO, t.RPOMet
 		}),
 	}}
-	return htmlReport.Execute(w, data)
+	return htmlReport().Execute(w, data)
 }

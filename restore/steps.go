@@ -218,6 +218,9 @@ func (c *Client) StepPrepare(ctx context.Context, d *Drill, start time.Time, s *
 		if err := c.selectPoint(ctx, r, tr); err != nil {
 			return nil, failTarget(err)
 		}
+		// Later steps (and the workflow's restore metadata Task) restore
+		// the point chosen here.
+		s.RecoveryPointARN = tr.res.RecoveryPointARN
 	}
 	r.measureRPO(tr)
 	c.beginPhase(s, tr.res, "")

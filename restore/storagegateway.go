@@ -1,13 +1,13 @@
 package restore
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/lazyre"
 )
 
-var sgTargetNameRE = regexp.MustCompile(`^[a-z0-9.-]{1,200}$`)
+var sgTargetNameRE = lazyre.New(`^[a-z0-9.-]{1,200}$`)
 
 // StorageGateway restores an AWS Storage Gateway volume recovery point.
 // Key names follow the AWS Backup developer guide; this package has not

@@ -36,7 +36,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssmsap"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/backupkit/backupkit/automation"
+	"github.com/backupkit/backupkit/automation/function"
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/gateway"
 	"github.com/backupkit/backupkit/restore"
@@ -48,12 +48,12 @@ func main() {
 		fmt.Fprintln(os.Stderr, "backupkit-lambda:", err)
 		os.Exit(1)
 	}
-	lambda.Start(automation.LambdaFunc(h))
+	lambda.Start(function.Lambda(h))
 }
 
 // newHandler builds the handler from the environment. Clients are created
 // without calling AWS, so the function is ready within milliseconds.
-func newHandler(ctx context.Context) (*automation.Handler, error) {
+func newHandler(ctx context.Context) (*function.Handler, error) {
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load AWS config: %w", err)
@@ -63,7 +63,7 @@ func newHandler(ctx context.Context) (*automation.Handler, error) {
 	s3c := s3.NewFromConfig(cfg)
 	restoreClient := func(cfg aws.Config, api *awsbackup.Client) *restore.Client {
 		return restore.New(api, func(o *restore.Options) {
-			o.IAMRoleARN = os.Getenv(automation.EnvRestoreRole)
+			o.IAMRoleARN = os.Getenv(function.EnvRestoreRole)
 			o.Logger = logger
 			o.Services = restore.Services{
 				EC2: ec2.NewFromConfig(cfg), RDS: rds.NewFromConfig(cfg), DynamoDB: dynamodb.NewFromConfig(cfg),
@@ -75,18 +75,18 @@ func newHandler(ctx context.Context) (*automation.Handler, error) {
 	rc := restoreClient(cfg, api)
 	roles := &roleClients{base: cfg, sts: sts.NewFromConfig(cfg), build: restoreClient, byRole: map[string]*roleClient{}}
 	rem := backup.NewRemediator(api, func(o *backup.RemediatorOptions) {
-		o.SNS, o.TopicARN, o.Logger = sns.NewFromConfig(cfg), os.Getenv(automation.EnvTopicARN), logger
+		o.SNS, o.TopicARN, o.Logger = sns.NewFromConfig(cfg), os.Getenv(function.EnvTopicARN), logger
 	})
-	return automation.NewHandler(func(o *automation.HandlerOptions) {
+	return function.New(func(o *function.Options) {
 		o.Restore, o.Remediator, o.Jobs = rc, rem, api
 		o.RestoreFor = func(_ context.Context, roleARN string) (*restore.Client, error) {
 			return roles.get(roleARN).restore, nil
 		}
-		o.JobsFor = func(_ context.Context, roleARN string) (automation.JobsAPI, error) {
+		o.JobsFor = func(_ context.Context, roleARN string) (function.JobsAPI, error) {
 			return roles.get(roleARN).api, nil
 		}
-		o.Store, o.Bucket = s3c, os.Getenv(automation.EnvReportBucket)
-		if p := os.Getenv(automation.EnvReportPrefix); p != "" {
+		o.Store, o.Bucket = s3c, os.Getenv(function.EnvReportBucket)
+		if p := os.Getenv(function.EnvReportPrefix); p != "" {
 			o.Prefix = p
 		}
 		o.Logger = logger

@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/backupkit/backupkit/automation"
+	"github.com/backupkit/backupkit/automation/function"
 	"github.com/backupkit/backupkit/backuptest"
 )
 
@@ -38,44 +39,79 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// BenchmarkPackage builds the function as Lambda runs it (linux/arm64,
-// through the go build cache) and checks the zip: one executable named
-// bootstrap at its root, an arm64 ELF, at most 15 MB zipped. It reports
-// the zipped and unzipped sizes:
-//
-//	go test -run '^$' -bench Package -benchtime 1x ./cmd/backupkit-lambda
-//
-// A benchmark rather than a test: a cold arm64 build of the AWS SDK takes
-// minutes of CPU, more than a test run may spend on a shared machine.
-func BenchmarkPackage(b *testing.B) {
-	var zipped int64
-	var unzipped uint64
-	for b.Loop() {
-		path, err := automation.Package(b.Context(), b.TempDir(), func(o *automation.PackageOptions) { o.Source = "../.." })
-		require.NoError(b, err)
-		st, err := os.Stat(path)
-		require.NoError(b, err)
-		zipped = st.Size()
-		require.LessOrEqual(b, zipped, int64(automation.MaxPackageBytes), "zipped size")
-		zr, err := zip.OpenReader(path)
-		require.NoError(b, err)
-		require.Len(b, zr.File, 1)
-		f := zr.File[0]
-		require.Equal(b, "bootstrap", f.Name)
-		require.Equal(b, os.FileMode(0o755), f.Mode().Perm())
-		rc, err := f.Open()
-		require.NoError(b, err)
-		hdr := make([]byte, 20)
-		_, err = io.ReadFull(rc, hdr)
-		require.NoError(b, err)
-		require.Equal(b, "\x7fELF", string(hdr[:4]))
-		require.Equal(b, uint16(183), binary.LittleEndian.Uint16(hdr[18:20]), "EM_AARCH64")
-		unzipped = f.UncompressedSize64
-		_ = rc.Close()
-		_ = zr.Close()
+// lambdaServices are the AWS SDK service packages the function may link:
+// the ones its steps call (AWS Backup, the restored resources' services,
+// S3 for records and reports, SNS for remediation notices, STS for
+// cross-account roles) and the ones the default credential chain brings
+// (SSO, SSO OIDC, Sign-In). Every service package's init runs on each
+// cold start (the largest cost of init after the Go runtime).
+var lambdaServices = []string{"backup", "dynamodb", "ec2", "efs", "fsx", "rds", "s3", "signin", "sns", "ssmsap", "sso", "ssooidc", "sts"}
+
+// TestDependencies fails when the function's import graph again holds a
+// service it does not call or a backupkit package it does not run (the
+// automation package's template generation, which brought Organizations,
+// Config, Athena and the Resource Groups Tagging API through compliance
+// and fleet, and Step Functions).
+func TestDependencies(t *testing.T) {
+	t.Parallel()
+	out, err := exec.CommandContext(t.Context(), "go", "list", "-deps", ".").Output()
+	require.NoError(t, err)
+	const sdk, own = "github.com/aws/aws-sdk-go-v2/service/", "github.com/backupkit/backupkit/"
+	var services []string
+	for _, pkg := range strings.Fields(string(out)) {
+		if name, ok := strings.CutPrefix(pkg, sdk); ok && !strings.Contains(name, "/") {
+			services = append(services, name)
+		}
+		if name, ok := strings.CutPrefix(pkg, own); ok {
+			assert.NotContains(t, []string{"automation", "automation/asl", "compliance", "fleet", "plan", "backuptest"}, name, "backupkit-lambda imports %s", pkg)
+		}
+		assert.NotContains(t, pkg, "yaml", "backupkit-lambda imports %s", pkg)
 	}
-	b.ReportMetric(float64(zipped)/(1<<20), "zip-MB")
-	b.ReportMetric(float64(unzipped)/(1<<20), "unzipped-MB")
+	slices.Sort(services)
+	assert.Equal(t, lambdaServices, services, "AWS SDK services linked into backupkit-lambda")
+}
+
+// TestPackage builds the function as Lambda runs it, through the real
+// automation.Package path (linux/arm64, CGO_ENABLED=0, -trimpath,
+// stripped), and checks the zip: one executable named bootstrap at its
+// root, an arm64 ELF, at most 15 MB zipped. scripts/test builds the same
+// binary first, so here the build cache only links it; a cold cache
+// compiles the AWS SDK for arm64, which takes minutes of CPU, so the
+// build gets the test's remaining time less a minute and fails saying so.
+func TestPackage(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	if dl, ok := t.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, dl.Add(-time.Minute))
+		defer cancel()
+	}
+	started := time.Now()
+	path, err := automation.Package(ctx, t.TempDir(), func(o *automation.PackageOptions) { o.Source = "../.." })
+	if ctx.Err() != nil {
+		t.Fatalf("the linux/arm64 build did not finish before the test's deadline (%v): scripts/test builds it before the tests to fill the build cache", time.Since(started))
+	}
+	require.NoError(t, err)
+	st, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, st.Size(), int64(automation.MaxPackageBytes), "zipped size")
+	zr, err := zip.OpenReader(path)
+	require.NoError(t, err)
+	defer zr.Close()
+	require.Len(t, zr.File, 1)
+	f := zr.File[0]
+	assert.Equal(t, "bootstrap", f.Name)
+	assert.Equal(t, os.FileMode(0o755), f.Mode().Perm())
+	rc, err := f.Open()
+	require.NoError(t, err)
+	defer rc.Close()
+	hdr := make([]byte, 20)
+	_, err = io.ReadFull(rc, hdr)
+	require.NoError(t, err)
+	assert.Equal(t, "\x7fELF", string(hdr[:4]))
+	assert.Equal(t, byte(2), hdr[4], "ELFCLASS64")
+	assert.Equal(t, uint16(183), binary.LittleEndian.Uint16(hdr[18:20]), "e_machine EM_AARCH64")
+	t.Logf("backupkit-lambda.zip: %.2f MB zipped, %.2f MB unzipped, packaged in %v", float64(st.Size())/(1<<20), float64(f.UncompressedSize64)/(1<<20), time.Since(started).Round(time.Millisecond))
 }
 
 func TestBadPackageSource(t *testing.T) {
@@ -160,7 +196,7 @@ func start(tb testing.TB, cmd *exec.Cmd, api *runtimeAPI, endpoint string, extra
 	tb.Helper()
 	cmd.Env = append([]string{"AWS_LAMBDA_RUNTIME_API=" + api.addr, "AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=secret",
 		"AWS_LAMBDA_FUNCTION_NAME=backupkit", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256", "AWS_EC2_METADATA_DISABLED=true",
-		automation.EnvReportBucket + "=reports", "HOME=" + tb.TempDir()}, extra...)
+		function.EnvReportBucket + "=reports", "HOME=" + tb.TempDir()}, extra...)
 	if endpoint != "" {
 		cmd.Env = append(cmd.Env, "AWS_ENDPOINT_URL="+endpoint)
 	}
@@ -199,7 +235,7 @@ func TestLambdaRuntime(t *testing.T) {
 	kind, body := rt.answer(t)
 	require.Equal(t, "error", kind, body)
 	require.NoError(t, json.Unmarshal([]byte(body), &le))
-	assert.Equal(t, automation.ErrorJobRunning, le.ErrorType)
+	assert.Equal(t, function.ErrorJobRunning, le.ErrorType)
 	assert.Contains(t, le.ErrorMessage, aws.ToString(job.BackupJobId))
 	assert.Positive(t, srv.CallCount("DescribeBackupJob"), "the function called the emulator")
 
@@ -218,11 +254,19 @@ func TestLambdaRuntime(t *testing.T) {
 //	go test -run '^$' -bench ColdStart -benchtime 20x ./cmd/backupkit-lambda
 //
 // It reports the medians (init-ms, baseline-init-ms) and their ratio.
+// BACKUPKIT_COLDSTART_COMPARE names another build of the function (say,
+// of an earlier commit, built with the same flags) to start in the same
+// rounds; its median is compare-init-ms.
 func BenchmarkColdStart(b *testing.B) {
 	bins := map[string]string{"backupkit": buildHost(b, "."), "baseline": buildHost(b, "./testdata/minimal")}
+	names := []string{"backupkit", "baseline"}
+	if other := os.Getenv("BACKUPKIT_COLDSTART_COMPARE"); other != "" {
+		bins["compare"] = other
+		names = append(names, "compare")
+	}
 	times := map[string][]time.Duration{}
 	for b.Loop() {
-		for _, name := range []string{"backupkit", "baseline"} {
+		for _, name := range names {
 			rt := newRuntimeAPI(b)
 			started := start(b, exec.Command(bins[name]), rt, "")
 			select {
@@ -241,6 +285,9 @@ func BenchmarkColdStart(b *testing.B) {
 	b.ReportMetric(float64(ours.Microseconds())/1000, "init-ms")
 	b.ReportMetric(float64(base.Microseconds())/1000, "baseline-init-ms")
 	b.ReportMetric(float64(ours)/float64(base), "ratio")
+	if ds := times["compare"]; len(ds) > 0 {
+		b.ReportMetric(float64(median(ds).Microseconds())/1000, "compare-init-ms")
+	}
 }
 
 func buildHost(tb testing.TB, pkg string) string {

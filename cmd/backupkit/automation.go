@@ -14,6 +14,7 @@ import (
 
 	"github.com/backupkit/backupkit/automation"
 	"github.com/backupkit/backupkit/automation/asl"
+	"github.com/backupkit/backupkit/automation/function"
 	"github.com/backupkit/backupkit/backup"
 )
 
@@ -102,13 +103,13 @@ func newAutomationTemplateCmd() *cobra.Command {
 		Short: "Print the CloudFormation template (JSON): state machines, Lambda function, least-privilege roles, rules, schedule, topic, bucket",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var di *automation.DrillInput
+			var di *function.DrillInput
 			if input != "" {
 				b, err := os.ReadFile(input)
 				if err != nil {
 					return fmt.Errorf("--drill-input: %w", err)
 				}
-				di = &automation.DrillInput{}
+				di = &function.DrillInput{}
 				dec := json.NewDecoder(bytesReader(b))
 				dec.DisallowUnknownFields()
 				if err := dec.Decode(di); err != nil {
@@ -177,7 +178,7 @@ func newAutomationStartCmd() *cobra.Command {
 	var (
 		af                     awsFlags
 		machine, name, input   string
-		in                     automation.DrillInput
+		in                     function.DrillInput
 		resources              []string
 		maxRTO, maxRPO         time.Duration
 		wait                   bool
@@ -202,7 +203,7 @@ func newAutomationStartCmd() *cobra.Command {
 				}
 			}
 			for _, a := range resources {
-				in.Targets = append(in.Targets, automation.TargetInput{ResourceARN: a})
+				in.Targets = append(in.Targets, function.TargetInput{ResourceARN: a})
 			}
 			in.MaxRTOSeconds, in.MaxRPOSeconds = maxRTO.Seconds(), maxRPO.Seconds()
 			if name == "" {
@@ -233,7 +234,7 @@ func newAutomationStartCmd() *cobra.Command {
 			if _, err := automation.NewExecutionWaiter(api).Wait(cmd.Context(), arn, maxWait); err != nil {
 				return err
 			}
-			rep, err := automation.FetchReport(cmd.Context(), s3.NewFromConfig(cfg), reportBucket, name)
+			rep, err := automation.FetchReport(cmd.Context(), s3.NewFromConfig(cfg), reportBucket, "", name)
 			if err != nil {
 				return err
 			}
@@ -263,7 +264,7 @@ func newAutomationStartCmd() *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&machine, "state-machine", "", "drill state machine ARN")
 	fl.StringVar(&name, "name", "", "execution name = drill id (default drill-<UTC time>)")
-	fl.StringVar(&input, "input", "", "JSON file with the drill input (automation.DrillInput)")
+	fl.StringVar(&input, "input", "", "JSON file with the drill input (function.DrillInput)")
 	fl.StringVar(&in.Vault, "vault", "", "vault to take recovery points from")
 	fl.BoolVar(&in.AllInVault, "all-in-vault", false, "drill every resource with a recovery point in --vault")
 	fl.StringSliceVar(&resources, "resources", nil, "resource ARNs to drill")

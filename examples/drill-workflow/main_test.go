@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/backupkit/backupkit/automation"
+	"github.com/backupkit/backupkit/automation/function"
 )
 
 func TestRun(t *testing.T) {
@@ -49,9 +50,9 @@ func TestRun(t *testing.T) {
 		t.Errorf("StartAt = %q; want %q", drill.StartAt, automation.StatePlan)
 	}
 	poll := drill.States[automation.StateDrillTargets].ItemProcessor.States[automation.StateRestoreJob]
-	if poll.Type != "Task" || len(poll.Retry) == 0 || poll.Retry[0].ErrorEquals[0] != automation.ErrorJobRunning ||
+	if poll.Type != "Task" || len(poll.Retry) == 0 || poll.Retry[0].ErrorEquals[0] != function.ErrorJobRunning ||
 		poll.Retry[0].IntervalSeconds != 5 || poll.Retry[0].MaxDelaySeconds != 120 || poll.Retry[0].BackoffRate != 2 {
-		t.Errorf("restore poll = %+v; want a Task retried on %s from 5s doubling to 120s", poll, automation.ErrorJobRunning)
+		t.Errorf("restore poll = %+v; want a Task retried on %s from 5s doubling to 120s", poll, function.ErrorJobRunning)
 	}
 	for _, name := range []string{"sweep.asl.json", "remediate.asl.json"} {
 		if _, err := os.Stat(filepath.Join(out, name)); err != nil {

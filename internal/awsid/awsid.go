@@ -5,14 +5,15 @@
 package awsid
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
+
+	"github.com/backupkit/backupkit/internal/lazyre"
 )
 
-var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
+var accountRE = lazyre.New(`^[0-9]{12}$`)
 
 // AccountID reports whether s is an AWS account id: exactly 12 digits.
 func AccountID(s string) bool { return accountRE.MatchString(s) }
@@ -21,15 +22,15 @@ func AccountID(s string) bool { return accountRE.MatchString(s) }
 // rules state them (aws-sdk-go-v2 internal/endpoints/awsrulesfn
 // partitions.go, "regionRegex"): aws, aws-cn, aws-eusc, aws-iso,
 // aws-iso-b, aws-iso-e, aws-iso-f, aws-us-gov.
-var regionREs = []*regexp.Regexp{
-	regexp.MustCompile(`^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$`),
-	regexp.MustCompile(`^cn-\w+-\d+$`),
-	regexp.MustCompile(`^eusc-(de)-\w+-\d+$`),
-	regexp.MustCompile(`^us-iso-\w+-\d+$`),
-	regexp.MustCompile(`^us-isob-\w+-\d+$`),
-	regexp.MustCompile(`^eu-isoe-\w+-\d+$`),
-	regexp.MustCompile(`^us-isof-\w+-\d+$`),
-	regexp.MustCompile(`^us-gov-\w+-\d+$`),
+var regionREs = []*lazyre.Regexp{
+	lazyre.New(`^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$`),
+	lazyre.New(`^cn-\w+-\d+$`),
+	lazyre.New(`^eusc-(de)-\w+-\d+$`),
+	lazyre.New(`^us-iso-\w+-\d+$`),
+	lazyre.New(`^us-isob-\w+-\d+$`),
+	lazyre.New(`^eu-isoe-\w+-\d+$`),
+	lazyre.New(`^us-isof-\w+-\d+$`),
+	lazyre.New(`^us-gov-\w+-\d+$`),
 }
 
 // Region reports whether s has the form of a Region name in one of AWS's
@@ -72,11 +73,11 @@ func Partition(region string) string {
 
 // roleNameRE is IAM's RoleName pattern: 1–64 of [\w+=,.@-]
 // (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html).
-var roleNameRE = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+var roleNameRE = lazyre.New(`^[\w+=,.@-]{1,64}$`)
 
 // rolePathRE is IAM's Path pattern: "/" or "/segments/" of printable ASCII
 // without spaces, at most 512 characters.
-var rolePathRE = regexp.MustCompile(`^/([\x21-\x7E]*/)?$`)
+var rolePathRE = lazyre.New(`^/([\x21-\x7E]*/)?$`)
 
 // RoleName reports whether s is a valid IAM role name, optionally after a
 // path ("path/to/Name" or "/path/to/Name").
@@ -93,13 +94,13 @@ func RoleName(s string) bool {
 
 // sessionNameRE is STS's RoleSessionName pattern: 2–64 of [\w+=,.@-]
 // (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
-var sessionNameRE = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+var sessionNameRE = lazyre.New(`^[\w+=,.@-]{2,64}$`)
 
 // SessionName reports whether s is a valid STS role session name.
 func SessionName(s string) bool { return sessionNameRE.MatchString(s) }
 
 // externalIDRE is STS's ExternalId pattern: 2–1224 of [\w+=,.@:/-].
-var externalIDRE = regexp.MustCompile(`^[\w+=,.@:/-]+$`)
+var externalIDRE = lazyre.New(`^[\w+=,.@:/-]+$`)
 
 // ExternalID reports whether s is a valid STS external id.
 func ExternalID(s string) bool {
@@ -107,8 +108,8 @@ func ExternalID(s string) bool {
 }
 
 var (
-	ouRE   = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
-	rootRE = regexp.MustCompile(`^r-[0-9a-z]{4,32}$`)
+	ouRE   = lazyre.New(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
+	rootRE = lazyre.New(`^r-[0-9a-z]{4,32}$`)
 )
 
 // OrganizationalUnitID reports whether s has the form of an Organizations

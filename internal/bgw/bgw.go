@@ -21,8 +21,9 @@ package bgw
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/backupkit/backupkit/internal/lazyre"
 )
 
 // GatewayTypeVM is the only gateway type AWS Backup knows (BACKUP_VM).
@@ -40,11 +41,11 @@ const (
 )
 
 var (
-	arnRE        = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):backup-gateway(:[a-zA-Z-0-9]+){3}/[a-zA-Z-0-9]+$`)
-	nameRE       = regexp.MustCompile(`^[a-zA-Z0-9-]*$`)
-	activationRE = regexp.MustCompile(`^[0-9a-zA-Z-]+$`)
-	kmsRE        = regexp.MustCompile(`^(arn:(aws|aws-cn|aws-us-gov):kms:([a-zA-Z0-9-]+):([0-9]+):(key|alias)/(\S+))$|^(alias/(\S+))$`)
-	printableRE  = regexp.MustCompile(`^[ -~]+$`)
+	arnRE        = lazyre.New(`^arn:(aws|aws-cn|aws-us-gov):backup-gateway(:[a-zA-Z-0-9]+){3}/[a-zA-Z-0-9]+$`)
+	nameRE       = lazyre.New(`^[a-zA-Z0-9-]*$`)
+	activationRE = lazyre.New(`^[0-9a-zA-Z-]+$`)
+	kmsRE        = lazyre.New(`^(arn:(aws|aws-cn|aws-us-gov):kms:([a-zA-Z0-9-]+):([0-9]+):(key|alias)/(\S+))$|^(alias/(\S+))$`)
+	printableRE  = lazyre.New(`^[ -~]+$`)
 )
 
 // ARN checks a gateway, hypervisor or virtual machine ARN; kind is the

@@ -11,20 +11,20 @@
 package limits
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 
 	"github.com/backupkit/backupkit/internal/awsid"
+	"github.com/backupkit/backupkit/internal/lazyre"
 )
 
 var (
-	backupName = regexp.MustCompile(`^[a-zA-Z0-9\-_.]{1,50}$`)
-	vaultName  = regexp.MustCompile(`^[a-zA-Z0-9\-_]{2,50}$`)
+	backupName = lazyre.New(`^[a-zA-Z0-9\-_.]{1,50}$`)
+	vaultName  = lazyre.New(`^[a-zA-Z0-9\-_]{2,50}$`)
 	// restoreTestingName differs from backupName: no '-' or '.'.
-	restoreTestingName = regexp.MustCompile(`^[a-zA-Z0-9_]{1,50}$`)
-	bucketName         = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	restoreTestingName = lazyre.New(`^[a-zA-Z0-9_]{1,50}$`)
+	bucketName         = lazyre.New(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 )
 
 // Reasons, as the problems of the checks below word them.

@@ -13,9 +13,9 @@
 package restoremeta
 
 import (
-	"regexp"
 	"strings"
 
+	"github.com/backupkit/backupkit/internal/lazyre"
 	"github.com/backupkit/backupkit/internal/limits"
 )
 
@@ -108,17 +108,17 @@ var (
 	// dbIdentifier: 1-63 letters, digits or hyphens, starting with a
 	// letter, no trailing hyphen or two hyphens in a row (RDS
 	// CreateDBInstance DBInstanceIdentifier, CreateDBCluster).
-	dbIdentifier = regexp.MustCompile(`^[a-zA-Z](?:[a-zA-Z0-9]|-[a-zA-Z0-9]){0,62}$`)
+	dbIdentifier = lazyre.New(`^[a-zA-Z](?:[a-zA-Z0-9]|-[a-zA-Z0-9]){0,62}$`)
 	// redshiftCluster: the same, lowercase (Redshift CreateCluster
 	// ClusterIdentifier).
-	redshiftCluster = regexp.MustCompile(`^[a-z](?:[a-z0-9]|-[a-z0-9]){0,62}$`)
+	redshiftCluster = lazyre.New(`^[a-z](?:[a-z0-9]|-[a-z0-9]){0,62}$`)
 	// dynamoTable: 3-255 of a-z A-Z 0-9 _ . - (DynamoDB CreateTable).
-	dynamoTable = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
+	dynamoTable = lazyre.New(`^[a-zA-Z0-9_.-]{3,255}$`)
 	// timestreamName: 3-256 of a-z A-Z 0-9 _ . - (Timestream CreateTable).
-	timestreamName = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,256}$`)
+	timestreamName = lazyre.New(`^[a-zA-Z0-9_.-]{3,256}$`)
 	// cfnName: a letter, then up to 127 letters, digits and hyphens
 	// (CloudFormation CreateStack StackName, CreateChangeSet).
-	cfnName = regexp.MustCompile(`^[a-zA-Z][-a-zA-Z0-9]{0,127}$`)
+	cfnName = lazyre.New(`^[a-zA-Z][-a-zA-Z0-9]{0,127}$`)
 )
 
 // CheckName returns why name cannot name a restored resource of

@@ -5,11 +5,14 @@
 //
 // CONFIG: {nodeModules, definition, input, context, tasks, emulatorURL,
 // tasksURL, waitMs, retryMs}. tasks maps a Task state's name to its route:
-//   {"kind":"backup","action":"StartRestoreJob","advanceSeconds":N,"account":"…"}
+//   {"kind":"backup","action":"StartRestoreJob","advanceSeconds":N,"account":"…","credentials":bool}
 //     POSTs the Task's input (the parameters Step Functions would send) to
 //     the emulator's control endpoint /_backupkit/invoke; with
 //     advanceSeconds it first moves the emulator's manual clock by the Wait
-//     that preceded this describe call. Errors become "Backup.<Code>".
+//     that preceded this describe call; with credentials the input is
+//     {input, roleArn} and the call is made as the account whose
+//     credentials the emulator's STS answers for roleArn. Errors become
+//     "Backup.<Code>".
 //   {"kind":"go","clockRetry":{error,intervalSeconds,backoffRate,maxDelaySeconds}}
 //     POSTs {state, resource, input} to tasksURL (the Go test: Lambda
 //     handler, S3 object reads, SNS publishes); with clockRetry, each retry
@@ -55,9 +58,38 @@ function fail(name, message) {
   return err;
 }
 
+// assumeRole assumes roleArn through the emulator's STS (AssumeRole over
+// the query protocol, as the state machine's execution role: credentials
+// of the emulator's default account) and returns the account the
+// credentials it answers belong to: the emulator's access key ids end in
+// their account, which is how it tells the callers apart.
+async function assumeRole(stateName, roleArn) {
+  const body = new URLSearchParams({ Action: 'AssumeRole', Version: '2011-06-15', RoleArn: String(roleArn), RoleSessionName: 'backupkit-workflow' });
+  const res = await fetch(cfg.emulatorURL + '/', {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+      authorization: 'AWS4-HMAC-SHA256 Credential=AKIDBACKUPKITSTATES/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: body.toString(),
+  });
+  const text = await res.text();
+  const tag = (name) => { const m = text.match(new RegExp('<' + name + '>([^<]*)</' + name + '>')); return m ? m[1] : ''; };
+  if (res.status >= 300) {
+    throw fail('States.TaskFailed', 'Task ' + stateName + ': cannot assume ' + roleArn + ': ' + tag('Code') + ': ' + tag('Message'));
+  }
+  const account = (tag('AccessKeyId').match(/(\d{12})$/) || [])[1];
+  if (!account) throw fail('States.TaskFailed', 'Task ' + stateName + ': AssumeRole ' + roleArn + ' answered no account: ' + text);
+  return account;
+}
+
 function backupHandler(stateName, route) {
   return async (input) => {
-    const account = route.account || undefined;
+    let account = route.account || undefined;
+    if (route.credentials) {
+      account = await assumeRole(stateName, input.roleArn);
+      input = input.input;
+    }
     if (route.advanceSeconds > 0) {
       await post(cfg.emulatorURL + '/_backupkit/clock', { advance: route.advanceSeconds + 's' });
     }

@@ -12,8 +12,11 @@
 // a DISTRIBUTED Map runs its items inline (no child executions, no
 // ItemReader, ResultWriter or ToleratedFailurePercentage), so the harness
 // replaces each ItemReader with a Task that reads the object through the
-// test and an ItemsPath; Credentials are not interpreted; the context
-// object has no State, so the harness supplies $$.State.EnteredTime.
+// test and an ItemsPath; Credentials are not interpreted, so the harness
+// assumes a Task's role through the emulator's STS itself (Route.Credentials;
+// RoleArn.$ is read from the state input before InputPath, which AWS's
+// documentation does not settle); the context object has no State, so the
+// harness supplies $$.State.EnteredTime.
 package sfnlocal
 
 import (
@@ -109,6 +112,11 @@ type Route struct {
 	// ClockRetry, on a "go" route, moves the emulator's manual clock
 	// before each retry of the named error by the delay AWS would wait.
 	ClockRetry *ClockRetry `json:"clockRetry,omitempty"`
+	// Credentials, on a "backup" route, means the Task has Credentials:
+	// its handler gets {"input", "roleArn"} (see wrapCredentials), assumes
+	// the role through the emulator's STS and makes the call as the
+	// account of the credentials it gets.
+	Credentials bool `json:"credentials,omitempty"`
 }
 
 // ClockRetry is a retrier whose pauses the emulator's clock follows:
@@ -224,12 +232,16 @@ func Run(ctx context.Context, tb testing.TB, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("definition: %w", err)
 	}
 	replaceItemReaders(def)
+	wrapped := map[string]bool{}
+	if err := wrapCredentials(def, wrapped); err != nil {
+		return nil, err
+	}
 	tasks := map[string]Route{}
 	clockRetries := []string(nil)
 	if cfg.AdvanceClock {
 		clockRetries = cfg.ClockRetries
 	}
-	routes(def, cfg.AdvanceClock, clockRetries, tasks)
+	routes(def, cfg.AdvanceClock, clockRetries, wrapped, tasks)
 	tasksURL := ""
 	if cfg.Tasks != nil {
 		tasksURL = cfg.Tasks.URL()
@@ -369,8 +381,62 @@ func redirect(def map[string]any, from, to string) {
 	}
 }
 
+// wrapCredentials rewrites each AWS Backup Task that has Credentials so
+// that its local handler sees the role: the interpreter neither reads
+// Credentials nor gives a handler more than the Task's effective input.
+// The Task's Parameters become {"input": what it would send,
+// "roleArn": RoleArn} — "input" is its Parameters, or its InputPath's
+// value, or the whole state input — with RoleArn.$ read from the state
+// input, as the workflows write it ($.state.roleArn beside an InputPath
+// of $.state.startRestore). A Task with both InputPath and Parameters
+// and Credentials is refused: its two paths would read different inputs.
+func wrapCredentials(def map[string]any, wrapped map[string]bool) error {
+	states, _ := def["States"].(map[string]any)
+	for _, name := range slices.Sorted(maps.Keys(states)) {
+		st, _ := states[name].(map[string]any)
+		if proc, ok := st["ItemProcessor"].(map[string]any); ok {
+			if err := wrapCredentials(proc, wrapped); err != nil {
+				return err
+			}
+		}
+		creds, ok := st["Credentials"].(map[string]any)
+		if !ok || st["Type"] != "Task" {
+			continue
+		}
+		if res, _ := st["Resource"].(string); !strings.Contains(res, ":aws-sdk:backup:") {
+			return fmt.Errorf("state %q: Credentials on %s: the harness assumes roles for AWS Backup Tasks only", name, res)
+		}
+		params := map[string]any{}
+		switch {
+		case creds["RoleArn"] != nil:
+			params["roleArn"] = creds["RoleArn"]
+		case creds["RoleArn.$"] != nil:
+			params["roleArn.$"] = creds["RoleArn.$"]
+		default:
+			return fmt.Errorf("state %q: Credentials without RoleArn or RoleArn.$", name)
+		}
+		p, hasParams := st["Parameters"]
+		ip, hasInputPath := st["InputPath"]
+		switch {
+		case hasParams && hasInputPath:
+			return fmt.Errorf("state %q: Credentials with both InputPath and Parameters", name)
+		case hasParams:
+			params["input"] = p
+		case hasInputPath:
+			params["input.$"] = ip
+		default:
+			params["input.$"] = "$"
+		}
+		delete(st, "InputPath")
+		delete(st, "Credentials")
+		st["Parameters"] = params
+		wrapped[name] = true
+	}
+	return nil
+}
+
 // routes maps every Task state to its route.
-func routes(def map[string]any, advance bool, clockRetries []string, out map[string]Route) {
+func routes(def map[string]any, advance bool, clockRetries []string, wrapped map[string]bool, out map[string]Route) {
 	states, _ := def["States"].(map[string]any)
 	waits := map[string]int{} // describe state → seconds of the Wait before it
 	for _, v := range states {
@@ -386,14 +452,14 @@ func routes(def map[string]any, advance bool, clockRetries []string, out map[str
 	for name, v := range states {
 		st, _ := v.(map[string]any)
 		if proc, ok := st["ItemProcessor"].(map[string]any); ok {
-			routes(proc, advance, clockRetries, out)
+			routes(proc, advance, clockRetries, wrapped, out)
 		}
 		if st["Type"] != "Task" {
 			continue
 		}
 		res, _ := st["Resource"].(string)
 		if _, action, ok := strings.Cut(res, ":aws-sdk:backup:"); ok {
-			r := Route{Kind: "backup", Action: pascal(action)}
+			r := Route{Kind: "backup", Action: pascal(action), Credentials: wrapped[name]}
 			if advance {
 				r.AdvanceSeconds = waits[name]
 			}

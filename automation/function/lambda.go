@@ -1,4 +1,4 @@
-package automation
+package function
 
 import (
 	"context"
@@ -8,12 +8,12 @@ import (
 	"github.com/aws/aws-lambda-go/lambda/messages"
 )
 
-// LambdaFunc adapts h for lambda.Start (github.com/aws/aws-lambda-go): a
+// Lambda adapts h for lambda.Start (github.com/aws/aws-lambda-go): a
 // failed step is returned with its StepError name as the Lambda error
 // type, which Step Functions reports as the Task's error name (so the
 // workflows' Retry and Catch can tell ErrorTargetFailed from a step worth
 // retrying).
-func LambdaFunc(h *Handler) func(context.Context, json.RawMessage) (json.RawMessage, error) {
+func Lambda(h *Handler) func(context.Context, json.RawMessage) (json.RawMessage, error) {
 	return func(ctx context.Context, payload json.RawMessage) (json.RawMessage, error) {
 		out, err := h.Invoke(ctx, payload)
 		if err != nil {

@@ -1,4 +1,4 @@
-package automation_test
+package function_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/backupkit/backupkit/automation"
+	"github.com/backupkit/backupkit/automation/function"
 )
 
 // scriptedJobs answers DescribeRestoreJob with the next status of its
@@ -47,15 +47,15 @@ func TestJobStep(t *testing.T) {
 	own := &scriptedJobs{statuses: []types.RestoreJobStatus{types.RestoreJobStatusCompleted}}
 	other := &scriptedJobs{statuses: []types.RestoreJobStatus{types.RestoreJobStatusRunning, types.RestoreJobStatusCompleted}}
 	var roles []string
-	h := automation.NewHandler(func(o *automation.HandlerOptions) {
+	h := function.New(func(o *function.Options) {
 		o.Jobs = own
-		o.JobsFor = func(_ context.Context, roleARN string) (automation.JobsAPI, error) {
+		o.JobsFor = func(_ context.Context, roleARN string) (function.JobsAPI, error) {
 			roles = append(roles, roleARN)
 			return other, nil
 		}
 	})
 	payload := func(deadline time.Time, roleARN string) json.RawMessage {
-		b, err := json.Marshal(map[string]any{"step": automation.StepJob, "jobType": automation.JobTypeRestore, "jobId": "job-1",
+		b, err := json.Marshal(map[string]any{"step": function.StepJob, "jobType": function.JobTypeRestore, "jobId": "job-1",
 			"item": map[string]any{"state": map[string]any{"roleArn": roleARN, "deadline": deadline.UTC().Format(time.RFC3339)}}})
 		require.NoError(t, err)
 		return b
@@ -63,9 +63,9 @@ func TestJobStep(t *testing.T) {
 	later := time.Now().Add(time.Hour)
 
 	_, err := h.Invoke(t.Context(), payload(later, role))
-	var se *automation.StepError
+	var se *function.StepError
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, automation.ErrorJobRunning, se.Name)
+	assert.Equal(t, function.ErrorJobRunning, se.Name)
 	out, err := h.Invoke(t.Context(), payload(later, role))
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"Status":"COMPLETED"}`, string(out))
@@ -83,7 +83,7 @@ func TestJobStep(t *testing.T) {
 	other.statuses, other.asked = []types.RestoreJobStatus{types.RestoreJobStatusRunning}, nil
 	_, err = h.Invoke(t.Context(), payload(time.Now().Add(-time.Minute), role))
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, automation.ErrorTargetFailed, se.Name)
+	assert.Equal(t, function.ErrorTargetFailed, se.Name)
 	assert.Contains(t, se.Error(), `wait for restore job job-1 (last state "RUNNING")`)
 
 	// Bad input names the field.

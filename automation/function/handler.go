@@ -1,4 +1,4 @@
-package automation
+package function
 
 import (
 	"bytes"
@@ -67,7 +67,7 @@ type TargetInput struct {
 	MaxRTOSeconds    float64             `json:"maxRtoSeconds,omitempty"`
 	MaxRPOSeconds    float64             `json:"maxRpoSeconds,omitempty"`
 	// RoleARN is the role in the target's account that the workflow's
-	// AWS Backup calls use (Options.CrossAccount).
+	// AWS Backup calls use (automation.Options.CrossAccount).
 	RoleARN string `json:"roleArn,omitempty"`
 }
 
@@ -200,13 +200,14 @@ type Store interface {
 
 var _ Store = (*s3.Client)(nil)
 
-// HandlerOptions configure a Handler.
-type HandlerOptions struct {
+// Options configure a Handler.
+type Options struct {
 	// Restore runs the drill steps (its Options carry the AWS Backup client,
 	// the resource services, custom handlers, MaxWait). Required for drills.
 	Restore *restore.Client
 	// RestoreFor, when set, returns the client for a cross-account target's
-	// role (Options.CrossAccount); default: Restore for every target.
+	// role (automation.Options.CrossAccount); default: Restore for every
+	// target.
 	RestoreFor func(ctx context.Context, roleARN string) (*restore.Client, error)
 	// Jobs describes backup, restore and copy jobs for the workflows' poll
 	// step ("job"). Required for drills and remediation workflows.
@@ -226,9 +227,10 @@ type HandlerOptions struct {
 	// MaxWait bounds a restore's poll loop and the wait for a restored
 	// resource to be ready. Default 6h.
 	MaxWait time.Duration
-	// Retry sets the delays of the validate and cleanup loops. Default
-	// 10s–120s.
-	Retry Poll
+	// RetryDelays are the delays of the validate and cleanup loops, in
+	// order; the last one repeats. Default 10s doubling to 120s (the
+	// automation package's Poll.Delays gives such a list).
+	RetryDelays []time.Duration
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 	// Logger receives step logs. Default: discard.
@@ -240,12 +242,12 @@ type HandlerOptions struct {
 // Remediator), so a drill on Step Functions follows exactly the rules of
 // restore.Client.Run and produces the same restore.Report.
 type Handler struct {
-	opts HandlerOptions
+	opts Options
 }
 
-// NewHandler returns a Handler.
-func NewHandler(optFns ...func(*HandlerOptions)) *Handler {
-	o := HandlerOptions{}
+// New returns a Handler.
+func New(optFns ...func(*Options)) *Handler {
+	o := Options{}
 	for _, fn := range optFns {
 		fn(&o)
 	}
@@ -255,10 +257,9 @@ func NewHandler(optFns ...func(*HandlerOptions)) *Handler {
 	if o.MaxWait <= 0 {
 		o.MaxWait = 6 * time.Hour
 	}
-	if o.Retry.MinDelay == 0 {
-		o.Retry.MinDelay = 10 * time.Second
+	if len(o.RetryDelays) == 0 {
+		o.RetryDelays = []time.Duration{10 * time.Second, 20 * time.Second, 40 * time.Second, 80 * time.Second, 120 * time.Second}
 	}
-	o.Retry = o.Retry.withDefaults()
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -375,7 +376,7 @@ func (h *Handler) step(ctx context.Context, inv invocation) (any, error) {
 		return h.report(ctx, inv.Item)
 	case StepRemediate:
 		if h.opts.Remediator == nil {
-			return nil, errors.New("remediation is not configured (HandlerOptions.Remediator)")
+			return nil, errors.New("remediation is not configured (Options.Remediator)")
 		}
 		res, err := h.opts.Remediator.Handle(ctx, inv.Item)
 		if err != nil {
@@ -389,7 +390,7 @@ func (h *Handler) step(ctx context.Context, inv invocation) (any, error) {
 
 func (h *Handler) client() (*restore.Client, error) {
 	if h.opts.Restore == nil {
-		return nil, errors.New("drills are not configured (HandlerOptions.Restore)")
+		return nil, errors.New("drills are not configured (Options.Restore)")
 	}
 	return h.opts.Restore, nil
 }
@@ -437,7 +438,7 @@ func (h *Handler) plan(ctx context.Context, id string, in *DrillInput) (*planOut
 		return nil, err
 	}
 	if h.opts.Store == nil || h.opts.Bucket == "" {
-		return nil, errors.New("no report bucket (HandlerOptions.Store and Bucket; the function's " + EnvReportBucket + ")")
+		return nil, errors.New("no report bucket (Options.Store and Bucket; the function's " + EnvReportBucket + ")")
 	}
 	if id == "" {
 		return nil, errors.New("no drill id (the execution's name)")
@@ -521,7 +522,7 @@ func (h *Handler) validate(ctx context.Context, rc *restore.Client, it *Item) er
 
 // again sets the delay before the next call of a validate or cleanup loop.
 func (h *Handler) again(it *Item) {
-	delays := h.opts.Retry.Delays()
+	delays := h.opts.RetryDelays
 	it.State.RetryDelaySeconds = waitSeconds(delays[min(it.State.Attempt, len(delays)-1)])
 	it.State.Attempt++
 }
@@ -583,7 +584,7 @@ func (h *Handler) job(ctx context.Context, inv invocation) (*jobOutput, error) {
 		}
 	}
 	if api == nil {
-		return nil, errors.New("job polls are not configured (HandlerOptions.Jobs)")
+		return nil, errors.New("job polls are not configured (Options.Jobs)")
 	}
 	var state, msg string
 	var ended bool
@@ -627,7 +628,8 @@ func (h *Handler) job(ctx context.Context, inv invocation) (*jobOutput, error) {
 	return nil, &StepError{Step: StepJob, Name: ErrorJobRunning, Err: fmt.Errorf("%s job %s is %s", strings.ToLower(inv.JobType), inv.JobID, state)}
 }
 
-// targetEnded ends a target from the automation package's own steps.
+// targetEnded ends a target from the function's own steps (not the
+// restore package's).
 type targetEnded struct{ err error }
 
 func (e *targetEnded) Error() string   { return e.err.Error() }
@@ -801,7 +803,7 @@ var errNoObject = errors.New("no such object")
 
 func (h *Handler) put(ctx context.Context, key string, v any) error {
 	if h.opts.Store == nil {
-		return errors.New("no report store (HandlerOptions.Store)")
+		return errors.New("no report store (Options.Store)")
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -817,7 +819,7 @@ func (h *Handler) bucket() string { return h.opts.Bucket }
 
 func (h *Handler) get(ctx context.Context, key string, v any) error {
 	if h.opts.Store == nil {
-		return errors.New("no report store (HandlerOptions.Store)")
+		return errors.New("no report store (Options.Store)")
 	}
 	out, err := h.opts.Store.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(h.bucket()), Key: aws.String(key)})
 	if err != nil {
@@ -859,7 +861,9 @@ func params(v any) map[string]any {
 		panic(err) // SDK input structs always marshal
 	}
 	var m map[string]any
-	mustRoundTrip(b, &m)
+	if err := json.Unmarshal(b, &m); err != nil {
+		panic(err) // a JSON object always unmarshals into a map
+	}
 	for k, x := range m {
 		if x == nil || x == "" {
 			delete(m, k)
