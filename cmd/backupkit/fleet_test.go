@@ -607,3 +607,15 @@ func TestFleetStatusCrossAccount(t *testing.T) {
 		t.Errorf("table:\n%s", out)
 	}
 }
+
+// advise across a fleet gates like advise in one account: --fail-on counts
+// every finding, also those --min-severity hides.
+func TestFleetAdviseGateMatchesOneAccount(t *testing.T) {
+	t.Parallel()
+	srv, _ := fleetServer(t)
+	one, oneOut, oneErr := runCLI(t, "advise", "--endpoint", srv.URL, "--min-severity", "critical", "--fail-on", "info")
+	many, manyOut, manyErr := runCLI(t, "advise", "--endpoint", srv.URL, "--regions", "us-east-1", "--min-severity", "critical", "--fail-on", "info")
+	if one != exitFailed || many != exitFailed {
+		t.Errorf("one account: exit %d; fleet: exit %d; want both %d (hidden findings still trip the gate)\n%s%s\n%s%s", one, many, exitFailed, oneOut, oneErr, manyOut, manyErr)
+	}
+}
