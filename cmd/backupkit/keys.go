@@ -51,7 +51,7 @@ func newKeysCmd() *cobra.Command {
 	}
 	needAlias := func() error {
 		if err := keys.CheckAlias(f.alias); err != nil {
-			return fmt.Errorf("--alias: %w", err)
+			return flagError("alias", err)
 		}
 		return nil
 	}

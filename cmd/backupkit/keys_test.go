@@ -54,7 +54,7 @@ func TestKeysFlagsCheckedFirst(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"keys", "ensure", "--alias", "vaults", "--role", "arn:aws:iam::1:role/r"}, "--alias"},
+		{[]string{"keys", "ensure", "--alias", "vaults", "--role", "arn:aws:iam::1:role/r"}, "backupkit: --alias: \"vaults\": want alias/"},
 		{[]string{"keys", "ensure", "--alias", "alias/vaults", "--role", "backup"}, "--role"},
 		{[]string{"keys", "check", "--key", "1234"}, "--key"},
 		{[]string{"keys", "import", "--alias", "alias/x", "--role", "arn:aws:iam::1:role/r"}, "set --file"},
