@@ -464,6 +464,12 @@ func TestFleetOUNames(t *testing.T) {
 			}
 		}
 	}
+	// A drill too stops there, before it prints anything.
+	code, out, errOut = runCLI(t, "drill", "--endpoint", srv.URL, "--org", "--ou", "staging", "--vault", "main",
+		"--role", "arn:aws:iam::{account}:role/backup", "--out", t.TempDir())
+	if code != exitErr || out != "" || !strings.Contains(errOut, `--ou: organizational unit "staging"`) {
+		t.Errorf("drill --ou staging: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
 	// A path picks one of the two.
 	code, out, errOut = runCLI(t, "status", "--endpoint", srv.URL, "--org", "--ou", "prod/eu")
 	if code != exitErr || !strings.Contains(errOut, "no ACTIVE account") {
