@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
-	"github.com/aws/aws-sdk-go-v2/service/configservice"
-	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/spf13/cobra"
 
 	"github.com/backupkit/backupkit/compliance"
@@ -46,40 +43,21 @@ least that severity.`,
 					return err
 				}
 			}
+			o := adviseOptions{window: window, advisor: compliance.AdvisorOptions{ConsecutiveSuccesses: consecutive, RequireCrossAccount: crossAccount},
+				minSev: minSev, failOn: failOn != "", failSev: failSev, emulator: af.endpoint != ""}
 			if ff.on() {
-				return adviseFleet(cmd, &af, &ff, adviseOptions{window: window, advisor: compliance.AdvisorOptions{ConsecutiveSuccesses: consecutive, RequireCrossAccount: crossAccount},
-					minSev: minSev, failOn: failOn != "", failSev: failSev, emulator: af.endpoint != ""}, asJSON)
+				return adviseFleet(cmd, &af, &ff, o, asJSON)
 			}
 			ctx := cmd.Context()
 			cfg, err := af.load(ctx)
 			if err != nil {
 				return err
 			}
-			in, err := compliance.LoadAdvisorInput(ctx, awsbackup.NewFromConfig(cfg), time.Now(), window)
+			findings, err := adviseIn(ctx, cfg, o, time.Now())
 			if err != nil {
 				return err
 			}
-			if in.Inventory, err = compliance.Inventory(ctx, tagging.NewFromConfig(cfg)); err != nil {
-				return err
-			}
-			if af.endpoint == "" { // the emulator does not serve AWS Config
-				if in.ConfigRules, err = compliance.NewConfigClient(configservice.NewFromConfig(cfg)).BackupRuleNames(ctx); err != nil {
-					return err
-				}
-				in.ConfigRulesChecked = true
-			}
-			findings, err := compliance.Advise(*in, compliance.AdvisorOptions{ConsecutiveSuccesses: consecutive, RequireCrossAccount: crossAccount})
-			if err != nil {
-				return err
-			}
-			var shown []compliance.Finding
-			fail := false
-			for _, f := range findings {
-				if f.Severity >= minSev {
-					shown = append(shown, f)
-				}
-				fail = fail || (failOn != "" && f.Severity >= failSev)
-			}
+			shown, fail := o.shown(findings), o.fails(findings)
 			out := cmd.OutOrStdout()
 			if asJSON {
 				err = compliance.WriteFindingsJSON(out, shown)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -121,12 +122,9 @@ func runComplianceAthena(ctx context.Context, out io.Writer, f *athenaFlags) err
 	}
 	t := compliance.ReportTemplate(strings.ToUpper(f.tmpl))
 	ddl, err := compliance.AthenaDDL(t, f.database, f.table, f.location)
-	if err != nil {
-		return err
-	}
-	queries, err := compliance.AthenaQueries(t, f.database, f.table, f.days)
-	if err != nil {
-		return err
+	queries, qerr := compliance.AthenaQueries(t, f.database, f.table, f.days)
+	if err := errors.Join(err, qerr); err != nil {
+		return asFlagErrors(err, "template", "database", "table", "s3Location=location", "days")
 	}
 	stmts := []athenaStatement{{Title: "table over " + string(t) + " reports", SQL: ddl}}
 	for _, q := range queries {

@@ -130,6 +130,8 @@ func TestComplianceAthenaRunFlagsCheckedFirst(t *testing.T) {
 		{[]string{"--run", "--output", "/tmp/x"}, "--output \"/tmp/x\""},
 		{[]string{"--run", "--workgroup", "w", "--format", "xml"}, "--format \"xml\": want table or json (deprecated: use --json)"},
 		{[]string{"--json", "--format", "table"}, "--json and --format table exclude each other"},
+		{[]string{"--days", "-5"}, "backupkit: --days: must be 1–3660, got -5\n"},
+		{[]string{"--database", "Bad-DB", "--template", "nope"}, "--database: must match ^[a-z_][a-z0-9_]{0,127}$, got \"Bad-DB\"\n--template: unknown report template \"NOPE\"\n"},
 		{[]string{"--workgroup", "w"}, "are for --run"},
 	}
 	for _, tt := range tests {

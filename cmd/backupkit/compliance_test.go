@@ -254,7 +254,7 @@ func TestComplianceReportAndAthenaCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "-- non-compliant resources per control") || strings.Contains(out, "failed jobs") {
 		t.Errorf("athena compliance: exit %d\n%s", code, out)
 	}
-	if code, _, errOut = runCompliance(t, "compliance", "athena", "--location", "http://x"); code != 1 || !strings.Contains(errOut, "s3Location") {
+	if code, _, errOut = runCompliance(t, "compliance", "athena", "--location", "http://x"); code != 1 || !strings.Contains(errOut, "--location: must be an s3:// URI") {
 		t.Errorf("bad location: exit %d %q", code, errOut)
 	}
 }

@@ -6,13 +6,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
-	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/spf13/cobra"
 
 	"github.com/backupkit/backupkit/backup"
-	"github.com/backupkit/backupkit/compliance"
-	"github.com/backupkit/backupkit/plan"
 )
 
 func newCoverageCmd() *cobra.Command {
@@ -50,15 +46,7 @@ account, and the unprotected resources.`,
 			if err != nil {
 				return err
 			}
-			inv, err := compliance.Inventory(ctx, tagging.NewFromConfig(cfg), filters...)
-			if err != nil {
-				return err
-			}
-			plans, err := compliance.LivePlans(ctx, plan.NewClient(awsbackup.NewFromConfig(cfg)))
-			if err != nil {
-				return err
-			}
-			rep, err := compliance.Coverage(inv, plans, compliance.CoverageOptions{Horizon: horizon})
+			rep, err := coverageIn(ctx, cfg, filters, horizon)
 			if err != nil {
 				return err
 			}

@@ -63,19 +63,19 @@ func runDrillFleet(ctx context.Context, stdout, stderr io.Writer, f *drillFlags)
 	if err := checkDrillFleetFlags(f); err != nil {
 		return err
 	}
-	cfg, err := f.af.load(ctx)
+	fr, err := prepareFleet(ctx, &f.af, ff)
 	if err != nil {
 		return err
 	}
 	operator := "unknown"
-	if arn, _, err := callerIdentity(ctx, cfg); err == nil {
-		operator = arn
+	if id, err := fr.runner.Identity(ctx); err == nil {
+		operator = id.ARN
 	} else if ctx.Err() == nil {
 		operator = "unknown (" + err.Error() + ")"
 	}
 	started := time.Now()
 	fmt.Fprintf(stdout, "Drilling across accounts and Regions (%d targets at once, %d resources at once in each)…\n", ff.concurrency, f.concurrency)
-	rs, err := runFleet(ctx, &f.af, ff, func(ctx context.Context, t fleet.Target) (*restore.Report, error) {
+	rs, err := runPrepared(ctx, fr, func(ctx context.Context, t fleet.Target) (*restore.Report, error) {
 		d := &restore.Drill{Vault: f.vault, MaxRTO: f.maxRTO, MaxRPO: f.maxRPO, Concurrency: f.concurrency, FreshBackup: f.freshBackup}
 		for _, r := range f.resources {
 			if a, err := arn.Parse(strings.TrimSpace(r)); err == nil && a.AccountID == t.Account && a.Region == t.Region {
@@ -149,7 +149,7 @@ func runDrillFleet(ctx context.Context, stdout, stderr io.Writer, f *drillFlags)
 			drilled = append(drilled, r.Value)
 		}
 	}
-	if err := appendDrillHistory(context.WithoutCancel(ctx), stdout, cfg, f, drilled...); err != nil {
+	if err := appendDrillHistory(context.WithoutCancel(ctx), stdout, fr.cfg, f, drilled...); err != nil {
 		return err
 	}
 	writeFleetFailures(stdout, rs)

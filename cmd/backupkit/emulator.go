@@ -49,7 +49,8 @@ an access key id ending in 12 digits selects that account.
 or an object {"resources": [...], "organization": {"ous": [{"name": "prod"}],
 "accounts": [{"id": "111111111111", "ou": "prod", "tags": {...}}]}} that also
 seeds the AWS Organizations organization STS and Organizations serve (members
-get OrganizationAccountAccessRole unless "roles" says otherwise).
+get OrganizationAccountAccessRole unless "roles" says otherwise). The
+repository's examples/emulator/resources.json is a ready one.
 --state FILE keeps the emulator's state across restarts: it is loaded at start
 when the file exists, and written atomically (and synced) 200 ms after a
 change, every 5 s while requests arrive, and on shutdown. A change made in

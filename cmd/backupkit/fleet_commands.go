@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -44,7 +45,7 @@ func statusFleet(cmd *cobra.Command, af *awsFlags, ff *fleetFlags, since time.Du
 	}
 	if rs == nil {
 		rs, err = runPrepared(ctx, fr, func(ctx context.Context, t fleet.Target) (*backup.Report, error) {
-			return backup.New(awsbackup.NewFromConfig(t.Config)).Report(ctx, from, func(o *backup.ReportOptions) { o.Filter = filter })
+			return statusIn(ctx, t.Config, from, filter)
 		})
 		if err != nil {
 			return err
@@ -56,12 +57,7 @@ func statusFleet(cmd *cobra.Command, af *awsFlags, ff *fleetFlags, since time.Du
 			failedJobs += len(r.Value.Failed)
 		}
 	}
-	out := cmd.OutOrStdout()
-	if asJSON {
-		if err := writeFleetJSON(out, mapResults(rs, statusView)); err != nil {
-			return err
-		}
-	} else {
+	err = printFleet(cmd, rs, asJSON, statusView, func(out io.Writer) {
 		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ACCOUNT\tREGION\tBACKUP JOBS\tCOMPLETED\tFAILED\tCOPY JOBS\tRESTORE JOBS\tRESOURCES\tWORST RPO")
 		for _, r := range rs {
@@ -91,8 +87,10 @@ func statusFleet(cmd *cobra.Command, af *awsFlags, ff *fleetFlags, since time.Du
 			}
 			_ = tw.Flush()
 		}
+	})
+	if err != nil {
+		return err
 	}
-	finishFleet(cmd, rs, asJSON)
 	return fleetExit(rs, failedJobs > 0)
 }
 
@@ -177,15 +175,7 @@ func mapResults[T, V any](rs fleet.Results[T], fn func(T) V) fleet.Results[V] {
 func coverageFleet(cmd *cobra.Command, af *awsFlags, ff *fleetFlags, filters []string, horizon time.Duration, asJSON, failUnprotected bool) error {
 	ctx := cmd.Context()
 	rs, err := runFleet(ctx, af, ff, func(ctx context.Context, t fleet.Target) (*compliance.CoverageReport, error) {
-		inv, err := compliance.Inventory(ctx, tagging.NewFromConfig(t.Config), filters...)
-		if err != nil {
-			return nil, err
-		}
-		plans, err := compliance.LivePlans(ctx, plan.NewClient(awsbackup.NewFromConfig(t.Config)))
-		if err != nil {
-			return nil, err
-		}
-		return compliance.Coverage(inv, plans, compliance.CoverageOptions{Horizon: horizon})
+		return coverageIn(ctx, t.Config, filters, horizon)
 	})
 	if err != nil {
 		return err
@@ -197,12 +187,7 @@ func coverageFleet(cmd *cobra.Command, af *awsFlags, ff *fleetFlags, filters []s
 			unprotected += len(r.Value.Unprotected)
 		}
 	}
-	out := cmd.OutOrStdout()
-	if asJSON {
-		if err := writeFleetJSON(out, rs); err != nil {
-			return err
-		}
-	} else {
+	err = printFleet(cmd, rs, asJSON, coverageView, func(out io.Writer) {
 		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ACCOUNT\tREGION\tRESOURCE\tTYPE\tPROTECTED BY\tRPO\tCROSS-REGION\tCROSS-ACCOUNT")
 		for _, r := range rs {
@@ -226,8 +211,10 @@ func coverageFleet(cmd *cobra.Command, af *awsFlags, ff *fleetFlags, filters []s
 		}
 		_ = tw.Flush()
 		fmt.Fprintf(out, "%d of %d resources protected; %d unprotected\n", resources-unprotected, resources, unprotected)
+	})
+	if err != nil {
+		return err
 	}
-	finishFleet(cmd, rs, asJSON)
 	if failUnprotected && resources == 0 && rs.Failed() == 0 {
 		return &exitError{code: exitFailed, err: fmt.Errorf("no resources found in %d targets: --fail-on-unprotected has nothing to check", len(rs))}
 	}
@@ -244,53 +231,89 @@ type adviseOptions struct {
 	emulator bool // the emulator serves no AWS Config
 }
 
+// fails reports whether findings trip --fail-on.
+func (o adviseOptions) fails(findings []compliance.Finding) bool {
+	for _, f := range findings {
+		if o.failOn && f.Severity >= o.failSev {
+			return true
+		}
+	}
+	return false
+}
+
+// shown keeps the findings at --min-severity or above.
+func (o adviseOptions) shown(findings []compliance.Finding) []compliance.Finding {
+	out := []compliance.Finding{}
+	for _, f := range findings {
+		if f.Severity >= o.minSev {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// The work of status, coverage and advise in one account and Region,
+// from that account's configuration: the same for a one-account command
+// (the caller's configuration) and for each target of a fleet run.
+
+// statusIn is the job report of one account and Region.
+func statusIn(ctx context.Context, cfg aws.Config, from time.Time, filter backup.JobFilter) (*backup.Report, error) {
+	return backup.New(awsbackup.NewFromConfig(cfg)).Report(ctx, from, func(o *backup.ReportOptions) { o.Filter = filter })
+}
+
+// coverageIn matches one account and Region's tagged inventory against
+// its backup plans.
+func coverageIn(ctx context.Context, cfg aws.Config, filters []string, horizon time.Duration) (*compliance.CoverageReport, error) {
+	inv, err := compliance.Inventory(ctx, tagging.NewFromConfig(cfg), filters...)
+	if err != nil {
+		return nil, err
+	}
+	plans, err := compliance.LivePlans(ctx, plan.NewClient(awsbackup.NewFromConfig(cfg)))
+	if err != nil {
+		return nil, err
+	}
+	return compliance.Coverage(inv, plans, compliance.CoverageOptions{Horizon: horizon})
+}
+
+// adviseIn is every finding of one account and Region (AWS Config rules
+// too, except on the emulator, which does not serve AWS Config).
+func adviseIn(ctx context.Context, cfg aws.Config, o adviseOptions, now time.Time) ([]compliance.Finding, error) {
+	in, err := compliance.LoadAdvisorInput(ctx, awsbackup.NewFromConfig(cfg), now, o.window)
+	if err != nil {
+		return nil, err
+	}
+	if in.Inventory, err = compliance.Inventory(ctx, tagging.NewFromConfig(cfg)); err != nil {
+		return nil, err
+	}
+	if !o.emulator {
+		if in.ConfigRules, err = compliance.NewConfigClient(configservice.NewFromConfig(cfg)).BackupRuleNames(ctx); err != nil {
+			return nil, err
+		}
+		in.ConfigRulesChecked = true
+	}
+	return compliance.Advise(*in, o.advisor)
+}
+
 // adviseFleet is `advise` across a fleet: every target's findings with
 // ACCOUNT and REGION columns.
 func adviseFleet(cmd *cobra.Command, af *awsFlags, ff *fleetFlags, o adviseOptions, asJSON bool) error {
 	ctx := cmd.Context()
 	now := time.Now()
 	rs, err := runFleet(ctx, af, ff, func(ctx context.Context, t fleet.Target) ([]compliance.Finding, error) {
-		in, err := compliance.LoadAdvisorInput(ctx, awsbackup.NewFromConfig(t.Config), now, o.window)
-		if err != nil {
-			return nil, err
-		}
-		if in.Inventory, err = compliance.Inventory(ctx, tagging.NewFromConfig(t.Config)); err != nil {
-			return nil, err
-		}
-		if !o.emulator {
-			if in.ConfigRules, err = compliance.NewConfigClient(configservice.NewFromConfig(t.Config)).BackupRuleNames(ctx); err != nil {
-				return nil, err
-			}
-			in.ConfigRulesChecked = true
-		}
-		all, err := compliance.Advise(*in, o.advisor)
-		if err != nil {
-			return nil, err
-		}
-		shown := []compliance.Finding{}
-		for _, f := range all {
-			if f.Severity >= o.minSev {
-				shown = append(shown, f)
-			}
-		}
-		return shown, nil
+		return adviseIn(ctx, t.Config, o, now)
 	})
 	if err != nil {
 		return err
 	}
 	fail, n := false, 0
 	for _, r := range rs {
-		for _, f := range r.Value {
-			n++
-			fail = fail || (o.failOn && f.Severity >= o.failSev)
-		}
+		fail = fail || o.fails(r.Value)
 	}
-	out := cmd.OutOrStdout()
-	if asJSON {
-		if err := writeFleetJSON(out, rs); err != nil {
-			return err
-		}
-	} else {
+	rs = mapResults(rs, o.shown)
+	for _, r := range rs {
+		n += len(r.Value)
+	}
+	err = printFleet(cmd, rs, asJSON, same, func(out io.Writer) {
 		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ACCOUNT\tREGION\tSEVERITY\tCATEGORY\tCHECK\tRESOURCE\tEVIDENCE\tFIX")
 		for _, r := range rs {
@@ -300,7 +323,9 @@ func adviseFleet(cmd *cobra.Command, af *awsFlags, ff *fleetFlags, o adviseOptio
 		}
 		_ = tw.Flush()
 		fmt.Fprintf(out, "%d findings\n", n)
+	})
+	if err != nil {
+		return err
 	}
-	finishFleet(cmd, rs, asJSON)
 	return fleetExit(rs, fail)
 }

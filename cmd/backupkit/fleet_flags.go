@@ -82,13 +82,7 @@ func (f *fleetFlags) on() bool { return f.accounts != "" || f.org || f.regions !
 func (f *fleetFlags) check(cmd *cobra.Command) error {
 	changed := func(name string) bool { return cmd.Flags().Changed(name) }
 	var errs []error
-	flagErr := func(name string, err error) {
-		var ve *backup.ValidationError
-		if errors.As(err, &ve) {
-			err = errors.New(ve.Reason)
-		}
-		errs = append(errs, fmt.Errorf("--%s: %w", name, err))
-	}
+	flagErr := func(name string, err error) { errs = append(errs, flagError(name, err)) }
 	if !f.on() {
 		for _, name := range []string{"ou", "account-tag", "role-name", "external-id", f.concName} {
 			if changed(name) {

@@ -35,8 +35,21 @@ func (p *fleetProgress) update(pr fleet.Progress) {
 	if pr.Err != nil {
 		mark = "failed"
 	}
-	fmt.Fprintf(p.w, "\r\033[K%s", progressLine(pr, mark, time.Since(p.started)))
+	fmt.Fprintf(p.w, "\r\033[K%s", fitLine(progressLine(pr, mark, time.Since(p.started)), progressWidth))
 	p.drawn = true
+}
+
+// progressWidth bounds the progress line: a line longer than the terminal
+// wraps, and "\r" then redraws only its last part.
+const progressWidth = 79
+
+// fitLine cuts s to at most width characters, ending in "…" when cut.
+func fitLine(s string, width int) string {
+	r := []rune(s)
+	if len(r) <= width {
+		return s
+	}
+	return string(r[:width-1]) + "…"
 }
 
 // progressLine is the text of one progress update.

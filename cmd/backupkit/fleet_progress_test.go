@@ -76,6 +76,13 @@ func TestProgressLine(t *testing.T) {
 	if want := "backupkit: 3/8 targets done, 1 failed (last: 111111111111 eu-west-1 ok)  2s"; got != want {
 		t.Errorf("got %q; want %q", got, want)
 	}
+	long := progressLine(fleet.Progress{Account: "111111111111", Region: "ap-southeast-4", Done: 1999, Failed: 999, Total: 2000}, "failed", 754*time.Second)
+	if fit := fitLine(long, progressWidth); len([]rune(fit)) != progressWidth || !strings.HasSuffix(fit, "…") || !strings.HasPrefix(long, strings.TrimSuffix(fit, "…")) {
+		t.Errorf("fitLine(%q) = %q; want its first %d characters, the last one …", long, fit, progressWidth)
+	}
+	if short := "backupkit: 1/2"; fitLine(short, progressWidth) != short {
+		t.Errorf("fitLine cut a short line")
+	}
 	got = progressLine(fleet.Progress{Account: "111111111111", Done: 1, Total: 2}, "failed", 0)
 	if want := "backupkit: 1/2 targets done (last: 111111111111 - failed)  0s"; got != want {
 		t.Errorf("got %q; want %q", got, want)

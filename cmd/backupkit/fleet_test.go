@@ -464,6 +464,12 @@ func TestFleetOUNames(t *testing.T) {
 			}
 		}
 	}
+	// A drill too stops there, before it prints anything.
+	code, out, errOut = runCLI(t, "drill", "--endpoint", srv.URL, "--org", "--ou", "staging", "--vault", "main",
+		"--role", "arn:aws:iam::{account}:role/backup", "--out", t.TempDir())
+	if code != exitErr || out != "" || !strings.Contains(errOut, `--ou: organizational unit "staging"`) {
+		t.Errorf("drill --ou staging: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
 	// A path picks one of the two.
 	code, out, errOut = runCLI(t, "status", "--endpoint", srv.URL, "--org", "--ou", "prod/eu")
 	if code != exitErr || !strings.Contains(errOut, "no ACTIVE account") {
@@ -605,5 +611,17 @@ func TestFleetStatusCrossAccount(t *testing.T) {
 	code, out, _ = runCLI(t, "status", "--endpoint", srv.URL, "--org", "--ou", "dev", "--regions", "us-east-1")
 	if code != exitOK || !strings.Contains(out, "444444444444  us-east-1  1") || !strings.Contains(out, "2 targets: 2 succeeded, 0 failed") {
 		t.Errorf("table:\n%s", out)
+	}
+}
+
+// advise across a fleet gates like advise in one account: --fail-on counts
+// every finding, also those --min-severity hides.
+func TestFleetAdviseGateMatchesOneAccount(t *testing.T) {
+	t.Parallel()
+	srv, _ := fleetServer(t)
+	one, oneOut, oneErr := runCLI(t, "advise", "--endpoint", srv.URL, "--min-severity", "critical", "--fail-on", "info")
+	many, manyOut, manyErr := runCLI(t, "advise", "--endpoint", srv.URL, "--regions", "us-east-1", "--min-severity", "critical", "--fail-on", "info")
+	if one != exitFailed || many != exitFailed {
+		t.Errorf("one account: exit %d; fleet: exit %d; want both %d (hidden findings still trip the gate)\n%s%s\n%s%s", one, many, exitFailed, oneOut, oneErr, manyOut, manyErr)
 	}
 }

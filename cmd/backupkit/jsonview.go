@@ -50,12 +50,13 @@ type resourceCoverageJSON struct {
 type coverageJSON struct {
 	*compliance.CoverageReport
 	Resources      []resourceCoverageJSON `json:"resources"`
+	Unprotected    []string               `json:"unprotected"` // [] rather than null when none
 	Horizon        hidden                 `json:"horizon,omitempty"`
 	HorizonSeconds *float64               `json:"horizonSeconds,omitempty"`
 }
 
 func coverageView(rep *compliance.CoverageReport) coverageJSON {
-	v := coverageJSON{CoverageReport: rep, Resources: []resourceCoverageJSON{}, HorizonSeconds: secondsOf(rep.Horizon)}
+	v := coverageJSON{CoverageReport: rep, Resources: []resourceCoverageJSON{}, Unprotected: append([]string{}, rep.Unprotected...), HorizonSeconds: secondsOf(rep.Horizon)}
 	for _, r := range rep.Resources {
 		rv := resourceCoverageJSON{ResourceCoverage: r}
 		if r.Protected() {

@@ -1,12 +1,12 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/spf13/cobra"
 
@@ -35,16 +35,29 @@ func newKeysCmd() *cobra.Command {
 		Use:   "keys",
 		Short: "KMS keys for backup vaults: customer managed, imported (BYOK) and external key stores (XKS)",
 	}
-	provider := func(ctx context.Context) (*keys.Provider, error) {
-		cfg, err := f.af.load(ctx)
-		if err != nil {
-			return nil, err
+	// keysRun is a subcommand's RunE: the checks, then the key provider
+	// from the AWS configuration, then run.
+	keysRun := func(run func(*cobra.Command, *keys.Provider) error, checks ...flagCheck) func(*cobra.Command, []string) error {
+		provider := func(cfg aws.Config) *keys.Provider {
+			return keys.New(kms.NewFromConfig(cfg), func(o *keys.Options) { o.BackupRoleARN, o.Region = f.role, cfg.Region })
 		}
-		return keys.New(kms.NewFromConfig(cfg), func(o *keys.Options) { o.BackupRoleARN, o.Region = f.role, cfg.Region }), nil
+		return withClient(&f.af, provider, checks, run)
 	}
 	needRole := func() error {
 		if !strings.HasPrefix(f.role, "arn:") || !strings.Contains(f.role, ":role/") {
 			return fmt.Errorf("--role %q: want the IAM role ARN AWS Backup uses (arn:aws:iam::ACCOUNT:role/NAME)", f.role)
+		}
+		return nil
+	}
+	needAlias := func() error {
+		if err := keys.CheckAlias(f.alias); err != nil {
+			return flagError("alias", err)
+		}
+		return nil
+	}
+	needKey := func() error {
+		if !strings.HasPrefix(f.key, "arn:") {
+			return fmt.Errorf("--key %q: want a KMS key or alias ARN", f.key)
 		}
 		return nil
 	}
@@ -56,127 +69,88 @@ func newKeysCmd() *cobra.Command {
 		Use:   "ensure --alias alias/NAME --role ROLE_ARN [--multi-region]",
 		Short: "Find the key behind an alias, or create it with a policy for the backup role and rotation on",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := keys.CheckAlias(f.alias); err != nil {
-				return fmt.Errorf("--alias: %w", err)
-			}
-			if err := needRole(); err != nil {
-				return err
-			}
-			p, err := provider(cmd.Context())
-			if err != nil {
-				return err
-			}
+		RunE: keysRun(func(cmd *cobra.Command, p *keys.Provider) error {
 			k, created, err := p.Ensure(cmd.Context(), f.alias, f.multiRegion)
 			if err != nil {
 				return err
 			}
 			printKey(cmd.OutOrStdout(), k, map[bool]string{true: "created", false: "found"}[created])
 			return nil
-		},
+		}, needAlias, needRole),
 	}
 	check := &cobra.Command{
 		Use:   "check --key ARN [--role ROLE_ARN]",
 		Short: "Check that a key can encrypt a vault here (exit 1 with every reason when not)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !strings.HasPrefix(f.key, "arn:") {
-				return fmt.Errorf("--key %q: want a KMS key or alias ARN", f.key)
-			}
-			p, err := provider(cmd.Context())
-			if err != nil {
-				return err
-			}
+		RunE: keysRun(func(cmd *cobra.Command, p *keys.Provider) error {
 			k, err := p.Check(cmd.Context(), f.key)
 			if err != nil {
 				return err
 			}
 			printKey(cmd.OutOrStdout(), k, "ok:")
 			return nil
-		},
+		}, needKey),
 	}
 	replicate := &cobra.Command{
 		Use:   "replicate --key MULTI_REGION_KEY_ARN --to REGION --role ROLE_ARN",
 		Short: "Replicate a multi-Region key to a copy destination's Region",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if f.region == "" {
-				return fmt.Errorf("--to REGION is required")
-			}
-			if err := needRole(); err != nil {
-				return err
-			}
-			p, err := provider(cmd.Context())
-			if err != nil {
-				return err
-			}
+		RunE: keysRun(func(cmd *cobra.Command, p *keys.Provider) error {
 			a, err := p.Replicate(cmd.Context(), f.key, f.region)
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "replica %s\n", a)
 			return nil
-		},
+		}, needKey, func() error {
+			if f.region == "" {
+				return fmt.Errorf("--to REGION is required")
+			}
+			if err := checkRegion(f.region); err != nil {
+				return fmt.Errorf("--to: %w", err)
+			}
+			return nil
+		}, needRole),
 	}
 	imp := &cobra.Command{
 		Use:   "import --alias alias/NAME --role ROLE_ARN (--file PATH | --vault-addr URL --vault-key NAME)",
 		Short: "Create a key with imported material (BYOK) from a file or HashiCorp Vault Transit (token in VAULT_TOKEN)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := keys.CheckAlias(f.alias); err != nil {
-				return fmt.Errorf("--alias: %w", err)
-			}
-			if err := needRole(); err != nil {
-				return err
-			}
+		RunE: func(cmd *cobra.Command, args []string) error {
 			var src keys.MaterialSource
-			switch {
-			case f.file != "" && f.vaultAddr != "":
-				return fmt.Errorf("--file and --vault-addr exclude each other")
-			case f.file != "":
-				src = keys.File{Path: f.file}
-			case f.vaultAddr != "":
-				token := os.Getenv("VAULT_TOKEN")
-				if token == "" || f.vaultKey == "" {
-					return fmt.Errorf("--vault-addr needs --vault-key and a token in VAULT_TOKEN")
+			source := func() error {
+				switch {
+				case f.file != "" && f.vaultAddr != "":
+					return fmt.Errorf("--file and --vault-addr exclude each other")
+				case f.file != "":
+					src = keys.File{Path: f.file}
+				case f.vaultAddr != "":
+					token := os.Getenv("VAULT_TOKEN")
+					if token == "" || f.vaultKey == "" {
+						return fmt.Errorf("--vault-addr needs --vault-key and a token in VAULT_TOKEN")
+					}
+					src = keys.VaultTransit{Address: f.vaultAddr, Token: token, Namespace: os.Getenv("VAULT_NAMESPACE"), Mount: f.vaultMount, Key: f.vaultKey}
+				default:
+					return fmt.Errorf("set --file PATH or --vault-addr URL --vault-key NAME")
 				}
-				src = keys.VaultTransit{Address: f.vaultAddr, Token: token, Namespace: os.Getenv("VAULT_NAMESPACE"), Mount: f.vaultMount, Key: f.vaultKey}
-			default:
-				return fmt.Errorf("set --file PATH or --vault-addr URL --vault-key NAME")
+				return nil
 			}
-			p, err := provider(cmd.Context())
-			if err != nil {
-				return err
-			}
-			k, err := p.Import(cmd.Context(), f.alias, src)
-			if err != nil {
-				return err
-			}
-			printKey(cmd.OutOrStdout(), k, "imported")
-			return nil
+			return keysRun(func(cmd *cobra.Command, p *keys.Provider) error {
+				k, err := p.Import(cmd.Context(), f.alias, src)
+				if err != nil {
+					return err
+				}
+				printKey(cmd.OutOrStdout(), k, "imported")
+				return nil
+			}, needAlias, needRole, source)(cmd, args)
 		},
 	}
 	xks := &cobra.Command{
 		Use:   "xks --name NAME --endpoint-uri https://PROXY --path /PREFIX/kms/xks/v1 --access-key-id ID [--connect] [--alias alias/NAME --xks-key-id ID --role ROLE_ARN]",
 		Short: "Create or show an external key store (XKS; secret in BACKUPKIT_XKS_SECRET) and optionally a key in it",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: keysRun(func(cmd *cobra.Command, p *keys.Provider) error {
 			f.xks.Secret = os.Getenv("BACKUPKIT_XKS_SECRET")
-			if f.alias != "" {
-				if err := keys.CheckAlias(f.alias); err != nil {
-					return fmt.Errorf("--alias: %w", err)
-				}
-				if err := needRole(); err != nil {
-					return err
-				}
-				if f.xksKeyID == "" {
-					return fmt.Errorf("--alias needs --xks-key-id (the key's id in the external key manager)")
-				}
-			}
-			p, err := provider(cmd.Context())
-			if err != nil {
-				return err
-			}
 			st, err := p.ExternalStore(cmd.Context(), f.xks, f.connect)
 			if err != nil {
 				return err
@@ -192,7 +166,17 @@ func newKeysCmd() *cobra.Command {
 			}
 			printKey(out, k, "created")
 			return nil
-		},
+		}, func() error {
+			if f.alias == "" {
+				return nil
+			}
+			return checkFlags(needAlias, needRole, func() error {
+				if f.xksKeyID == "" {
+					return fmt.Errorf("--alias needs --xks-key-id (the key's id in the external key manager)")
+				}
+				return nil
+			})
+		}),
 	}
 	for _, c := range []*cobra.Command{ensure, check, replicate, imp, xks} {
 		f.af.register(c)

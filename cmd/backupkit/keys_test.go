@@ -54,16 +54,25 @@ func TestKeysFlagsCheckedFirst(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"keys", "ensure", "--alias", "vaults", "--role", "arn:aws:iam::1:role/r"}, "--alias"},
+		{[]string{"keys", "ensure", "--alias", "vaults", "--role", "arn:aws:iam::1:role/r"}, "backupkit: --alias: \"vaults\": want alias/"},
 		{[]string{"keys", "ensure", "--alias", "alias/vaults", "--role", "backup"}, "--role"},
 		{[]string{"keys", "check", "--key", "1234"}, "--key"},
 		{[]string{"keys", "import", "--alias", "alias/x", "--role", "arn:aws:iam::1:role/r"}, "set --file"},
 		{[]string{"keys", "replicate", "--key", "arn:aws:kms:us-east-1:1:key/mrk-1", "--role", "arn:aws:iam::1:role/r"}, "--to REGION"},
+		{[]string{"keys", "replicate", "--key", "arn:aws:kms:us-east-1:1:key/mrk-1", "--role", "arn:aws:iam::1:role/r", "--to", "mars-1"}, `--to: "mars-1" is not an AWS Region`},
+		{[]string{"keys", "xks", "--name", "s", "--alias", "alias/x", "--role", "arn:aws:iam::1:role/r"}, "--alias needs --xks-key-id"},
 	}
 	for _, tt := range tests {
 		code, _, errOut := runKeys(t, tt.args...)
 		if code == 0 || !strings.Contains(errOut, tt.want) {
 			t.Errorf("%v: exit %d %q; want %q", tt.args, code, errOut, tt.want)
+		}
+	}
+	// Every problem at once, before the AWS configuration is even loaded.
+	code, out, errOut := runKeys(t, "keys", "import", "--alias", "vaults", "--role", "backup", "--file", "k.bin", "--vault-addr", "http://v")
+	for _, want := range []string{"--alias", `--role "backup"`, "--file and --vault-addr exclude each other"} {
+		if code != exitErr || out != "" || !strings.Contains(errOut, want) {
+			t.Errorf("import with three bad flags: exit %d, stdout %q, stderr %q; want %q among the errors", code, out, errOut, want)
 		}
 	}
 }

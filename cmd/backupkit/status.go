@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/spf13/cobra"
 
 	"github.com/backupkit/backupkit/backup"
@@ -50,8 +49,7 @@ achieved RPO). Exits with status 2 when any job failed.`,
 			if err != nil {
 				return err
 			}
-			c := backup.New(awsbackup.NewFromConfig(cfg))
-			rep, err := c.Report(ctx, time.Now().Add(-since), func(o *backup.ReportOptions) { o.Filter = f })
+			rep, err := statusIn(ctx, cfg, time.Now().Add(-since), f)
 			if err != nil {
 				return err
 			}

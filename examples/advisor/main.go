@@ -6,8 +6,8 @@
 //
 //	go run ./examples/advisor [-json]
 //
-// -endpoint URL reads a running emulator's state as it is; -aws uses the
-// default credential chain and real AWS.
+// -endpoint URL seeds the same estate into a running emulator through its
+// control API; -aws uses the default credential chain and real AWS.
 package main
 
 import (

@@ -6,8 +6,8 @@
 //
 //	go run ./examples/cross-region-copy
 //
-// -endpoint URL targets a running emulator (the resource must be in its
-// inventory); -aws uses the default credential chain and real AWS: pass
+// -endpoint URL targets a running emulator (the resource is put into its
+// inventory through the control API); -aws uses the default credential chain and real AWS: pass
 // -resource, -role and -dest-region of your own. The destination vault is
 // created if missing.
 package main

@@ -10,6 +10,7 @@
 // assume), resources in two Regions and a plan in one account:
 //
 //	go run ./examples/fleet-coverage
+//	go run ./examples/fleet-coverage -endpoint http://127.0.0.1:4566   # a running emulator, seeded through its control API
 //
 // -aws runs against real AWS with the default credential chain, from the
 // organization's management account (-delegate ACCOUNT also registers

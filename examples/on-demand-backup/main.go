@@ -6,8 +6,8 @@
 //
 //	go run ./examples/on-demand-backup
 //
-// -endpoint URL targets a running emulator (the resource must be in its
-// inventory); -aws uses the default credential chain and real AWS: pass
+// -endpoint URL targets a running emulator (the resource is put into its
+// inventory through the control API); -aws uses the default credential chain and real AWS: pass
 // -resource and -role of your own.
 package main
 

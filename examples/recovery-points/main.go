@@ -7,7 +7,8 @@
 //
 //	go run ./examples/recovery-points
 //
-// -endpoint URL targets a running emulator; -aws uses the default
+// -endpoint URL targets a running emulator (ten resources with one backup
+// each, seeded through its control API); -aws uses the default
 // credential chain and real AWS (it only reads, except for the retention
 // change of the newest point, which -dry-run skips).
 package main

@@ -12,7 +12,8 @@
 //
 //	go run ./examples/remediate
 //
-// -endpoint URL targets a running emulator; -aws uses the default
+// -endpoint URL targets a running emulator (the resource and the failure
+// are set up through its control API); -aws uses the default
 // credential chain and real AWS (pass -resource and -role; the job most
 // likely succeeds, and then there is nothing to remediate). Notifications
 // print to stdout unless -topic names an SNS topic.

@@ -3,7 +3,7 @@
 // prints the new volume with AWS's own restore timing.
 //
 //	go run ./examples/restore-ebs                       # embedded emulator, seeded
-//	go run ./examples/restore-ebs -endpoint URL         # a running backupkit emulator
+//	go run ./examples/restore-ebs -endpoint URL         # a running backupkit emulator, seeded through its control API
 //	go run ./examples/restore-ebs -aws -vault my-vault -az eu-west-1a
 package main
 

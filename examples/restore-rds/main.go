@@ -4,7 +4,7 @@
 // the job and prints the new instance with AWS's own restore timing.
 //
 //	go run ./examples/restore-rds                       # embedded emulator, seeded
-//	go run ./examples/restore-rds -endpoint URL         # a running backupkit emulator
+//	go run ./examples/restore-rds -endpoint URL         # a running backupkit emulator, seeded through its control API
 //	go run ./examples/restore-rds -aws -db arn:aws:rds:…:db:orders -role arn:aws:iam::…:role/restore
 package main
 

@@ -12,12 +12,14 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
@@ -72,11 +74,21 @@ func run(ctx context.Context, out io.Writer, cfg aws.Config, role, dir string, w
 	if err := os.WriteFile(file, material, 0o600); err != nil {
 		return err
 	}
-	byok, err := p.Import(ctx, "alias/backupkit-example-byok", keys.File{Path: file})
+	// A second run finds the key the first one imported (KMS takes the
+	// alias as a key id); importing again would clash with the alias.
+	const byokAlias = "alias/backupkit-example-byok"
+	verb := "found imported key"
+	byok, err := p.Check(ctx, byokAlias)
+	var ke *keys.KeyError
+	if errors.As(err, &ke) && slices.Contains(ke.Reasons, "the key does not exist") {
+		verb = "imported key"
+		byok, err = p.Import(ctx, byokAlias, keys.File{Path: file})
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "imported key %s: origin %s, %s\n", byok.Alias, byok.Origin, byok.State)
+	byok.Alias = byokAlias
+	fmt.Fprintf(out, "%s %s: origin %s, %s\n", verb, byokAlias, byok.Origin, byok.State)
 
 	for name, k := range map[string]*keys.Key{"backupkit-example-cmk": cmk, "backupkit-example-byok": byok} {
 		info, created, err := vaults.Ensure(ctx, vault.Spec{Name: name, KMSKeyARN: k.ARN})
@@ -92,10 +104,15 @@ func run(ctx context.Context, out io.Writer, cfg aws.Config, role, dir string, w
 		if err != nil {
 			return err
 		}
-		xk, err := p.CreateExternalKey(ctx, "alias/backupkit-example-xks", st.ID, "vault-transit-key-1")
+		const xksAlias = "alias/backupkit-example-xks"
+		xk, err := p.Check(ctx, xksAlias)
+		if errors.As(err, &ke) && slices.Contains(ke.Reasons, "the key does not exist") {
+			xk, err = p.CreateExternalKey(ctx, xksAlias, st.ID, "vault-transit-key-1")
+		}
 		if err != nil {
 			return err
 		}
+		xk.Alias = xksAlias
 		fmt.Fprintf(out, "external key store %s %s; key %s origin %s\n", st.Name, st.State, xk.Alias, xk.Origin)
 	}
 	return nil

@@ -27,4 +27,14 @@ func TestRun(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
+	// A second run against the same emulator finds what the first made.
+	out.Reset()
+	if err := run(t.Context(), &out, env.Config, "arn:aws:iam::123456789012:role/backupkit-backup", t.TempDir(), true); err != nil {
+		t.Fatalf("second run: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"(created false", "found imported key alias/backupkit-example-byok: origin EXTERNAL, Enabled", "vault backupkit-example-byok (created false)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("second run output lacks %q:\n%s", want, out.String())
+		}
+	}
 }

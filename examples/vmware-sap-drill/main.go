@@ -6,6 +6,7 @@
 // restores the VM to EC2 and the database over a staging database.
 //
 //	go run ./examples/vmware-sap-drill          # embedded emulator
+//	go run ./examples/vmware-sap-drill -endpoint http://127.0.0.1:4566   # a running emulator, seeded through its control API
 //	go run ./examples/vmware-sap-drill -aws -activation-key KEY -host vcenter.example.com \
 //	    -vault VAULT -role arn:aws:iam::ACCOUNT:role/BACKUP_ROLE \
 //	    -sap-source arn:aws:ssm-sap:…:HANA/PRD/DB/HDB -sap-staging arn:aws:ssm-sap:…:HANA/QAS/DB/HDB
