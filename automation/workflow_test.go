@@ -11,8 +11,8 @@ import (
 
 	"github.com/backupkit/backupkit/automation"
 	"github.com/backupkit/backupkit/automation/asl"
-	"github.com/backupkit/backupkit/automation/internal/sfnlocal"
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/sfnlocal"
 )
 
 func machines(t *testing.T, optFns ...func(*automation.Options)) map[string]*asl.StateMachine {
