@@ -92,6 +92,16 @@ func TestPollDelaysAndCycles(t *testing.T) {
 	assert.Equal(t, 1+6+(6*3600-275+119)/120, p.Cycles(6*time.Hour))
 }
 
+// TestPollInvalidTerminates: Delays and Cycles of delays that Check
+// refuses still return.
+func TestPollInvalidTerminates(t *testing.T) {
+	t.Parallel()
+	for _, p := range []automation.Poll{{MinDelay: -time.Second}, {MinDelay: -time.Second, MaxDelay: -time.Minute}, {MinDelay: time.Minute, MaxDelay: time.Second}} {
+		assert.NotEmpty(t, p.Delays(), "%+v", p)
+		assert.Positive(t, p.Cycles(time.Hour), "%+v", p)
+	}
+}
+
 // TestPollCyclesGrowth: poll cycles grow at most logarithmically with the
 // job's duration while the delays double (up to MaxDelay), then linearly,
 // one per MaxDelay.
