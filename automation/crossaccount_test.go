@@ -77,6 +77,7 @@ func (r *roleClients) get(roleARN string) (*restore.Client, *awsbackup.Client) {
 // restore, validation result and cleanup lands in the target's own account
 // and none in the management account, and each restore job runs with the
 // job role the target names in its own account (TargetInput.IAMRoleARN).
+// A target whose role its account lacks fails alone, with AccessDenied.
 func TestDrillWorkflowCrossAccount(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, nil)
@@ -128,6 +129,12 @@ func TestDrillWorkflowCrossAccount(t *testing.T) {
 		}
 	}
 
+	// A fifth target names a role its account does not have: it fails
+	// alone, with AWS's answer in its report entry.
+	orphan := backuptest.Resource{ARN: fmt.Sprintf("arn:aws:ec2:%s:%s:volume/vol-orphan", region, b), SizeBytes: 1 << 30}
+	require.NoError(t, w.srv.PutResource(orphan))
+	input.Targets = append(input.Targets, function.TargetInput{ResourceARN: orphan.ARN, RoleARN: "arn:aws:iam::" + b + ":role/NoSuchRole", IAMRoleARN: jobRole(b)})
+
 	def := render(t, automation.DrillMachine, func(o *automation.Options) { o.CrossAccount = true })
 	assert.Equal(t, 4, strings.Count(string(def), `"RoleArn.$": "$.state.roleArn"`), "the item's AWS Backup Tasks carry Credentials")
 	res := w.run(t, def, "drill-cross", input, nil)
@@ -146,9 +153,15 @@ func TestDrillWorkflowCrossAccount(t *testing.T) {
 	}
 
 	rep := w.report(t, "drill-cross")
-	assert.Equal(t, restore.Summary{Targets: 4, Passed: 4}, rep.Summary)
+	assert.Equal(t, restore.Summary{Targets: 5, Passed: 4, Failed: 1}, rep.Summary)
 	assert.Empty(t, rep.LeftBehind)
 	for _, tr := range rep.Targets {
+		if tr.ResourceARN == orphan.ARN {
+			assert.Equal(t, restore.Failed, tr.Status)
+			assert.Contains(t, tr.Error, "AccessDenied", "the failed AssumeRole is the target's error")
+			assert.Empty(t, tr.RestoreJobID)
+			continue
+		}
 		account := strings.Split(tr.ResourceARN, ":")[4]
 		assert.Equal(t, restore.Passed, tr.Validation, tr.ResourceARN)
 		assert.Equal(t, restore.Deleted, tr.Cleanup, tr.ResourceARN)
