@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/awsid"
 	"github.com/backupkit/backupkit/restore"
 )
 
@@ -103,9 +104,18 @@ func (in *DrillInput) Drill(id string) *restore.Drill {
 	return d
 }
 
-// Check reports what restore.Drill would refuse, naming each field.
+// Check reports what restore.Drill would refuse, and target roles that
+// are not IAM role ARNs, naming each field.
 func (in *DrillInput) Check() error {
-	return in.Drill("check").Validate()
+	errs := []error{in.Drill("check").Validate()}
+	for i, t := range in.Targets {
+		for _, r := range []struct{ field, role string }{{"RoleARN", t.RoleARN}, {"IAMRoleARN", t.IAMRoleARN}} {
+			if r.role != "" && !awsid.RoleARN(r.role) {
+				errs = append(errs, &backup.ValidationError{Field: fmt.Sprintf("Targets[%d].%s", i, r.field), Reason: fmt.Sprintf("is %q; want an IAM role ARN, arn:PARTITION:iam::ACCOUNT:role/NAME", r.role)})
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // DrillState is the drill as the workflow's steps pass it along.
