@@ -33,6 +33,9 @@ func memberRole(account string) string {
 	return "arn:aws:iam::" + account + ":role/" + backuptest.DefaultOrgRole
 }
 
+// jobRole is the role of a member account's backup and restore jobs.
+func jobRole(account string) string { return "arn:aws:iam::" + account + ":role/backupkit-drill" }
+
 // roleClients are the Lambda function's clients for a cross-account role,
 // as cmd/backupkit-lambda builds them: the SDK's stscreds provider assumes
 // the role through the emulator's STS, so every call of these clients
@@ -56,9 +59,7 @@ func (r *roleClients) get(roleARN string) (*restore.Client, *awsbackup.Client) {
 		o.RoleSessionName = "backupkit-drill"
 	}))
 	api := awsbackup.NewFromConfig(cfg)
-	account := strings.Split(roleARN, ":")[4]
 	c := restore.New(api, func(o *restore.Options) {
-		o.IAMRoleARN = "arn:aws:iam::" + account + ":role/backupkit-drill"
 		o.Waiter = func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, 5*time.Millisecond }
 		o.DeletePollInterval = time.Millisecond
 		o.MaxWait = time.Minute
@@ -74,7 +75,9 @@ func (r *roleClients) get(roleARN string) (*restore.Client, *awsbackup.Client) {
 // $.state.roleArn}, which the harness honours by assuming the role through
 // the emulator's STS, and the Lambda steps assume the same role. Every
 // restore, validation result and cleanup lands in the target's own account
-// and none in the management account.
+// and none in the management account, and each restore job runs with the
+// job role the target names in its own account (TargetInput.IAMRoleARN).
+// A target whose role its account lacks fails alone, with AccessDenied.
 func TestDrillWorkflowCrossAccount(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, nil)
@@ -114,10 +117,10 @@ func TestDrillWorkflowCrossAccount(t *testing.T) {
 		for _, r := range members[account] {
 			require.NoError(t, w.srv.PutResource(r))
 			out, err := api.StartBackupJob(t.Context(), &awsbackup.StartBackupJobInput{BackupVaultName: aws.String(testVault), ResourceArn: aws.String(r.ARN),
-				IamRoleArn: aws.String("arn:aws:iam::" + account + ":role/backupkit-drill")})
+				IamRoleArn: aws.String(jobRole(account))})
 			require.NoError(t, err)
 			ids = append(ids, aws.ToString(out.BackupJobId))
-			input.Targets = append(input.Targets, function.TargetInput{ResourceARN: r.ARN, RoleARN: memberRole(account)})
+			input.Targets = append(input.Targets, function.TargetInput{ResourceARN: r.ARN, RoleARN: memberRole(account), IAMRoleARN: jobRole(account)})
 		}
 		wt := backup.NewJobWaiter(api, func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, 5*time.Millisecond })
 		for _, id := range ids {
@@ -125,6 +128,12 @@ func TestDrillWorkflowCrossAccount(t *testing.T) {
 			require.NoError(t, err)
 		}
 	}
+
+	// A fifth target names a role its account does not have: it fails
+	// alone, with AWS's answer in its report entry.
+	orphan := backuptest.Resource{ARN: fmt.Sprintf("arn:aws:ec2:%s:%s:volume/vol-orphan", region, b), SizeBytes: 1 << 30}
+	require.NoError(t, w.srv.PutResource(orphan))
+	input.Targets = append(input.Targets, function.TargetInput{ResourceARN: orphan.ARN, RoleARN: "arn:aws:iam::" + b + ":role/NoSuchRole", IAMRoleARN: jobRole(b)})
 
 	def := render(t, automation.DrillMachine, func(o *automation.Options) { o.CrossAccount = true })
 	assert.Equal(t, 4, strings.Count(string(def), `"RoleArn.$": "$.state.roleArn"`), "the item's AWS Backup Tasks carry Credentials")
@@ -144,9 +153,15 @@ func TestDrillWorkflowCrossAccount(t *testing.T) {
 	}
 
 	rep := w.report(t, "drill-cross")
-	assert.Equal(t, restore.Summary{Targets: 4, Passed: 4}, rep.Summary)
+	assert.Equal(t, restore.Summary{Targets: 5, Passed: 4, Failed: 1}, rep.Summary)
 	assert.Empty(t, rep.LeftBehind)
 	for _, tr := range rep.Targets {
+		if tr.ResourceARN == orphan.ARN {
+			assert.Equal(t, restore.Failed, tr.Status)
+			assert.Contains(t, tr.Error, "AccessDenied", "the failed AssumeRole is the target's error")
+			assert.Empty(t, tr.RestoreJobID)
+			continue
+		}
 		account := strings.Split(tr.ResourceARN, ":")[4]
 		assert.Equal(t, restore.Passed, tr.Validation, tr.ResourceARN)
 		assert.Equal(t, restore.Deleted, tr.Cleanup, tr.ResourceARN)
@@ -174,6 +189,7 @@ func TestDrillWorkflowCrossAccount(t *testing.T) {
 		for _, j := range jobs.RestoreJobs {
 			assert.Equal(t, "COMPLETED", string(j.Status))
 			assert.Contains(t, points[account], aws.ToString(j.RecoveryPointArn))
+			assert.Equal(t, jobRole(account), aws.ToString(j.IamRoleArn), "the restore job runs with the target's own job role")
 			assert.Contains(t, aws.ToString(j.CreatedResourceArn), ":"+account+":")
 		}
 		var left []string

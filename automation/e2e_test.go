@@ -32,9 +32,9 @@ import (
 	"github.com/backupkit/backupkit/automation"
 	"github.com/backupkit/backupkit/automation/asl"
 	"github.com/backupkit/backupkit/automation/function"
-	"github.com/backupkit/backupkit/automation/internal/sfnlocal"
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/internal/sfnlocal"
 	"github.com/backupkit/backupkit/restore"
 )
 
@@ -281,13 +281,13 @@ func render(t *testing.T, fn func(...func(*automation.Options)) (*asl.StateMachi
 
 func (w *world) run(t *testing.T, def []byte, name string, input any, tweak func(*sfnlocal.Config)) *sfnlocal.Result {
 	t.Helper()
-	cfg := sfnlocal.Config{Definition: def, Input: input, ExecutionName: name, EmulatorURL: w.srv.URL, Tasks: w.tasks}
+	cfg := sfnlocal.Config{NodeModules: sfnlocal.NodeModules(t), Definition: def, Input: input, ExecutionName: name, EmulatorURL: w.srv.URL, Tasks: w.tasks}
 	if tweak != nil {
 		tweak(&cfg)
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 6*time.Minute) // generous: 100 targets under -race on a loaded machine
 	defer cancel()
-	res, err := sfnlocal.Run(ctx, t, cfg)
+	res, err := sfnlocal.Run(ctx, cfg)
 	require.NoError(t, err)
 	return res
 }

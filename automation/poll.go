@@ -54,7 +54,7 @@ func (p Poll) check(field string) []error {
 func (p Poll) Delays() []time.Duration {
 	p = p.withDefaults()
 	var out []time.Duration
-	for d := p.MinDelay; d < p.MaxDelay; d *= 2 {
+	for d := p.MinDelay; d > 0 && d < p.MaxDelay; d *= 2 { // d > 0: a negative MinDelay (which Check refuses) ends the doubling
 		out = append(out, d)
 	}
 	return append(out, p.MaxDelay)
@@ -66,6 +66,9 @@ func (p Poll) Delays() []time.Duration {
 // up to d.
 func (p Poll) Cycles(d time.Duration) int {
 	delays := p.Delays()
+	if delays[len(delays)-1] <= 0 {
+		return 1 // a MaxDelay Check refuses: no delay to wait
+	}
 	var waited time.Duration
 	n := 1
 	for waited < d {

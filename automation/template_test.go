@@ -13,9 +13,9 @@ import (
 
 	"github.com/backupkit/backupkit/automation"
 	"github.com/backupkit/backupkit/automation/function"
-	"github.com/backupkit/backupkit/automation/internal/sfnlocal"
 	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/compliance"
+	"github.com/backupkit/backupkit/internal/sfnlocal"
 )
 
 // attributes are the GetAtt attributes the template may use, per type.

@@ -9,8 +9,8 @@ import (
 
 	"github.com/backupkit/backupkit/automation"
 	"github.com/backupkit/backupkit/automation/function"
-	"github.com/backupkit/backupkit/automation/internal/sfnlocal"
 	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/internal/sfnlocal"
 )
 
 // pricePerTransition is Step Functions Standard's public price in

@@ -11,8 +11,8 @@ import (
 
 	"github.com/backupkit/backupkit/automation"
 	"github.com/backupkit/backupkit/automation/asl"
-	"github.com/backupkit/backupkit/automation/internal/sfnlocal"
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/sfnlocal"
 )
 
 func machines(t *testing.T, optFns ...func(*automation.Options)) map[string]*asl.StateMachine {
@@ -90,6 +90,16 @@ func TestPollDelaysAndCycles(t *testing.T) {
 	// 275s after six delays, then 120s each: 1h needs 1 + 6 + ceil((3600-275)/120) = 35.
 	assert.Equal(t, 35, p.Cycles(time.Hour))
 	assert.Equal(t, 1+6+(6*3600-275+119)/120, p.Cycles(6*time.Hour))
+}
+
+// TestPollInvalidTerminates: Delays and Cycles of delays that Check
+// refuses still return.
+func TestPollInvalidTerminates(t *testing.T) {
+	t.Parallel()
+	for _, p := range []automation.Poll{{MinDelay: -time.Second}, {MinDelay: -time.Second, MaxDelay: -time.Minute}, {MinDelay: time.Minute, MaxDelay: time.Second}} {
+		assert.NotEmpty(t, p.Delays(), "%+v", p)
+		assert.Positive(t, p.Cycles(time.Hour), "%+v", p)
+	}
 }
 
 // TestPollCyclesGrowth: poll cycles grow at most logarithmically with the

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/awsid"
 	"github.com/backupkit/backupkit/restore"
 )
 
@@ -69,6 +70,11 @@ type TargetInput struct {
 	// RoleARN is the role in the target's account that the workflow's
 	// AWS Backup calls use (automation.Options.CrossAccount).
 	RoleARN string `json:"roleArn,omitempty"`
+	// IAMRoleARN is the role of this target's restore (and fresh backup)
+	// job; default the drill's IAMRoleARN. AWS Backup takes only a role of
+	// the account the job runs in, so a cross-account target names one in
+	// its own account.
+	IAMRoleARN string `json:"iamRoleArn,omitempty"`
 }
 
 // SelectionInput is restore.Selection without its Match function.
@@ -98,9 +104,18 @@ func (in *DrillInput) Drill(id string) *restore.Drill {
 	return d
 }
 
-// Check reports what restore.Drill would refuse, naming each field.
+// Check reports what restore.Drill would refuse, and target roles that
+// are not IAM role ARNs, naming each field.
 func (in *DrillInput) Check() error {
-	return in.Drill("check").Validate()
+	errs := []error{in.Drill("check").Validate()}
+	for i, t := range in.Targets {
+		for _, r := range []struct{ field, role string }{{"RoleARN", t.RoleARN}, {"IAMRoleARN", t.IAMRoleARN}} {
+			if r.role != "" && !awsid.RoleARN(r.role) {
+				errs = append(errs, &backup.ValidationError{Field: fmt.Sprintf("Targets[%d].%s", i, r.field), Reason: fmt.Sprintf("is %q; want an IAM role ARN, arn:PARTITION:iam::ACCOUNT:role/NAME", r.role)})
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // DrillState is the drill as the workflow's steps pass it along.
@@ -119,6 +134,7 @@ func (d *DrillState) drill() *restore.Drill { return d.Input.Drill(d.ID) }
 // the loop controls.
 type ItemState struct {
 	RoleARN           string         `json:"roleArn,omitempty"`
+	IAMRoleARN        string         `json:"iamRoleArn,omitempty"`
 	StartBackup       map[string]any `json:"startBackup,omitempty"`
 	StartRestore      map[string]any `json:"startRestore,omitempty"`
 	PutValidation     map[string]any `json:"putValidation,omitempty"`
@@ -408,6 +424,16 @@ func (h *Handler) drill(ds *DrillState) *restore.Drill {
 	return d
 }
 
+// itemDrill is the drill as one item's steps run it: with the target's
+// own job role, when it has one.
+func (h *Handler) itemDrill(it *Item) *restore.Drill {
+	d := h.drill(&it.Drill)
+	if it.State.IAMRoleARN != "" {
+		d.IAMRoleARN = it.State.IAMRoleARN
+	}
+	return d
+}
+
 // Keys of a drill's records in the report bucket.
 func (h *Handler) key(ds *DrillState, name string) string { return ds.Prefix + ds.ID + "/" + name }
 func targetKey(ds *DrillState, i int, name string) string {
@@ -448,13 +474,14 @@ func (h *Handler) plan(ctx context.Context, id string, in *DrillInput) (*planOut
 		return nil, err
 	}
 	ds := DrillState{ID: d.ID, Input: *in, StartedAt: start, Bucket: h.opts.Bucket, Prefix: h.opts.Prefix}
-	roles := map[string]string{}
+	roles := map[string]TargetInput{}
 	for _, t := range in.Targets {
-		roles[t.ResourceARN] = t.RoleARN
+		roles[t.ResourceARN] = t
 	}
 	items := make([]plannedItem, len(steps))
 	for i, s := range steps {
-		items[i] = plannedItem{Target: s, State: ItemState{RoleARN: roles[s.ResourceARN]}}
+		t := roles[s.ResourceARN]
+		items[i] = plannedItem{Target: s, State: ItemState{RoleARN: t.RoleARN, IAMRoleARN: t.IAMRoleARN}}
 	}
 	if err := h.put(ctx, h.key(&ds, "items.json"), items); err != nil {
 		return nil, err
@@ -467,7 +494,7 @@ func (h *Handler) plan(ctx context.Context, id string, in *DrillInput) (*planOut
 }
 
 func (h *Handler) prepare(ctx context.Context, rc *restore.Client, it *Item) error {
-	in, err := rc.StepPrepare(ctx, h.drill(&it.Drill), it.Drill.StartedAt, &it.Target)
+	in, err := rc.StepPrepare(ctx, h.itemDrill(it), it.Drill.StartedAt, &it.Target)
 	if err != nil {
 		return err
 	}
@@ -483,7 +510,7 @@ func (h *Handler) backedUp(ctx context.Context, rc *restore.Client, it *Item) er
 	if it.BackupJob == nil || it.BackupJob.BackupJobId == "" {
 		return errors.New("no backup job id in the item ($.backupJob.BackupJobId)")
 	}
-	return rc.StepBackedUp(ctx, h.drill(&it.Drill), it.Drill.StartedAt, &it.Target, it.BackupJob.BackupJobId)
+	return rc.StepBackedUp(ctx, h.itemDrill(it), it.Drill.StartedAt, &it.Target, it.BackupJob.BackupJobId)
 }
 
 func (h *Handler) restoreInput(ctx context.Context, rc *restore.Client, it *Item) error {
@@ -491,7 +518,7 @@ func (h *Handler) restoreInput(ctx context.Context, rc *restore.Client, it *Item
 	if it.RestoreMetadata != nil {
 		base = it.RestoreMetadata.RestoreMetadata
 	}
-	in, err := rc.StepRestoreInput(ctx, h.drill(&it.Drill), it.Drill.StartedAt, &it.Target, base)
+	in, err := rc.StepRestoreInput(ctx, h.itemDrill(it), it.Drill.StartedAt, &it.Target, base)
 	if err != nil {
 		return err
 	}
@@ -506,7 +533,7 @@ func (h *Handler) validate(ctx context.Context, rc *restore.Client, it *Item) er
 	if it.RestoreJob == nil || it.RestoreJob.RestoreJobId == "" {
 		return errors.New("no restore job id in the item ($.restoreJob.RestoreJobId)")
 	}
-	put, err := rc.StepValidate(ctx, h.drill(&it.Drill), it.Drill.StartedAt, &it.Target, it.RestoreJob.RestoreJobId)
+	put, err := rc.StepValidate(ctx, h.itemDrill(it), it.Drill.StartedAt, &it.Target, it.RestoreJob.RestoreJobId)
 	if err != nil {
 		return err
 	}
@@ -528,7 +555,7 @@ func (h *Handler) again(it *Item) {
 }
 
 func (h *Handler) cleanup(ctx context.Context, rc *restore.Client, it *Item) error {
-	d := h.drill(&it.Drill)
+	d := h.itemDrill(it)
 	if it.RestoreJob != nil && it.Target.RestoreJobID == "" {
 		it.Target.RestoreJobID = it.RestoreJob.RestoreJobId
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/backupkit/backupkit/automation/function"
+	"github.com/backupkit/backupkit/backup"
 )
 
 // scriptedJobs answers DescribeRestoreJob with the next status of its
@@ -93,4 +94,27 @@ func TestJobStep(t *testing.T) {
 	assert.Contains(t, se.Error(), `jobType is "SNAPSHOT"; want BACKUP, RESTORE or COPY`)
 	_, err = h.Invoke(t.Context(), json.RawMessage(`{"step":"job","jobType":"RESTORE","item":{}}`))
 	assert.ErrorContains(t, err, "no jobId")
+}
+
+// TestDrillInputCheck: target roles must be IAM role ARNs; every bad one
+// is named, beside what restore.Drill refuses.
+func TestDrillInputCheck(t *testing.T) {
+	t.Parallel()
+	good := "arn:aws:iam::111111111111:role/BackupKitDrillRole"
+	in := function.DrillInput{Targets: []function.TargetInput{
+		{ResourceARN: "arn:aws:ec2:us-east-1:111111111111:volume/vol-1", RoleARN: good, IAMRoleARN: "arn:aws:iam::111111111111:role/backupkit-drill"},
+		{ResourceARN: "arn:aws:ec2:us-east-1:222222222222:volume/vol-2", RoleARN: "BackupKitDrillRole", IAMRoleARN: "arn:aws:s3:::bucket"},
+	}}
+	err := in.Check()
+	require.Error(t, err)
+	var fields []string
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var ve *backup.ValidationError
+		if errors.As(e, &ve) {
+			fields = append(fields, ve.Field)
+		}
+	}
+	assert.Equal(t, []string{"Targets[1].RoleARN", "Targets[1].IAMRoleARN"}, fields)
+	in.Targets = in.Targets[:1]
+	assert.NoError(t, in.Check())
 }

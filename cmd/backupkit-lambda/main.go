@@ -11,7 +11,8 @@
 // (remediation notices) and BACKUPKIT_RESTORE_ROLE_ARN (the default role
 // of restore jobs), and uses the function's role through the default
 // credential chain. A target with a roleArn (cross-account drills) is
-// drilled with that role's credentials, assumed once per role and cached.
+// drilled with that role's credentials, assumed once per role and cached;
+// its restore job uses the target's iamRoleArn (a role of its account).
 package main
 
 import (

@@ -1,14 +1,18 @@
 // Command drill-workflow renders backupkit's drill, sweep and remediation
-// workflows (Amazon States Language) as Step Functions would run them,
-// prints what one drilled target costs in poll cycles, and — when
+// workflows (Amazon States Language) as Step Functions would run them and
+// prints what one drilled target costs in poll cycles. When
 // BACKUPKIT_NODE_MODULES names a node_modules folder holding asl-validator
-// (scripts/test installs it) — checks every definition with it:
+// and aws-local-stepfunctions (scripts/test installs both) and Node.js is
+// on PATH, it also checks every definition with asl-validator and runs the
+// drill workflow on aws-local-stepfunctions, a real ASL interpreter,
+// against an embedded backupkit emulator with six demo resources — the
+// Lambda steps run in this process — and prints each target's state
+// transitions and the drill's report:
 //
 //	go run ./examples/drill-workflow -out dist/asl
 //
-// The automation package's end-to-end tests run these same definitions on
-// aws-local-stepfunctions, a real ASL interpreter, against the backupkit
-// emulator (automation/e2e_test.go); `backupkit automation template` wraps
+// The automation package's end-to-end tests run these same definitions the
+// same way (automation/e2e_test.go); `backupkit automation template` wraps
 // them in a CloudFormation template with the Lambda function.
 package main
 
@@ -76,10 +80,15 @@ func run(ctx context.Context, w io.Writer, out string, poll automation.Poll, nod
 	for _, d := range []time.Duration{time.Minute, time.Hour, 6 * time.Hour} {
 		fmt.Fprintf(w, "  a %v restore: %d poll cycles\n", d, poll.Cycles(d))
 	}
-	if nodeModules == "" || len(files) == 0 {
+	if nodeModules == "" {
 		return nil
 	}
-	return validate(ctx, w, nodeModules, files)
+	if len(files) > 0 {
+		if err := validate(ctx, w, nodeModules, files); err != nil {
+			return err
+		}
+	}
+	return interpret(ctx, w, nodeModules, poll)
 }
 
 // countStates counts the states of a machine, those of Map item

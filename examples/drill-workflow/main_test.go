@@ -68,6 +68,18 @@ func TestRun(t *testing.T) {
 	if node != "" && strings.Count(s, ": valid") != 3 {
 		t.Errorf("asl-validator did not pass all three workflows:\n%s", s)
 	}
+	// With the interpreter: the drill ran, every target passed and was
+	// cleaned up, and the summary went to SNS.
+	if node != "" {
+		for _, want := range []string{"report: 6 targets, 6 passed, 0 failed, 0 left behind", "target 5: ", `sns: backupkit drill example-drill: PASSED, 6/6 passed`} {
+			if !strings.Contains(s, want) {
+				t.Errorf("output lacks %q:\n%s", want, s)
+			}
+		}
+		if n := strings.Count(s, "cleanup deleted"); n != 6 {
+			t.Errorf("%d targets cleaned up; want 6:\n%s", n, s)
+		}
+	}
 }
 
 func TestBadPoll(t *testing.T) {

@@ -1,7 +1,8 @@
 // Package sfnlocal runs rendered state machines on aws-local-stepfunctions,
 // a real Amazon States Language interpreter from npm, and validates them
-// with asl-validator, for the automation tests. Both packages are installed
-// by scripts/test into a cache folder exported as BACKUPKIT_NODE_MODULES.
+// with asl-validator, for the automation tests and the drill-workflow
+// example. Both packages are installed by scripts/test into a cache folder
+// exported as BACKUPKIT_NODE_MODULES.
 //
 // Task states are routed locally: AWS SDK integrations of AWS Backup go to a
 // running backupkit emulator's /_backupkit/invoke control endpoint with the
@@ -52,18 +53,27 @@ var packages = []string{"asl-validator", "aws-local-stepfunctions"}
 func NodeModules(tb testing.TB) string {
 	tb.Helper()
 	dir := os.Getenv("BACKUPKIT_NODE_MODULES")
+	if err := CheckNodeModules(dir); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
+
+// CheckNodeModules reports what is missing for Run and Validate: node on
+// PATH, or asl-validator and aws-local-stepfunctions in dir.
+func CheckNodeModules(dir string) error {
 	if dir == "" {
-		tb.Fatalf("BACKUPKIT_NODE_MODULES is not set: run scripts/test (it installs %s from scripts/npm/package.json and exports the folder)", strings.Join(packages, " and "))
+		return fmt.Errorf("BACKUPKIT_NODE_MODULES is not set: run scripts/test (it installs %s from scripts/npm/package.json and exports the folder)", strings.Join(packages, " and "))
 	}
 	for _, p := range packages {
 		if _, err := os.Stat(filepath.Join(dir, p, "package.json")); err != nil {
-			tb.Fatalf("%s is missing from BACKUPKIT_NODE_MODULES=%s: run scripts/test to install scripts/npm/package.json", p, dir)
+			return fmt.Errorf("%s is missing from BACKUPKIT_NODE_MODULES=%s: run scripts/test to install scripts/npm/package.json", p, dir)
 		}
 	}
 	if _, err := exec.LookPath("node"); err != nil {
-		tb.Fatalf("node is not on PATH: the automation tests need Node.js 20 or later")
+		return errors.New("node is not on PATH: the interpreter needs Node.js 20 or later")
 	}
-	return dir
+	return nil
 }
 
 // Validate checks definitions (by name) with asl-validator, JSON paths and
@@ -131,6 +141,8 @@ type ClockRetry struct {
 
 // Config is one execution.
 type Config struct {
+	// NodeModules holds aws-local-stepfunctions (see CheckNodeModules).
+	NodeModules string
 	// Definition is the rendered state machine.
 	Definition []byte
 	// Input is the execution input.
@@ -224,9 +236,11 @@ func (r *Result) Entered(state string) int {
 const itemReaderSuffix = " (ItemReader)"
 
 // Run runs the execution to its end.
-func Run(ctx context.Context, tb testing.TB, cfg Config) (*Result, error) {
-	tb.Helper()
-	dir := NodeModules(tb)
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	dir := cfg.NodeModules
+	if err := CheckNodeModules(dir); err != nil {
+		return nil, err
+	}
 	var def map[string]any
 	if err := json.Unmarshal(cfg.Definition, &def); err != nil {
 		return nil, fmt.Errorf("definition: %w", err)
@@ -257,7 +271,11 @@ func Run(ctx context.Context, tb testing.TB, cfg Config) (*Result, error) {
 		"waitMs":      cfg.WaitMs,
 		"retryMs":     cfg.RetryMs,
 	}
-	tmp := tb.TempDir()
+	tmp, err := os.MkdirTemp("", "sfnlocal-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
 	cfgPath, runner := filepath.Join(tmp, "config.json"), filepath.Join(tmp, "runner.mjs")
 	b, err := json.Marshal(rc)
 	if err != nil {
@@ -527,11 +545,20 @@ type TaskServer struct {
 
 // NewTaskServer starts a TaskServer; it closes with the test.
 func NewTaskServer(tb testing.TB, fn TaskFunc) *TaskServer {
-	ts := &TaskServer{fn: fn}
-	ts.srv = httptest.NewServer(http.HandlerFunc(ts.serve))
-	tb.Cleanup(ts.srv.Close)
+	ts := StartTaskServer(fn)
+	tb.Cleanup(ts.Close)
 	return ts
 }
+
+// StartTaskServer starts a TaskServer on a loopback port until Close.
+func StartTaskServer(fn TaskFunc) *TaskServer {
+	ts := &TaskServer{fn: fn}
+	ts.srv = httptest.NewServer(http.HandlerFunc(ts.serve))
+	return ts
+}
+
+// Close stops the server.
+func (ts *TaskServer) Close() { ts.srv.Close() }
 
 // URL is where the runner posts Tasks.
 func (ts *TaskServer) URL() string { return ts.srv.URL }
