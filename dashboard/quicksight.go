@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/quicksight"
 	qstypes "github.com/aws/aws-sdk-go-v2/service/quicksight/types"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/internal/sleep"
 	"github.com/backupkit/backupkit/restore"
 )
@@ -203,12 +204,10 @@ func Manifest(uris ...string) ([]byte, error) {
 	return json.MarshalIndent(m, "", "  ")
 }
 
-// ValidationError reports a bad argument, naming it.
-type ValidationError struct {
-	Field, Reason string
-}
-
-func (e *ValidationError) Error() string { return e.Field + ": " + e.Reason }
+// ValidationError reports a bad argument, naming it: the one validation
+// error type of every backupkit package, so errors.As works the same on
+// all of them.
+type ValidationError = backup.ValidationError
 
 // QuickSightAPI is the part of the QuickSight client CreateQuickSight uses.
 type QuickSightAPI interface {

@@ -33,7 +33,9 @@ type MaterialSource interface {
 // import parameters (RSAES_OAEP_SHA_256 with Options.WrappingKeySpec),
 // wraps the source's material with the public key, imports it (material
 // that does not expire) and creates the alias. The new key has the same
-// policy as Ensure's.
+// policy as Ensure's. An alias that already names a key is refused before
+// anything is created; when a step after CreateKey fails, the new key is
+// scheduled for deletion and the error is a *KeyLeftError.
 func (p *Provider) Import(ctx context.Context, alias string, src MaterialSource) (*Key, error) {
 	if err := CheckAlias(alias); err != nil {
 		return nil, err
@@ -43,6 +45,9 @@ func (p *Provider) Import(ctx context.Context, alias string, src MaterialSource)
 	}
 	account, region, err := p.place()
 	if err != nil {
+		return nil, err
+	}
+	if err := p.aliasFree(ctx, alias); err != nil {
 		return nil, err
 	}
 	material, err := src.Material(ctx)
@@ -63,24 +68,24 @@ func (p *Provider) Import(ctx context.Context, alias string, src MaterialSource)
 	params, err := p.api.GetParametersForImport(ctx, &kms.GetParametersForImportInput{KeyId: aws.String(k.ARN),
 		WrappingAlgorithm: types.AlgorithmSpecRsaesOaepSha256, WrappingKeySpec: p.opts.WrappingKeySpec})
 	if err != nil {
-		return k, fmt.Errorf("get import parameters for %s: %w", k.ARN, err)
+		return nil, p.discard(ctx, k, fmt.Errorf("get import parameters for %s: %w", k.ARN, err))
 	}
 	pub, err := x509.ParsePKIXPublicKey(params.PublicKey)
 	rsaPub, ok := pub.(*rsa.PublicKey)
 	if err != nil || !ok {
-		return k, fmt.Errorf("import parameters for %s: the wrapping key is not an RSA public key", k.ARN)
+		return nil, p.discard(ctx, k, fmt.Errorf("import parameters for %s: the wrapping key is not an RSA public key", k.ARN))
 	}
 	wrapped, err := rsa.EncryptOAEP(sha256.New(), rand.Reader, rsaPub, material, nil)
 	if err != nil {
-		return k, fmt.Errorf("wrap key material for %s: %w", k.ARN, err)
+		return nil, p.discard(ctx, k, fmt.Errorf("wrap key material for %s: %w", k.ARN, err))
 	}
 	if _, err := p.api.ImportKeyMaterial(ctx, &kms.ImportKeyMaterialInput{KeyId: aws.String(k.ARN), ImportToken: params.ImportToken,
 		EncryptedKeyMaterial: wrapped, ExpirationModel: types.ExpirationModelTypeKeyMaterialDoesNotExpire}); err != nil {
-		return k, fmt.Errorf("import key material into %s: %w", k.ARN, err)
+		return nil, p.discard(ctx, k, fmt.Errorf("import key material into %s: %w", k.ARN, err))
 	}
 	k.State = string(types.KeyStateEnabled)
 	if _, err := p.api.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(alias), TargetKeyId: aws.String(k.ARN)}); err != nil {
-		return k, fmt.Errorf("create alias %s for %s: %w", alias, k.ARN, err)
+		return nil, p.discard(ctx, k, fmt.Errorf("create alias %s for %s: %w", alias, k.ARN, err))
 	}
 	k.Alias = alias
 	return k, nil
@@ -306,13 +311,19 @@ func (p *Provider) StoreState(ctx context.Context, id string) (*Store, error) {
 
 // CreateExternalKey creates a KMS key in external key store storeID,
 // backed by key xksKeyID of the external key manager, with the backup
-// policy, and names it alias. The store must be CONNECTED.
+// policy, and names it alias. The store must be CONNECTED. An alias that
+// already names a key is refused before anything is created; when
+// CreateAlias fails, the new key is scheduled for deletion and the error
+// is a *KeyLeftError.
 func (p *Provider) CreateExternalKey(ctx context.Context, alias, storeID, xksKeyID string) (*Key, error) {
 	if err := CheckAlias(alias); err != nil {
 		return nil, err
 	}
 	account, region, err := p.place()
 	if err != nil {
+		return nil, err
+	}
+	if err := p.aliasFree(ctx, alias); err != nil {
 		return nil, err
 	}
 	st, err := p.StoreState(ctx, storeID)
@@ -331,7 +342,7 @@ func (p *Provider) CreateExternalKey(ctx context.Context, alias, storeID, xksKey
 	}
 	k := keyFrom(out.KeyMetadata)
 	if _, err := p.api.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(alias), TargetKeyId: aws.String(k.ARN)}); err != nil {
-		return k, fmt.Errorf("create alias %s for %s: %w", alias, k.ARN, err)
+		return nil, p.discard(ctx, k, fmt.Errorf("create alias %s for %s: %w", alias, k.ARN, err))
 	}
 	k.Alias = alias
 	return k, nil

@@ -30,11 +30,14 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/backupkit/backupkit/backup"
 )
 
 // API is the part of the KMS client this package uses.
@@ -46,6 +49,7 @@ type API interface {
 	EnableKeyRotation(context.Context, *kms.EnableKeyRotationInput, ...func(*kms.Options)) (*kms.EnableKeyRotationOutput, error)
 	GetKeyRotationStatus(context.Context, *kms.GetKeyRotationStatusInput, ...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error)
 	ReplicateKey(context.Context, *kms.ReplicateKeyInput, ...func(*kms.Options)) (*kms.ReplicateKeyOutput, error)
+	ScheduleKeyDeletion(context.Context, *kms.ScheduleKeyDeletionInput, ...func(*kms.Options)) (*kms.ScheduleKeyDeletionOutput, error)
 	GetParametersForImport(context.Context, *kms.GetParametersForImportInput, ...func(*kms.Options)) (*kms.GetParametersForImportOutput, error)
 	ImportKeyMaterial(context.Context, *kms.ImportKeyMaterialInput, ...func(*kms.Options)) (*kms.ImportKeyMaterialOutput, error)
 	CreateCustomKeyStore(context.Context, *kms.CreateCustomKeyStoreInput, ...func(*kms.Options)) (*kms.CreateCustomKeyStoreOutput, error)
@@ -125,10 +129,10 @@ func (e *KeyError) Error() string {
 	return fmt.Sprintf("KMS key %s cannot encrypt the vault: %s", e.KeyARN, strings.Join(e.Reasons, "; "))
 }
 
-// ValidationError reports a bad argument, naming it.
-type ValidationError struct{ Field, Reason string }
-
-func (e *ValidationError) Error() string { return e.Field + ": " + e.Reason }
+// ValidationError reports a bad argument, naming it: the one validation
+// error type of every backupkit package, so errors.As works the same on
+// all of them.
+type ValidationError = backup.ValidationError
 
 // CheckAlias checks an alias name ("alias/backup-vaults").
 func CheckAlias(alias string) error {
@@ -278,8 +282,11 @@ func (p *Provider) CheckVaultKey(ctx context.Context, keyARN string) error {
 
 // Ensure returns the customer managed key behind alias, creating it when
 // the alias does not exist: CreateKey with Policy(…) (multiRegion for keys
-// that copy destinations will replicate), CreateAlias, EnableKeyRotation.
-// An existing key is checked with Check.
+// that copy destinations will replicate), EnableKeyRotation, CreateAlias.
+// An existing key is checked with Check and its rotation status read.
+// When a step after CreateKey fails, the new key is scheduled for deletion
+// and the error is a *KeyLeftError, so a failed Ensure leaves no key
+// behind (and the alias, created last, names nothing).
 func (p *Provider) Ensure(ctx context.Context, alias string, multiRegion bool) (k *Key, created bool, err error) {
 	if err := CheckAlias(alias); err != nil {
 		return nil, false, err
@@ -291,8 +298,14 @@ func (p *Provider) Ensure(ctx context.Context, alias string, multiRegion bool) (
 	switch {
 	case err == nil:
 		k, err := p.Check(ctx, aws.ToString(out.KeyMetadata.Arn))
-		if k != nil {
-			k.Alias = alias
+		if k == nil {
+			return nil, false, err
+		}
+		k.Alias = alias
+		if err == nil && k.Manager == string(types.KeyManagerTypeCustomer) && k.Origin == string(types.OriginTypeAwsKms) {
+			if k.Rotation, err = p.Rotation(ctx, k.ARN); err != nil {
+				return nil, false, err
+			}
 		}
 		return k, false, err
 	case !isNotFound(err):
@@ -310,15 +323,69 @@ func (p *Provider) Ensure(ctx context.Context, alias string, multiRegion bool) (
 		return nil, false, fmt.Errorf("create KMS key for %s: %w", alias, err)
 	}
 	k = keyFrom(ck.KeyMetadata)
-	if _, err := p.api.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(alias), TargetKeyId: aws.String(k.ARN)}); err != nil {
-		return k, true, fmt.Errorf("create alias %s for %s (the key exists without it): %w", alias, k.ARN, err)
-	}
-	k.Alias = alias
+	// Rotation before the alias: until the alias exists, a failure leaves
+	// nothing a later Ensure would find, and discard removes the key.
 	if _, err := p.api.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: aws.String(k.ARN)}); err != nil {
-		return k, true, fmt.Errorf("enable rotation of %s: %w", k.ARN, err)
+		return nil, false, p.discard(ctx, k, fmt.Errorf("enable rotation of %s: %w", k.ARN, err))
 	}
 	k.Rotation = true
+	if _, err := p.api.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(alias), TargetKeyId: aws.String(k.ARN)}); err != nil {
+		return nil, false, p.discard(ctx, k, fmt.Errorf("create alias %s for %s: %w", alias, k.ARN, err))
+	}
+	k.Alias = alias
 	return k, true, nil
+}
+
+// DiscardWindowDays is the waiting period of the deletion a failed Ensure,
+// Import or CreateExternalKey schedules for the key it created: KMS's
+// minimum (7–30 days), during which CancelKeyDeletion keeps the key.
+const DiscardWindowDays = 7
+
+// discard schedules the deletion of key k, which this call created, after
+// a later step failed (cause), so the failure leaves no orphan key behind.
+// It runs even when ctx is cancelled, and its error says what became of
+// the key: scheduled for deletion, or left behind with the reason.
+func (p *Provider) discard(ctx context.Context, k *Key, cause error) error {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if _, err := p.api.ScheduleKeyDeletion(cctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(k.ARN), PendingWindowInDays: aws.Int32(DiscardWindowDays)}); err != nil {
+		return &KeyLeftError{KeyARN: k.ARN, Err: cause, CleanupErr: err}
+	}
+	return &KeyLeftError{KeyARN: k.ARN, Err: cause, Scheduled: true}
+}
+
+// KeyLeftError is the error of an Ensure, Import or CreateExternalKey that
+// created a key and then failed: Err is the failure; the key was scheduled
+// for deletion (Scheduled, DiscardWindowDays days), or CleanupErr says why
+// it could not be and the key is left behind.
+type KeyLeftError struct {
+	KeyARN     string
+	Err        error
+	Scheduled  bool
+	CleanupErr error
+}
+
+func (e *KeyLeftError) Error() string {
+	if e.Scheduled {
+		return fmt.Sprintf("%v (the key %s created for it is scheduled for deletion in %d days; CancelKeyDeletion keeps it)", e.Err, e.KeyARN, DiscardWindowDays)
+	}
+	return fmt.Sprintf("%v (left behind: the key %s created for it; scheduling its deletion failed: %v)", e.Err, e.KeyARN, e.CleanupErr)
+}
+
+func (e *KeyLeftError) Unwrap() error { return e.Err }
+
+// aliasFree fails when alias already names a key, so Import and
+// CreateExternalKey stop before creating a key the alias cannot name.
+func (p *Provider) aliasFree(ctx context.Context, alias string) error {
+	out, err := p.api.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(alias)})
+	switch {
+	case err == nil:
+		return &ValidationError{Field: "alias", Reason: fmt.Sprintf("%s already names key %s; choose another alias, or use that key", alias, aws.ToString(out.KeyMetadata.Arn))}
+	case isNotFound(err):
+		return nil
+	default:
+		return fmt.Errorf("describe KMS key %s: %w", alias, err)
+	}
 }
 
 // place is the account and Region new keys belong to: from the backup

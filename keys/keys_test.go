@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -58,11 +59,11 @@ func TestEnsureCreatesThenFinds(t *testing.T) {
 	}
 	before := len(kmsCalls(srv))
 	k2, created, err := p.Ensure(t.Context(), "alias/backup-vaults", true)
-	if err != nil || created || k2.ARN != k.ARN {
-		t.Errorf("second Ensure: %+v, %v, %v; want the same key, not created", k2, created, err)
+	if err != nil || created || k2.ARN != k.ARN || !k2.Rotation {
+		t.Errorf("second Ensure: %+v, %v, %v; want the same key, not created, rotation on", k2, created, err)
 	}
-	if got := kmsCalls(srv)[before:]; strings.Join(got, ",") != "DescribeKey,DescribeKey,GetKeyPolicy" {
-		t.Errorf("second Ensure made %v; want a lookup by alias and Check's two calls", got)
+	if got := kmsCalls(srv)[before:]; strings.Join(got, ",") != "DescribeKey,DescribeKey,GetKeyPolicy,GetKeyRotationStatus" {
+		t.Errorf("second Ensure made %v; want a lookup by alias, Check's two calls and the rotation status", got)
 	}
 	rep, err := p.Replicate(t.Context(), k.ARN, "eu-west-1")
 	if err != nil || !strings.HasPrefix(rep, "arn:aws:kms:eu-west-1:123456789012:key/mrk-") {
@@ -225,5 +226,77 @@ func TestExternalKeyStore(t *testing.T) {
 	}
 	if _, err := p.ExternalStore(ctx, keys.XKS{Name: "x", Endpoint: "http://insecure", Path: "/"}, false); err == nil {
 		t.Error("bad XKS accepted")
+	}
+}
+
+// A create that fails after CreateKey leaves no key behind: the new key is
+// scheduled for deletion (KMS's minimum window), the alias, created last,
+// names nothing, and the error says so — also when the caller's context is
+// cancelled mid-create. When even the deletion cannot be scheduled, the
+// error names the key left behind.
+func TestCreateFailureLeavesNoKey(t *testing.T) {
+	t.Parallel()
+	srv, api, p := newKMS(t)
+	// Another caller takes the alias between the lookup and CreateAlias
+	// (AlreadyExistsException is not retried).
+	srv.InjectFault(backuptest.Fault{Service: "kms", Operation: "CreateAlias", ErrorCode: "AlreadyExistsException", Count: 1})
+	_, _, err := p.Ensure(t.Context(), "alias/fails-once", false)
+	var left *keys.KeyLeftError
+	if !errors.As(err, &left) || !left.Scheduled || !strings.Contains(err.Error(), "scheduled for deletion in 7 days") || !strings.Contains(err.Error(), "AlreadyExistsException") {
+		t.Fatalf("Ensure = %v; want a *KeyLeftError with the key scheduled for deletion", err)
+	}
+	d, err := api.DescribeKey(t.Context(), &kms.DescribeKeyInput{KeyId: aws.String(left.KeyARN)})
+	if err != nil || d.KeyMetadata.KeyState != types.KeyStatePendingDeletion || aws.ToInt32(d.KeyMetadata.PendingDeletionWindowInDays) != keys.DiscardWindowDays {
+		t.Errorf("the created key: %+v, %v; want PendingDeletion for %d days", d, err, keys.DiscardWindowDays)
+	}
+	if _, err := api.DescribeKey(t.Context(), &kms.DescribeKeyInput{KeyId: aws.String("alias/fails-once")}); err == nil {
+		t.Error("the alias names a key after a failed Ensure")
+	}
+	// The next Ensure creates a working key.
+	if k, created, err := p.Ensure(t.Context(), "alias/fails-once", false); err != nil || !created || k.ARN == left.KeyARN {
+		t.Errorf("retry: %+v, %v, %v; want a new key", k, created, err)
+	}
+
+	// Cancelled while CreateAlias is in flight: the deletion still happens.
+	srv.InjectFault(backuptest.Fault{Service: "kms", Operation: "CreateAlias", Latency: 2 * time.Second, Count: 1})
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	_, err = p.Import(ctx, "alias/cancelled", keys.File{Path: writeFile(t, base64.StdEncoding.EncodeToString(make([]byte, 32)))})
+	if !errors.As(err, &left) || !left.Scheduled || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("cancelled Import = %v; want the key scheduled for deletion and the deadline as the cause", err)
+	}
+	if d, err := api.DescribeKey(t.Context(), &kms.DescribeKeyInput{KeyId: aws.String(left.KeyARN)}); err != nil || d.KeyMetadata.KeyState != types.KeyStatePendingDeletion {
+		t.Errorf("the key of the cancelled Import: %+v, %v; want PendingDeletion", d, err)
+	}
+
+	// Deletion refused too: the error names the key left behind.
+	srv.InjectFault(backuptest.Fault{Service: "kms", Operation: "CreateAlias", ErrorCode: "AlreadyExistsException", Count: 1})
+	srv.InjectFault(backuptest.Fault{Service: "kms", Operation: "ScheduleKeyDeletion", ErrorCode: "AccessDeniedException", HTTPStatus: 400, Count: 1})
+	_, _, err = p.Ensure(t.Context(), "alias/left", false)
+	if !errors.As(err, &left) || left.Scheduled || left.CleanupErr == nil || !strings.Contains(err.Error(), "left behind: the key "+left.KeyARN) {
+		t.Errorf("Ensure with deletion refused = %v; want the key named as left behind", err)
+	}
+}
+
+// Import and CreateExternalKey refuse an alias that already names a key
+// before they create anything.
+func TestImportAliasTaken(t *testing.T) {
+	t.Parallel()
+	srv, _, p := newKMS(t)
+	k, _, err := p.Ensure(t.Context(), "alias/taken", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(kmsCalls(srv))
+	_, err = p.Import(t.Context(), "alias/taken", keys.File{Path: writeFile(t, base64.StdEncoding.EncodeToString(make([]byte, 32)))})
+	var ve *keys.ValidationError
+	if !errors.As(err, &ve) || ve.Field != "alias" || !strings.Contains(err.Error(), k.ARN) {
+		t.Errorf("Import onto a taken alias = %v; want a ValidationError naming the alias and its key", err)
+	}
+	if _, err := p.CreateExternalKey(t.Context(), "alias/taken", "cks-1234567890abcdef0", "xks-key"); !errors.As(err, &ve) || ve.Field != "alias" {
+		t.Errorf("CreateExternalKey onto a taken alias = %v; want a ValidationError naming the alias", err)
+	}
+	if got := kmsCalls(srv)[before:]; strings.Join(got, ",") != "DescribeKey,DescribeKey" {
+		t.Errorf("calls %v; want one alias lookup each and nothing created", got)
 	}
 }

@@ -37,6 +37,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/resiliencehub"
 	"github.com/aws/aws-sdk-go-v2/service/resiliencehub/types"
 
+	"github.com/backupkit/backupkit/backup"
 	"github.com/backupkit/backupkit/restore"
 )
 
@@ -213,12 +214,10 @@ func New(api API, optFns ...func(*Options)) *Client {
 	return c
 }
 
-// ValidationError reports a bad argument, naming it.
-type ValidationError struct {
-	Field, Reason string
-}
-
-func (e *ValidationError) Error() string { return e.Field + ": " + e.Reason }
+// ValidationError reports a bad argument, naming it: the one validation
+// error type of every backupkit package, so errors.As works the same on
+// all of them.
+type ValidationError = backup.ValidationError
 
 // CheckARN checks that s is a Resilience Hub ARN of kind ("app" or
 // "resiliency-policy").

@@ -3,7 +3,8 @@
 // EnableKey, DisableKey, ListAliases, CreateAlias, GetKeyPolicy,
 // PutKeyPolicy, EnableKeyRotation, GetKeyRotationStatus, ReplicateKey,
 // GetParametersForImport, ImportKeyMaterial, CreateCustomKeyStore,
-// DescribeCustomKeyStores and ConnectCustomKeyStore.
+// DescribeCustomKeyStores, ConnectCustomKeyStore, ScheduleKeyDeletion and
+// CancelKeyDeletion.
 //
 // Keys live in a Store of this package's own (not in the inventory); the
 // emulator holds one Store and also asks it, through Lookup, whether the
@@ -15,7 +16,8 @@
 // bits); key policies are stored as given and must be JSON objects, but
 // are not evaluated; ConnectCustomKeyStore connects at once, without
 // calling the XKS proxy; a replica key is created Enabled at once; the
-// default key policy is AWS's "Enable IAM User Permissions" statement.
+// default key policy is AWS's "Enable IAM User Permissions" statement; a
+// key scheduled for deletion stays PendingDeletion after its window.
 package kms
 
 import (
@@ -63,6 +65,8 @@ type Key struct {
 	XksKeyID                 string
 	Created                  time.Time
 	ValidTo                  time.Time
+	DeletionDate             time.Time // PendingDeletion: when KMS would delete it
+	PendingWindowDays        int32
 
 	imports map[string]*rsa.PrivateKey // import token → wrapping key
 	hashFor map[string]func() hash.Hash
@@ -203,6 +207,8 @@ func New(store *Store) *serve.Service {
 	svc.Register("CreateCustomKeyStore", serve.Handle(h.createCustomKeyStore))
 	svc.Register("DescribeCustomKeyStores", serve.Handle(h.describeCustomKeyStores))
 	svc.Register("ConnectCustomKeyStore", serve.Handle(h.connectCustomKeyStore))
+	svc.Register("ScheduleKeyDeletion", serve.Handle(h.scheduleKeyDeletion))
+	svc.Register("CancelKeyDeletion", serve.Handle(h.cancelKeyDeletion))
 	return svc
 }
 
@@ -240,6 +246,9 @@ func metadata(k *Key) *types.KeyMetadata {
 		if !k.ValidTo.IsZero() {
 			m.ExpirationModel, m.ValidTo = types.ExpirationModelTypeKeyMaterialExpires, aws.Time(k.ValidTo)
 		}
+	}
+	if k.State == types.KeyStatePendingDeletion {
+		m.DeletionDate, m.PendingDeletionWindowInDays = aws.Time(k.DeletionDate), aws.Int32(k.PendingWindowDays)
 	}
 	if k.CustomKeyStoreID != "" {
 		m.CustomKeyStoreId = aws.String(k.CustomKeyStoreID)
