@@ -139,7 +139,7 @@ func run(ctx context.Context, out io.Writer, cfg aws.Config, p params) error {
 		o.DeletePollInterval = p.waitEvery
 		o.Services = restore.Services{EC2: ec2.NewFromConfig(cfg), Gateway: gw, SSMSAP: ssmsap.NewFromConfig(cfg)}
 	})
-	rep, err := rc.Run(ctx, &restore.Drill{ID: "vmware-sap-example", Vault: p.vault, Targets: []restore.Target{
+	rep, err := rc.Run(ctx, &restore.Drill{Vault: p.vault, Targets: []restore.Target{
 		{ResourceARN: vm, Input: restore.VirtualMachine{RestoreTo: "EC2", EC2: &restore.EC2{InstanceType: "t3.medium"}}},
 		{ResourceARN: p.sapSource, Input: restore.SAPHANA{TargetDatabaseARN: p.sapStaging, CatalogRestoreOption: "NO_CATALOG"}},
 	}})

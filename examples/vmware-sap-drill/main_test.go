@@ -33,4 +33,10 @@ func TestRun(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
+	// A second run against the same emulator drills again: each drill has
+	// its own id, so its restore tokens never return the first run's jobs.
+	out.Reset()
+	if err := run(t.Context(), &out, srv.Config(), p); err != nil || !strings.Contains(out.String(), "drill passed") {
+		t.Errorf("second run: %v\n%s", err, out.String())
+	}
 }
