@@ -155,9 +155,10 @@
 //   - Schedules: with Options.RunPlans (the emulator command's default)
 //     backup plans start jobs at their rules' exact scheduled times (at most
 //     1000 firings per plan per clock advance) and copy actions start copy
-//     jobs; without it, and for restore testing plans always, nothing runs
-//     on a schedule. Continuous-backup rules start snapshot jobs: no
-//     continuous recovery point is kept current.
+//     jobs, and restore testing plans start restore tests at their
+//     scheduled times (not within StartWindowHours; restore_testing_runs.go);
+//     without it nothing runs on a schedule. Continuous-backup rules start
+//     snapshot jobs: no continuous recovery point is kept current.
 //   - Validation: plans, selections, schedules, lifecycles, windows and
 //     names are checked by the same rules as the library's (internal/cron,
 //     internal/selection, internal/lifecycle, internal/limits), each citing
@@ -190,7 +191,9 @@
 //   - Content: restore metadata is a plausible fixed key set per type
 //     (overridden by the resource's Attributes); no report files are
 //     written; tiering configurations move no data; restore testing's
-//     inferred metadata is the recovery point's restore metadata.
+//     inferred metadata is the recovery point's restore metadata with a new
+//     "awsbackup-restore-test-" name (AWS infers more keys for some types),
+//     and deleting a restore test's resource never fails.
 //
 // No longer differences: every operation is implemented (access points,
 // multi-party approval teams, restore access vaults, scan jobs, indexes,
@@ -200,7 +203,11 @@
 // destination policy instead of searching its text); plan jobs expire past
 // their start window and are canceled at the end of their completion window
 // counted from the scheduled time; rules of one plan whose start windows
-// overlap run once, for the rule with the longest retention.
+// overlap run once, for the rule with the longest retention; restore
+// testing plans run on their schedules, pick recovery points as their
+// RecoveryPointSelection and selections say, start restore jobs created by
+// the plan, wait for PutRestoreValidationResult within the validation
+// window and then delete the restored resource (DeletionStatus).
 //   - Built-in plan templates are five AWS-like presets with fixed ids.
 //   - EC2, RDS, DynamoDB, EFS, FSx, S3 and the tagging API serve only the
 //     operations a drill, its cleanup and coverage use (each folder's doc

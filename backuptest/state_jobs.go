@@ -183,6 +183,10 @@ type restoreJob struct {
 	DeletionMessage           string
 	RestoreTestingPlanArn     string
 	Failure                   *JobFailure
+	// A restore test's selection and validation window
+	// (restore_testing_runs.go).
+	RestoreTestingSelection string        `json:",omitempty"`
+	ValidationWindow        time.Duration `json:",omitempty"`
 }
 
 // legalHold keeps recovery points from being deleted.
