@@ -157,8 +157,10 @@
 //     1000 firings per plan per clock advance) and copy actions start copy
 //     jobs, and restore testing plans start restore tests at their
 //     scheduled times (not within StartWindowHours; restore_testing_runs.go);
-//     without it nothing runs on a schedule. Continuous-backup rules start
-//     snapshot jobs: no continuous recovery point is kept current.
+//     without it nothing runs on a schedule. Continuous-backup rules keep
+//     one continuous recovery point per resource and vault current for RDS,
+//     Aurora, S3 and SAP HANA (continuous.go); its window reaches now
+//     (AWS's lags a few minutes) and it does not expire by its lifecycle.
 //   - Validation: plans, selections, schedules, lifecycles, windows and
 //     names are checked by the same rules as the library's (internal/cron,
 //     internal/selection, internal/lifecycle, internal/limits), each citing
@@ -207,7 +209,11 @@
 // testing plans run on their schedules, pick recovery points as their
 // RecoveryPointSelection and selections say, start restore jobs created by
 // the plan, wait for PutRestoreValidationResult within the validation
-// window and then delete the restored resource (DeletionStatus).
+// window and then delete the restored resource (DeletionStatus);
+// continuous-backup rules create one continuous recovery point per resource
+// and keep its point-in-time window current, and restores to a point in time
+// (restoreTime, restoreToTime, useLatestRestorableTime) are checked against
+// that window.
 //   - Built-in plan templates are five AWS-like presets with fixed ids.
 //   - EC2, RDS, DynamoDB, EFS, FSx, S3 and the tagging API serve only the
 //     operations a drill, its cleanup and coverage use (each folder's doc

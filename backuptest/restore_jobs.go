@@ -128,6 +128,9 @@ func startRestoreJob(c *opCtx, in *awsbackup.StartRestoreJobInput) (*awsbackup.S
 	if err := checkRestoreMetadata(typ, in.Metadata); err != nil {
 		return nil, err
 	}
+	if err := c.e.checkPointInTime(rs, rp, in.Metadata, c.now); err != nil {
+		return nil, err
+	}
 	j := c.e.createRestoreJob(rs, rp, typ, maps.Clone(in.Metadata), aws.ToString(in.IamRoleArn), c.now)
 	j.IdempotencyToken = aws.ToString(in.IdempotencyToken)
 	j.CopySourceTags = in.CopySourceTagsToRestoredResource

@@ -58,6 +58,9 @@ type recoveryPoint struct {
 	RestoreMetadata map[string]string
 	// LastRestoreTime is when a restore from this point last completed.
 	LastRestoreTime time.Time
+	// Continuous marks a continuous recovery point (continuous.go): its
+	// DeleteAfterDays bounds its restorable window instead of its life.
+	Continuous bool `json:",omitempty"`
 }
 
 // backupJob is a backup job, on demand or from a plan.
@@ -112,6 +115,8 @@ type backupJob struct {
 	SourceTags        map[string]string
 	// Failure, when set, is the terminal state the job ends in.
 	Failure *JobFailure
+	// Continuous marks a continuous backup job (continuous.go).
+	Continuous bool `json:",omitempty"`
 }
 
 // copyJob copies a recovery point to another vault, possibly in another
