@@ -147,8 +147,8 @@
 //     scheduled time, or after a seeded delay inside the start window with
 //     Options.PlanStartDelay (plan_timing.go), and wait only for another
 //     backup of the same resource (AWS's other reasons to wait are not
-//     modelled); every job takes its configured duration; StopBackupJob goes ABORTING then ABORTED on the
-//     next request; deployments of frameworks and report plans, and report
+//     modelled); every job takes its configured duration; StopBackupJob
+//     goes ABORTING then ABORTED on the next request; deployments of frameworks and report plans, and report
 //     jobs, take Options.JobDuration. Legal holds are ACTIVE at once.
 //     DeleteRecoveryPoint removes a point at once (AWS shows DELETING).
 //     Summaries are computed live rather than refreshed a few times a day.
@@ -196,6 +196,13 @@
 //     inferred metadata is the recovery point's restore metadata with a new
 //     "awsbackup-restore-test-" name (AWS infers more keys for some types),
 //     and deleting a restore test's resource never fails.
+//   - Built-in plan templates are five AWS-like presets with fixed ids.
+//   - EC2, RDS, DynamoDB, EFS, FSx, S3 and the tagging API serve only the
+//     operations a drill, its cleanup and coverage use (each folder's doc
+//     lists them and its filters); resources are described from their
+//     inventory entry; S3 objects exist only as a count; there is no
+//     eventual consistency. ConfigFake and OrgFake serve only the calls
+//     backupkit uses.
 //
 // No longer differences: every operation is implemented (access points,
 // multi-party approval teams, restore access vaults, scan jobs, indexes,
@@ -214,11 +221,4 @@
 // and keep its point-in-time window current, and restores to a point in time
 // (restoreTime, restoreToTime, useLatestRestorableTime) are checked against
 // that window.
-//   - Built-in plan templates are five AWS-like presets with fixed ids.
-//   - EC2, RDS, DynamoDB, EFS, FSx, S3 and the tagging API serve only the
-//     operations a drill, its cleanup and coverage use (each folder's doc
-//     lists them and its filters); resources are described from their
-//     inventory entry; S3 objects exist only as a count; there is no
-//     eventual consistency. ConfigFake and OrgFake serve only the calls
-//     backupkit uses.
 package backuptest
