@@ -41,6 +41,9 @@ type recoveryPoint struct {
 	MoveToColdStorageAfterDays *int64
 	DeleteAfterDays            *int64
 	OptInToArchive             bool
+	// Continuous marks a continuous recovery point (continuous.go): its
+	// DeleteAfterDays bounds its restorable window instead of its life.
+	Continuous bool `json:",omitempty"`
 	// CreatedBy: the plan and rule, or nothing for on-demand jobs.
 	BackupPlanID, BackupPlanArn, BackupPlanVersion, BackupRuleID string
 	BackupJobID                                                  string
@@ -58,9 +61,6 @@ type recoveryPoint struct {
 	RestoreMetadata map[string]string
 	// LastRestoreTime is when a restore from this point last completed.
 	LastRestoreTime time.Time
-	// Continuous marks a continuous recovery point (continuous.go): its
-	// DeleteAfterDays bounds its restorable window instead of its life.
-	Continuous bool `json:",omitempty"`
 }
 
 // backupJob is a backup job, on demand or from a plan.
