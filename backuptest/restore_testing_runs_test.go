@@ -294,3 +294,46 @@ func TestRestoreTestingRandomWithinWindowIsSeeded(t *testing.T) {
 	// Only snapshots exist: a plan for continuous points restores nothing.
 	assert.Empty(t, randomPicks(t, 7, []types.RestoreTestingRecoveryPointType{types.RestoreTestingRecoveryPointTypeContinuous}))
 }
+
+// TestRestoreTestsSurviveSaveAndLoadState saves the state while a restore
+// test waits for validation (--state): after loading, the plan does not
+// fire again for the saved firing, the validation window still closes, and
+// the restored resource is deleted.
+func TestRestoreTestsSurviveSaveAndLoadState(t *testing.T) {
+	t.Parallel()
+	env := newRunEnv(t, true)
+	ctx := t.Context()
+	seedPoint(t, env, "main", runT0, backuptest.Resource{ARN: runVolA, SizeBytes: 1 << 30})
+	plan, err := env.c.CreateRestoreTestingPlan(ctx, &awsbackup.CreateRestoreTestingPlanInput{RestoreTestingPlan: &types.RestoreTestingPlanForCreate{
+		RestoreTestingPlanName: aws.String("saved"), ScheduleExpression: aws.String("cron(0 6 ? * * *)"),
+		RecoveryPointSelection: &types.RestoreTestingRecoveryPointSelection{
+			Algorithm: types.RestoreTestingRecoveryPointSelectionAlgorithmLatestWithinWindow, IncludeVaults: []string{"*"},
+			RecoveryPointTypes: []types.RestoreTestingRecoveryPointType{types.RestoreTestingRecoveryPointTypeSnapshot},
+		},
+	}})
+	require.NoError(t, err)
+	_, err = env.c.CreateRestoreTestingSelection(ctx, &awsbackup.CreateRestoreTestingSelectionInput{
+		RestoreTestingPlanName: plan.RestoreTestingPlanName,
+		RestoreTestingSelection: &types.RestoreTestingSelectionForCreate{
+			RestoreTestingSelectionName: aws.String("ebs"), ProtectedResourceType: aws.String("EBS"), IamRoleArn: aws.String(rtRole),
+			ProtectedResourceArns: []string{runVolA}, ValidationWindowHours: aws.Int32(3),
+		},
+	})
+	require.NoError(t, err)
+	env.clk.Advance(6*time.Hour + 10*time.Minute) // 06:10: restored, validating
+	jobs := testingJobs(t, env.c, aws.ToString(plan.RestoreTestingPlanArn))
+	require.Len(t, jobs, 1)
+	require.Equal(t, types.RestoreJobStatusCompleted, jobs[0].Status)
+
+	var buf strings.Builder
+	require.NoError(t, env.srv.SaveState(&buf))
+	srv2 := backuptest.NewServer(t, func(o *backuptest.Options) { o.Clock = env.clk; o.RunPlans = true })
+	require.NoError(t, srv2.LoadState(strings.NewReader(buf.String())))
+	c2 := srv2.Client()
+	env.clk.Advance(3 * time.Hour) // 09:10: the window closed at 09:10
+	jobs = testingJobs(t, c2, aws.ToString(plan.RestoreTestingPlanArn))
+	require.Len(t, jobs, 1, "the saved firing does not run again")
+	assert.Equal(t, types.RestoreDeletionStatusSuccessful, jobs[0].DeletionStatus)
+	_, ok := srv2.Resource(aws.ToString(jobs[0].CreatedResourceArn))
+	assert.False(t, ok)
+}
