@@ -1,6 +1,7 @@
 package restore_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -220,5 +221,40 @@ func TestTestingResultsRejectsBadInput(t *testing.T) {
 		if !errors.As(err, &ve) || ve.Field != tc.field {
 			t.Errorf("%s: err = %v; want a validation error on %s", tc.name, err, tc.field)
 		}
+	}
+}
+
+// listJobs is a TestingResultsAPI that answers one fixed page: AWS reports
+// states the emulator does not produce (a deletion that failed).
+type listJobs []types.RestoreJobsListMember
+
+func (l listJobs) ListRestoreJobs(context.Context, *awsbackup.ListRestoreJobsInput, ...func(*awsbackup.Options)) (*awsbackup.ListRestoreJobsOutput, error) {
+	return &awsbackup.ListRestoreJobsOutput{RestoreJobs: l}, nil
+}
+
+func TestTestingResultsDeletionFailed(t *testing.T) {
+	t.Parallel()
+	created, done := epoch, epoch.Add(15*time.Minute)
+	const restored = "arn:aws:ec2:us-east-1:123456789012:volume/vol-0restored"
+	api := listJobs{{
+		RestoreJobId: aws.String("job-1"), Status: types.RestoreJobStatusCompleted, ResourceType: aws.String("EBS"),
+		SourceResourceArn: aws.String(rtVolA), CreatedResourceArn: aws.String(restored),
+		CreationDate: &created, CompletionDate: &done, RecoveryPointCreationDate: aws.Time(epoch.Add(-time.Hour)),
+		ValidationStatus: types.RestoreValidationStatusSuccessful,
+		DeletionStatus:   types.RestoreDeletionStatusFailed, DeletionStatusMessage: aws.String("DependencyViolation"),
+	}}
+	rep, err := restore.TestingResults(t.Context(), api, "arn:aws:backup:us-east-1:123456789012:restore-testing-plan:nightly-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := rep.Targets[0]
+	if tr.Cleanup != restore.Left || tr.Status != restore.Failed || !strings.Contains(tr.Error, "DependencyViolation") {
+		t.Errorf("target = %+v; want cleanup left, failed, naming AWS's message", tr)
+	}
+	if rep.Passed || len(rep.LeftBehind) != 1 || rep.LeftBehind[0] != restored || rep.Summary.LeftBehind != 1 {
+		t.Errorf("report left behind %v (passed %v); want [%s]", rep.LeftBehind, rep.Passed, restored)
+	}
+	if tr.RTORestore != 15*time.Minute || tr.RPO != time.Hour {
+		t.Errorf("RTO %v, RPO %v; want 15m, 1h", tr.RTORestore, tr.RPO)
 	}
 }
