@@ -171,7 +171,7 @@ func createBackupAccessPoint(c *opCtx, in *awsbackup.CreateBackupAccessPointInpu
 		return nil, invalidRequest("Recovery point %s is %s; a backup access point needs an AVAILABLE (COMPLETED) recovery point", rp.ARN, rp.Status)
 	}
 	t, hasTime := in.AccessPointMetadata[accessPointInTime]
-	if win := continuousWindow(rs, rp); win != nil {
+	if win := c.e.continuousWindow(rs, rp, c.now); win != nil {
 		if !hasTime {
 			return nil, invalidParam("AccessPointMetadata.%s is required for a continuous recovery point", accessPointInTime)
 		}

@@ -122,6 +122,10 @@ func (e *Emulator) finishBackupJob(rs *regionState, j *backupJob) {
 	}
 	j.State, j.StatusMessage = state, msg
 	j.MessageCategory = messageCategory(state, msg)
+	if j.Continuous && (state == "COMPLETED" || state == "PARTIAL") && e.updateContinuousPoint(rs, j, at) {
+		e.backupJobEvent(j, at)
+		return
+	}
 	if state == "COMPLETED" || state == "PARTIAL" {
 		rp := &recoveryPoint{
 			ARN: j.RecoveryPointARN, VaultName: v.Name, VaultARN: v.ARN,
@@ -132,10 +136,14 @@ func (e *Emulator) finishBackupJob(rs *regionState, j *backupJob) {
 			BackupPlanID: j.BackupPlanID, BackupPlanArn: j.BackupPlanArn, BackupPlanVersion: j.BackupPlanVersion, BackupRuleID: j.BackupRuleID,
 			BackupJobID: j.ID, Fingerprint: j.SourceFingerprint,
 			SourceAttributes: maps.Clone(j.SourceAttributes), SourceTags: maps.Clone(j.SourceTags),
+			Continuous: j.Continuous,
 		}
 		rp.setLifecycle(j.Lifecycle)
 		rp.RestoreMetadata = restoreMetadataFor(rp, rs.Region, j.SourceAttributes)
 		rs.addRecoveryPoint(rp)
+		if j.Continuous {
+			rs.newContinuousPoint(rp, j) // continuous.go
+		}
 		rs.setTags(rp.ARN, j.RecoveryPointTags)
 		e.backupJobEvent(j, at)
 		e.recoveryPointEvent(rs, rp, at)
@@ -260,6 +268,8 @@ type backupJobSpec struct {
 	// creator is set for jobs a plan starts.
 	creator     planCreator
 	copyActions []types.CopyAction
+	// continuous makes a continuous backup job (continuous.go).
+	continuous bool
 }
 
 // planCreator names the plan and rule that started a job (CreatedBy).
@@ -303,7 +313,10 @@ func (e *Emulator) createBackupJob(rs *regionState, s backupJobSpec) *backupJob 
 	} else {
 		j.VaultType = string(types.VaultTypeBackupVault)
 	}
-	if typ == "DynamoDB" && !rs.managed("DynamoDB") {
+	if s.continuous {
+		j.Continuous = true
+		j.RecoveryPointARN = continuousRecoveryPointARN(rs.Account, rs.Region, s.vaultName, res)
+	} else if typ == "DynamoDB" && !rs.managed("DynamoDB") {
 		// Without advanced DynamoDB backups the point is a DynamoDB backup.
 		j.RecoveryPointARN = fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s/backup/%014d-%s", rs.Region, rs.Account, res.Name, s.now.UnixMilli(), randHex(8))
 	}

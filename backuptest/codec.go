@@ -19,10 +19,41 @@ import (
 
 var timeType = reflect.TypeOf(time.Time{})
 
-// fieldIndex caches, per struct type, the exported fields by member name.
+// fieldIndex caches, per struct type, the exported fields by member name
+// (for decoding) and in order with their encoded keys (for encoding).
 type fieldIndex struct {
 	mu    sync.RWMutex
 	types map[reflect.Type]map[string]int
+	// out caches encodeFields per struct type (reflect.Type → []outField).
+	out sync.Map
+}
+
+// outField is one struct member as encode writes it.
+type outField struct {
+	index int
+	key   string // `"Name":`
+	kind  reflect.Kind
+}
+
+// encodeFields returns t's exported members in order, ResultMetadata left
+// out, each with its JSON key already written.
+func (fi *fieldIndex) encodeFields(t reflect.Type) []outField {
+	if v, ok := fi.out.Load(t); ok {
+		return v.([]outField)
+	}
+	var fs []outField
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		if !sf.IsExported() || sf.Name == "ResultMetadata" {
+			continue
+		}
+		var key bytes.Buffer
+		writeJSONString(&key, sf.Name)
+		key.WriteByte(':')
+		fs = append(fs, outField{index: i, key: key.String(), kind: sf.Type.Kind()})
+	}
+	fi.out.Store(t, fs)
+	return fs
 }
 
 func (fi *fieldIndex) fields(t reflect.Type) map[string]int {
@@ -317,21 +348,26 @@ func (fi *fieldIndex) encode(buf *bytes.Buffer, v reflect.Value) {
 		v = v.Elem()
 	}
 	if v.Type() == timeType {
-		t := v.Interface().(time.Time)
-		buf.WriteString(strconv.FormatFloat(float64(t.UnixMilli())/1e3, 'f', -1, 64))
+		var t time.Time
+		if v.CanAddr() {
+			t = *v.Addr().Interface().(*time.Time) // no copy to the heap
+		} else {
+			t = v.Interface().(time.Time)
+		}
+		buf.Write(strconv.AppendFloat(buf.AvailableBuffer(), float64(t.UnixMilli())/1e3, 'f', -1, 64))
 		return
 	}
 	switch v.Kind() {
 	case reflect.String:
 		writeJSONString(buf, v.String())
 	case reflect.Bool:
-		buf.WriteString(strconv.FormatBool(v.Bool()))
+		buf.Write(strconv.AppendBool(buf.AvailableBuffer(), v.Bool()))
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		buf.WriteString(strconv.FormatInt(v.Int(), 10))
+		buf.Write(strconv.AppendInt(buf.AvailableBuffer(), v.Int(), 10))
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		buf.WriteString(strconv.FormatUint(v.Uint(), 10))
+		buf.Write(strconv.AppendUint(buf.AvailableBuffer(), v.Uint(), 10))
 	case reflect.Float32, reflect.Float64:
-		buf.WriteString(strconv.FormatFloat(v.Float(), 'f', -1, 64))
+		buf.Write(strconv.AppendFloat(buf.AvailableBuffer(), v.Float(), 'f', -1, 64))
 	case reflect.Slice, reflect.Array:
 		buf.WriteByte('[')
 		for i := 0; i < v.Len(); i++ {
@@ -343,27 +379,22 @@ func (fi *fieldIndex) encode(buf *bytes.Buffer, v reflect.Value) {
 		buf.WriteByte(']')
 	case reflect.Map:
 		buf.WriteByte('{')
-		keys := v.MapKeys()
-		for i, k := range keys {
+		iter := v.MapRange()
+		for i := 0; iter.Next(); i++ {
 			if i > 0 {
 				buf.WriteByte(',')
 			}
-			writeJSONString(buf, k.String())
+			writeJSONString(buf, iter.Key().String())
 			buf.WriteByte(':')
-			fi.encode(buf, v.MapIndex(k))
+			fi.encode(buf, iter.Value())
 		}
 		buf.WriteByte('}')
 	case reflect.Struct:
 		buf.WriteByte('{')
 		first := true
-		t := v.Type()
-		for i := 0; i < t.NumField(); i++ {
-			sf := t.Field(i)
-			if !sf.IsExported() || sf.Name == "ResultMetadata" {
-				continue
-			}
-			f := v.Field(i)
-			switch f.Kind() {
+		for _, sf := range fi.encodeFields(v.Type()) {
+			f := v.Field(sf.index)
+			switch sf.kind {
 			case reflect.Pointer, reflect.Interface, reflect.Slice, reflect.Map:
 				if f.IsNil() {
 					continue
@@ -378,8 +409,7 @@ func (fi *fieldIndex) encode(buf *bytes.Buffer, v reflect.Value) {
 				buf.WriteByte(',')
 			}
 			first = false
-			writeJSONString(buf, sf.Name)
-			buf.WriteByte(':')
+			buf.WriteString(sf.key)
 			fi.encode(buf, f)
 		}
 		buf.WriteByte('}')

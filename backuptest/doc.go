@@ -147,17 +147,20 @@
 //     scheduled time, or after a seeded delay inside the start window with
 //     Options.PlanStartDelay (plan_timing.go), and wait only for another
 //     backup of the same resource (AWS's other reasons to wait are not
-//     modelled); every job takes its configured duration; StopBackupJob goes ABORTING then ABORTED on the
-//     next request; deployments of frameworks and report plans, and report
+//     modelled); every job takes its configured duration; StopBackupJob
+//     goes ABORTING then ABORTED on the next request; deployments of frameworks and report plans, and report
 //     jobs, take Options.JobDuration. Legal holds are ACTIVE at once.
 //     DeleteRecoveryPoint removes a point at once (AWS shows DELETING).
 //     Summaries are computed live rather than refreshed a few times a day.
 //   - Schedules: with Options.RunPlans (the emulator command's default)
 //     backup plans start jobs at their rules' exact scheduled times (at most
 //     1000 firings per plan per clock advance) and copy actions start copy
-//     jobs; without it, and for restore testing plans always, nothing runs
-//     on a schedule. Continuous-backup rules start snapshot jobs: no
-//     continuous recovery point is kept current.
+//     jobs, and restore testing plans start restore tests at their
+//     scheduled times (not within StartWindowHours; restore_testing_runs.go);
+//     without it nothing runs on a schedule. Continuous-backup rules keep
+//     one continuous recovery point per resource and vault current for RDS,
+//     Aurora, S3 and SAP HANA (continuous.go); its window reaches now
+//     (AWS's lags a few minutes) and it does not expire by its lifecycle.
 //   - Validation: plans, selections, schedules, lifecycles, windows and
 //     names are checked by the same rules as the library's (internal/cron,
 //     internal/selection, internal/lifecycle, internal/limits), each citing
@@ -190,7 +193,16 @@
 //   - Content: restore metadata is a plausible fixed key set per type
 //     (overridden by the resource's Attributes); no report files are
 //     written; tiering configurations move no data; restore testing's
-//     inferred metadata is the recovery point's restore metadata.
+//     inferred metadata is the recovery point's restore metadata with a new
+//     "awsbackup-restore-test-" name (AWS infers more keys for some types),
+//     and deleting a restore test's resource never fails.
+//   - Built-in plan templates are five AWS-like presets with fixed ids.
+//   - EC2, RDS, DynamoDB, EFS, FSx, S3 and the tagging API serve only the
+//     operations a drill, its cleanup and coverage use (each folder's doc
+//     lists them and its filters); resources are described from their
+//     inventory entry; S3 objects exist only as a count; there is no
+//     eventual consistency. ConfigFake and OrgFake serve only the calls
+//     backupkit uses.
 //
 // No longer differences: every operation is implemented (access points,
 // multi-party approval teams, restore access vaults, scan jobs, indexes,
@@ -200,12 +212,13 @@
 // destination policy instead of searching its text); plan jobs expire past
 // their start window and are canceled at the end of their completion window
 // counted from the scheduled time; rules of one plan whose start windows
-// overlap run once, for the rule with the longest retention.
-//   - Built-in plan templates are five AWS-like presets with fixed ids.
-//   - EC2, RDS, DynamoDB, EFS, FSx, S3 and the tagging API serve only the
-//     operations a drill, its cleanup and coverage use (each folder's doc
-//     lists them and its filters); resources are described from their
-//     inventory entry; S3 objects exist only as a count; there is no
-//     eventual consistency. ConfigFake and OrgFake serve only the calls
-//     backupkit uses.
+// overlap run once, for the rule with the longest retention; restore
+// testing plans run on their schedules, pick recovery points as their
+// RecoveryPointSelection and selections say, start restore jobs created by
+// the plan, wait for PutRestoreValidationResult within the validation
+// window and then delete the restored resource (DeletionStatus);
+// continuous-backup rules create one continuous recovery point per resource
+// and keep its point-in-time window current, and restores to a point in time
+// (restoreTime, restoreToTime, useLatestRestorableTime) are checked against
+// that window.
 package backuptest

@@ -295,9 +295,10 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, reqID, ae)
 		return
 	}
-	var buf bytes.Buffer
+	buf := responseBuffers.Get().(*bytes.Buffer)
+	defer putResponseBuffer(buf)
 	if out != nil {
-		e.codec.encode(&buf, reflect.ValueOf(out))
+		e.codec.encode(buf, reflect.ValueOf(out))
 	} else {
 		buf.WriteString("{}")
 	}
@@ -315,6 +316,21 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(buf.Bytes())
 	}
 	e.opts.Logger.Debug("backuptest", "operation", rt.name, "status", status, "account", account, "region", region)
+}
+
+// responseBuffers are reused for encoding responses: a page of 100
+// recovery points is ~60 KB, which would otherwise be grown anew on every
+// request.
+var responseBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putResponseBuffer returns buf to the pool, unless it grew unusually large
+// (a response of thousands of items), so the pool does not pin big buffers.
+func putResponseBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > 1<<20 {
+		return
+	}
+	buf.Reset()
+	responseBuffers.Put(buf)
 }
 
 // invoke runs a handler under the state lock, after moving jobs forward to

@@ -20,12 +20,13 @@ func (e *Emulator) advanceLocked(now time.Time) {
 		}
 	}()
 	if e.opts.RunPlans {
-		e.runPlansLocked(now) // plan_runs.go
+		e.runPlansLocked(now)          // plan_runs.go
+		e.runRestoreTestingLocked(now) // restore_testing_runs.go
 	}
 	active := false
 	for _, a := range e.st.Accounts {
 		for _, rs := range a.Regions {
-			if len(rs.Active) > 0 || rs.expiryDue(now) {
+			if len(rs.Active) > 0 || rs.expiryDue(now) || len(rs.RestoreTests) > 0 {
 				active = true
 			}
 		}
@@ -43,6 +44,9 @@ func (e *Emulator) advanceLocked(now time.Time) {
 	e.st.allRegions(func(rs *regionState) {
 		if rs.expiryDue(now) {
 			e.expireRecoveryPoints(rs, now)
+		}
+		if len(rs.RestoreTests) > 0 {
+			e.advanceRestoreTests(rs, now) // restore_testing_runs.go
 		}
 	})
 }

@@ -29,8 +29,11 @@ package backuptest
 // runs, each job created at its scheduled time, but at most 1000 firings
 // per plan per advance: older ones are skipped.
 //
-// Known difference: continuous-backup rules start snapshot jobs only. Only the plan's current
-// version runs; updating a plan does not run missed firings of the old one.
+// Continuous-backup rules start continuous backup jobs for the types that
+// support them (continuous.go) and snapshot jobs for the rest.
+//
+// Known difference: only the plan's current version runs; updating a plan
+// does not run missed firings of the old one.
 //
 // Known difference: an S3 bucket ARN names no account or Region, so a
 // bucket is a candidate for plans in every account and Region.
@@ -202,6 +205,7 @@ func (e *Emulator) fireRule(rs *regionState, p *plan, v *planVersion, r *types.B
 			startWin: aws.ToInt64(r.StartWindowMinutes), completeWin: aws.ToInt64(r.CompletionWindowMinutes),
 			lifecycle: r.Lifecycle, tags: r.RecoveryPointTags, options: opts,
 			creator: creator, copyActions: planClone(r.CopyActions),
+			continuous: aws.ToBool(r.EnableContinuousBackup) && continuousTypes[t.typ],
 		})
 	}
 }

@@ -94,7 +94,7 @@ func (h *expiryHeap) Pop() any {
 
 // deleteAt is when rp's retention ends, or zero.
 func (rp *recoveryPoint) deleteAt() time.Time {
-	if rp.DeleteAfterDays == nil || *rp.DeleteAfterDays <= 0 {
+	if rp.DeleteAfterDays == nil || *rp.DeleteAfterDays <= 0 || rp.Continuous {
 		return time.Time{}
 	}
 	return rp.CreationDate.Add(days(*rp.DeleteAfterDays))
@@ -210,6 +210,7 @@ func (r *regionState) addRecoveryPoint(rp *recoveryPoint) {
 func (r *regionState) removeRecoveryPoint(rp *recoveryPoint) {
 	delete(r.RecoveryPoints, rp.ARN)
 	delete(r.Tags, rp.ARN)
+	delete(r.Continuous, rp.ARN)
 	if idx := r.rpIdx; idx != nil {
 		if l := removeSorted(idx.byVault[rp.VaultName], rp); len(l) > 0 {
 			idx.byVault[rp.VaultName] = l

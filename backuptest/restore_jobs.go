@@ -128,23 +128,34 @@ func startRestoreJob(c *opCtx, in *awsbackup.StartRestoreJobInput) (*awsbackup.S
 	if err := checkRestoreMetadata(typ, in.Metadata); err != nil {
 		return nil, err
 	}
+	if err := c.e.checkPointInTime(rs, rp, in.Metadata, c.now); err != nil {
+		return nil, err
+	}
+	j := c.e.createRestoreJob(rs, rp, typ, maps.Clone(in.Metadata), aws.ToString(in.IamRoleArn), c.now)
+	j.IdempotencyToken = aws.ToString(in.IdempotencyToken)
+	j.CopySourceTags = in.CopySourceTagsToRestoredResource
+	rs.rememberToken("StartRestoreJob", j.IdempotencyToken, j.ID)
+	return &awsbackup.StartRestoreJobOutput{RestoreJobId: aws.String(j.ID)}, nil
+}
+
+// createRestoreJob starts a PENDING restore job of rp created at now, as
+// StartRestoreJob and restore testing plans (restore_testing_runs.go) do.
+func (e *Emulator) createRestoreJob(rs *regionState, rp *recoveryPoint, typ string, md map[string]string, role string, now time.Time) *restoreJob {
 	j := &restoreJob{
-		ID: newID(), Account: c.account, Region: c.region,
+		ID: newID(), Account: rs.Account, Region: rs.Region,
 		RecoveryPointARN: rp.ARN, RecoveryPointCreationDate: rp.CreationDate,
 		VaultName: rp.VaultName, VaultARN: rp.VaultARN, ResourceType: typ, SourceResourceARN: rp.ResourceARN,
-		IAMRoleArn: aws.ToString(in.IamRoleArn), IdempotencyToken: aws.ToString(in.IdempotencyToken),
-		Metadata: maps.Clone(in.Metadata), CopySourceTags: in.CopySourceTagsToRestoredResource,
-		Status: "PENDING", CreationDate: c.now, Duration: c.e.jobDuration(typ), BackupSizeInBytes: rp.BackupSizeInBytes,
+		IAMRoleArn: role, Metadata: md,
+		Status: "PENDING", CreationDate: now, Duration: e.jobDuration(typ), BackupSizeInBytes: rp.BackupSizeInBytes,
 	}
 	j.EndAt = j.CreationDate.Add(j.Duration)
-	if f := c.e.takeFailure(jobRestore, rp.ResourceARN, typ); f != nil {
+	if f := e.takeFailure(jobRestore, rp.ResourceARN, typ); f != nil {
 		j.Failure = f
 	}
 	rs.RestoreJobs[j.ID] = j
 	rs.Active = append(rs.Active, activeJob{Kind: jobRestore, ID: j.ID})
-	rs.rememberToken("StartRestoreJob", j.IdempotencyToken, j.ID)
-	c.e.restoreJobEvent(j, c.now)
-	return &awsbackup.StartRestoreJobOutput{RestoreJobId: aws.String(j.ID)}, nil
+	e.restoreJobEvent(j, now)
+	return j
 }
 
 func (c *opCtx) restoreJobOf(id *string) (*restoreJob, error) {
@@ -290,6 +301,9 @@ func putRestoreValidationResult(c *opCtx, in *awsbackup.PutRestoreValidationResu
 	}
 	j.ValidationStatus = string(in.ValidationStatus)
 	j.ValidationMessage = aws.ToString(in.ValidationStatusMessage)
+	if j.RestoreTestingPlanArn != "" && j.DeletionStatus == "" && restoreTestFinal(j.ValidationStatus) {
+		c.e.deleteRestoredResource(j, c.now) // restore_testing_runs.go
+	}
 	return nil, nil
 }
 

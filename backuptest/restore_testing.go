@@ -2,17 +2,17 @@ package backuptest
 
 // Restore testing plans and selections, and GetRestoreTestingInferredMetadata.
 //
-// Known difference: restore testing plans are stored but never run: no
-// restore jobs are started on their schedule and LastExecutionTime stays
-// unset. Drive restores with StartRestoreJob instead.
+// Restore testing plans run on their schedules with Options.RunPlans
+// (restore_testing_runs.go).
 //
 // Known difference: a duplicate restore testing plan or selection name is
 // AlreadyExistsException; the ARN suffix of a restore testing plan is
 // random and shorter than AWS's.
 //
-// Known difference: GetRestoreTestingInferredMetadata returns the recovery
-// point's restore metadata (as GetRecoveryPointRestoreMetadata does), not
-// values AWS infers for a restore test.
+// GetRestoreTestingInferredMetadata returns the metadata a restore test of
+// the point starts from (restore_testing_runs.go, inferredRestoreMetadata):
+// the recovery point's restore metadata with a new "awsbackup-restore-test-"
+// name where the type names its restored resource.
 
 import (
 	"fmt"
@@ -218,6 +218,7 @@ func (p *restoreTestingPlan) view() *types.RestoreTestingPlanForGet {
 	v.LastUpdateTime = timePtr(p.LastUpdateTime)
 	v.RestoreTestingPlanArn = aws.String(p.ARN)
 	v.RestoreTestingPlanName = aws.String(p.Name)
+	v.LastExecutionTime = timePtr(p.LastExecution)
 	if p.CreatorRequestId != "" {
 		v.CreatorRequestId = aws.String(p.CreatorRequestId)
 	}
@@ -302,8 +303,13 @@ func listRestoreTestingPlans(c *opCtx, in *awsbackup.ListRestoreTestingPlansInpu
 	return out, nil
 }
 
-// checkProtectedResources enforces exactly one of ProtectedResourceArns and
+// checkProtectedResources enforces ProtectedResourceArns or
 // ProtectedResourceConditions, with at most 30 ARNs or conditions.
+// Conditions go only with the wildcard ARN or none
+// (API_RestoreTestingSelectionForCreate: "A restore testing selection can
+// include a wildcard value ("*") for ProtectedResourceArns along with
+// ProtectedResourceConditions. Alternatively, you can include up to 30
+// specific protected resource ARNs").
 func checkProtectedResources(f string, arns []string, conds *types.ProtectedResourceConditions) error {
 	nConds := 0
 	if conds != nil {
@@ -312,8 +318,8 @@ func checkProtectedResources(f string, arns []string, conds *types.ProtectedReso
 	switch {
 	case len(arns) == 0 && conds == nil:
 		return missingParam(f + ".ProtectedResourceArns")
-	case len(arns) > 0 && conds != nil:
-		return invalidParam("%s: give either ProtectedResourceArns or ProtectedResourceConditions, not both", f)
+	case conds != nil && len(arns) > 0 && !slices.Equal(arns, []string{"*"}):
+		return invalidParam("%s: ProtectedResourceConditions go only with ProtectedResourceArns [\"*\"], not with specific ARNs", f)
 	}
 	if len(arns) > maxRestoreTestingResources {
 		return invalidParam("%s.ProtectedResourceArns has %d ARNs: at most %d allowed", f, len(arns), maxRestoreTestingResources)
@@ -549,9 +555,5 @@ func getRestoreTestingInferredMetadata(c *opCtx, in *awsbackup.GetRestoreTesting
 	if !ok || rp.VaultName != *in.BackupVaultName {
 		return nil, notFound("Recovery point %s does not exist in backup vault %s", *in.RecoveryPointArn, *in.BackupVaultName)
 	}
-	md := planClone(rp.RestoreMetadata)
-	if md == nil {
-		md = map[string]string{}
-	}
-	return &awsbackup.GetRestoreTestingInferredMetadataOutput{InferredMetadata: md}, nil
+	return &awsbackup.GetRestoreTestingInferredMetadataOutput{InferredMetadata: inferredRestoreMetadata(rp)}, nil
 }

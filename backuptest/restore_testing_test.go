@@ -326,9 +326,11 @@ func TestRestoreTestingSelectionValidation(t *testing.T) {
 		{"no type", mod(func(s *types.RestoreTestingSelectionForCreate) { s.ProtectedResourceType = aws.String("") }), "RestoreTestingSelection.ProtectedResourceType", true},
 		{"bad type", mod(func(s *types.RestoreTestingSelectionForCreate) { s.ProtectedResourceType = aws.String("Lambda") }), "RestoreTestingSelection.ProtectedResourceType", false},
 		{"neither", mod(func(s *types.RestoreTestingSelectionForCreate) { s.ProtectedResourceArns = nil }), "RestoreTestingSelection.ProtectedResourceArns", true},
-		{"both", mod(func(s *types.RestoreTestingSelectionForCreate) {
+		// API_RestoreTestingSelectionForCreate: conditions go with the
+		// wildcard ARN, or specific ARNs alone.
+		{"conditions with specific ARNs", mod(func(s *types.RestoreTestingSelectionForCreate) {
 			s.ProtectedResourceConditions = &types.ProtectedResourceConditions{StringEquals: []types.KeyValue{{Key: aws.String("aws:ResourceTag/a"), Value: aws.String("b")}}}
-		}), "not both", false},
+		}), "not with specific ARNs", false},
 		{"31 arns", mod(func(s *types.RestoreTestingSelectionForCreate) { s.ProtectedResourceArns = arns(31) }), "RestoreTestingSelection.ProtectedResourceArns", false},
 		{"wrong type arn", mod(func(s *types.RestoreTestingSelectionForCreate) {
 			s.ProtectedResourceArns = []string{"arn:aws:rds:us-east-1:123456789012:db:orders"}

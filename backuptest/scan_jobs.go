@@ -150,7 +150,7 @@ func startScanJob(c *opCtx, in *awsbackup.StartScanJobInput) (*awsbackup.StartSc
 		ScanID: strings.ReplaceAll(newID(), "-", ""), CreationDate: c.now, EndAt: c.now.Add(c.e.jobDuration(rp.ResourceType)),
 		Threats: rp.SourceAttributes["malware"] == "true",
 	}
-	if win := continuousWindow(rs, rp); win != nil {
+	if win := c.e.continuousWindow(rs, rp, c.now); win != nil {
 		end := win.latest
 		if in.ContinuousScanEndTime != nil {
 			end = *in.ContinuousScanEndTime
@@ -339,7 +339,7 @@ func getPITRMalwareScanResults(c *opCtx, in *awsbackup.GetPITRMalwareScanResults
 	case in.ScanEndTime == nil:
 		return nil, missingParam("ScanEndTime")
 	}
-	win := continuousWindow(rs, rp)
+	win := c.e.continuousWindow(rs, rp, c.now)
 	if win == nil {
 		return nil, invalidRequest("Recovery point %s is not a continuous backup; point-in-time scan results are for continuous backups", rp.ARN)
 	}

@@ -59,6 +59,9 @@ type regionState struct {
 	MpaTeams      map[string]*mpaAssociation  `json:",omitempty"`
 	RestoreAccess map[string]*restoreAccess   `json:",omitempty"`
 	Continuous    map[string]*continuousPoint `json:",omitempty"`
+	// RestoreTests are the ids of restore jobs of restore testing plans
+	// whose restored resource is not yet deleted (restore_testing_runs.go).
+	RestoreTests []string `json:",omitempty"`
 
 	// Tags of AWS Backup resources (vaults, plans, recovery points,
 	// frameworks, …) by ARN.

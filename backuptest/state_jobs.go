@@ -41,6 +41,9 @@ type recoveryPoint struct {
 	MoveToColdStorageAfterDays *int64
 	DeleteAfterDays            *int64
 	OptInToArchive             bool
+	// Continuous marks a continuous recovery point (continuous.go): its
+	// DeleteAfterDays bounds its restorable window instead of its life.
+	Continuous bool `json:",omitempty"`
 	// CreatedBy: the plan and rule, or nothing for on-demand jobs.
 	BackupPlanID, BackupPlanArn, BackupPlanVersion, BackupRuleID string
 	BackupJobID                                                  string
@@ -112,6 +115,8 @@ type backupJob struct {
 	SourceTags        map[string]string
 	// Failure, when set, is the terminal state the job ends in.
 	Failure *JobFailure
+	// Continuous marks a continuous backup job (continuous.go).
+	Continuous bool `json:",omitempty"`
 }
 
 // copyJob copies a recovery point to another vault, possibly in another
@@ -183,6 +188,10 @@ type restoreJob struct {
 	DeletionMessage           string
 	RestoreTestingPlanArn     string
 	Failure                   *JobFailure
+	// A restore test's selection and validation window
+	// (restore_testing_runs.go).
+	RestoreTestingSelection string        `json:",omitempty"`
+	ValidationWindow        time.Duration `json:",omitempty"`
 }
 
 // legalHold keeps recovery points from being deleted.

@@ -103,6 +103,10 @@ type restoreTestingPlan struct {
 	LastUpdateTime   time.Time
 	Plan             types.RestoreTestingPlanForGet
 	Selections       map[string]*types.RestoreTestingSelectionForGet
+	// LastScheduled is the instant up to which the schedule has run;
+	// LastExecution the last time it fired (restore_testing_runs.go).
+	LastScheduled time.Time `json:",omitempty"`
+	LastExecution time.Time `json:",omitempty"`
 }
 
 // tieringConfig is an S3 backup tiering configuration (misc_ops.go).

@@ -34,7 +34,9 @@
 // TestingPlan and TestingSelection build AWS restore testing plans and
 // selections (AWS defaults; exactly one of ARNs or tag conditions; windows
 // of 1–168 hours; recovery point window of 1–365 days), so the same
-// targets can be scheduled inside AWS.
+// targets can be scheduled inside AWS. TestingResults reads what such a plan
+// did (its restore jobs' dates, validation results and deletion statuses)
+// into the same Report a drill produces, without running restores itself.
 //
 // # Drills
 //

@@ -32,6 +32,10 @@ var ErrNotFound = errors.New("resource not found")
 // restore job's created resource.
 var ErrNotDrillOutput = errors.New("resource is not output of this drill")
 
+// ErrNoRestoreTests is returned by TestingResults when the restore testing
+// plan started no restore jobs (in the Since–Until span, if set).
+var ErrNoRestoreTests = errors.New("no restore tests")
+
 // ValidationFailedError is the error a validator returns when the restored
 // resource is not usable. Its message is sent to AWS with
 // PutRestoreValidationResult.

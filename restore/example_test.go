@@ -145,3 +145,64 @@ func ExampleClient_Run() {
 	fmt.Println(rep.Passed, t.ResourceType, t.Validation, t.Cleanup, t.RTOMet, t.RPOMet)
 	// Output: true EBS passed deleted true true
 }
+
+// ExampleTestingResults schedules a restore test with AWS Backup's own
+// restore testing (here the emulator runs it on a manual clock), sends a
+// validation result, and reads the outcome back as a drill report.
+func ExampleTestingResults() {
+	clk := backuptest.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	srv, err := backuptest.Start("127.0.0.1:0", func(o *backuptest.Options) {
+		o.Clock, o.RunPlans, o.JobDuration = clk, true, 20*time.Minute
+	})
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	ctx := context.Background()
+	api := srv.Client()
+	const volume = "arn:aws:ec2:us-east-1:123456789012:volume/vol-0example"
+	if err := srv.SeedRecoveryPoints("", "", "prod", 1, func(int) backuptest.Resource {
+		return backuptest.Resource{ARN: volume, SizeBytes: 8 << 30}
+	}); err != nil {
+		panic(err)
+	}
+
+	plan, err := (&restore.TestingPlan{Name: "nightly", Schedule: "cron(0 10 ? * * *)"}).Input()
+	if err != nil {
+		panic(err)
+	}
+	created, err := api.CreateRestoreTestingPlan(ctx, plan)
+	if err != nil {
+		panic(err)
+	}
+	sel, err := (&restore.TestingSelection{Plan: "nightly", Name: "volumes", ResourceType: backup.EBS,
+		IAMRoleARN: testRole, ResourceARNs: []string{volume}, ValidationWindow: time.Hour}).Input()
+	if err != nil {
+		panic(err)
+	}
+	if _, err := api.CreateRestoreTestingSelection(ctx, sel); err != nil {
+		panic(err)
+	}
+
+	clk.Advance(80 * time.Minute) // 10:20: the 10:00 test has restored the volume
+	jobs, err := api.ListRestoreJobs(ctx, &awsbackup.ListRestoreJobsInput{ByRestoreTestingPlanArn: created.RestoreTestingPlanArn})
+	if err != nil {
+		panic(err)
+	}
+	// Your validation (a Lambda function on the restore job's completion
+	// event, say) reports its result; AWS Backup then deletes the volume.
+	if _, err := api.PutRestoreValidationResult(ctx, &awsbackup.PutRestoreValidationResultInput{
+		RestoreJobId: jobs.RestoreJobs[0].RestoreJobId, ValidationStatus: "SUCCESSFUL",
+	}); err != nil {
+		panic(err)
+	}
+
+	rep, err := restore.TestingResults(ctx, api, aws.ToString(created.RestoreTestingPlanArn),
+		func(o *restore.TestingResultsOptions) { o.MaxRTO = time.Hour })
+	if err != nil {
+		panic(err)
+	}
+	t := rep.Targets[0]
+	fmt.Println(rep.Passed, t.ResourceType, t.Validation, t.Cleanup, t.RTORestore, t.RTOMet)
+	// Output: true EBS passed deleted 20m0s true
+}

@@ -134,8 +134,8 @@ func (c Cluster) metadata(typ string, engines ...string) (map[string]string, err
 	if !c.RestoreToTime.IsZero() && c.UseLatestRestorableTime {
 		b.fail("RestoreToTime", "must be zero when UseLatestRestorableTime is true")
 	}
-	b.timeValue("restoreToTime", c.RestoreToTime)
-	b.flag("useLatestRestorableTime", c.UseLatestRestorableTime)
+	b.timeValue(restoremeta.RestoreToTime, c.RestoreToTime)
+	b.flag(restoremeta.UseLatestRestorableTime, c.UseLatestRestorableTime)
 	b.merge(c.Extra)
 	return b.done()
 }

@@ -14,6 +14,7 @@ package restoremeta
 
 import (
 	"strings"
+	"time"
 
 	"github.com/backupkit/backupkit/internal/lazyre"
 	"github.com/backupkit/backupkit/internal/limits"
@@ -149,4 +150,51 @@ func CheckName(resourceType, name string) string {
 		return limits.BucketName(name)
 	}
 	return ""
+}
+
+// Point-in-time keys: a restore of a continuous recovery point goes to the
+// time RestoreTime or RestoreToTime names (RFC 3339), or with
+// UseLatestRestorableTime "true" to the latest restorable time. They follow
+// the RDS APIs AWS Backup calls: RestoreDBInstanceToPointInTime (RestoreTime,
+// UseLatestRestorableTime) for DB instances and
+// RestoreDBClusterToPointInTime (RestoreToTime, UseLatestRestorableTime) for
+// clusters; keys compare case-insensitively (Get).
+const (
+	RestoreTime             = "restoreTime"
+	RestoreToTime           = "restoreToTime"
+	UseLatestRestorableTime = "useLatestRestorableTime"
+)
+
+// PointInTime reads md's point-in-time keys: the time to restore to, or
+// latest for UseLatestRestorableTime; set is false when md has none of
+// them. reason says what is wrong with them, or is "".
+func PointInTime(md map[string]string) (at time.Time, latest, set bool, reason string) {
+	if v, ok := Get(md, UseLatestRestorableTime); ok {
+		set = true
+		switch strings.ToLower(v) {
+		case "true":
+			latest = true
+		case "false":
+		default:
+			return time.Time{}, false, true, UseLatestRestorableTime + ` must be "true" or "false"`
+		}
+	}
+	for _, k := range []string{RestoreTime, RestoreToTime} {
+		v, ok := Get(md, k)
+		if !ok {
+			continue
+		}
+		if latest {
+			return time.Time{}, false, true, k + " and " + UseLatestRestorableTime + " exclude each other"
+		}
+		if !at.IsZero() {
+			return time.Time{}, false, true, RestoreTime + " and " + RestoreToTime + " exclude each other"
+		}
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return time.Time{}, false, true, k + " must be a time such as 2026-03-02T09:30:00Z"
+		}
+		at, set = t, true
+	}
+	return at, latest, set, ""
 }

@@ -3,6 +3,7 @@ package restoremeta
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestNameKeyAndStaging is the naming rule of restore metadata: which key
@@ -78,6 +79,46 @@ func TestCheckName(t *testing.T) {
 	for _, tt := range tests {
 		if got := CheckName(tt.typ, tt.name); (got == "") != tt.ok {
 			t.Errorf("CheckName(%s, %q) = %q; want ok=%v", tt.typ, tt.name, got, tt.ok)
+		}
+	}
+}
+
+// TestPointInTime reads the point-in-time keys of RDS's point-in-time
+// restore APIs (RestoreDBInstanceToPointInTime RestoreTime,
+// RestoreDBClusterToPointInTime RestoreToTime, UseLatestRestorableTime),
+// which exclude each other there too.
+func TestPointInTime(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
+	tests := []struct {
+		name   string
+		md     map[string]string
+		at     time.Time
+		latest bool
+		set    bool
+		bad    bool
+	}{
+		{"none", map[string]string{"DBInstanceIdentifier": "x"}, time.Time{}, false, false, false},
+		{"restoreTime", map[string]string{"restoreTime": "2026-03-02T09:30:00Z"}, at, false, true, false},
+		{"RestoreToTime any case", map[string]string{"RestoreToTime": "2026-03-02T09:30:00Z"}, at, false, true, false},
+		{"latest", map[string]string{"useLatestRestorableTime": "true"}, time.Time{}, true, true, false},
+		{"latest false", map[string]string{"UseLatestRestorableTime": "false"}, time.Time{}, false, true, false},
+		{"latest not a bool", map[string]string{"useLatestRestorableTime": "yes"}, time.Time{}, false, true, true},
+		{"not a time", map[string]string{"restoreTime": "2026-03-02 09:30"}, time.Time{}, false, true, true},
+		{"time and latest", map[string]string{"restoreTime": "2026-03-02T09:30:00Z", "useLatestRestorableTime": "true"}, time.Time{}, false, true, true},
+		{"both times", map[string]string{"restoreTime": "2026-03-02T09:30:00Z", "restoreToTime": "2026-03-02T09:30:00Z"}, time.Time{}, false, true, true},
+	}
+	for _, tc := range tests {
+		gotAt, latest, set, reason := PointInTime(tc.md)
+		if (reason != "") != tc.bad {
+			t.Errorf("%s: reason %q; want bad %v", tc.name, reason, tc.bad)
+			continue
+		}
+		if tc.bad {
+			continue
+		}
+		if !gotAt.Equal(tc.at) || latest != tc.latest || set != tc.set {
+			t.Errorf("%s: got (%s, %v, %v); want (%s, %v, %v)", tc.name, gotAt, latest, set, tc.at, tc.latest, tc.set)
 		}
 	}
 }
