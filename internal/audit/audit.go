@@ -71,10 +71,12 @@ func (s Setting) MultiAccount() bool {
 //
 //   - ReportTemplate is required and one of Templates.
 //   - A single-account, single-Region compliance report names the
-//     frameworks it covers: FrameworkArns is required (the API reference
-//     marks it optional because job reports and multi-account reports go
-//     without; create-report-plan-api's single-account syntax gives it for
-//     compliance reports).
+//     frameworks it covers: FrameworkArns is required. This is read from
+//     create-report-plan-api's single-account syntax, which gives
+//     FrameworkArns for compliance reports; the API reference marks the
+//     member optional (job reports and multi-account reports go without),
+//     and no AWS answer to its absence is on record, so this one is the
+//     library's and the emulator's reading, not a confirmed AWS error.
 //   - A multi-account, multi-Region compliance report (Accounts,
 //     OrganizationUnits or Regions set) covers the organization's
 //     frameworks and must not name any: AWS answers MultiAccountMessage.
