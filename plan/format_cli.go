@@ -1,14 +1,15 @@
 package plan
 
 import (
-	"github.com/backupkit/backupkit/backup"
-
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/lifecycle"
 )
 
 // The AWS CLI's JSON shapes (create-backup-plan --backup-plan / --cli-input-json,
@@ -72,6 +73,9 @@ type cliLifecycle struct {
 	MoveToColdStorageAfterDays          *int64 `json:"MoveToColdStorageAfterDays,omitempty"`
 	DeleteAfterDays                     *int64 `json:"DeleteAfterDays,omitempty"`
 	OptInToArchiveForSupportedResources *bool  `json:"OptInToArchiveForSupportedResources,omitempty"`
+	// DeleteAfterEvent is read only to be refused by name: AWS returns it
+	// but takes it on no input (API_Lifecycle).
+	DeleteAfterEvent string `json:"DeleteAfterEvent,omitempty"`
 }
 
 type cliCopyAction struct {
@@ -324,6 +328,11 @@ func wireDays(pr *problems, field string, v *int64) time.Duration {
 func lifecycleFromCLI(pr *problems, field string, l *cliLifecycle) backup.Lifecycle {
 	if l == nil {
 		return backup.Lifecycle{}
+	}
+	for _, p := range lifecycle.Check(&lifecycle.Lifecycle{DeleteAfterEvent: l.DeleteAfterEvent}, false) {
+		if p.Field == "DeleteAfterEvent" {
+			pr.add(field+".DeleteAfterEvent", "%s", p.Reason)
+		}
 	}
 	return backup.Lifecycle{
 		MoveToColdStorageAfter: wireDays(pr, field+".MoveToColdStorageAfterDays", l.MoveToColdStorageAfterDays),
