@@ -66,15 +66,20 @@ var corpusSources = map[string]string{
 	// hourly: "Backup plan frequency must be at least 1 hour") and
 	// EventBridge cron syntax (L alone in day-of-month; no date that
 	// never comes).
-	"ok-schedule-last-day.json":              "EventBridge cron expressions: L",
-	"bad-schedule-rate.json":                 "API_BackupRuleInput ScheduleExpression: cron only",
-	"bad-schedule-sub-hourly.json":           "AWS Backup: backup frequency at least 1 hour",
-	"bad-schedule-l-in-list.json":            "EventBridge cron expressions: L cannot be in a list",
-	"bad-schedule-never-fires.json":          "cron that matches no date",
-	"bad-timezone.json":                      "API_BackupRuleInput ScheduleExpressionTimezone",
-	"ok-bare-cli.json":                       "aws backup create-backup-plan --backup-plan",
-	"bad-duplicate-rule-names.json":          "API_BackupRuleInput RuleName unique in a plan",
-	"bad-vault-name.json":                    "API_BackupRuleInput TargetBackupVaultName pattern",
+	"ok-schedule-last-day.json":     "EventBridge cron expressions: L",
+	"bad-schedule-rate.json":        "API_BackupRuleInput ScheduleExpression: cron only",
+	"bad-schedule-sub-hourly.json":  "AWS Backup: backup frequency at least 1 hour",
+	"bad-schedule-l-in-list.json":   "EventBridge cron expressions: L cannot be in a list",
+	"bad-schedule-never-fires.json": "cron that matches no date",
+	"bad-timezone.json":             "API_BackupRuleInput ScheduleExpressionTimezone",
+	"ok-bare-cli.json":              "aws backup create-backup-plan --backup-plan",
+	"bad-duplicate-rule-names.json": "API_BackupRuleInput RuleName unique in a plan",
+	"bad-vault-name.json":           "API_BackupRuleInput TargetBackupVaultName pattern",
+	// Vault existence: a plan may name a vault that does not exist yet
+	// (AWS Organizations "Backup policy syntax and examples": the vault
+	// "must exist in each specified AWS Region before the backup plan
+	// runs"); the corpus test creates no vaults.
+	"ok-vault-not-created-yet.json":          "orgs_manage_policies_backup_syntax: vault must exist before the plan runs",
 	"ok-copy-action.json":                    "API_CopyAction DestinationBackupVaultArn",
 	"bad-copy-action-arn.json":               "API_CopyAction DestinationBackupVaultArn: a backup vault ARN",
 	"bad-recovery-point-tag-aws-prefix.json": "Tagging: keys may not start with aws:",
