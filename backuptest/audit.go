@@ -17,7 +17,6 @@ package backuptest
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -49,11 +48,8 @@ const (
 	reportFormatCSV        = "CSV"
 	reportFormatJSON       = "JSON"
 	maxDeletionPrincipals  = 5
-	maxAuditNameLength     = 256
 	reportJobKeyTimeLayout = "20060102150405"
 )
-
-var auditNamePattern = regexp.MustCompile(`^[a-zA-Z][_a-zA-Z0-9]*$`)
 
 // controlParam describes one input parameter of an Audit Manager control.
 type controlParam struct {
@@ -111,8 +107,8 @@ func checkAuditName(field string, name *string) error {
 	if name == nil || *name == "" {
 		return missingParam(field)
 	}
-	if len(*name) > maxAuditNameLength || !auditNamePattern.MatchString(*name) {
-		return invalidParam("%s %q is invalid: use 1 to %d letters, digits and underscores, starting with a letter", field, *name, maxAuditNameLength)
+	if audit.Name(*name) != "" {
+		return invalidParam("%s %q is invalid: use %s", field, *name, audit.NameRule)
 	}
 	return nil
 }

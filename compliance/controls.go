@@ -3,7 +3,6 @@ package compliance
 import (
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/awsid"
 )
 
 // AWS Backup Audit Manager control names.
@@ -46,8 +46,6 @@ const (
 	// BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED may exempt.
 	MaxDeletionPrincipals = 5
 )
-
-var frameworkNameRE = regexp.MustCompile(`^[a-zA-Z][_a-zA-Z0-9]*$`)
 
 // Control is one Audit Manager control with typed parameters and a scope.
 // Build it with the constructor named after the control
@@ -183,14 +181,12 @@ func ResourcesProtectedByCrossRegion(regions ...string) Control {
 		c = c.with("crossRegionList", "at least one Region is required")
 	}
 	for i, r := range regions {
-		if !regionRE.MatchString(r) {
+		if !awsid.Region(r) {
 			c = c.with(fmt.Sprintf("crossRegionList[%d]", i), "not a Region name: %q", r)
 		}
 	}
 	return c
 }
-
-var regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 
 // ResourcesProtectedByCrossAccount evaluates whether resources have copies
 // scheduled to one of the accounts (crossAccountList).

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+
+	"github.com/backupkit/backupkit/internal/audit"
 )
 
 // Framework is an AWS Backup Audit Manager framework: a named set of
@@ -45,14 +47,11 @@ func (f Framework) Validate() error {
 	return ps.err()
 }
 
+// validateAuditName checks a framework or report plan name with AWS's
+// rule (internal/audit).
 func validateAuditName(ps *problems, field, name string) {
-	switch {
-	case name == "":
-		ps.add(field, "required")
-	case len(name) > 256:
-		ps.add(field, "at most 256 characters, got %d", len(name))
-	case !frameworkNameRE.MatchString(name):
-		ps.add(field, "must match [a-zA-Z][_a-zA-Z0-9]*, got %q", name)
+	if reason := audit.Name(name); reason != "" {
+		ps.add(field, "%s", reason)
 	}
 }
 

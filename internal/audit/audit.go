@@ -1,8 +1,9 @@
 // Package audit holds AWS Backup Audit Manager's report-plan rules, which
 // the library (package compliance) and the backuptest emulator
-// (CreateReportPlan, UpdateReportPlan) must judge alike: which report
-// templates exist, which of them cover frameworks, and how FrameworkArns
-// goes with a report's accounts, organizational units and Regions.
+// (CreateFramework, CreateReportPlan, UpdateReportPlan) must judge alike:
+// framework and report plan names, which report templates exist, which of
+// them cover frameworks, and how FrameworkArns goes with a report's
+// accounts, organizational units and Regions.
 //
 // Sources: API_ReportSetting (every member but ReportTemplate optional;
 // Accounts "ROOT" for all OUs; Regions "*" for all Regions); "Creating
@@ -19,6 +20,7 @@ package audit
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/backupkit/backupkit/internal/awsid"
@@ -114,4 +116,29 @@ func CheckSetting(s Setting) problem.List {
 		}
 	}
 	return ps
+}
+
+// MaxNameLength is the longest framework or report plan name
+// (API_CreateFramework FrameworkName, API_CreateReportPlan ReportPlanName).
+const MaxNameLength = 256
+
+// NameRule says what a framework or report plan name may be.
+const NameRule = "1 to 256 letters, digits and underscores, starting with a letter"
+
+// Name returns why s is not a framework or report plan name
+// (pattern [a-zA-Z][_a-zA-Z0-9]*, 1-256 characters), or "".
+func Name(s string) string {
+	switch {
+	case s == "":
+		return "is required"
+	case len(s) > MaxNameLength:
+		return "must be " + NameRule + ", got " + strconv.Itoa(len(s)) + " characters"
+	}
+	for i, r := range s {
+		letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+		if !letter && (i == 0 || r != '_' && (r < '0' || r > '9')) {
+			return "must be " + NameRule + ", got " + strconv.Quote(s)
+		}
+	}
+	return ""
 }

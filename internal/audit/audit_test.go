@@ -77,3 +77,18 @@ func TestTemplates(t *testing.T) {
 		t.Errorf("Templates() = %v with %d compliance templates; want 6 with 2", Templates(), n)
 	}
 }
+
+// Framework and report plan names: API_CreateFramework FrameworkName and
+// API_CreateReportPlan ReportPlanName, pattern [a-zA-Z][_a-zA-Z0-9]*,
+// length 1-256.
+func TestName(t *testing.T) {
+	t.Parallel()
+	for s, ok := range map[string]bool{
+		"a": true, "prod_backup_policy": true, "Report2": true, strings.Repeat("a", 256): true,
+		"": false, "_x": false, "2x": false, "a-b": false, "a b": false, "é": false, strings.Repeat("a", 257): false,
+	} {
+		if got := Name(s) == ""; got != ok {
+			t.Errorf("Name(%.20q) = %q; want ok=%v", s, Name(s), ok)
+		}
+	}
+}
