@@ -42,7 +42,7 @@ func ExampleBuilder_Build() {
 		fmt.Println(ve.Field)
 	}
 	// Output:
-	// Name
+	// BackupPlanName
 	// Rules[0].StartWindowMinutes
 	// Rules[0].Lifecycle.DeleteAfterDays
 }

@@ -49,7 +49,7 @@ func (p *Plan) Validate() error {
 
 func (p *Plan) validate(pr *problems, prefix string) {
 	f := func(s string) string { return join(prefix, s) }
-	checkName(pr, prefix, "Name", p.Name, "plan name")
+	checkName(pr, prefix, "BackupPlanName", p.Name, "plan name")
 	switch {
 	case len(p.Rules) == 0:
 		pr.add(f("Rules"), "a plan needs at least one rule")
@@ -61,7 +61,7 @@ func (p *Plan) validate(pr *problems, prefix string) {
 		rf := f(idx("Rules", i))
 		r.validate(pr, rf)
 		if j, ok := seen[r.Name]; ok && r.Name != "" {
-			pr.add(join(rf, "Name"), "duplicate rule name %q (also Rules[%d]); rule names must be unique within a plan", r.Name, j)
+			pr.add(join(rf, "RuleName"), "duplicate rule name %q (also Rules[%d]); rule names must be unique within a plan", r.Name, j)
 		} else {
 			seen[r.Name] = i
 		}
@@ -83,7 +83,7 @@ func (p *Plan) validate(pr *problems, prefix string) {
 
 func (r Rule) validate(pr *problems, prefix string) {
 	f := func(s string) string { return join(prefix, s) }
-	checkName(pr, prefix, "Name", r.Name, "rule name")
+	checkName(pr, prefix, "RuleName", r.Name, "rule name")
 	switch {
 	case r.TargetVault == "":
 		pr.add(f("TargetBackupVaultName"), "is required")

@@ -60,18 +60,18 @@ func TestValidateRules(t *testing.T) {
 		field  string
 		reason string
 	}{
-		{"plan name required", func(p *Plan) { p.Name = "" }, "Name", "plan name is required"},
-		{"plan name pattern", func(p *Plan) { p.Name = "my plan" }, "Name", "must be 1-50 characters"},
-		{"plan name too long", func(p *Plan) { p.Name = strings.Repeat("a", 51) }, "Name", "must be 1-50 characters"},
+		{"plan name required", func(p *Plan) { p.Name = "" }, "BackupPlanName", "plan name is required"},
+		{"plan name pattern", func(p *Plan) { p.Name = "my plan" }, "BackupPlanName", "must be 1-50 characters"},
+		{"plan name too long", func(p *Plan) { p.Name = strings.Repeat("a", 51) }, "BackupPlanName", "must be 1-50 characters"},
 		{"no rules", func(p *Plan) { p.Rules = nil }, "Rules", "at least one rule"},
 		{"more than 10 rules", func(p *Plan) {
 			for i := range 7 {
 				p.Rules = append(p.Rules, Rule{Name: fmt.Sprintf("r%d", i), TargetVault: "Default"})
 			}
 		}, "Rules", "at most 10 rules per plan"},
-		{"duplicate rule name", func(p *Plan) { p.Rules[1].Name = "hourly" }, "Rules[1].Name", `duplicate rule name "hourly" (also Rules[0])`},
-		{"rule name required", func(p *Plan) { p.Rules[0].Name = "" }, "Rules[0].Name", "rule name is required"},
-		{"rule name pattern", func(p *Plan) { p.Rules[0].Name = "daily/1" }, "Rules[0].Name", "must be 1-50 characters"},
+		{"duplicate rule name", func(p *Plan) { p.Rules[1].Name = "hourly" }, "Rules[1].RuleName", `duplicate rule name "hourly" (also Rules[0])`},
+		{"rule name required", func(p *Plan) { p.Rules[0].Name = "" }, "Rules[0].RuleName", "rule name is required"},
+		{"rule name pattern", func(p *Plan) { p.Rules[0].Name = "daily/1" }, "Rules[0].RuleName", "must be 1-50 characters"},
 		{"vault required", func(p *Plan) { p.Rules[0].TargetVault = "" }, "Rules[0].TargetBackupVaultName", "is required"},
 		{"vault pattern (no dots)", func(p *Plan) { p.Rules[0].TargetVault = "my.vault" }, "Rules[0].TargetBackupVaultName", "must be 2-50 characters of letters, digits, '-' and '_'"},
 		{"vault too short", func(p *Plan) { p.Rules[0].TargetVault = "v" }, "Rules[0].TargetBackupVaultName", "must be 2-50"},
@@ -174,8 +174,8 @@ func TestBuildReportsEveryProblem(t *testing.T) {
 		AddRule(NewRule("a", "v").Schedule("rate(1 day)").MoveToColdAfter(backup.Days(30)).DeleteAfter(backup.Days(90))).
 		AddRule(NewRule("a", "Default").StartWithin(10 * time.Minute)).
 		Build()
-	want := []string{"Name", "Rules[0].TargetBackupVaultName", "Rules[0].ScheduleExpression",
-		"Rules[0].Lifecycle.DeleteAfterDays", "Rules[1].StartWindowMinutes", "Rules[1].Name"}
+	want := []string{"BackupPlanName", "Rules[0].TargetBackupVaultName", "Rules[0].ScheduleExpression",
+		"Rules[0].Lifecycle.DeleteAfterDays", "Rules[1].StartWindowMinutes", "Rules[1].RuleName"}
 	got := backup.ValidationErrors(err)
 	if len(got) != len(want) {
 		t.Fatalf("got %d problems %v; want %d", len(got), err, len(want))

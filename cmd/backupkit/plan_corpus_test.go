@@ -297,19 +297,12 @@ func errorField(err error, apiPrefix, prefix string) string {
 }
 
 // fieldPlace is where a field path points, to the depth both sides name
-// the same way: the plan package calls the names "Name" where the API says
-// BackupPlanName and RuleName, and lists Conditions flat where the API
+// the same way: the plan package lists Conditions flat where the API
 // groups them by operator, so paths are compared on their first two
 // parts, without the index of the second (Rules[0].Lifecycle,
 // Selections[1].Conditions, Rules[0].RecoveryPointTags, BackupPlanName).
 func fieldPlace(f string) string {
 	parts := strings.Split(f, ".")
-	switch {
-	case len(parts) == 1 && parts[0] == "Name":
-		parts[0] = "BackupPlanName"
-	case len(parts) == 2 && strings.HasPrefix(parts[0], "Rules[") && parts[1] == "Name":
-		parts[1] = "RuleName"
-	}
 	if len(parts) > 2 {
 		parts = parts[:2]
 	}

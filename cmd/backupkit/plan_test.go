@@ -65,7 +65,7 @@ func TestPlanValidate(t *testing.T) {
 		t.Errorf("validate bad exit = %d; want 1", code)
 	}
 	for _, want := range []string{
-		"bad.json: plan bad plan: Name: plan name must be 1-50 characters",
+		"bad.json: plan bad plan: BackupPlanName: plan name must be 1-50 characters",
 		"Rules[0].TargetBackupVaultName: must be 2-50 characters",
 		"Rules[0].ScheduleExpression: rate() expressions are not supported",
 		"Rules[0].StartWindowMinutes: must be at least 60 minutes, got 30",
