@@ -33,7 +33,6 @@ import (
 const (
 	maxRestoreTestingPlans        = 100
 	maxRestoreTestingSelections   = 30
-	maxRestoreTestingResources    = 30
 	maxStartWindowHours           = 168
 	defaultRTStartWindowHours     = 24
 	maxSelectionWindowDays        = 365
@@ -304,39 +303,26 @@ func listRestoreTestingPlans(c *opCtx, in *awsbackup.ListRestoreTestingPlansInpu
 }
 
 // checkProtectedResources enforces ProtectedResourceArns or
-// ProtectedResourceConditions, with at most 30 ARNs or conditions.
-// Conditions go only with the wildcard ARN or none
-// (API_RestoreTestingSelectionForCreate: "A restore testing selection can
-// include a wildcard value ("*") for ProtectedResourceArns along with
-// ProtectedResourceConditions. Alternatively, you can include up to 30
-// specific protected resource ARNs").
+// ProtectedResourceConditions by limits.RestoreTestingResources (the rule
+// the library's restore.TestingSelection uses too), then each ARN and
+// condition.
 func checkProtectedResources(f string, arns []string, conds *types.ProtectedResourceConditions) error {
 	nConds := 0
 	if conds != nil {
 		nConds = len(conds.StringEquals) + len(conds.StringNotEquals)
 	}
-	switch {
-	case len(arns) == 0 && conds == nil:
-		return missingParam(f + ".ProtectedResourceArns")
-	case conds != nil && len(arns) > 0 && !slices.Equal(arns, []string{"*"}):
-		return invalidParam("%s: ProtectedResourceConditions go only with ProtectedResourceArns [\"*\"], not with specific ARNs", f)
-	}
-	if len(arns) > maxRestoreTestingResources {
-		return invalidParam("%s.ProtectedResourceArns has %d ARNs: at most %d allowed", f, len(arns), maxRestoreTestingResources)
+	if member, problem, missing := limits.RestoreTestingResources(arns, nConds, conds != nil); missing {
+		return missingParam(f + "." + member)
+	} else if member != "" {
+		return invalidParam("%s.%s %s", f, member, problem)
 	}
 	for i, a := range arns {
 		if a == "*" {
-			if len(arns) > 1 {
-				return invalidParam("%s.ProtectedResourceArns[%d]: * must be the only entry", f, i)
-			}
 			continue
 		}
 		if _, err := resourceTypeFromARN(a); err != nil {
 			return invalidParam("%s.ProtectedResourceArns[%d] %q is not the ARN of a resource AWS Backup protects", f, i, a)
 		}
-	}
-	if nConds > maxRestoreTestingResources {
-		return invalidParam("%s.ProtectedResourceConditions has %d conditions: at most %d allowed", f, nConds, maxRestoreTestingResources)
 	}
 	if conds != nil {
 		for name, kvs := range map[string][]types.KeyValue{"StringEquals": conds.StringEquals, "StringNotEquals": conds.StringNotEquals} {

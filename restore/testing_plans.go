@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/cron"
 	"github.com/backupkit/backupkit/internal/limits"
 )
 
@@ -27,7 +28,7 @@ const (
 	// MaxTestingWindow is the longest start or validation window (168 hours).
 	MaxTestingWindow = 168 * time.Hour
 	// MaxTestingSelectionARNs is the most ARNs (or conditions) per selection.
-	MaxTestingSelectionARNs = 30
+	MaxTestingSelectionARNs = limits.MaxRestoreTestingResources
 )
 
 // testingTypes are the resource types restore testing supports.
@@ -78,11 +79,16 @@ func (p *TestingPlan) Input() (*awsbackup.CreateRestoreTestingPlanInput, error) 
 	if schedule == "" {
 		schedule = DefaultTestingSchedule
 	}
-	if !strings.HasPrefix(schedule, "cron(") || !strings.HasSuffix(schedule, ")") || len(strings.Fields(schedule[5:len(schedule)-1])) != 6 {
-		fail("Schedule", "is %q; want cron(min hour day-of-month month day-of-week year)", schedule)
+	if _, err := cron.Parse(schedule); err != nil {
+		var ce *cron.Error
+		reason := err.Error()
+		if errors.As(err, &ce) {
+			reason = ce.Problem()
+		}
+		fail("Schedule", "is %q: %s", schedule, reason)
 	}
 	if p.Timezone != "" {
-		if _, err := time.LoadLocation(p.Timezone); err != nil {
+		if _, err := cron.LoadZone(p.Timezone); err != nil {
 			fail("Timezone", "is %q; want an IANA time zone", p.Timezone)
 		}
 	}
@@ -160,9 +166,11 @@ func checkHours(d time.Duration) string {
 }
 
 // TestingSelection describes which protected resources of one type a
-// restore testing plan tests: exactly one of ResourceARNs (up to 30
-// specific ARNs) or conditions on tags (StringEquals / StringNotEquals,
-// sent with the wildcard ARN "*").
+// restore testing plan tests: up to 30 specific ResourceARNs, ["*"] for
+// every protected resource of the type, or conditions on tags
+// (StringEquals / StringNotEquals, sent with the wildcard ARN "*"); the
+// rule is internal/limits' RestoreTestingResources, which the emulator
+// uses too.
 type TestingSelection struct {
 	// Plan is the restore testing plan's name; required.
 	Plan string
@@ -173,7 +181,8 @@ type TestingSelection struct {
 	ResourceType backup.ResourceType
 	// IAMRoleARN is the role AWS Backup uses to restore; required.
 	IAMRoleARN string
-	// ResourceARNs are specific protected resources, at most 30.
+	// ResourceARNs are specific protected resources, at most 30, or ["*"]
+	// for all of the type.
 	ResourceARNs []string
 	// StringEquals and StringNotEquals are tag conditions (key → value),
 	// at most 30 in all.
@@ -208,19 +217,19 @@ func (s *TestingSelection) Input() (*awsbackup.CreateRestoreTestingSelectionInpu
 		fail("IAMRoleARN", "is %q; want an IAM role ARN", s.IAMRoleARN)
 	}
 	conds := len(s.StringEquals) + len(s.StringNotEquals)
-	arns := slices.DeleteFunc(slices.Clone(s.ResourceARNs), func(a string) bool { return a == "*" })
-	switch {
-	case conds == 0 && len(arns) == 0:
-		fail("ResourceARNs", "exactly one of ResourceARNs or tag conditions is required; got neither")
-	case conds > 0 && len(arns) > 0:
-		fail("ResourceARNs", "exactly one of ResourceARNs or tag conditions is allowed; got both")
-	case len(arns) > MaxTestingSelectionARNs:
-		fail("ResourceARNs", "has %d ARNs; want at most %d", len(arns), MaxTestingSelectionARNs)
-	case conds > MaxTestingSelectionARNs:
-		fail("StringEquals", "has %d conditions in all; want at most %d", conds, MaxTestingSelectionARNs)
+	arns := slices.Clone(s.ResourceARNs)
+	if conds > 0 && len(arns) == 0 {
+		arns = []string{"*"} // tag conditions apply to the wildcard
+	}
+	if member, problem, _ := limits.RestoreTestingResources(arns, conds, conds > 0); member != "" {
+		field := strings.Replace(member, "ProtectedResourceArns", "ResourceARNs", 1)
+		if member == "ProtectedResourceConditions" {
+			field = "StringEquals"
+		}
+		fail(field, "%s", problem)
 	}
 	for i, a := range arns {
-		if !strings.HasPrefix(a, "arn:") {
+		if a != "*" && !strings.HasPrefix(a, "arn:") {
 			fail(fmt.Sprintf("ResourceARNs[%d]", i), "is %q; want an ARN", a)
 		}
 	}
@@ -238,14 +247,12 @@ func (s *TestingSelection) Input() (*awsbackup.CreateRestoreTestingSelectionInpu
 		IamRoleArn:                  aws.String(s.IAMRoleARN),
 		RestoreMetadataOverrides:    maps.Clone(s.MetadataOverrides),
 	}
+	sel.ProtectedResourceArns = arns
 	if conds > 0 {
-		sel.ProtectedResourceArns = []string{"*"}
 		sel.ProtectedResourceConditions = &types.ProtectedResourceConditions{
 			StringEquals:    keyValues(s.StringEquals),
 			StringNotEquals: keyValues(s.StringNotEquals),
 		}
-	} else {
-		sel.ProtectedResourceArns = arns
 	}
 	if s.ValidationWindow != 0 {
 		sel.ValidationWindowHours = aws.Int32(int32(s.ValidationWindow / time.Hour))

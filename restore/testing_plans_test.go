@@ -42,6 +42,11 @@ func TestTestingPlanValidation(t *testing.T) {
 		{"selection window", TestingPlan{Name: "p", SelectionWindowDays: 366}, []string{"TestingPlan.SelectionWindowDays"}},
 		{"types and tz", TestingPlan{Name: "p", RecoveryPointTypes: []string{"PITR"}, Timezone: "Mars/Olympus", Schedule: "rate(1 day)"},
 			[]string{"TestingPlan.RecoveryPointTypes[0]", "TestingPlan.Timezone", "TestingPlan.Schedule"}},
+		// The schedule is checked by the cron language plans use
+		// (internal/cron), not by its shape: both day fields set, and a
+		// date that never comes, are refused.
+		{"cron both days", TestingPlan{Name: "p", Schedule: "cron(0 5 * * * *)"}, []string{"TestingPlan.Schedule"}},
+		{"cron never fires", TestingPlan{Name: "p", Schedule: "cron(0 5 30 2 ? *)"}, []string{"TestingPlan.Schedule"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,7 +87,11 @@ func TestTestingSelection(t *testing.T) {
 		{name: "arns", sel: TestingSelection{Plan: "p", Name: "s", ResourceType: "EBS", IAMRoleARN: role, ResourceARNs: []string{"arn:aws:ec2:us-east-1:1:volume/vol-1"}, ValidationWindow: 2 * time.Hour}},
 		{name: "conditions", sel: TestingSelection{Plan: "p", Name: "s", ResourceType: "RDS", IAMRoleARN: role, StringEquals: map[string]string{"env": "prod"}, StringNotEquals: map[string]string{"drill": "skip"}}},
 		{name: "neither", sel: TestingSelection{Plan: "p", Name: "s", ResourceType: "RDS", IAMRoleARN: role}, wantErr: []string{"TestingSelection.ResourceARNs"}},
-		{name: "both", sel: TestingSelection{Plan: "p", Name: "s", ResourceType: "RDS", IAMRoleARN: role, ResourceARNs: []string{"arn:aws:rds:us-east-1:1:db:a"}, StringEquals: map[string]string{"a": "b"}}, wantErr: []string{"TestingSelection.ResourceARNs"}},
+		{name: "both", sel: TestingSelection{Plan: "p", Name: "s", ResourceType: "RDS", IAMRoleARN: role, ResourceARNs: []string{"arn:aws:rds:us-east-1:1:db:a"}, StringEquals: map[string]string{"a": "b"}}, wantErr: []string{"TestingSelection.StringEquals"}},
+		// API_RestoreTestingSelectionForCreate: ProtectedResourceArns ["*"]
+		// alone selects every protected resource of the type.
+		{name: "wildcard alone", sel: TestingSelection{Plan: "p", Name: "s", ResourceType: "EBS", IAMRoleARN: role, ResourceARNs: []string{"*"}}},
+		{name: "wildcard and arns", sel: TestingSelection{Plan: "p", Name: "s", ResourceType: "EBS", IAMRoleARN: role, ResourceARNs: []string{"*", "arn:aws:ec2:us-east-1:1:volume/vol-1"}}, wantErr: []string{"TestingSelection.ResourceARNs[0]"}},
 		{name: "too many arns", sel: TestingSelection{Plan: "p", Name: "s", ResourceType: "EBS", IAMRoleARN: role, ResourceARNs: manyARNs(31)}, wantErr: []string{"TestingSelection.ResourceARNs"}},
 		{name: "bad fields", sel: TestingSelection{Plan: "p-1", Name: "", ResourceType: "Redshift", IAMRoleARN: "role", ResourceARNs: []string{"x"}, ValidationWindow: 200 * time.Hour},
 			wantErr: []string{"TestingSelection.Plan", "TestingSelection.Name", "TestingSelection.ResourceType", "TestingSelection.IAMRoleARN", "TestingSelection.ResourceARNs[0]", "TestingSelection.ValidationWindow"}},
