@@ -9,12 +9,12 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"regexp"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/backupkit/backupkit/backuptest"
+	"github.com/backupkit/backupkit/internal/awsid"
 )
 
 // emulatorFlags are the options of `backupkit emulator`.
@@ -78,15 +78,13 @@ job-failures, calls, events, clock, reset).`,
 	return cmd
 }
 
-var accountIDPattern = regexp.MustCompile(`^\d{12}$`)
-
 func (f emulatorFlags) validate() error {
 	var errs []error
-	if !accountIDPattern.MatchString(f.account) {
+	if !awsid.AccountID(f.account) {
 		errs = append(errs, fmt.Errorf("--account %q: want a 12-digit AWS account id", f.account))
 	}
-	if f.region == "" {
-		errs = append(errs, errors.New("--region must not be empty"))
+	if !awsid.Region(f.region) {
+		errs = append(errs, fmt.Errorf("--region %q: want an AWS Region name such as us-east-1", f.region))
 	}
 	if f.jobDuration < 0 {
 		errs = append(errs, fmt.Errorf("--job-duration %s: must not be negative", f.jobDuration))

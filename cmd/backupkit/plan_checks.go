@@ -20,8 +20,10 @@ type vaultDescriber interface {
 }
 
 // missingVaults returns one line per rule whose target vault does not
-// exist: AWS refuses such a plan, so diff says so and apply stops before
-// changing anything.
+// exist. AWS accepts such a plan, and its jobs fail when they run (the
+// emulator does the same; plan/testdata/corpus/ok-vault-not-created-yet),
+// so diff says so and apply stops before changing anything: a plan whose
+// every backup would fail is never what the user meant.
 func missingVaults(ctx context.Context, api vaultDescriber, specs []plan.Spec) ([]string, error) {
 	exists := map[string]bool{}
 	var missing []string
@@ -46,7 +48,7 @@ func missingVaults(ctx context.Context, api vaultDescriber, specs []plan.Spec) (
 				exists[v] = ok
 			}
 			if !ok {
-				missing = append(missing, fmt.Sprintf("plan %s rule %s: target vault %s does not exist (create it first, e.g. aws backup create-backup-vault --backup-vault-name %s)", sp.Plan.Name, r.Name, v, v))
+				missing = append(missing, fmt.Sprintf("plan %s rule %s: target vault %s does not exist, so every backup of the rule would fail (create it first, e.g. aws backup create-backup-vault --backup-vault-name %s)", sp.Plan.Name, r.Name, v, v))
 			}
 		}
 	}
