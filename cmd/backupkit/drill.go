@@ -43,6 +43,10 @@ type drillFlags struct {
 	// Resilience Hub and history (drill_policy.go).
 	policyARN, appARN string
 	history           string
+	// Reading AWS's restore testing results instead (drill_testing.go).
+	testingPlan       string
+	since             time.Duration
+	acceptUnvalidated bool
 	hub               resilience.API // nil: the Resilience Hub client from the AWS config
 	exit              func(int)      // nil: os.Exit (a second Ctrl-C exits at once)
 }
@@ -96,6 +100,9 @@ and 1 on an error (bad input, or the drill was interrupted).`,
 	fl.StringVar(&f.policyARN, "resiliency-policy", "", "judge targets against this AWS Resilience Hub resiliency policy (replaces --max-rto/--max-rpo)")
 	fl.StringVar(&f.appARN, "resilience-app", "", "judge targets against this Resilience Hub app's policy; drill its resources unless targets are given")
 	fl.StringVar(&f.history, "history", "", "append the report to this drill history: a directory or s3://bucket/prefix (default: drill-history beside --out; off: none)")
+	fl.StringVar(&f.testingPlan, "restore-testing-plan", "", "report what this AWS Backup restore testing plan (name or ARN) did instead of running restores: its restore jobs, validation results and deletions")
+	durationVar(fl, &f.since, "since", 0, "with --restore-testing-plan: only restore tests started within this long, e.g. 168h (0: all)")
+	fl.BoolVar(&f.acceptUnvalidated, "accept-unvalidated", false, "with --restore-testing-plan: a restore test deleted without a validation result passes (default: it fails)")
 	f.fleet.register(cmd) // after --concurrency: the fleet's is --fleet-concurrency
 	return cmd
 }
@@ -125,6 +132,9 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 	}
 	if err := checkDrillPolicyFlags(f); err != nil {
 		return err
+	}
+	if f.testingPlan != "" || f.since != 0 || f.acceptUnvalidated {
+		return runDrillFromTesting(ctx, stdout, stderr, f)
 	}
 	if f.fleet.on() {
 		return runDrillFleet(ctx, stdout, stderr, f)
@@ -228,6 +238,13 @@ func runDrill(ctx context.Context, stdout, stderr io.Writer, f *drillFlags) erro
 		return runErr
 	}
 	rep.Audit = audit
+	return finishDrill(ctx, stdout, stderr, cfg, f, rep, runErr)
+}
+
+// finishDrill prints the summary of a drill's report, writes its reports
+// and history, and returns the exit status: 2 when a target failed, 1 when
+// the drill was interrupted (runErr).
+func finishDrill(ctx context.Context, stdout, stderr io.Writer, cfg aws.Config, f *drillFlags, rep *restore.Report, runErr error) error {
 	printDrillSummary(stdout, rep)
 	if err := writeDrillReports(f.out, rep); err != nil {
 		return err
