@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
@@ -113,10 +114,10 @@ func waitJob[T any](ctx context.Context, base WaiterOptions, optFns []func(*Wait
 	describe func(context.Context) (T, error), observe func(T) observation) (T, error) {
 	var zero T
 	if maxWait <= 0 {
-		return zero, fmt.Errorf("wait for %s job %s: maximum wait time must be greater than zero", jobType, jobID)
+		return zero, fmt.Errorf("wait for %s job %s: maximum wait time must be greater than zero", strings.ToLower(jobType), jobID)
 	}
 	if jobID == "" {
-		return zero, fmt.Errorf("wait for %s job: %w", jobType, &ValidationError{Field: "JobID", Reason: "must not be empty"})
+		return zero, fmt.Errorf("wait for %s job: %w", strings.ToLower(jobType), &ValidationError{Field: "JobID", Reason: "must not be empty"})
 	}
 	o := base
 	for _, fn := range optFns {
@@ -131,9 +132,9 @@ func waitJob[T any](ctx context.Context, base WaiterOptions, optFns []func(*Wait
 
 	ctxErr := func(lastState string) error {
 		if errors.Is(context.Cause(ctx), ErrWaitTimeout) {
-			return fmt.Errorf("wait for %s job %s (last state %q): %w", jobType, jobID, lastState, ErrWaitTimeout)
+			return fmt.Errorf("wait for %s job %s (last state %q): %w", strings.ToLower(jobType), jobID, lastState, ErrWaitTimeout)
 		}
-		return fmt.Errorf("wait for %s job %s: %w", jobType, jobID, ctx.Err())
+		return fmt.Errorf("wait for %s job %s: %w", strings.ToLower(jobType), jobID, ctx.Err())
 	}
 
 	var (
@@ -171,19 +172,19 @@ func waitJob[T any](ctx context.Context, base WaiterOptions, optFns []func(*Wait
 		case IsRetryable(err):
 			o.Logger.DebugContext(ctx, "transient error while waiting", "jobType", jobType, "jobId", jobID, "attempt", attempt, "error", err)
 		default:
-			return zero, fmt.Errorf("wait for %s job %s: %w", jobType, jobID, err)
+			return zero, fmt.Errorf("wait for %s job %s: %w", strings.ToLower(jobType), jobID, err)
 		}
 
 		remaining := maxWait - elapsed
 		if remaining <= 0 {
-			return zero, fmt.Errorf("wait for %s job %s (last state %q): %w", jobType, jobID, lastState, ErrWaitTimeout)
+			return zero, fmt.Errorf("wait for %s job %s (last state %q): %w", strings.ToLower(jobType), jobID, lastState, ErrWaitTimeout)
 		}
 		// Less than MinDelay left: wait out the rest rather than give up
 		// early (the SDK's waiters stop here; a user who says 3s means 3s).
 		delay := remaining
 		if remaining >= o.MinDelay {
 			if delay, err = smithywaiter.ComputeDelay(attempt, o.MinDelay, o.MaxDelay, remaining); err != nil {
-				return zero, fmt.Errorf("wait for %s job %s: %w", jobType, jobID, err)
+				return zero, fmt.Errorf("wait for %s job %s: %w", strings.ToLower(jobType), jobID, err)
 			}
 		}
 		if err := o.Sleep(ctx, delay); err != nil {
