@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -47,45 +46,8 @@ const (
 	frameworkStatusActive  = "ACTIVE"
 	reportFormatCSV        = "CSV"
 	reportFormatJSON       = "JSON"
-	maxDeletionPrincipals  = 5
 	reportJobKeyTimeLayout = "20060102150405"
 )
-
-// controlParam describes one input parameter of an Audit Manager control.
-type controlParam struct {
-	// lo and hi bound a whole-number value; list params have hi == 0.
-	lo, hi int
-	// enum, when set, lists the allowed values.
-	enum []string
-}
-
-// auditControls are the Backup Audit Manager controls and their parameters.
-var auditControls = map[string]map[string]controlParam{
-	"BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN": {},
-	"BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK": {
-		"requiredFrequencyUnit":  {enum: []string{"hours", "days"}},
-		"requiredFrequencyValue": {lo: 1, hi: 744},
-		"requiredRetentionDays":  {lo: 1, hi: maxRetentionDays},
-	},
-	"BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK":  {"requiredRetentionDays": {lo: 1, hi: maxRetentionDays}},
-	"BACKUP_RECOVERY_POINT_ENCRYPTED":                {},
-	"BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED": {"principalArnList": {}},
-	"BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION":     {"crossRegionList": {}},
-	"BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT":    {"crossAccountList": {}},
-	"BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK": {
-		"minRetentionDays": {lo: 1, hi: maxRetentionDays},
-		"maxRetentionDays": {lo: 1, hi: maxRetentionDays},
-	},
-	"BACKUP_LAST_RECOVERY_POINT_CREATED": {
-		"recoveryPointAgeUnit":  {enum: []string{"hours", "days"}},
-		"recoveryPointAgeValue": {lo: 1, hi: 744},
-	},
-	"RESTORE_TIME_FOR_RESOURCES_MEET_TARGET": {"maxRestoreTime": {lo: 1, hi: 1 << 30}},
-	"RESOURCES_IN_LOGICALLY_AIR_GAPPED_VAULT": {
-		"recoveryPointAgeUnit":  {enum: []string{"hours", "days"}},
-		"recoveryPointAgeValue": {lo: 1, hi: 744},
-	},
-}
 
 func (e *Emulator) registerAudit() {
 	e.register("CreateFramework", handle(createFramework))
@@ -133,54 +95,35 @@ func checkControls(controls []types.FrameworkControl) error {
 		if fc.ControlName == nil || *fc.ControlName == "" {
 			return missingParam(cf + ".ControlName")
 		}
-		known, ok := auditControls[*fc.ControlName]
-		if !ok {
-			names := make([]string, 0, len(auditControls))
-			for n := range auditControls {
-				names = append(names, n)
-			}
-			sort.Strings(names)
-			return invalidParam("%s.ControlName %q is not a Backup Audit Manager control: allowed %s", cf, *fc.ControlName, strings.Join(names, ", "))
+		if !audit.IsControl(*fc.ControlName) {
+			return invalidParam("%s.ControlName %q is not a Backup Audit Manager control: allowed %s", cf, *fc.ControlName, strings.Join(audit.ControlNames(), ", "))
 		}
 		if seen[*fc.ControlName] {
 			return invalidParam("%s.ControlName %q appears more than once in the framework", cf, *fc.ControlName)
 		}
 		seen[*fc.ControlName] = true
-		params := map[string]int{}
+		all := map[string]string{}
+		for _, p := range fc.ControlInputParameters {
+			all[aws.ToString(p.ParameterName)] = aws.ToString(p.ParameterValue)
+		}
 		for j, p := range fc.ControlInputParameters {
 			pf := fmt.Sprintf("%s.ControlInputParameters[%d]", cf, j)
 			if p.ParameterName == nil || *p.ParameterName == "" {
 				return missingParam(pf + ".ParameterName")
 			}
-			spec, ok := known[*p.ParameterName]
-			if !ok {
-				return invalidParam("%s.ParameterName %q is not a parameter of %s", pf, *p.ParameterName, *fc.ControlName)
-			}
 			if p.ParameterValue == nil || *p.ParameterValue == "" {
 				return missingParam(pf + ".ParameterValue")
 			}
-			v := *p.ParameterValue
-			switch {
-			case spec.enum != nil:
-				if !slices.Contains(spec.enum, v) {
-					return invalidParam("%s.ParameterValue %q is invalid for %s: allowed %s", pf, v, *p.ParameterName, strings.Join(spec.enum, ", "))
-				}
-			case spec.hi > 0:
-				n, err := strconv.Atoi(v)
-				if err != nil || n < spec.lo || n > spec.hi {
-					return invalidParam("%s.ParameterValue %q is invalid for %s: a whole number %d to %d", pf, v, *p.ParameterName, spec.lo, spec.hi)
-				}
-				params[*p.ParameterName] = n
-			case *p.ParameterName == "principalArnList":
-				if n := len(strings.Split(v, ",")); n > maxDeletionPrincipals {
-					return invalidParam("%s.ParameterValue lists %d principals: at most %d allowed", pf, n, maxDeletionPrincipals)
-				}
+			problem, known := audit.ControlParam(*fc.ControlName, *p.ParameterName, *p.ParameterValue, all)
+			if !known {
+				return invalidParam("%s.ParameterName %q is not a parameter of %s", pf, *p.ParameterName, *fc.ControlName)
+			}
+			if problem != "" {
+				return invalidParam("%s.ParameterValue for %s is invalid: %s", pf, *p.ParameterName, problem)
 			}
 		}
-		if lo, ok := params["minRetentionDays"]; ok {
-			if hi, ok := params["maxRetentionDays"]; ok && hi < lo {
-				return invalidParam("%s: maxRetentionDays %d is less than minRetentionDays %d", cf, hi, lo)
-			}
+		if problem := audit.ControlParamsAgree(all); problem != "" {
+			return invalidParam("%s: %s", cf, problem)
 		}
 		if err := checkControlScope(cf+".ControlScope", fc.ControlScope); err != nil {
 			return err

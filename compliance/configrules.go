@@ -111,7 +111,7 @@ func typePrefix(resourceType backup.ResourceType) (string, bool) {
 // at least every frequency (requiredFrequencyValue/Unit, hours or days) and
 // keep recovery points at least retention (requiredRetentionDays).
 func ConfigPlanMinFrequencyAndRetention(frequency, retention time.Duration) ConfigRule {
-	unit, value, perr := ageParams(frequency)
+	unit, value, perr := unitParams(frequency, 24)
 	r := newConfigRule("BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK", false, map[string]string{
 		"requiredFrequencyUnit": unit, "requiredFrequencyValue": value,
 	})
@@ -232,7 +232,7 @@ func ConfigResourcesProtected(resourceType backup.ResourceType, opts ProtectedOp
 // younger than maxAge (recoveryPointAgeValue/Unit).
 func ConfigLastRecoveryPointCreated(resourceType backup.ResourceType, maxAge time.Duration) ConfigRule {
 	prefix, ok := typePrefix(resourceType)
-	unit, value, perr := ageParams(maxAge)
+	unit, value, perr := unitParams(maxAge, 744)
 	r := newConfigRule(prefix+"_LAST_BACKUP_RECOVERY_POINT_CREATED", true, map[string]string{"recoveryPointAgeUnit": unit, "recoveryPointAgeValue": value})
 	if !ok {
 		r = r.with("resourceType", "no AWS Config rule for resource type %q", resourceType)

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/backupkit/backupkit/backup"
+	"github.com/backupkit/backupkit/internal/audit"
 	"github.com/backupkit/backupkit/internal/awsid"
 )
 
@@ -123,9 +124,10 @@ func RecoveryPointEncrypted() Control {
 // PlanMinFrequencyAndRetention evaluates whether backup plans back up at
 // least every frequency and retain for at least retention. frequency becomes
 // requiredFrequencyUnit/Value (whole days 1–31 as "days", else whole hours
-// 1–744 as "hours"); retention becomes requiredRetentionDays (whole days ≥ 1).
+// 1–24 as "hours", AWS Config's limits for the rule behind the control);
+// retention becomes requiredRetentionDays (whole days 1–36500).
 func PlanMinFrequencyAndRetention(frequency, retention time.Duration) Control {
-	unit, value, perr := ageParams(frequency)
+	unit, value, perr := unitParams(frequency, 24)
 	c := newControl(ControlPlanMinFrequencyAndMinRetention, map[string]string{
 		"requiredFrequencyUnit":  unit,
 		"requiredFrequencyValue": value,
@@ -249,7 +251,7 @@ func ResourcesInLogicallyAirGappedVault(maxAge time.Duration) Control {
 }
 
 func ageControl(name string, maxAge time.Duration) Control {
-	unit, value, perr := ageParams(maxAge)
+	unit, value, perr := unitParams(maxAge, 744)
 	c := newControl(name, map[string]string{"recoveryPointAgeUnit": unit, "recoveryPointAgeValue": value})
 	if perr != "" {
 		c = c.with("recoveryPointAge", "%s", perr)
@@ -268,16 +270,16 @@ func RestoreTimeMeetsTarget(maxTime time.Duration) Control {
 	return c
 }
 
-// ageParams maps a duration to AWS's unit/value pair: whole days 1–31 →
-// "days", else whole hours 1–744 → "hours".
-func ageParams(d time.Duration) (unit, value, problem string) {
+// unitParams maps a duration to AWS's unit/value pair: whole days 1–31 →
+// "days", else whole hours 1–maxHours → "hours".
+func unitParams(d time.Duration, maxHours int) (unit, value, problem string) {
 	if days, ok := wholeDays(d); ok && days >= 1 && days <= 31 {
 		return "days", strconv.Itoa(days), ""
 	}
-	if d%time.Hour == 0 && d >= time.Hour && d <= 744*time.Hour {
+	if d%time.Hour == 0 && d >= time.Hour && d <= time.Duration(maxHours)*time.Hour {
 		return "hours", strconv.Itoa(int(d / time.Hour)), ""
 	}
-	return "hours", strconv.Itoa(int(d / time.Hour)), fmt.Sprintf("must be whole hours 1–744 or whole days 1–31, got %v", d)
+	return "hours", strconv.Itoa(int(d / time.Hour)), fmt.Sprintf("must be whole hours 1–%d or whole days 1–31, got %v", maxHours, d)
 }
 
 func wholeDays(d time.Duration) (int, bool) {
@@ -293,6 +295,26 @@ func (c Control) validate(i int, ps *problems) {
 	prefix := fmt.Sprintf("Controls[%d]", i)
 	for _, p := range c.problems {
 		*ps = append(*ps, &ValidationError{Field: prefix + "." + p.Field, Reason: p.Reason})
+	}
+	// AWS's rules for the parameters as sent (internal/audit, which the
+	// emulator's CreateFramework uses too); the typed constructors above
+	// name their own problems first.
+	if len(c.problems) == 0 && c.Name != "" {
+		if !audit.IsControl(c.Name) {
+			ps.add(prefix+".Name", "%q is not a Backup Audit Manager control: allowed %s", c.Name, strings.Join(audit.ControlNames(), ", "))
+		}
+		for _, name := range slices.Sorted(maps.Keys(c.Parameters)) {
+			problem, known := audit.ControlParam(c.Name, name, c.Parameters[name], c.Parameters)
+			switch {
+			case audit.IsControl(c.Name) && !known:
+				ps.add(prefix+".Parameters."+name, "is not a parameter of %s", c.Name)
+			case problem != "":
+				ps.add(prefix+".Parameters."+name, "%s", problem)
+			}
+		}
+		if problem := audit.ControlParamsAgree(c.Parameters); problem != "" {
+			ps.add(prefix+".Parameters", "%s", problem)
+		}
 	}
 	if c.Name == "" || len(c.Name) > 256 {
 		ps.add(prefix+".Name", "must be 1–256 characters")
