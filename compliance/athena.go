@@ -1,6 +1,7 @@
 package compliance
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -180,6 +181,23 @@ ORDER BY non_compliant_resources DESC, framework_name, control_name`, database, 
 // control (resource compliance) or non-compliant controls (control
 // compliance).
 func AthenaQueries(template ReportTemplate, database, table string, days int) ([]NamedQuery, error) {
+	// Every problem of the arguments at once, before any query is built.
+	var errs []error
+	if err := checkQueryArgs(database, table); err != nil {
+		errs = append(errs, err)
+	}
+	switch template {
+	case RestoreJobReport, BackupJobReport, CopyJobReport, ScanJobReport:
+		if days < 1 || days > 3660 {
+			errs = append(errs, &ValidationError{Field: "days", Reason: fmt.Sprintf("must be 1–3660, got %d", days)})
+		}
+	case ResourceComplianceReport, ControlComplianceReport:
+	default:
+		errs = append(errs, &ValidationError{Field: "template", Reason: fmt.Sprintf("unknown report template %q", template)})
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
 	var out []NamedQuery
 	add := func(title string, q string, err error) error {
 		if err != nil {

@@ -119,3 +119,21 @@ func TestAthenaCSVDDL(t *testing.T) {
 		t.Errorf("got %v; want duplicate and empty column errors", err)
 	}
 }
+
+// AthenaQueries reports every problem of its arguments at once, before it
+// builds any query.
+func TestAthenaQueriesAllProblems(t *testing.T) {
+	t.Parallel()
+	_, err := AthenaQueries(BackupJobReport, "bad-db", "jobs;", -5)
+	for _, field := range []string{"database:", "table:", "days:"} {
+		if err == nil || !strings.Contains(err.Error(), field) {
+			t.Errorf("error %v; want it to name %s", err, field)
+		}
+	}
+	if _, err := AthenaQueries("NOPE", "db", "t", 7); err == nil || !strings.Contains(err.Error(), "template:") {
+		t.Errorf("unknown template: %v", err)
+	}
+	if qs, err := AthenaQueries(ResourceComplianceReport, "db", "t", 0); err != nil || len(qs) != 1 {
+		t.Errorf("compliance report with no days: %d queries, %v; want one (days is not used)", len(qs), err)
+	}
+}

@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -233,7 +234,25 @@ type Result[T any] struct {
 	Region      string        `json:"region"`
 	Value       T             `json:"value"`
 	Err         error         `json:"-"`
-	Elapsed     time.Duration `json:"elapsedNanos"`
+	Elapsed     time.Duration `json:"-"`
+}
+
+// MarshalJSON writes the result with its error's text ("error", omitted
+// on success) and its elapsed time in seconds ("elapsedSeconds"), as every
+// backupkit JSON document writes durations.
+func (r Result[T]) MarshalJSON() ([]byte, error) {
+	out := struct {
+		Account        string  `json:"account"`
+		AccountName    string  `json:"accountName,omitempty"`
+		Region         string  `json:"region"`
+		Value          T       `json:"value"`
+		Error          string  `json:"error,omitempty"`
+		ElapsedSeconds float64 `json:"elapsedSeconds"`
+	}{Account: r.Account, AccountName: r.AccountName, Region: r.Region, Value: r.Value, ElapsedSeconds: r.Elapsed.Seconds()}
+	if r.Err != nil {
+		out.Error = r.Err.Error()
+	}
+	return json.Marshal(out)
 }
 
 // Results are a run's results, in scope order: accounts as the scope lists

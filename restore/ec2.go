@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -40,7 +39,10 @@ type EC2 struct {
 	Extra map[string]string
 }
 
-var instanceTypeRE = lazyre.New(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+var (
+	instanceTypeRE = lazyre.New(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+	subnetIDRE     = lazyre.New(`^subnet-[0-9a-f]+$`)
+)
 
 // ResourceType implements Input.
 func (EC2) ResourceType() backup.ResourceType { return backup.EC2 }
@@ -49,7 +51,7 @@ func (EC2) ResourceType() backup.ResourceType { return backup.EC2 }
 func (e EC2) Metadata() (map[string]string, error) {
 	b := newBuilder("EC2")
 	b.pattern("InstanceType", "InstanceType", e.InstanceType, instanceTypeRE, "family.size, e.g. t3.micro")
-	b.pattern("SubnetID", "SubnetId", e.SubnetID, regexp.MustCompile(`^subnet-[0-9a-f]+$`), "subnet-<hex>")
+	b.pattern("SubnetID", "SubnetId", e.SubnetID, subnetIDRE, "subnet-<hex>")
 	b.list("SecurityGroupIDs", "SecurityGroupIds", e.SecurityGroupIDs, "sg-", 5)
 	b.str("IamInstanceProfileName", e.IAMInstanceProfileName)
 	b.str("KeyName", e.KeyName)
