@@ -346,17 +346,15 @@ func checkDeliveryChannel(ch *types.ReportDeliveryChannel) error {
 	if limits.BucketName(*ch.S3BucketName) != "" {
 		return invalidParam("%s.S3BucketName %q is not a valid S3 bucket name", f, *ch.S3BucketName)
 	}
-	seen := map[string]bool{}
-	for i, fm := range ch.Formats {
-		if fm != reportFormatCSV && fm != reportFormatJSON {
-			return invalidParam("%s.Formats[%d] %q is invalid: allowed CSV, JSON", f, i, fm)
-		}
-		if seen[fm] {
-			return invalidParam("%s.Formats lists %s twice", f, fm)
-		}
-		seen[fm] = true
-	}
-	return nil
+	return nil // Formats: checkReportFormats, with the setting
+}
+
+// checkReportFormats checks the delivery formats against the setting with
+// the rule package compliance uses (internal/audit): JSON only for a report
+// of the calling account and Region, each format once.
+func checkReportFormats(ch *types.ReportDeliveryChannel, s *types.ReportSetting) error {
+	return problemErr("ReportDeliveryChannel", audit.CheckFormats(ch.Formats, audit.Setting{Template: aws.ToString(s.ReportTemplate),
+		FrameworkARNs: s.FrameworkArns, Accounts: s.Accounts, OrganizationUnits: s.OrganizationUnits, Regions: s.Regions}))
 }
 
 // checkReportSetting validates a ReportSetting with AWS's rule
@@ -418,6 +416,9 @@ func createReportPlan(c *opCtx, in *awsbackup.CreateReportPlanInput) (*awsbackup
 		return nil, err
 	}
 	if err := c.checkReportSetting(in.ReportSetting); err != nil {
+		return nil, err
+	}
+	if err := checkReportFormats(in.ReportDeliveryChannel, in.ReportSetting); err != nil {
 		return nil, err
 	}
 	if err := checkTags("ReportPlanTags", in.ReportPlanTags); err != nil {
@@ -506,6 +507,18 @@ func updateReportPlan(c *opCtx, in *awsbackup.UpdateReportPlanInput) (*awsbackup
 		}
 		if aws.ToString(in.ReportSetting.ReportTemplate) != aws.ToString(rp.Setting.ReportTemplate) {
 			return nil, invalidParam("ReportSetting.ReportTemplate cannot change from %s to %s: create a new report plan", aws.ToString(rp.Setting.ReportTemplate), aws.ToString(in.ReportSetting.ReportTemplate))
+		}
+	}
+	if in.ReportDeliveryChannel != nil || in.ReportSetting != nil {
+		ch, set := in.ReportDeliveryChannel, in.ReportSetting
+		if ch == nil {
+			ch = &rp.DeliveryChannel
+		}
+		if set == nil {
+			set = &rp.Setting
+		}
+		if err := checkReportFormats(ch, set); err != nil {
+			return nil, err
 		}
 	}
 	if in.ReportDeliveryChannel != nil {

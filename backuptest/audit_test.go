@@ -207,13 +207,22 @@ func TestReportPlansAndJobs(t *testing.T) {
 	created, err := c.CreateReportPlan(ctx, &awsbackup.CreateReportPlanInput{
 		ReportPlanName:        aws.String("daily_jobs"),
 		ReportPlanDescription: aws.String("backup jobs"),
-		ReportDeliveryChannel: &types.ReportDeliveryChannel{S3BucketName: aws.String("audit-reports"), S3KeyPrefix: aws.String("backup"), Formats: []string{"CSV", "JSON"}},
+		ReportDeliveryChannel: &types.ReportDeliveryChannel{S3BucketName: aws.String("audit-reports"), S3KeyPrefix: aws.String("backup"), Formats: []string{"CSV"}},
 		ReportSetting:         &types.ReportSetting{ReportTemplate: aws.String("BACKUP_JOB_REPORT"), Accounts: []string{"123456789012"}, Regions: []string{"us-east-1", "eu-west-1"}},
 		ReportPlanTags:        map[string]string{"team": "audit"},
 		IdempotencyToken:      aws.String("rp-1"),
 	})
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(aws.ToString(created.ReportPlanArn), "arn:aws:backup:us-east-1:123456789012:report-plan:daily_jobs"))
+
+	// JSON only for a report of the calling account and Region ("working
+	// with audit reports"; internal/audit.CheckFormats, as compliance).
+	_, err = c.CreateReportPlan(ctx, &awsbackup.CreateReportPlanInput{ReportPlanName: aws.String("wide_json"),
+		ReportDeliveryChannel: &types.ReportDeliveryChannel{S3BucketName: aws.String("audit-reports"), Formats: []string{"CSV", "JSON"}},
+		ReportSetting:         &types.ReportSetting{ReportTemplate: aws.String("BACKUP_JOB_REPORT"), Regions: []string{"us-east-1", "eu-west-1"}}})
+	var wide *types.InvalidParameterValueException
+	require.ErrorAs(t, err, &wide)
+	assert.Contains(t, err.Error(), "Formats[1]")
 
 	rpTags, err := c.ListTags(ctx, &awsbackup.ListTagsInput{ResourceArn: created.ReportPlanArn})
 	require.NoError(t, err)
@@ -254,7 +263,7 @@ func TestReportPlansAndJobs(t *testing.T) {
 	var ipv *types.InvalidParameterValueException
 	require.ErrorAs(t, err, &ipv, "the template of a report plan cannot change")
 	update := &awsbackup.UpdateReportPlanInput{ReportPlanName: aws.String("daily_jobs"), ReportPlanDescription: aws.String("all backup jobs"),
-		ReportDeliveryChannel: &types.ReportDeliveryChannel{S3BucketName: aws.String("audit-reports"), S3KeyPrefix: aws.String("backup"), Formats: []string{"JSON"}},
+		ReportDeliveryChannel: &types.ReportDeliveryChannel{S3BucketName: aws.String("audit-reports"), S3KeyPrefix: aws.String("backup"), Formats: []string{"CSV"}},
 		IdempotencyToken:      aws.String("rp-upd-1")}
 	_, err = c.UpdateReportPlan(ctx, update)
 	require.NoError(t, err)
@@ -280,7 +289,7 @@ func TestReportPlansAndJobs(t *testing.T) {
 	require.Len(t, dj.ReportJob.ReportDestination.S3Keys, 1)
 	key := dj.ReportJob.ReportDestination.S3Keys[0]
 	assert.True(t, strings.HasPrefix(key, "backup/Backup/123456789012/us-east-1/2026/03/01/"), key)
-	assert.True(t, strings.HasSuffix(key, ".json"), key)
+	assert.True(t, strings.HasSuffix(key, ".csv"), key)
 
 	_, err = c.StartReportJob(ctx, &awsbackup.StartReportJobInput{ReportPlanName: aws.String("compliance")})
 	require.NoError(t, err)

@@ -91,22 +91,14 @@ func (p ReportPlan) Validate() error {
 	} else if limits.BucketName(p.Bucket) != "" {
 		ps.add("Bucket", "not a valid S3 bucket name (3–63 of a-z, 0-9, '.', '-'): %q", p.Bucket)
 	}
-	wide := len(p.Accounts) > 0 || len(p.OrganizationUnits) > 0 || len(p.Regions) > 0
-	for i, f := range p.formats() {
-		switch f {
-		case FormatCSV:
-		case FormatJSON:
-			if wide {
-				ps.add(fmt.Sprintf("Formats[%d]", i), "JSON is only available for the current account and Region; use CSV with Accounts/OrganizationUnits/Regions")
-			}
-		default:
-			ps.add(fmt.Sprintf("Formats[%d]", i), "must be CSV or JSON, got %q", f)
-		}
+	setting := audit.Setting{Template: string(p.Template), FrameworkARNs: p.FrameworkARNs,
+		Accounts: p.Accounts, OrganizationUnits: p.OrganizationUnits, Regions: p.Regions}
+	for _, pr := range audit.CheckFormats(p.formats(), setting) {
+		ps.add(pr.Field, "%s", pr.Reason)
 	}
 	// AWS's report-setting rule (internal/audit), under this type's field
 	// names.
-	for _, pr := range audit.CheckSetting(audit.Setting{Template: string(p.Template), FrameworkARNs: p.FrameworkARNs,
-		Accounts: p.Accounts, OrganizationUnits: p.OrganizationUnits, Regions: p.Regions}) {
+	for _, pr := range audit.CheckSetting(setting) {
 		field := pr.Field
 		switch field {
 		case "ReportTemplate":

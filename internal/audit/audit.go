@@ -142,3 +142,28 @@ func Name(s string) string {
 	}
 	return ""
 }
+
+// CheckFormats checks a report plan's delivery formats against its
+// setting: CSV or JSON, each at most once, and JSON only for a report of
+// the calling account and Region ("working with audit reports": "If the
+// report is for the current region and current account, you can choose to
+// receive the report in either CSV or JSON format. Otherwise, the report
+// is available in CSV format"). Refusing JSON for a multi-account or
+// multi-Region report at creation is this package's reading of that page;
+// AWS might instead accept it and deliver CSV.
+func CheckFormats(formats []string, s Setting) problem.List {
+	var ps problem.List
+	seen := map[string]bool{}
+	for i, f := range formats {
+		switch {
+		case f != "CSV" && f != "JSON":
+			ps.Invalid(problem.Index("Formats", i), "%q is not a report format; use CSV or JSON", f)
+		case seen[f]:
+			ps.Invalid(problem.Index("Formats", i), "lists %s twice", f)
+		case f == "JSON" && s.MultiAccount():
+			ps.Invalid(problem.Index("Formats", i), "JSON is available only for a report of the current account and Region; a report with Accounts, OrganizationUnits or Regions is delivered as CSV")
+		}
+		seen[f] = true
+	}
+	return ps
+}
