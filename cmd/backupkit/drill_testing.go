@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/backupkit/backupkit/internal/limits"
 	"github.com/backupkit/backupkit/restore"
@@ -33,6 +34,10 @@ func runDrillFromTesting(ctx context.Context, stdout, stderr io.Writer, f *drill
 	planARN := f.testingPlan
 	if !strings.HasPrefix(planARN, "arn:") {
 		out, err := api.GetRestoreTestingPlan(ctx, &awsbackup.GetRestoreTestingPlanInput{RestoreTestingPlanName: aws.String(f.testingPlan)})
+		var nf *types.ResourceNotFoundException
+		if errors.As(err, &nf) {
+			return fmt.Errorf("--restore-testing-plan %s: no such restore testing plan in %s (aws backup list-restore-testing-plans lists them)", f.testingPlan, cfg.Region)
+		}
 		if err != nil {
 			return fmt.Errorf("restore testing plan %s: %w", f.testingPlan, err)
 		}

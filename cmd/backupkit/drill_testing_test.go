@@ -71,6 +71,12 @@ func TestDrillFromRestoreTesting(t *testing.T) {
 		t.Errorf("bad input made %d calls; want none", n)
 	}
 
+	// A plan that does not exist is named as such, in one line.
+	if code, _, errOut := runDrillCLI(t, "drill", "--endpoint", srv.URL, "--region", "us-east-1", "--restore-testing-plan", "weekly", "--out", t.TempDir()); code != exitErr ||
+		!strings.Contains(errOut, "no such restore testing plan in us-east-1") || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+		t.Errorf("unknown plan: exit %d, stderr %q; want one line saying there is no such plan", code, errOut)
+	}
+
 	clk.Advance(time.Hour) // 10:00: the plan fires
 	clk.Advance(25 * time.Minute)
 	jobs, err := api.ListRestoreJobs(ctx, &awsbackup.ListRestoreJobsInput{ByRestoreTestingPlanArn: plan.RestoreTestingPlanArn})
