@@ -1,15 +1,12 @@
 package automation_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -17,15 +14,11 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -46,57 +39,10 @@ const (
 	region     = "us-east-1"
 )
 
-// memStore is an in-memory stand-in for the report bucket (the S3 calls
-// of function.Store).
-type memStore struct {
-	mu      sync.Mutex
-	objects map[string][]byte
-}
-
-func (m *memStore) PutObject(_ context.Context, in *s3.PutObjectInput, _ ...func(*s3.Options)) (*s3.PutObjectOutput, error) {
-	b, err := io.ReadAll(in.Body)
-	if err != nil {
-		return nil, err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.objects[aws.ToString(in.Bucket)+"/"+aws.ToString(in.Key)] = b
-	return &s3.PutObjectOutput{}, nil
-}
-
-func (m *memStore) GetObject(_ context.Context, in *s3.GetObjectInput, _ ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	b, ok := m.objects[aws.ToString(in.Bucket)+"/"+aws.ToString(in.Key)]
-	if !ok {
-		return nil, &smithy.GenericAPIError{Code: "NoSuchKey", Message: "The specified key does not exist."}
-	}
-	return &s3.GetObjectOutput{Body: io.NopCloser(bytes.NewReader(b))}, nil
-}
-
-func (m *memStore) ListObjectsV2(_ context.Context, in *s3.ListObjectsV2Input, _ ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	prefix := aws.ToString(in.Bucket) + "/" + aws.ToString(in.Prefix)
-	var keys []string
-	for k := range m.objects {
-		if strings.HasPrefix(k, prefix) {
-			keys = append(keys, strings.TrimPrefix(k, aws.ToString(in.Bucket)+"/"))
-		}
-	}
-	sort.Strings(keys)
-	out := &s3.ListObjectsV2Output{IsTruncated: aws.Bool(false)}
-	for _, k := range keys {
-		out.Contents = append(out.Contents, s3types.Object{Key: aws.String(k)})
-	}
-	return out, nil
-}
-
-func (m *memStore) object(t *testing.T, key string) []byte {
+// object is a report the drill wrote to the report bucket.
+func (w *world) object(t *testing.T, key string) []byte {
 	t.Helper()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	b, ok := m.objects[testBucket+"/"+key]
+	b, ok := w.store.Object(testBucket, key)
 	require.True(t, ok, "no object %s", key)
 	return b
 }
@@ -107,7 +53,7 @@ type world struct {
 	srv     *backuptest.Server
 	api     *awsbackup.Client
 	fakes   *backuptest.Fakes
-	store   *memStore
+	store   *sfnlocal.MemStore
 	restore *restore.Client
 	handler *function.Handler
 	// handlerOpts are the options handler was built with.
@@ -134,7 +80,7 @@ func newWorld(t *testing.T, emuOpts func(*backuptest.Options)) *world {
 			so.RateLimiter = ratelimit.None
 		})
 	})
-	w := &world{srv: srv, api: api, fakes: backuptest.NewFakes(srv.Emulator), store: &memStore{objects: map[string][]byte{}}}
+	w := &world{srv: srv, api: api, fakes: backuptest.NewFakes(srv.Emulator), store: sfnlocal.NewMemStore()}
 	w.restore = restore.New(api, func(o *restore.Options) {
 		o.IAMRoleARN = testRole
 		o.Waiter = func(o *backup.WaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, 5*time.Millisecond }
@@ -156,37 +102,12 @@ func newWorld(t *testing.T, emuOpts func(*backuptest.Options)) *world {
 	w.tasks = sfnlocal.NewTaskServer(t, func(ctx context.Context, state, resource string, input json.RawMessage) (any, error) {
 		switch {
 		case strings.HasSuffix(resource, ":lambda:invoke"):
-			var in struct {
-				Payload json.RawMessage
-			}
-			if err := json.Unmarshal(input, &in); err != nil {
-				return nil, err
-			}
 			w.mu.Lock()
 			w.lambdas++
 			w.mu.Unlock()
-			out, err := lambda.NewHandler(function.Lambda(w.handler)).Invoke(ctx, in.Payload)
-			if err != nil {
-				var le messages.InvokeResponse_Error
-				if ok := asInvokeError(err, &le); ok {
-					cause, _ := json.Marshal(map[string]string{"errorMessage": le.Message, "errorType": le.Type})
-					return nil, &sfnlocal.TaskError{Name: le.Type, Message: string(cause)}
-				}
-				return nil, err
-			}
-			return map[string]any{"Payload": json.RawMessage(out), "StatusCode": 200}, nil
+			return sfnlocal.InvokeLambda(ctx, lambda.NewHandler(function.Lambda(w.handler)), input)
 		case strings.HasSuffix(resource, ":s3:getObject"):
-			var in struct{ Bucket, Key string }
-			if err := json.Unmarshal(input, &in); err != nil {
-				return nil, err
-			}
-			w.store.mu.Lock()
-			b, ok := w.store.objects[in.Bucket+"/"+in.Key]
-			w.store.mu.Unlock()
-			if !ok {
-				return nil, &sfnlocal.TaskError{Name: "S3.NoSuchKeyException", Message: in.Key}
-			}
-			return json.RawMessage(b), nil
+			return w.store.GetObjectTask(input)
 		case strings.HasSuffix(resource, ":sns:publish"):
 			var in map[string]any
 			if err := json.Unmarshal(input, &in); err != nil {
@@ -203,18 +124,6 @@ func newWorld(t *testing.T, emuOpts func(*backuptest.Options)) *world {
 		t.Fatalf("CreateBackupVault: %v", err)
 	}
 	return w
-}
-
-func asInvokeError(err error, le *messages.InvokeResponse_Error) bool {
-	switch e := err.(type) {
-	case messages.InvokeResponse_Error:
-		*le = e
-		return true
-	case *messages.InvokeResponse_Error:
-		*le = *e
-		return true
-	}
-	return false
 }
 
 func demoResources(suffix string) []backuptest.Resource {
@@ -295,7 +204,7 @@ func (w *world) run(t *testing.T, def []byte, name string, input any, tweak func
 func (w *world) report(t *testing.T, drillID string) *restore.Report {
 	t.Helper()
 	var rep restore.Report
-	require.NoError(t, json.Unmarshal(w.store.object(t, function.DefaultReportPrefix+drillID+"/report.json"), &rep))
+	require.NoError(t, json.Unmarshal(w.object(t, function.DefaultReportPrefix+drillID+"/report.json"), &rep))
 	return &rep
 }
 
@@ -347,7 +256,7 @@ func TestDrillWorkflowSixTypes(t *testing.T) {
 	assert.ElementsMatch(t, arns, slices.Collect(mapsKeys(got)))
 	assert.ElementsMatch(t, []string{"EBS", "EC2", "RDS", "DynamoDB", "EFS", "S3"}, slices.Collect(mapsValues(got)))
 	for _, name := range []string{"report.xml", "report.md", "report.html"} {
-		assert.NotEmpty(t, w.store.object(t, function.DefaultReportPrefix+"drill-six/"+name))
+		assert.NotEmpty(t, w.object(t, function.DefaultReportPrefix+"drill-six/"+name))
 	}
 	assert.Empty(t, w.restored(), "every restored resource is deleted")
 	require.Len(t, w.published, 1)

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -13,11 +11,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/backupkit/backupkit/automation"
 	"github.com/backupkit/backupkit/automation/function"
@@ -56,7 +51,7 @@ func interpret(ctx context.Context, w io.Writer, nodeModules string, poll automa
 		o.DeletePollInterval = time.Millisecond
 		o.Services = restore.Services{EC2: fakes.EC2, RDS: fakes.RDS, DynamoDB: fakes.DynamoDB, EFS: fakes.EFS, FSx: fakes.FSx, S3: fakes.S3}
 	})
-	store := &memStore{objects: map[string][]byte{}}
+	store := sfnlocal.NewMemStore()
 	h := function.New(func(o *function.Options) {
 		o.Restore, o.Jobs = rc, api
 		o.Store, o.Bucket = store, demoBucket
@@ -67,32 +62,11 @@ func interpret(ctx context.Context, w io.Writer, nodeModules string, poll automa
 	tasks := sfnlocal.StartTaskServer(func(ctx context.Context, state, resource string, input json.RawMessage) (any, error) {
 		switch {
 		case strings.HasSuffix(resource, ":lambda:invoke"):
-			var in struct{ Payload json.RawMessage }
-			if err := json.Unmarshal(input, &in); err != nil {
-				return nil, err
-			}
 			// One handler per invocation, as Lambda runs one invocation per
 			// execution environment at a time.
-			out, err := lambda.NewHandler(function.Lambda(h)).Invoke(ctx, in.Payload)
-			if err != nil {
-				le, ok := invokeError(err)
-				if !ok {
-					return nil, err
-				}
-				cause, _ := json.Marshal(map[string]string{"errorMessage": le.Message, "errorType": le.Type})
-				return nil, &sfnlocal.TaskError{Name: le.Type, Message: string(cause)}
-			}
-			return map[string]any{"Payload": json.RawMessage(out), "StatusCode": 200}, nil
+			return sfnlocal.InvokeLambda(ctx, lambda.NewHandler(function.Lambda(h)), input)
 		case strings.HasSuffix(resource, ":s3:getObject"):
-			var in struct{ Bucket, Key string }
-			if err := json.Unmarshal(input, &in); err != nil {
-				return nil, err
-			}
-			b, ok := store.get(in.Bucket, in.Key)
-			if !ok {
-				return nil, &sfnlocal.TaskError{Name: "S3.NoSuchKeyException", Message: in.Key}
-			}
-			return json.RawMessage(b), nil
+			return store.GetObjectTask(input)
 		case strings.HasSuffix(resource, ":sns:publish"):
 			var in struct{ Subject string }
 			if err := json.Unmarshal(input, &in); err != nil {
@@ -162,20 +136,6 @@ func interpret(ctx context.Context, w io.Writer, nodeModules string, poll automa
 	return nil
 }
 
-// invokeError is the Lambda error a handler returned (its type is the
-// error name Step Functions sees).
-func invokeError(err error) (messages.InvokeResponse_Error, bool) {
-	var le *messages.InvokeResponse_Error
-	if errors.As(err, &le) {
-		return *le, true
-	}
-	var lv messages.InvokeResponse_Error
-	if errors.As(err, &lv) {
-		return lv, true
-	}
-	return messages.InvokeResponse_Error{}, false
-}
-
 // seed puts the six demo resources in the emulator and backs each up.
 func seed(ctx context.Context, srv *backuptest.Server, api *awsbackup.Client) error {
 	if _, err := api.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String(demoVault)}); err != nil {
@@ -204,54 +164,4 @@ func seed(ctx context.Context, srv *backuptest.Server, api *awsbackup.Client) er
 		}
 	}
 	return nil
-}
-
-// memStore is the report bucket in memory (function.Store).
-type memStore struct {
-	mu      sync.Mutex
-	objects map[string][]byte
-}
-
-func (m *memStore) get(bucket, key string) ([]byte, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	b, ok := m.objects[bucket+"/"+key]
-	return b, ok
-}
-
-func (m *memStore) PutObject(_ context.Context, in *s3.PutObjectInput, _ ...func(*s3.Options)) (*s3.PutObjectOutput, error) {
-	b, err := io.ReadAll(in.Body)
-	if err != nil {
-		return nil, err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.objects[aws.ToString(in.Bucket)+"/"+aws.ToString(in.Key)] = b
-	return &s3.PutObjectOutput{}, nil
-}
-
-func (m *memStore) GetObject(_ context.Context, in *s3.GetObjectInput, _ ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
-	b, ok := m.get(aws.ToString(in.Bucket), aws.ToString(in.Key))
-	if !ok {
-		return nil, &s3types.NoSuchKey{Message: aws.String(aws.ToString(in.Key))}
-	}
-	return &s3.GetObjectOutput{Body: io.NopCloser(bytes.NewReader(b))}, nil
-}
-
-func (m *memStore) ListObjectsV2(_ context.Context, in *s3.ListObjectsV2Input, _ ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	prefix := aws.ToString(in.Bucket) + "/" + aws.ToString(in.Prefix)
-	var keys []string
-	for k := range m.objects {
-		if strings.HasPrefix(k, prefix) {
-			keys = append(keys, strings.TrimPrefix(k, aws.ToString(in.Bucket)+"/"))
-		}
-	}
-	sort.Strings(keys)
-	out := &s3.ListObjectsV2Output{IsTruncated: aws.Bool(false)}
-	for _, k := range keys {
-		out.Contents = append(out.Contents, s3types.Object{Key: aws.String(k)})
-	}
-	return out, nil
 }
