@@ -348,34 +348,47 @@ func pageSize(n *int32) (int, error) {
 	return int(*n), nil
 }
 
+// page returns the page of items, in ARN order, that the token and limit
+// (pageSize) ask for, and the next page's token (nil on the last page).
+func page[T any](items []T, arnOf func(T) string, token *string, limit int) ([]T, *string, error) {
+	slices.SortFunc(items, func(a, b T) int { return strings.Compare(arnOf(a), arnOf(b)) })
+	p, next, err := serve.Page(items, arnOf, str(token), limit, "ValidationException")
+	if err != nil || next == "" {
+		return p, nil, err
+	}
+	return p, &next, nil
+}
+
+// inPlace returns the values of m in the caller's account and Region.
+func inPlace[T any](r *serve.Request, m map[string]T, where func(T) (account, region string)) []T {
+	var out []T
+	for _, v := range m {
+		if a, reg := where(v); a == r.Account && reg == r.Region {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 func (h *handlers) listGateways(r *serve.Request, in *ListInput) (*ListGatewaysOutput, error) {
 	limit, err := pageSize(in.MaxResults)
 	if err != nil {
 		return nil, err
 	}
 	h.s.mu.Lock()
-	var all []*Gateway
-	for _, g := range h.s.gateways {
-		if g.Account == r.Account && g.Region == r.Region {
-			all = append(all, g)
-		}
-	}
+	all := inPlace(r, h.s.gateways, func(g *Gateway) (string, string) { return g.Account, g.Region })
 	h.s.mu.Unlock()
-	slices.SortFunc(all, func(a, b *Gateway) int { return strings.Compare(a.ARN, b.ARN) })
-	page, next, err := serve.Page(all, func(g *Gateway) string { return g.ARN }, str(in.NextToken), limit, "ValidationException")
+	gateways, next, err := page(all, func(g *Gateway) string { return g.ARN }, in.NextToken, limit)
 	if err != nil {
 		return nil, err
 	}
-	out := &ListGatewaysOutput{}
-	for _, g := range page {
+	out := &ListGatewaysOutput{NextToken: next}
+	for _, g := range gateways {
 		s := GatewaySummary{GatewayArn: ptr(g.ARN), GatewayDisplayName: ptr(g.DisplayName), GatewayType: ptr(g.Type), LastSeenTime: ptr(r.Now)}
 		if g.HypervisorARN != "" {
 			s.HypervisorId = ptr(idOf(g.HypervisorARN))
 		}
 		out.Gateways = append(out.Gateways, s)
-	}
-	if next != "" {
-		out.NextToken = &next
 	}
 	return out, nil
 }
@@ -540,24 +553,15 @@ func (h *handlers) listHypervisors(r *serve.Request, in *ListInput) (*ListHyperv
 		return nil, err
 	}
 	h.s.mu.Lock()
-	var all []*Hypervisor
-	for _, hv := range h.s.hypervisors {
-		if hv.Account == r.Account && hv.Region == r.Region {
-			all = append(all, hv)
-		}
-	}
+	all := inPlace(r, h.s.hypervisors, func(hv *Hypervisor) (string, string) { return hv.Account, hv.Region })
 	h.s.mu.Unlock()
-	slices.SortFunc(all, func(a, b *Hypervisor) int { return strings.Compare(a.ARN, b.ARN) })
-	page, next, err := serve.Page(all, func(hv *Hypervisor) string { return hv.ARN }, str(in.NextToken), limit, "ValidationException")
+	hypervisors, next, err := page(all, func(hv *Hypervisor) string { return hv.ARN }, in.NextToken, limit)
 	if err != nil {
 		return nil, err
 	}
-	out := &ListHypervisorsOutput{}
-	for _, hv := range page {
+	out := &ListHypervisorsOutput{NextToken: next}
+	for _, hv := range hypervisors {
 		out.Hypervisors = append(out.Hypervisors, *summary(hv))
-	}
-	if next != "" {
-		out.NextToken = &next
 	}
 	return out, nil
 }
@@ -640,16 +644,13 @@ func (h *handlers) listVirtualMachines(r *serve.Request, in *ListInput) (*ListVi
 		}
 		all = append(all, res)
 	}
-	page, next, err := serve.Page(all, func(res *inventory.Resource) string { return res.ARN }, str(in.NextToken), limit, "ValidationException")
+	vms, next, err := page(all, func(res *inventory.Resource) string { return res.ARN }, in.NextToken, limit)
 	if err != nil {
 		return nil, err
 	}
-	out := &ListVirtualMachinesOutput{}
-	for _, res := range page {
+	out := &ListVirtualMachinesOutput{NextToken: next}
+	for _, res := range vms {
 		out.VirtualMachines = append(out.VirtualMachines, h.vm(res))
-	}
-	if next != "" {
-		out.NextToken = &next
 	}
 	return out, nil
 }
